@@ -1,0 +1,111 @@
+"""The pipeline: load → check → model → figures → routes → markup → render → write."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .config import CONFIG_FILE, SiteConfig, load_config
+from .figures import Figures, compute
+from .index import Model, build_model
+from .load import load_content
+from .markup import convert_texts
+from .problems import ContentError, Problem, Problems, UsageError
+from .render import Renderer, theme_dirs
+from .routes import Route, plan
+from .write import check_output_dir, write_site
+
+
+@dataclass(frozen=True)
+class Site:
+    """A loaded, checked site: everything needed to render it."""
+
+    root: Path
+    config: SiteConfig
+    model: Model
+    figures: Figures
+    routes: list[Route]
+    warnings: list[Problem]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: int
+    files: int
+    seconds: float
+    warnings: list[Problem]
+
+
+def find_site(site_root: Path) -> Path:
+    if not site_root.is_dir():
+        raise UsageError(f"{site_root} is not a folder")
+    if not (site_root / CONFIG_FILE).is_file() and not (site_root / "content").is_dir():
+        raise UsageError(f"{site_root} is not a volsite site: it has neither {CONFIG_FILE} nor content/")
+    return site_root
+
+
+def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None) -> Site:
+    """Load and check everything; raise ContentError with every problem found."""
+    find_site(site_root)
+    problems = Problems()
+    config = load_config(site_root, problems, drafts=drafts or None, base_url=base_url)
+    if config.theme != "default" and not (site_root / "themes" / config.theme).is_dir():
+        problems.error(CONFIG_FILE, None, f"theme '{config.theme}' is not a folder under themes/")
+    content = load_content(site_root, config, problems)
+    model = build_model(content, config, problems)
+    routes = plan(model, problems)
+    if problems.errors:
+        raise ContentError(problems.sorted())
+    return Site(site_root, config, model, compute(model), routes, problems.sorted())
+
+
+
+def render_site(site: Site) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """Every output file in memory, and the static files to copy."""
+    model = site.model
+    texts = [d.body for d in list(model.stories.values()) + list(model.pages.values())]
+    html = convert_texts(texts, site.config.base_path)
+    renderer = Renderer(site.root, model, site.figures, html, site.routes)
+    problems = Problems()
+    files: dict[str, bytes] = {}
+    for route in site.routes:
+        data = renderer.render(route, problems)
+        if data is not None:
+            files[route.output] = data
+    copies = static_files(site.root, site.config.theme, model.media)
+    for rel in sorted(set(files) & set(copies)):
+        problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
+    if problems.errors:
+        raise ContentError(problems.sorted())
+    return files, copies
+
+
+def static_files(site_root: Path, theme: str, media: frozenset[str]) -> dict[str, Path]:
+    copies: dict[str, Path] = {}
+    for theme_dir in reversed(theme_dirs(site_root, theme)):  # the site's own theme wins
+        static = theme_dir / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    copies[path.relative_to(static).as_posix()] = path
+    for rel in sorted(media):
+        copies[rel] = site_root / "content" / rel
+    return copies
+
+
+def build(site_root: Path, output: Path | None = None, drafts: bool = False,
+          base_url: str | None = None, progress: Callable[[str], None] | None = None) -> BuildResult:
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    output = output if output is not None else site_root / "output"
+    check_output_dir(site_root, output)
+    say("loading and checking content")
+    site = load_site(site_root, drafts, base_url)
+    say(f"rendering {len(site.routes)} pages")
+    files, copies = render_site(site)
+    say(f"writing {output}")
+    write_site(output, files, copies)
+    pages = sum(1 for name in files if name.endswith(".html"))
+    return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started, site.warnings)

@@ -1,0 +1,98 @@
+"""The command line. Only calls the pipeline; all output to the terminal is here."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import build, load_site
+from .problems import ContentError, Problem, UsageError
+
+EXIT_CONTENT = 1
+EXIT_USAGE = 2
+EXIT_BUG = 3
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+
+
+def _fail_unexpected(exc: BaseException, verbose: bool) -> None:
+    click.echo(f"volsite: internal error ({exc.__class__.__name__}: {exc}). This is a bug in "
+               "volsite, not in your content; please report it with the command you ran.", err=True)
+    if verbose:
+        traceback.print_exc()
+    sys.exit(EXIT_BUG)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="volsite")
+def main() -> None:
+    """volsite: websites for volunteer organisations."""
+
+
+@main.command("build")
+@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default SITE/output).")
+@click.option("--drafts", is_flag=True, help="Include stories marked draft: true.")
+@click.option("--base-url", help="Override site.yaml base_url (e.g. for a preview host).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("-v", "--verbose", is_flag=True, help="Print each phase.")
+def build_command(site: Path, output: Path | None, drafts: bool, base_url: str | None,
+                  quiet: bool, verbose: bool) -> None:
+    """Build the site in SITE into its output folder."""
+    progress = (lambda message: click.echo(f"  {message}", err=True)) if verbose else None
+    try:
+        result = build(site, output, drafts=drafts, base_url=base_url, progress=progress)
+    except UsageError as exc:
+        click.echo(f"volsite: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except ContentError as exc:
+        _report(exc.problems)
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        click.echo(f"volsite: {errors} problem(s) in the content; nothing was written "
+                   "(the previous output is unchanged).", err=True)
+        sys.exit(EXIT_CONTENT)
+    except Exception as exc:  # noqa: BLE001 - a bug must not look like a content problem
+        _fail_unexpected(exc, verbose)
+    _report(result.warnings)
+    if not quiet:
+        click.echo(f"volsite: built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s"
+                   + (f", {len(result.warnings)} warning(s)" if result.warnings else ""))
+
+
+@main.command("check")
+@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--drafts", is_flag=True, help="Check stories marked draft: true as well.")
+def check_command(site: Path, strict: bool, fmt: str, drafts: bool) -> None:
+    """Check the content of SITE without writing anything."""
+    try:
+        problems = load_site(site, drafts=drafts).warnings
+    except UsageError as exc:
+        click.echo(f"volsite: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except ContentError as exc:
+        problems = exc.problems
+    except Exception as exc:  # noqa: BLE001
+        _fail_unexpected(exc, False)
+    failing = [p for p in problems if p.severity == "error" or strict]
+    if fmt == "json":
+        click.echo(json.dumps({"ok": not failing, "problems": [p.as_json() for p in problems]},
+                              ensure_ascii=False, indent=2))
+    else:
+        _report(problems)
+        if not failing:
+            click.echo(f"volsite: no problems" + (f" ({len(problems)} warning(s))" if problems else ""))
+    sys.exit(EXIT_CONTENT if failing else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""site.yaml → SiteConfig: every setting declared with its type, checked, then derived.
+
+`parse_config` is pure (a parsed mapping in, a config and problems out);
+`load_config` only reads the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from .kinds.fields import parse_decimal
+from .kinds.volunteers import CONTROL_FIELDS, PRIVATE_FIELDS, PUBLISHED_FIELDS
+from .problems import Problems, did_you_mean
+from .sources import LineMap, parse_yaml, read_text
+
+CONFIG_FILE = "site.yaml"
+LANGUAGES = ("zh-CN", "en")
+DEFAULT_STARS = (Decimal(100), Decimal(300), Decimal(600), Decimal(1000), Decimal(1500))
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "志愿服务"
+    base_url: str = "/"
+    language: str = "zh-CN"
+    description: str = ""
+    theme: str = "default"
+    stars: tuple[Decimal, ...] = DEFAULT_STARS
+    points_per_record: Decimal = Decimal(1)
+    pagination: int = 20
+    leaderboard_size: int = 50
+    publish_fields: tuple[str, ...] = ()
+    require_consent: bool = False
+    nav: tuple[NavItem, ...] | None = None
+    organization: str = ""  # who runs the site; shown on certificates and in the footer
+    statement_issuer: str = ""  # names the issuer of hour statements; else they say "not official"
+    drafts: bool = False  # set by the command line, not by site.yaml
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always with leading and trailing '/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def site_origin(self) -> str:
+        """scheme://host of base_url, or '' for a site given only as a path."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# ------------------------------------------------------------------ checks
+
+
+class _Reader:
+    def __init__(self, data: LineMap, rel: str, problems: Problems):
+        self.data, self.rel, self.problems = data, rel, problems
+
+    def line(self, key: str) -> int | None:
+        return getattr(self.data, "lines", {}).get(key)
+
+    def error(self, key: str, message: str) -> None:
+        self.problems.error(self.rel, self.line(key), message)
+
+    def get(self, key: str, check: Callable[[Any], Any], expected: str) -> Any:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        result = check(value)
+        if result is None:
+            self.error(key, f"'{key}' must be {expected}, not {value!r}")
+        return result
+
+
+def _text(value: Any) -> str | None:
+    return str(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+
+
+def _positive_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _stars(value: Any) -> tuple[Decimal, ...] | None:
+    if not isinstance(value, list) or not value:
+        return None
+    numbers = [parse_decimal(v) for v in value]
+    if any(n is None or n <= 0 for n in numbers):
+        return None
+    if any(b <= a for a, b in zip(numbers, numbers[1:])):
+        return None
+    return tuple(numbers)  # type: ignore[arg-type]
+
+
+def _base_url(value: Any) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme and (parts.scheme not in ("http", "https") or not parts.netloc):
+        return None
+    if not parts.scheme and not text.startswith("/"):
+        return None
+    return text
+
+
+KNOWN_KEYS = ("title", "base_url", "language", "description", "theme", "stars", "points",
+              "pagination", "leaderboard_size", "publish_fields", "privacy", "nav",
+              "organization", "statement_issuer")
+
+
+def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problems]:
+    problems = Problems()
+    if data is None:
+        data = LineMap()
+        data.lines = {}
+    if not isinstance(data, dict):
+        problems.error(rel, 1, "site.yaml must be a mapping of setting: value")
+        return SiteConfig(), problems
+    r = _Reader(data, rel, problems)
+    for key in data:
+        if key not in KNOWN_KEYS:
+            r.error(key, f"unknown setting '{key}'{did_you_mean(str(key), KNOWN_KEYS)}")
+    values: dict[str, Any] = {}
+
+    def put(name: str, value: Any) -> None:
+        if value is not None:
+            values[name] = value
+
+    put("title", r.get("title", _text, "text"))
+    put("base_url", r.get("base_url", _base_url, "a web address like https://example.org/volunteer/ or a path like /volunteer/"))
+    language = r.get("language", _text, "text")
+    if language is not None and language not in LANGUAGES:
+        r.error("language", f"'language' must be one of {', '.join(LANGUAGES)}, not '{language}'"
+                            f"{did_you_mean(language, LANGUAGES)}")
+        language = None
+    put("language", language)
+    put("description", r.get("description", _text, "text"))
+    put("theme", r.get("theme", lambda v: _text(v) if _text(v) and "/" not in str(v) and not str(v).startswith(".") else None,
+                       "the name of a folder under themes/"))
+    put("stars", r.get("stars", _stars, "a list of increasing positive hour thresholds, e.g. [100, 300, 600, 1000, 1500]"))
+    put("pagination", r.get("pagination", _positive_int, "a whole number of 1 or more"))
+    put("leaderboard_size", r.get("leaderboard_size", _positive_int, "a whole number of 1 or more"))
+    put("organization", r.get("organization", _text, "text"))
+    put("statement_issuer", r.get("statement_issuer", _text, "text"))
+    _points(r, put)
+    _privacy(r, put)
+    _publish_fields(r, put)
+    _nav(r, put)
+    return SiteConfig(**values), problems
+
+
+def _section(r: _Reader, key: str, known: tuple[str, ...]) -> dict | None:
+    section = r.data.get(key)
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        r.error(key, f"'{key}' must be a mapping with {', '.join(known)}")
+        return None
+    lines = getattr(section, "lines", {})
+    for sub in section:
+        if sub not in known:
+            r.problems.error(r.rel, lines.get(sub, r.line(key)),
+                             f"unknown setting '{key}.{sub}'{did_you_mean(str(sub), known)}")
+    return section
+
+
+def _points(r: _Reader, put) -> None:
+    section = _section(r, "points", ("per_record",))
+    if section and "per_record" in section:
+        number = parse_decimal(section["per_record"])
+        if number is None or number < 0:
+            r.error("points", f"'points.per_record' must be a number of 0 or more, not {section['per_record']!r}")
+        else:
+            put("points_per_record", number)
+
+
+def _privacy(r: _Reader, put) -> None:
+    section = _section(r, "privacy", ("require_consent",))
+    if section and "require_consent" in section:
+        value = _bool(section["require_consent"])
+        if value is None:
+            r.error("privacy", "'privacy.require_consent' must be true or false")
+        put("require_consent", value)
+
+
+def _publish_fields(r: _Reader, put) -> None:
+    value = r.data.get("publish_fields")
+    if value is None:
+        return
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        r.error("publish_fields", "'publish_fields' must be a list of field names")
+        return
+    fields = []
+    for name in value:
+        if name in PRIVATE_FIELDS:
+            r.error("publish_fields", f"'{name}' is a private field of volunteers and is never published")
+        elif name in PUBLISHED_FIELDS or name in CONTROL_FIELDS:
+            continue  # already handled by its own rule
+        else:
+            fields.append(name)
+    put("publish_fields", tuple(fields))
+
+
+def _nav(r: _Reader, put) -> None:
+    value = r.data.get("nav")
+    if value is None:
+        return
+    items = []
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and _text(item.get("title")) and _text(item.get("url")):
+                items.append(NavItem(_text(item["title"]), _text(item["url"])))  # type: ignore[arg-type]
+            else:
+                r.error("nav", "each 'nav' item must be a mapping with 'title' and 'url'")
+                return
+    else:
+        r.error("nav", "'nav' must be a list of {title, url}")
+        return
+    put("nav", tuple(items))
+
+
+def load_config(site_root: Path, problems: Problems, **overrides: Any) -> SiteConfig:
+    text = read_text(site_root, CONFIG_FILE, problems) if (site_root / CONFIG_FILE).is_file() else ""
+    data = parse_yaml(text, CONFIG_FILE, problems) if text else None
+    config, found = parse_config(data)
+    problems.extend(found)
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if "base_url" in overrides and _base_url(overrides["base_url"]) is None:
+        problems.error("--base-url", None, f"'{overrides['base_url']}' is not a web address or a path")
+        overrides.pop("base_url")
+    return replace(config, **overrides)

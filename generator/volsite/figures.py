@@ -1,0 +1,235 @@
+"""Every figure of the site, computed from the model by pure functions.
+
+Hours are Decimal throughout, so sums are exact (0.1 + 0.2 is 0.3); they are
+rounded only when shown. A service counts in the year of its date (a
+multi-day activity: its start date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable, Sequence
+
+from .index import Model, Service
+
+ZERO = Decimal(0)
+
+
+# ------------------------------------------------------------ small pure pieces
+
+
+def stars_for(hours: Decimal, thresholds: Sequence[Decimal]) -> int:
+    """Number of thresholds reached: 0 below the first, len(thresholds) at the top."""
+    return sum(1 for threshold in thresholds if hours >= threshold)
+
+
+def hours_to_next_star(hours: Decimal, thresholds: Sequence[Decimal]) -> Decimal | None:
+    """Hours still needed for the next star; None at the top."""
+    for threshold in thresholds:
+        if hours < threshold:
+            return threshold - hours
+    return None
+
+
+def round_hours(hours: Decimal) -> Decimal:
+    """At most one decimal place, half up, as shown to people (12.25 → 12.3, 12.0 → 12)."""
+    rounded = hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return rounded.quantize(Decimal(1)) if rounded == rounded.to_integral_value() else rounded
+
+
+def sum_hours(services: Iterable[Service]) -> Decimal:
+    return sum((s.hours for s in services), ZERO)
+
+
+# ------------------------------------------------------------ the figures
+
+
+@dataclass(frozen=True)
+class VolunteerFigures:
+    hours: Decimal
+    stars: int
+    to_next_star: Decimal | None
+    points: Decimal
+    services: int
+    hours_by_year: dict[int, Decimal]
+    first_service: dt.date | None
+    last_service: dt.date | None
+
+
+@dataclass(frozen=True)
+class TeamFigures:
+    members: int  # distinct volunteers in the team or any sub-team
+    hours: Decimal  # all service hours of those members, each counted once
+    activities: int  # organised by the team or any sub-team
+    people_served: int
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    hours: Decimal
+    activities: int
+    active_volunteers: int
+    services: int  # person-times (人次)
+    people_served: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    volunteers: int
+    public_volunteers: int
+    teams: int
+    activities: int
+    stories: int
+    awards: int
+    hours: Decimal
+    people_served: int
+    services: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    volunteers: dict[str, VolunteerFigures]
+    teams: dict[str, TeamFigures]
+    years: dict[int, YearFigures]  # oldest first
+    totals: Totals
+    stars: dict[int, int]  # star level (1..n) → number of volunteers
+    hours_by_month: dict[str, Decimal]  # "2024-03" → hours, oldest first
+    activities_by_category: dict[str, int]  # most first
+
+
+def compute(model: Model) -> Figures:
+    thresholds = model.config.stars
+    by_volunteer: dict[str, list[Service]] = defaultdict(list)
+    for service in model.services:
+        by_volunteer[service.volunteer].append(service)
+
+    volunteers = {vid: volunteer_figures(by_volunteer.get(vid, []), thresholds) for vid in model.people}
+    stars = {level: 0 for level in range(1, len(thresholds) + 1)}
+    for figures in volunteers.values():
+        if figures.stars:
+            stars[figures.stars] += 1
+
+    teams = {tid: team_figures(model, tid, volunteers) for tid in model.teams}
+    awarded = [a for a in model.awards.values() if not a.candidate]
+    totals = Totals(
+        volunteers=len(model.people),
+        public_volunteers=sum(1 for p in model.people.values() if p.public),
+        teams=len(model.teams),
+        activities=len(model.activities),
+        stories=len(model.stories),
+        awards=len(awarded),
+        hours=sum_hours(model.services),
+        people_served=sum(a.people_served or 0 for a in model.activities.values()),
+        services=len(model.services),
+    )
+    return Figures(volunteers, teams, year_figures(model), totals, stars,
+                   hours_by_month(model.services), activities_by_category(model))
+
+
+def volunteer_figures(services: Sequence[Service], thresholds: Sequence[Decimal]) -> VolunteerFigures:
+    hours = sum_hours(services)
+    by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for service in services:
+        by_year[service.date.year] += service.hours
+    dates = [s.date for s in services]
+    return VolunteerFigures(
+        hours=hours,
+        stars=stars_for(hours, thresholds),
+        to_next_star=hours_to_next_star(hours, thresholds),
+        points=sum((s.points for s in services), ZERO),
+        services=len(services),
+        hours_by_year=dict(sorted(by_year.items())),
+        first_service=min(dates) if dates else None,
+        last_service=max(dates) if dates else None,
+    )
+
+
+def team_figures(model: Model, team_id: str, volunteers: dict[str, VolunteerFigures]) -> TeamFigures:
+    subtree = model.subtree(team_id)
+    members = {vid for tid in subtree for vid in model.team_members.get(tid, ())}
+    activity_ids = {aid for tid in subtree for aid in model.activities_by_team.get(tid, ())}
+    return TeamFigures(
+        members=len(members),
+        hours=sum((volunteers[vid].hours for vid in members), ZERO),
+        activities=len(activity_ids),
+        people_served=sum(model.activities[aid].people_served or 0 for aid in activity_ids),
+    )
+
+
+def year_figures(model: Model) -> dict[int, YearFigures]:
+    hours: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    active: dict[int, set[str]] = defaultdict(set)
+    services: dict[int, int] = defaultdict(int)
+    for service in model.services:
+        year = service.date.year
+        hours[year] += service.hours
+        active[year].add(service.volunteer)
+        services[year] += 1
+    activities: dict[int, int] = defaultdict(int)
+    served: dict[int, int] = defaultdict(int)
+    for activity in model.activities.values():
+        activities[activity.date.year] += 1
+        served[activity.date.year] += activity.people_served or 0
+    years = sorted(set(hours) | set(activities))
+    return {y: YearFigures(hours[y], activities[y], len(active[y]), services[y], served[y]) for y in years}
+
+
+def hours_by_month(services: Iterable[Service]) -> dict[str, Decimal]:
+    months: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for service in services:
+        months[f"{service.date.year:04d}-{service.date.month:02d}"] += service.hours
+    return dict(sorted(months.items()))
+
+
+def activities_by_category(model: Model) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for activity in model.activities.values():
+        counts[activity.category or ""] += 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def leaderboard(hours: dict[str, Decimal], size: int) -> list[tuple[str, Decimal]]:
+    """Volunteer ids with the most hours, most first; ties by id, so the order is stable."""
+    ranked = sorted(((vid, h) for vid, h in hours.items() if h > 0), key=lambda kv: (-kv[1], kv[0]))
+    return ranked[:size]
+
+
+# ------------------------------------------------------------ open data
+
+
+def stats_json(model: Model, figures: Figures) -> dict:
+    """data/stats.json as SPEC section 5 gives it; non-public volunteers only in totals."""
+    t = figures.totals
+    return {
+        "totals": {
+            "volunteers": t.volunteers, "teams": t.teams, "activities": t.activities,
+            "stories": t.stories, "awards": t.awards, "hours": _number(t.hours),
+            "people_served": t.people_served,
+        },
+        "stars": {str(level): count for level, count in figures.stars.items()},
+        "by_year": {
+            str(year): {"hours": _number(y.hours), "activities": y.activities,
+                        "active_volunteers": y.active_volunteers}
+            for year, y in figures.years.items()
+        },
+        "teams": {
+            tid: {"hours": _number(f.hours), "members": f.members, "activities": f.activities}
+            for tid, f in sorted(figures.teams.items())
+        },
+        "volunteers": {
+            vid: {"hours": _number(f.hours), "stars": f.stars, "points": _points(f.points)}
+            for vid, f in sorted(figures.volunteers.items()) if model.people[vid].public
+        },
+    }
+
+
+def _number(hours: Decimal) -> float:
+    # Decimal sums with few places convert to the float whose shortest repr is the same digits.
+    return float(hours)
+
+
+def _points(points: Decimal) -> int | float:
+    return int(points) if points == points.to_integral_value() else float(points)

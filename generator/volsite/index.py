@@ -1,0 +1,350 @@
+"""The resolved model: every reference checked and linked both ways.
+
+Reads no files and calls no clock. Its one output that templates may see of
+a volunteer is a Person: the allow-listed fields, with the name masked and
+the id withheld for anyone who is not public.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+from .config import SiteConfig
+from .kinds.activities import Activity
+from .kinds.awards import Award
+from .kinds.documents import Document
+from .kinds.teams import Team
+from .kinds.volunteers import Volunteer
+from .load import Content
+from .problems import Problems, did_you_mean
+
+# Two-character surnames, so that 欧阳娜娜 is masked as 欧阳** and not 欧***.
+COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 "
+    "端木 独孤 南宫 西门 澹台 公冶 宗政 濮阳 太叔 申屠 闻人 赫连 呼延 万俟 拓跋 百里 "
+    "东郭 南门 羊舌 微生 梁丘 左丘 第五".split())
+
+
+def mask_name(name: str) -> str:
+    """张伟 → 张*, 欧阳娜娜 → 欧阳**, Anna Lee → A*******."""
+    name = name.strip()
+    keep = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
+    return name[:keep] + "*" * max(1, len(name) - keep)
+
+
+def is_public(volunteer: Volunteer, require_consent: bool) -> bool:
+    if not volunteer.public:
+        return False
+    if volunteer.minor and not volunteer.guardian_consent:
+        return False
+    if volunteer.consent is False:
+        return False
+    return not (require_consent and volunteer.consent is not True)
+
+
+@dataclass(frozen=True)
+class Person:
+    """What may be published of a volunteer. Built from an allow-list, never a copy."""
+
+    id: str | None  # None unless public: ids are often the name in pinyin
+    name: str  # masked unless public
+    public: bool
+    role: str | None
+    teams: tuple[str, ...]
+    joined: dt.date | None
+    photo: str | None  # only with photo consent
+    bio: str | None
+    skills: tuple[str, ...]
+    extra: tuple[tuple[str, str], ...]
+
+
+def publish(volunteer: Volunteer, require_consent: bool) -> Person:
+    if not is_public(volunteer, require_consent):
+        return Person(None, mask_name(volunteer.name), False, volunteer.role, volunteer.teams,
+                      None, None, None, (), ())
+    return Person(volunteer.id, volunteer.name, True, volunteer.role, volunteer.teams,
+                  volunteer.joined, volunteer.photo if volunteer.photo_consent else None,
+                  volunteer.bio, volunteer.skills, volunteer.extra)
+
+
+@dataclass(frozen=True)
+class Service:
+    """One volunteer's service: a participation in an activity or a ledger row."""
+
+    volunteer: str
+    date: dt.date
+    hours: Decimal
+    points: Decimal
+    activity: str | None
+    note: str | None
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Model:
+    config: SiteConfig
+    people: dict[str, Person]  # by volunteer id; only figures and routes use the key
+    teams: dict[str, Team]
+    team_children: dict[str, tuple[str, ...]]
+    team_members: dict[str, tuple[str, ...]]  # direct members, by volunteer id
+    activities: dict[str, Activity]  # oldest first
+    services: tuple[Service, ...]
+    awards: dict[str, Award]  # awarded and candidates
+    stories: dict[str, Document]  # published stories by slug, newest first
+    pages: dict[str, Document]
+    media: frozenset[str]
+    stories_by_volunteer: dict[str, tuple[str, ...]]
+    stories_by_team: dict[str, tuple[str, ...]]
+    story_of_activity: dict[str, str]
+    activities_by_volunteer: dict[str, tuple[str, ...]]
+    activities_by_team: dict[str, tuple[str, ...]]  # organised by the team itself
+    awards_by_volunteer: dict[str, tuple[str, ...]]
+    awards_by_team: dict[str, tuple[str, ...]]
+    tags: dict[str, tuple[str, ...]]  # tag → story slugs, newest first
+
+    @property
+    def root_teams(self) -> tuple[str, ...]:
+        return tuple(t for t, team in self.teams.items() if team.parent is None)
+
+    def subtree(self, team_id: str) -> tuple[str, ...]:
+        """The team and all its sub-teams, all the way down."""
+        found, stack = [], [team_id]
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(reversed(self.team_children.get(current, ())))
+        return tuple(found)
+
+
+def build_model(content: Content, config: SiteConfig, problems: Problems) -> Model:
+    people, volunteers = _people(content, config, problems)
+    teams = _unique(content.teams, "team", problems)
+    activities = _unique(sorted(content.activities, key=lambda a: (a.date, a.id)), "activity", problems)
+    awards = _unique(content.awards, "award", problems)
+    stories = _documents(content.stories, config, problems)
+    pages = _documents(content.pages, config, problems)
+    all_stories = {d.slug: d for d in content.stories}
+    media = content.media
+
+    def ref(record, key: str, wanted: str, known: dict, value: str | None) -> bool:
+        if value is None or value in known:
+            return value is not None
+        problems.error(record.path, record.lines.get(key, record.line),
+                       f"{_label(record)}: '{key}' names {wanted} '{value}', which does not exist"
+                       f"{did_you_mean(value, known)}")
+        return False
+
+    def media_ref(record, key: str, path: str | None) -> None:
+        if path is None:
+            return
+        problem = media_problem(path, media)
+        if problem:
+            problems.error(record.path, record.lines.get(key, record.line),
+                           f"{_label(record)}: '{key}' {problem}")
+
+    # volunteers → teams
+    members: dict[str, list[str]] = defaultdict(list)
+    for volunteer in volunteers.values():
+        for team_id in volunteer.teams:
+            if ref(volunteer, "teams", "a team", teams, team_id):
+                members[team_id].append(volunteer.id)
+        media_ref(volunteer, "photo", volunteer.photo)
+        if volunteer.minor and volunteer.public and not volunteer.guardian_consent:
+            problems.warning(volunteer.path, volunteer.lines.get("minor", volunteer.line),
+                             f"volunteer '{volunteer.id}': a minor without 'guardian_consent: true' "
+                             "is not named on the site")
+
+    # teams → parent, lead; the tree must not loop
+    children: dict[str, list[str]] = defaultdict(list)
+    for team in teams.values():
+        if ref(team, "parent", "a team", teams, team.parent):
+            children[team.parent].append(team.id)
+        if ref(team, "lead", "a volunteer", volunteers, team.lead) and team.id not in volunteers[team.lead].teams:
+            problems.warning(team.path, team.lines.get("lead", team.line),
+                             f"team '{team.id}': its lead '{team.lead}' is not a member "
+                             f"(add '{team.id}' to the volunteer's teams)")
+        media_ref(team, "logo", team.logo)
+    _check_tree(teams, problems)
+
+    # activities → teams, participants, story; services
+    services: list[Service] = []
+    by_volunteer: dict[str, list[str]] = defaultdict(list)
+    by_team: dict[str, list[str]] = defaultdict(list)
+    story_of_activity: dict[str, str] = {}
+    per_record = config.points_per_record
+    for activity in activities.values():
+        for team_id in activity.teams:
+            if ref(activity, "team" if "team" in activity.lines else "teams", "a team", teams, team_id):
+                by_team[team_id].append(activity.id)
+        for participant in activity.participants:
+            if ref(activity, "participants", "a volunteer", volunteers, participant.volunteer):
+                by_volunteer[participant.volunteer].append(activity.id)
+                services.append(Service(participant.volunteer, activity.date, activity.hours_of(participant),
+                                        per_record, activity.id, None, activity.path,
+                                        activity.lines.get("participants", activity.line)))
+        if activity.story is not None and ref(activity, "story", "a story", all_stories, activity.story):
+            if activity.story in stories:
+                story_of_activity[activity.id] = activity.story
+
+    for row in content.ledger:
+        ok = ref(row, "volunteer", "a volunteer", volunteers, row.volunteer)
+        if row.activity is not None and ref(row, "activity", "an activity", activities, row.activity):
+            if ok and row.activity not in by_volunteer[row.volunteer]:
+                by_volunteer[row.volunteer].append(row.activity)
+        if ok:
+            services.append(Service(row.volunteer, row.date, row.hours,
+                                    row.points if row.points is not None else per_record,
+                                    row.activity, row.note, row.path, row.line))
+    _check_double_service(services, problems)
+
+    # stories → volunteers, teams, activity
+    stories_by_volunteer: dict[str, list[str]] = defaultdict(list)
+    stories_by_team: dict[str, list[str]] = defaultdict(list)
+    tags: dict[str, list[str]] = defaultdict(list)
+    for document in list(stories.values()) + list(pages.values()):
+        media_ref(document, "cover", document.cover)
+        if document.kind == "page":
+            continue
+        for vid in document.volunteers:
+            if ref(document, "volunteers", "a volunteer", volunteers, vid):
+                stories_by_volunteer[vid].append(document.slug)
+                if not people[vid].public:
+                    problems.warning(document.path, document.lines.get("volunteers", 1),
+                                     f"story '{document.slug}' is about '{vid}', who is not public: "
+                                     "the name is masked in lists, but check the story's own text")
+        for team_id in document.teams:
+            if ref(document, "teams", "a team", teams, team_id):
+                stories_by_team[team_id].append(document.slug)
+        if ref(document, "activity", "an activity", activities, document.activity):
+            story_of_activity.setdefault(document.activity, document.slug)
+        for tag in document.tags:
+            tags[tag].append(document.slug)
+
+    # awards → recipient
+    awards_by_volunteer: dict[str, list[str]] = defaultdict(list)
+    awards_by_team: dict[str, list[str]] = defaultdict(list)
+    for award in sorted(awards.values(), key=lambda a: (a.date or dt.date(a.year, 12, 31), a.id), reverse=True):
+        if award.volunteer and ref(award, "volunteer", "a volunteer", volunteers, award.volunteer):
+            awards_by_volunteer[award.volunteer].append(award.id)
+        if award.team and ref(award, "team", "a team", teams, award.team):
+            awards_by_team[award.team].append(award.id)
+
+    def frozen(groups: dict) -> dict[str, tuple[str, ...]]:
+        return {key: tuple(dict.fromkeys(values)) for key, values in sorted(groups.items())}
+
+    return Model(
+        config=config, people=people, teams=teams,
+        team_children=frozen(children), team_members=frozen(members),
+        activities=activities, services=tuple(services), awards=awards,
+        stories=stories, pages=pages, media=media,
+        stories_by_volunteer=frozen(stories_by_volunteer), stories_by_team=frozen(stories_by_team),
+        story_of_activity=story_of_activity,
+        activities_by_volunteer=frozen(by_volunteer), activities_by_team=frozen(by_team),
+        awards_by_volunteer=frozen(awards_by_volunteer), awards_by_team=frozen(awards_by_team),
+        tags=frozen(tags),
+    )
+
+
+def media_path(path: str) -> tuple[str | None, str | None]:
+    """(the path under content/ of a media file named in a record, or why it is refused).
+
+    Staff write media/x.jpg, /media/x.jpg or content/media/x.jpg; all mean the same file.
+    """
+    clean = path.strip().replace("\\", "/")
+    if clean.startswith("/media/"):
+        clean = clean[1:]
+    elif clean.startswith("content/media/"):
+        clean = clean[len("content/"):]
+    if clean.startswith(("/", "~")) or re.match(r"[A-Za-z]:", clean):
+        return None, f"'{path}' is an absolute path; give a path under content/, like media/people/zhang-wei.jpg"
+    parts = PurePosixPath(clean).parts
+    if ".." in parts:
+        return None, f"'{path}' leaves the content folder"
+    if not parts or parts[0] != "media" or len(parts) < 2:
+        return None, f"'{path}' must be a file under content/media/ (only media/ is published)"
+    return "/".join(parts), None
+
+
+def media_problem(path: str, media: frozenset[str]) -> str | None:
+    clean, problem = media_path(path)
+    if problem:
+        return problem
+    if clean not in media:
+        return f"names the file content/{clean}, which does not exist"
+    return None
+
+
+def _label(record) -> str:
+    kind = {"Volunteer": "volunteer", "Team": "team", "Activity": "activity", "Award": "award",
+            "LedgerRow": "ledger row", "Document": getattr(record, "kind", "")}[type(record).__name__]
+    name = getattr(record, "id", None) or getattr(record, "slug", None)
+    return f"{kind} '{name}'" if name else kind
+
+
+def _unique(records, kind: str, problems: Problems) -> dict:
+    found: dict = {}
+    for record in records:
+        if record.id in found:
+            first = found[record.id]
+            problems.error(record.path, record.lines.get("id", record.line),
+                           f"{kind} id '{record.id}' is used twice (first at {first.path}:{first.lines.get('id', first.line)})")
+        else:
+            found[record.id] = record
+    return found
+
+
+def _people(content: Content, config: SiteConfig, problems: Problems):
+    volunteers = _unique(content.volunteers, "volunteer", problems)
+    people = {vid: publish(v, config.require_consent) for vid, v in sorted(volunteers.items())}
+    return people, volunteers
+
+
+def _documents(documents, config: SiteConfig, problems: Problems) -> dict[str, Document]:
+    found: dict[str, Document] = {}
+    ordered = sorted(documents, key=lambda d: (d.date, d.slug), reverse=True)
+    for document in ordered:
+        if document.slug in found:
+            first = found[document.slug]
+            problems.error(document.path, document.lines.get("slug", 1),
+                           f"{document.kind} slug '{document.slug}' is used twice (also {first.path}); "
+                           "give one of them another 'slug'")
+            continue
+        found[document.slug] = document
+    return {slug: d for slug, d in found.items() if config.drafts or not d.draft}
+
+
+def _check_tree(teams: dict[str, Team], problems: Problems) -> None:
+    reported: set[str] = set()
+    for start in teams:
+        seen, current = [], start
+        while current is not None and current in teams and current not in seen:
+            seen.append(current)
+            current = teams[current].parent
+        if current is not None and current in seen and current not in reported:
+            loop = seen[seen.index(current):]
+            reported.update(loop)
+            team = teams[current]
+            problems.error(team.path, team.lines.get("parent", team.line),
+                           f"team '{current}': the team tree loops: {' → '.join(loop + [current])}")
+
+
+def _check_double_service(services: list[Service], problems: Problems) -> None:
+    first: dict[tuple[str, str], Service] = {}
+    for service in services:
+        if service.activity is None:
+            continue
+        key = (service.volunteer, service.activity)
+        if key in first:
+            other = first[key]
+            problems.error(service.path, service.line,
+                           f"volunteer '{service.volunteer}' is recorded twice for activity "
+                           f"'{service.activity}' (also at {other.path}:{other.line}); "
+                           "hours would count double")
+        else:
+            first[key] = service

@@ -1,0 +1,1 @@
+"""One module per kind of content record. A kind never imports another kind."""

@@ -1,0 +1,89 @@
+"""Award records (content/awards/): honours, and nominees under public posting (公示)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..problems import Problems
+from ..slugs import slugify
+from ..sources import Raw
+from .fields import Fields
+
+FOLDER = "content/awards"
+KNOWN = ("id", "title", "volunteer", "team", "date", "year", "level", "issuer", "citation",
+         "status", "posting_until", "number")
+LEVELS = ("国家级", "省级", "市级", "区县级", "单位")
+STATUSES = ("awarded", "candidate")
+
+
+@dataclass(frozen=True)
+class Award:
+    id: str
+    title: str
+    volunteer: str | None
+    team: str | None
+    date: dt.date | None
+    year: int
+    level: str | None
+    issuer: str | None
+    citation: str | None
+    status: str
+    posting_until: dt.date | None
+    number: str | None  # certificate number, when staff give one
+    path: str
+    line: int
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def candidate(self) -> bool:
+        return self.status == "candidate"
+
+    @property
+    def recipient(self) -> str:
+        return self.volunteer or self.team or ""
+
+
+def parse(raw: Raw, problems: Problems) -> Award | None:
+    f = Fields(raw, "award", problems)
+    aid = f.ident("id", required=False)
+    title = f.text("title", required=True)
+    f.check_known(KNOWN)
+    volunteer = f.ident("volunteer", required=False)
+    team = f.ident("team", required=False)
+    if bool(f.has("volunteer")) == bool(f.has("team")):
+        f.error(None, "give exactly one recipient: 'volunteer' or 'team'")
+    date = f.date("date")
+    year = _year(f, date)
+    status = f.text("status") or "awarded"
+    if status not in STATUSES:
+        f.error("status", f"'status' must be one of {', '.join(STATUSES)}, not '{status}'")
+        status = "awarded"
+    posting_until = f.date("posting_until")
+    if status == "candidate" and posting_until is None and not f.has("posting_until"):
+        f.error("status", "a candidate needs 'posting_until', the last day of public posting")
+    recipient = volunteer or team
+    if not (title and recipient and year):
+        return None
+    if aid is None:
+        # Stable across builds and across edits of other fields.
+        aid = f"{year}-{slugify(title)}-{recipient}"
+    return Award(aid, title, volunteer, team, date, year, f.text("level"), f.text("issuer"),
+                 f.text("citation"), status, posting_until, f.text("number"), raw.path, raw.line,
+                 dict(raw.lines))
+
+
+def _year(f: Fields, date: dt.date | None) -> int | None:
+    if f.has("year"):
+        year = f.whole("year")
+        if year is not None and not 1900 <= year <= 2999:
+            f.error("year", f"'year' must be a year like 2024, not {year}")
+            return None
+        if year and date and date.year != year:
+            f.error("year", f"'year' {year} does not match 'date' {date}")
+        return year
+    if date is None:
+        if not f.has("date"):
+            f.error(None, "give the award's 'date' or 'year'")
+        return None
+    return date.year

@@ -1,0 +1,103 @@
+"""Stories and standalone pages: Markdown with YAML front matter.
+
+Both kinds share this reader; stories.py and pages.py say what each needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ..problems import Problems
+from ..slugs import slug_from_filename
+from ..sources import LineMap, Raw, parse_yaml
+from .fields import ID_PATTERN, Fields
+
+KNOWN = ("title", "date", "slug", "summary", "tags", "volunteers", "teams", "activity",
+         "cover", "author", "draft", "updated", "order", "menu")
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # "story" or "page"
+    slug: str
+    title: str
+    date: dt.date
+    updated: dt.date | None
+    summary: str | None
+    tags: tuple[str, ...]
+    volunteers: tuple[str, ...]
+    teams: tuple[str, ...]
+    activity: str | None
+    cover: str | None
+    author: str | None
+    draft: bool
+    order: int | None  # pages: position in the menu
+    menu: bool  # pages: listed in the site menu
+    body: str  # Markdown
+    body_line: int  # file line where the body starts
+    path: str
+    line: int
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[LineMap | None, str, int]:
+    """(front matter, body, first line of the body)."""
+    match = _FRONT.match(text)
+    if not match:
+        problems.error(rel, 1, "must start with front matter between two '---' lines "
+                               "(title and date at least)")
+        return None, text, 1
+    front_text = match.group(1) or ""
+    body = text[match.end():]
+    body_line = front_text.count("\n") + 3
+    front = parse_yaml(front_text, rel, problems, line_offset=1)
+    if front is None:
+        if not front_text.strip():
+            problems.error(rel, 1, "front matter is empty: give at least title and date")
+        return None, body, body_line
+    if not isinstance(front, LineMap):
+        problems.error(rel, 2, "front matter must be a mapping of field: value")
+        return None, body, body_line
+    front.lines = {k: v + 1 for k, v in front.lines.items()}
+    return front, body, body_line
+
+
+def parse(kind: str, rel: str, text: str, problems: Problems) -> Document | None:
+    front, body, body_line = split_front_matter(text, rel, problems)
+    if front is None:
+        return None
+    raw = Raw(rel, 1, front, front.lines)
+    f = Fields(raw, kind, problems)
+    f.check_known(KNOWN)
+    title = f.text("title", required=True)
+    date = f.date("date", required=True)
+    slug = f.text("slug")
+    if slug is not None and not ID_PATTERN.match(slug):
+        f.error("slug", f"'slug' must be lower-case letters, digits and '-', not '{slug}'")
+        slug = None
+    if slug is None:
+        slug = slug_from_filename(PurePosixPath(rel).stem)
+        if not slug:
+            f.error(None, "the file name gives no slug: add a 'slug' field")
+    order = f.whole("order")
+    document = Document(
+        kind=kind, slug=slug or "", title=title or "", date=date or dt.date.min,
+        updated=f.date("updated"),
+        summary=f.text("summary"),
+        tags=tuple(dict.fromkeys(f.text_list("tags"))),
+        volunteers=f.id_list("volunteers"),
+        teams=f.id_list("teams"),
+        activity=f.ident("activity", required=False),
+        cover=f.text("cover"),
+        author=f.text("author"),
+        draft=bool(f.boolean("draft", False)),
+        order=order,
+        menu=bool(f.boolean("menu", kind == "page")),
+        body=body, body_line=body_line, path=rel, line=1, lines=dict(front.lines),
+    )
+    return document if slug else None

@@ -1,0 +1,196 @@
+"""Reading typed fields out of a raw record, collecting what is wrong.
+
+Shared by every kind; imports no kind. Each reader returns a clean value or
+None, and records a problem naming the file and the line of the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable
+
+from ..problems import Problems, did_you_mean
+from ..sources import Raw
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_DATE_PATTERN = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\Z")
+_LIST_SEPARATORS = re.compile(r"[;；、,，]")
+_TRUE = {"true", "yes", "y", "1", "是", "对", "t"}
+_FALSE = {"false", "no", "n", "0", "否", "不", "f"}
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from YAML (already a date) or text (2024-03-05, 2024/3/5, 2024.3.5)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = _DATE_PATTERN.match(value.strip())
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float):
+        value = repr(value)  # 0.1 stays 0.1, not 0.1000000000000000055...
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+class Fields:
+    """Typed access to one raw record's fields."""
+
+    def __init__(self, raw: Raw, kind: str, problems: Problems):
+        self.raw = raw
+        self.kind = kind
+        self.problems = problems
+        self.label = kind  # refined to "volunteer 'zhang-wei'" once the id is known
+
+    # -- reporting
+
+    def error(self, key: str | None, message: str) -> None:
+        line = self.raw.line_of(key) if key else self.raw.line
+        self.problems.error(self.raw.path, line, f"{self.label}: {message}")
+
+    def warning(self, key: str | None, message: str) -> None:
+        line = self.raw.line_of(key) if key else self.raw.line
+        self.problems.warning(self.raw.path, line, f"{self.label}: {message}")
+
+    def has(self, key: str) -> bool:
+        return self.raw.data.get(key) not in (None, "")
+
+    def value(self, key: str) -> Any:
+        return self.raw.data.get(key)
+
+    def missing(self, key: str) -> None:
+        self.error(None, f"the required field '{key}' is missing")
+
+    # -- typed readers
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.value(key)
+        if value in (None, ""):
+            if required:
+                self.missing(key)
+            return None
+        if isinstance(value, (dict, list)):
+            self.error(key, f"'{key}' must be text, not a {'list' if isinstance(value, list) else 'mapping'}")
+            return None
+        if isinstance(value, (dt.date, bool)):
+            return str(value).lower() if isinstance(value, bool) else value.isoformat()
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a spreadsheet cell 1001.0 means 1001
+        return str(value).strip()
+
+    def ident(self, key: str = "id", required: bool = True) -> str | None:
+        value = self.text(key, required)
+        if value is None:
+            return None
+        if not ID_PATTERN.match(value):
+            self.error(key, f"'{key}' must be lower-case letters, digits and '-' "
+                            f"(it appears in web addresses), not '{value}'")
+            return None
+        if key == "id":
+            self.label = f"{self.kind} '{value}'"
+        return value
+
+    def date(self, key: str, required: bool = False) -> dt.date | None:
+        value = self.value(key)
+        if value in (None, ""):
+            if required:
+                self.missing(key)
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.error(key, f"'{key}' must be a date like 2024-03-05, not '{value}'")
+        return parsed
+
+    def boolean(self, key: str, default: bool | None) -> bool | None:
+        value = self.value(key)
+        if value in (None, ""):
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        word = str(value).strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        self.error(key, f"'{key}' must be true or false, not '{value}'")
+        return default
+
+    def number(self, key: str, required: bool = False) -> Decimal | None:
+        value = self.value(key)
+        if value in (None, ""):
+            if required:
+                self.missing(key)
+            return None
+        number = parse_decimal(value)
+        if number is None:
+            self.error(key, f"'{key}' must be a number, not '{value}'")
+        return number
+
+    def hours(self, key: str, required: bool = False, limit: Decimal = Decimal(24)) -> Decimal | None:
+        number = self.number(key, required)
+        if number is None:
+            return None
+        if not Decimal(0) < number <= limit:
+            self.error(key, f"'{key}' must be more than 0 and at most {limit}, not {number}")
+            return None
+        return number
+
+    def whole(self, key: str) -> int | None:
+        number = self.number(key)
+        if number is None:
+            return None
+        if number != number.to_integral_value() or number < 0:
+            self.error(key, f"'{key}' must be a whole number of 0 or more, not {self.value(key)}")
+            return None
+        return int(number)
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.value(key)
+        if value in (None, ""):
+            return ()
+        if isinstance(value, str):
+            items = [part.strip() for part in _LIST_SEPARATORS.split(value)]
+        elif isinstance(value, list):
+            items = []
+            for item in value:
+                if isinstance(item, (dict, list)) or item is None:
+                    self.error(key, f"'{key}' must be a list of plain values")
+                    return ()
+                items.append(str(item).strip())
+        else:
+            items = [str(value).strip()]
+        return tuple(item for item in items if item)
+
+    def id_list(self, key: str) -> tuple[str, ...]:
+        ids = []
+        for item in self.text_list(key):
+            if ID_PATTERN.match(item):
+                ids.append(item)
+            else:
+                self.error(key, f"'{key}' holds '{item}', which is not an id")
+        return tuple(dict.fromkeys(ids))
+
+    def check_known(self, known: Iterable[str]) -> None:
+        """Unknown fields are usually typos: warn, with a suggestion."""
+        known = set(known)
+        for key in self.raw.data:
+            if str(key) not in known:
+                self.warning(str(key), f"unknown field '{key}' is ignored{did_you_mean(str(key), known)}")

@@ -1,0 +1,50 @@
+"""Service-hour ledgers (content/ledger/, 台账): one row, one volunteer's service on one day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..problems import Problems
+from ..sources import Raw
+from .fields import Fields
+
+FOLDER = "content/ledger"
+KNOWN = ("date", "volunteer", "hours", "activity", "points", "note", "name")
+
+CSV_HEADERS = {
+    "日期": "date", "服务日期": "date", "志愿者编号": "volunteer", "编号": "volunteer",
+    "志愿者": "volunteer", "姓名": "name", "时长": "hours", "服务时长": "hours",
+    "小时": "hours", "活动编号": "activity", "活动": "activity", "积分": "points",
+    "备注": "note", "服务内容": "note",
+}
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    date: dt.date
+    volunteer: str
+    hours: Decimal
+    activity: str | None
+    points: Decimal | None
+    note: str | None
+    path: str
+    line: int
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def parse(raw: Raw, problems: Problems) -> LedgerRow | None:
+    f = Fields(raw, "ledger row", problems)
+    date = f.date("date", required=True)
+    volunteer = f.ident("volunteer", required=True)
+    hours = f.hours("hours", required=True)
+    activity = f.ident("activity", required=False)
+    points = f.number("points")
+    if points is not None and points < 0:
+        f.error("points", f"'points' must not be negative, not {points}")
+        points = None
+    if not volunteer:
+        return None
+    return LedgerRow(date or dt.date.min, volunteer, hours or Decimal(0), activity, points, f.text("note"), raw.path, raw.line,
+                     dict(raw.lines))

@@ -1,0 +1,12 @@
+"""Stories (content/stories/): the exemplary deeds of volunteers."""
+
+from __future__ import annotations
+
+from ..problems import Problems
+from . import documents
+
+FOLDER = "content/stories"
+
+
+def parse(rel: str, text: str, problems: Problems) -> documents.Document | None:
+    return documents.parse("story", rel, text, problems)

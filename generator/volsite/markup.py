@@ -1,0 +1,112 @@
+"""Markdown → HTML, done once for every text before rendering.
+
+Links and images written site-absolute (/stories/x/) or content-relative
+(media/x.jpg) are rewritten under the base_url path, so a site served from
+/volunteer/ works without staff writing that prefix.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .slugs import slugify
+
+EXTENSIONS = ["tables", "footnotes", "fenced_code", "attr_list", "sane_lists", "toc", "md_in_html"]
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
+_TAG = re.compile(r"<[^>]+>")
+CJK_CHARS_PER_MINUTE = 400
+WORDS_PER_MINUTE = 200
+
+
+@dataclass(frozen=True)
+class Html:
+    html: str
+    toc: str  # the table of contents as a nested <ul>, empty when under two headings
+    minutes: int  # reading time
+    links: tuple[str, ...]  # every href and src as written by staff, for checks
+
+
+def _heading_id(text: str, separator: str) -> str:
+    # Chinese headings get pinyin ids (#zao-shang), readable in a shared link.
+    return slugify(text) or "section"
+
+
+class _RewriteLinks(Treeprocessor):
+    def __init__(self, md, base_path: str, found: list[str]):
+        super().__init__(md)
+        self.base_path = base_path
+        self.found = found
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is None:
+                    continue
+                self.found.append(value)
+                element.set(attribute, rewrite_link(value, self.base_path))
+
+
+class _LinkExtension(Extension):
+    def __init__(self, base_path: str, found: list[str]):
+        super().__init__()
+        self.base_path, self.found = base_path, found
+
+    def extendMarkdown(self, md):  # noqa: N802 - the library's name
+        # After inline parsing (priority below 'inline' = 20) so links exist as elements.
+        md.treeprocessors.register(_RewriteLinks(md, self.base_path, self.found), "volsite_links", 1)
+
+
+def rewrite_link(url: str, base_path: str) -> str:
+    if url.startswith("/") and not url.startswith("//"):
+        return base_path + url[1:]
+    if url.startswith("media/"):
+        return base_path + url
+    return url
+
+
+class Converter:
+    """One Markdown instance reused for many texts (building it costs more than a short text)."""
+
+    def __init__(self, base_path: str):
+        self._found: list[str] = []
+        self._md = markdown.Markdown(
+            extensions=EXTENSIONS + [_LinkExtension(base_path, self._found)],
+            extension_configs={"toc": {"permalink": False, "toc_depth": "2-3", "slugify": _heading_id},
+                               "footnotes": {"BACKLINK_TITLE": "↩"}},
+            output_format="html",
+        )
+
+    def convert(self, text: str) -> Html:
+        self._found.clear()
+        self._md.reset()
+        html = self._md.convert(text)
+        toc_tokens = getattr(self._md, "toc_tokens", [])
+        toc = self._md.toc if _count_headings(toc_tokens) >= 2 else ""
+        return Html(html, toc, reading_minutes(html), tuple(self._found))
+
+
+def _count_headings(tokens) -> int:
+    return sum(1 + _count_headings(t.get("children", [])) for t in tokens)
+
+
+def reading_minutes(html: str) -> int:
+    """Chinese is read by the character, other languages by the word."""
+    text = _TAG.sub("", html)
+    cjk = len(_CJK.findall(text))
+    words = len(_LATIN_WORD.findall(_CJK.sub(" ", text)))
+    minutes = cjk / CJK_CHARS_PER_MINUTE + words / WORDS_PER_MINUTE
+    return max(1, round(minutes))
+
+
+def convert_texts(texts, base_path: str) -> dict[str, Html]:
+    """Every distinct text once, in a stable order."""
+    converter = Converter(base_path)
+    return {text: converter.convert(text) for text in sorted(set(texts))}

@@ -1,0 +1,93 @@
+"""The URL and output file of every page, planned once, before anything renders.
+
+URLs here are relative to the site's base path ("stories/x/"; "" is the home
+page); templates turn them into links with the `url` filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .index import Model
+from .problems import Problems
+
+# First URL segments the generator owns; a standalone page may not take them.
+RESERVED = ("stories", "tags", "volunteers", "teams", "activities", "timeline", "honors",
+            "certificates", "stats", "search", "data", "media", "pagefind", "feed.xml",
+            "sitemap.xml", "robots.txt", "404.html", "index.html", "static", "assets")
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str  # which page: "home", "story", "stories", "page", "404", "stats_json"
+    url: str  # relative to the base path
+    output: str  # file under output/
+    key: str | None = None  # the slug or id the page is about
+    number: int = 1  # page number of a paginated list
+
+
+def story_url(slug: str) -> str:
+    return f"stories/{slug}/"
+
+
+def stories_url(number: int) -> str:
+    return "stories/" if number == 1 else f"stories/page/{number}/"
+
+
+def page_url(slug: str) -> str:
+    return f"{slug}/"
+
+
+def volunteer_url(vid: str) -> str:
+    return f"volunteers/{vid}/"
+
+
+def team_url(tid: str) -> str:
+    return f"teams/{tid}/"
+
+
+def activity_url(aid: str) -> str:
+    return f"activities/{aid}/"
+
+
+def certificate_url(award_id: str) -> str:
+    return f"certificates/{award_id}/"
+
+
+def tag_url(tag_slug: str) -> str:
+    return f"tags/{tag_slug}/"
+
+
+def _page(kind: str, url: str, key: str | None = None, number: int = 1) -> Route:
+    return Route(kind, url, url + "index.html", key, number)
+
+
+def page_count(items: int, per_page: int) -> int:
+    return max(1, -(-items // per_page))
+
+
+def plan(model: Model, problems: Problems) -> list[Route]:
+    routes = [_page("home", "")]
+    pages = page_count(len(model.stories), model.config.pagination)
+    routes += [_page("stories", stories_url(n), number=n) for n in range(1, pages + 1)]
+    routes += [_page("story", story_url(slug), slug) for slug in model.stories]
+    for slug, document in model.pages.items():
+        if slug in RESERVED:
+            problems.error(document.path, document.lines.get("slug", 1),
+                           f"page slug '{slug}' is a web address volsite uses itself; choose another 'slug'")
+            continue
+        routes.append(_page("page", page_url(slug), slug))
+    routes.append(Route("404", "404.html", "404.html"))
+    routes.append(Route("stats_json", "data/stats.json", "data/stats.json"))
+    return _unique(routes, problems)
+
+
+def _unique(routes: list[Route], problems: Problems) -> list[Route]:
+    seen: dict[str, Route] = {}
+    for route in routes:
+        if route.output in seen:
+            problems.error("(routes)", None, f"two pages would be written to {route.output}: "
+                                             f"{seen[route.output].kind} and {route.kind}")
+            continue
+        seen[route.output] = route
+    return list(seen.values())

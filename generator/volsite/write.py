@@ -1,0 +1,77 @@
+"""The only code that touches output/: the whole site is written beside it, then swapped in.
+
+A build that fails or is interrupted leaves the previous output/ as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .problems import UsageError
+
+MARKER = ".volsite-output"
+MARKER_TEXT = b"This folder is written by volsite build; it is replaced on every build.\n"
+
+
+def check_output_dir(site_root: Path, output: Path) -> None:
+    """Refuse an output folder whose replacement would destroy something else."""
+    site = site_root.resolve()
+    out = output.resolve()
+    home = Path.home().resolve()
+    forbidden = {site: "the site folder itself", site / "content": "the content folder",
+                 site / "themes": "the themes folder", Path(out.anchor): "the root of the disk",
+                 home: "your home folder"}
+    if out in forbidden:
+        raise UsageError(f"refusing to write the site to {output}: it is {forbidden[out]}")
+    if out in site.parents:
+        raise UsageError(f"refusing to write the site to {output}: it holds the site folder")
+    for inner in ("content", "themes"):
+        if (site / inner) in out.parents:
+            raise UsageError(f"refusing to write the site to {output}: it is inside {inner}/")
+    if out.exists():
+        if not out.is_dir():
+            raise UsageError(f"refusing to write the site to {output}: it is a file")
+        if any(out.iterdir()) and not (out / MARKER).is_file():
+            raise UsageError(f"refusing to replace {output}: it is not empty and was not written by "
+                             "volsite; remove it or choose another output folder")
+
+
+def write_site(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
+    """Write `files` (path → bytes) and `copies` (path → source file) as the new output/."""
+    parent = output.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
+    try:
+        made: set[Path] = set()
+        for rel, source in sorted(copies.items()):
+            target = staging / rel
+            _ensure_dir(target.parent, made)
+            shutil.copyfile(source, target)
+        for rel, data in sorted(files.items()):
+            target = staging / rel
+            _ensure_dir(target.parent, made)
+            target.write_bytes(data)
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _ensure_dir(path: Path, made: set[Path]) -> None:
+    if path not in made:
+        path.mkdir(parents=True, exist_ok=True)
+        made.add(path)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    os.rename(output, retired / "site")
+    os.rename(staging, output)
+    shutil.rmtree(retired, ignore_errors=True)

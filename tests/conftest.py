@@ -1,0 +1,103 @@
+"""Small sites written inline by the tests, built with the real command line."""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from volsite.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+BASE_SITE = {
+    "site.yaml": """
+        title: 测试站
+        base_url: https://example.org/volunteer/
+    """,
+    "content/teams/teams.yaml": """
+        - {id: hq, name: 总队, lead: zhang-wei}
+        - {id: clinic, name: 流动医疗队, parent: hq}
+        - {id: clinic-a, name: 医疗一组, parent: clinic}
+    """,
+    "content/volunteers/people.yaml": """
+        - id: zhang-wei
+          name: 张伟
+          teams: [hq]
+          phone: "13912345678"
+        - id: li-na
+          name: 李娜
+          teams: [clinic-a]
+    """,
+    "content/activities/a.yaml": """
+        id: 2024-03-05-clinic
+        title: 山区义诊
+        date: 2024-03-05
+        team: clinic-a
+        hours: 4
+        participants: [zhang-wei, li-na]
+        people_served: 120
+    """,
+    "content/stories/2024-03-05-clinic.md": """
+        ---
+        title: 义诊的一天
+        date: 2024-03-05
+        volunteers: [li-na]
+        activity: 2024-03-05-clinic
+        ---
+        正文。
+    """,
+}
+
+
+@dataclass
+class Result:
+    exit_code: int
+    output: str  # stdout and stderr together
+    site: Path
+
+    @property
+    def out(self) -> Path:
+        return self.site / "output"
+
+
+class SiteMaker:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, files: dict[str, str | bytes]) -> Path:
+        for rel, data in files.items():
+            path = self.root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if data is None:
+                path.unlink(missing_ok=True)
+            elif isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
+        return self.root
+
+    def __call__(self, files: dict[str, str | bytes] | None = None, base: bool = True) -> Path:
+        return self.write({**(BASE_SITE if base else {}), **(files or {})})
+
+    def run(self, *args: str) -> Result:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        return Result(result.exit_code, result.output, self.root)
+
+    def build(self, *args: str) -> Result:
+        return self.run("build", str(self.root), *args)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteMaker:
+    return SiteMaker(tmp_path / "site")
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under folder with the hash of its bytes."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
