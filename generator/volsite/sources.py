@@ -60,13 +60,31 @@ def decode_text(data: bytes) -> tuple[str | None, str]:
         except UnicodeDecodeError:
             return None, "starts with a UTF-8 mark but is not valid UTF-8"
     try:
-        return data.decode("utf-8"), "utf-8"
+        utf8 = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        utf8 = None
+    if utf8 is not None and not _looks_like_misread_gbk(utf8):
+        return utf8, "utf-8"
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
+        if utf8 is not None:
+            return utf8, "utf-8"
         return None, "is neither UTF-8 nor GB18030/GBK text; save it as UTF-8"
+
+
+def _looks_like_misread_gbk(text: str) -> bool:
+    """GBK bytes can form valid UTF-8, read as Greek, Cyrillic, Hebrew or Armenian
+    letters (志愿 → ־Ը). Chinese text in UTF-8 always has characters at U+0800 or
+    above; a text with none, but with letters of U+0250-U+07FF, is taken for GBK."""
+    has_mid_range = False
+    for char in text:
+        code = ord(char)
+        if code >= 0x800:
+            return False
+        if 0x250 <= code < 0x800:
+            has_mid_range = True
+    return has_mid_range
 
 
 def read_text(site_root: Path, rel: str, problems: Problems) -> str | None:

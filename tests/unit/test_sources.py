@@ -1,0 +1,93 @@
+"""Reading files as staff save them: encodings, CSV and XLSX, with line numbers."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from volsite.kinds.ledger import CSV_HEADERS
+from volsite.problems import Problems
+from volsite.sources import decode_text, table_records, yaml_records
+
+# Text a volunteer roster may hold: CJK, Latin, digits, punctuation; every
+# character representable in GBK, so the round trip is possible in all three.
+cell_text = st.text(
+    alphabet=st.sampled_from(list("张王李赵刘陈杨黄欧阳娜伟芳明红马甲志愿服务队 abcXYZ019-·，。（）\"'")),
+    min_size=1, max_size=12,
+).map(str.strip).filter(bool)
+
+ENCODINGS = {
+    "utf-8": lambda text: text.encode("utf-8"),
+    "utf-8-bom": lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
+    "gbk": lambda text: text.encode("gbk"),
+    "gb18030": lambda text: text.encode("gb18030"),
+}
+
+
+def write_csv(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("encoding", sorted(ENCODINGS))
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(cell_text, cell_text), min_size=1, max_size=8))
+def test_csv_round_trips_in_every_encoding(tmp_path, encoding, rows):
+    text = write_csv([["备注", "志愿者编号"]] + [list(r) for r in rows])
+    (tmp_path / "l.csv").write_bytes(ENCODINGS[encoding](text))
+    problems = Problems()
+    records = table_records(tmp_path, "l.csv", CSV_HEADERS, problems)
+    assert not list(problems)
+    assert [(r.data["note"], r.data["volunteer"]) for r in records] == rows
+    assert [r.line for r in records] == list(range(2, len(rows) + 2))
+
+
+def test_decode_prefers_utf8_and_falls_back_to_gb18030():
+    assert decode_text("志愿".encode("utf-8")) == ("志愿", "utf-8")
+    assert decode_text(b"\xef\xbb\xbf" + "志愿".encode("utf-8")) == ("志愿", "utf-8-sig")
+    assert decode_text("志愿".encode("gbk")) == ("志愿", "gb18030")
+    assert decode_text(b"a\x00b")[0] is None
+
+
+def test_blank_lines_are_skipped_and_lines_still_count(tmp_path):
+    (tmp_path / "l.csv").write_text("date,volunteer,hours\n\n2024-01-01,a,2\n,,\n2024-01-02,b,3\n")
+    records = table_records(tmp_path, "l.csv", CSV_HEADERS, Problems())
+    assert [(r.line, r.data["volunteer"]) for r in records] == [(3, "a"), (5, "b")]
+
+
+def test_xlsx_reads_the_first_sheet_with_row_numbers(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["日期", "志愿者编号", "时长", "备注"])
+    sheet.append([dt.datetime(2024, 3, 5), "zhang-wei", 3.5, "导诊"])
+    sheet.append([None, None, None, None])
+    sheet.append(["2024/3/6", "li-na", 2, None])
+    book.create_sheet("other").append(["ignored"])
+    book.save(tmp_path / "l.xlsx")
+    records = table_records(tmp_path, "l.xlsx", CSV_HEADERS, Problems())
+    assert [(r.line, r.data) for r in records] == [
+        (2, {"date": dt.date(2024, 3, 5), "volunteer": "zhang-wei", "hours": 3.5, "note": "导诊"}),
+        (4, {"date": "2024/3/6", "volunteer": "li-na", "hours": 2}),
+    ]
+
+
+def test_yaml_records_keep_the_line_of_every_key(tmp_path):
+    (tmp_path / "t.yaml").write_text("# teams\n- id: a\n  name: 甲\n\n- id: b\n  name: 乙\n  parent: a\n",
+                                     encoding="utf-8")
+    records = yaml_records(tmp_path, "t.yaml", Problems())
+    assert [(r.line, r.line_of("id"), r.line_of("parent")) for r in records] == [(2, 2, 2), (5, 5, 7)]
+
+
+def test_yaml_duplicate_key_is_a_problem(tmp_path):
+    (tmp_path / "t.yaml").write_text("id: a\nname: 甲\nname: 乙\n", encoding="utf-8")
+    problems = Problems()
+    assert yaml_records(tmp_path, "t.yaml", problems) == []
+    assert [p.format() for p in problems] == ["t.yaml:3: YAML does not parse: the key 'name' is given twice"]
