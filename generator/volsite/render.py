@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound)
 
 from . import i18n
 from .figures import Figures, round_hours, stats_json
@@ -71,6 +72,10 @@ class Renderer:
         template_name, context = getattr(self, f"_{route.kind}")(route)
         try:
             text = self.env.get_template(template_name).render(route=route, **context)
+        except TemplateNotFound as exc:
+            problems.error(f"themes/{self.config.theme}", None,
+                           f"the template {exc.name} is missing (needed for {route.output})")
+            return None
         except TemplateError as exc:
             line = getattr(exc, "lineno", None)
             name = getattr(exc, "filename", None) or template_name

@@ -192,3 +192,52 @@ def test_pagination_of_story_list(site):
     assert not (out / "stories/page/4/index.html").exists()
     first = (out / "stories/index.html").read_text()
     assert first.index("第25篇") < first.index("第16篇") and "第15篇" not in first
+
+
+def test_csv_roster_with_chinese_headers_in_gbk(site):
+    roster = ("编号,姓名,所属队伍,职务,注册日期,公开,未成年,手机,身份证号\n"
+              "wang-fang,王芳,hq、clinic,队员,2023/5/4,是,否,13800001111,110101199003070012\n"
+              "zhao-lei,赵磊,clinic;clinic-a,骨干志愿者,2023.6.1,否,,13900002222,\n"
+              "xiao-yu,小雨,clinic-a,,2024-01-01,,是,,\n")
+    site({"content/volunteers/roster.csv": roster.encode("gbk")})
+    model = load_site(site.root).model
+    wang = model.people["wang-fang"]
+    assert (wang.name, wang.teams, wang.role, str(wang.joined)) == ("王芳", ("hq", "clinic"), "队员", "2023-05-04")
+    assert (model.people["zhao-lei"].name, model.people["zhao-lei"].teams) == ("赵*", ("clinic", "clinic-a"))
+    assert model.people["xiao-yu"].id is None  # a minor without guardian consent
+    out = site.build().out
+    for path in out.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert "13800001111" not in text and "110101199003070012" not in text and "赵磊" not in text
+
+
+def test_xlsx_roster_and_ledger(site):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["编号", "姓名", "所属队伍"])
+    book.active.append(["wang-fang", "王芳", "hq"])
+    book.save(site.root.parent / "roster.xlsx")
+    ledger = openpyxl.Workbook()
+    ledger.active.append(["日期", "志愿者编号", "时长"])
+    ledger.active.append(["2024/2/1", "wang-fang", 2.5])
+    ledger.save(site.root.parent / "ledger.xlsx")
+    site({"content/volunteers/r.xlsx": (site.root.parent / "roster.xlsx").read_bytes(),
+          "content/ledger/l.xlsx": (site.root.parent / "ledger.xlsx").read_bytes()})
+    loaded = load_site(site.root)
+    assert loaded.figures.volunteers["wang-fang"].hours == Decimal("2.5")
+
+
+def test_symlink_out_of_content_is_an_error(site, tmp_path):
+    site()
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("id: x\nname: 外人\n", encoding="utf-8")
+    (site.root / "content/volunteers/link.yaml").symlink_to(outside)
+    result = site.build()
+    assert result.exit_code == 1
+    assert "content/volunteers/link.yaml: is a link that points outside content/volunteers/" in result.output
+
+
+def test_award_without_id_gets_a_stable_id(site):
+    site({"content/awards/a.yaml": "- {title: 优秀志愿者, volunteer: li-na, year: 2024}\n"})
+    assert list(load_site(site.root).model.awards) == ["2024-you-xiu-zhi-yuan-zhe-li-na"]
