@@ -65,8 +65,7 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
 def render_site(site: Site) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Every output file in memory, and the static files to copy."""
     model = site.model
-    texts = [d.body for d in list(model.stories.values()) + list(model.pages.values())]
-    html = convert_texts(texts, site.config.base_path)
+    html = convert_texts(markdown_texts(model), site.config.base_path)
     renderer = Renderer(site.root, model, site.figures, html, site.routes)
     problems = Problems()
     files: dict[str, bytes] = {}
@@ -80,6 +79,16 @@ def render_site(site: Site) -> tuple[dict[str, bytes], dict[str, Path]]:
     if problems.errors:
         raise ContentError(problems.sorted())
     return files, copies
+
+
+def markdown_texts(model: Model) -> list[str]:
+    """Every Markdown text a page may show: bodies, and the short fields written in Markdown."""
+    texts = [d.body for d in list(model.stories.values()) + list(model.pages.values())]
+    texts += [p.bio for p in model.people.values() if p.bio]
+    texts += [t.description for t in model.teams.values() if t.description]
+    texts += [a.summary for a in model.activities.values() if a.summary]
+    texts += [a.citation for a in model.awards.values() if a.citation]
+    return texts
 
 
 def static_files(site_root: Path, theme: str, media: frozenset[str]) -> dict[str, Path]:

@@ -8,13 +8,16 @@ from pathlib import Path
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound)
 
-from . import i18n
+from . import charts, i18n
 from .figures import Figures, round_hours, stats_json
 from .index import Model
 from .markup import Html
 from .problems import Problems
 from .routes import Route, page_count, stories_url
 from .views import Views
+
+# The feed carries this many newest stories.
+FEED_SIZE = 20
 
 
 def theme_dirs(site_root: Path, theme: str) -> list[Path]:
@@ -32,6 +35,20 @@ def default_theme_dir() -> Path:
     return packaged if packaged.is_dir() else here.parents[1] / "themes" / "default"
 
 
+def _template_position(exc: BaseException, fallback: str) -> tuple[str, int | None]:
+    """The template file and line where rendering failed (Jinja keeps template frames)."""
+    if isinstance(exc, TemplateError) and getattr(exc, "filename", None):
+        return str(exc.filename), getattr(exc, "lineno", None)
+    position = (fallback, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            position = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return position
+
+
 class Renderer:
     def __init__(self, site_root: Path, model: Model, figures: Figures, html: dict[str, Html],
                  routes: list[Route]):
@@ -39,28 +56,34 @@ class Renderer:
         self.routes = routes
         self.views = Views(model, figures, html, frozenset(r.url for r in routes))
         language = self.config.language
+        self.t = i18n.strings(language)
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(d / "templates")) for d in theme_dirs(site_root, self.config.theme)]),
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True,
         )
         base = self.config.base_path
+        origin = self.config.site_origin
         self.env.filters.update(
             url=lambda u: base + (u or "").lstrip("/"),
+            abs_url=lambda u: origin + base + (u or "").lstrip("/"),
             date=lambda d: i18n.format_date(d, language),
+            month=lambda ym: i18n.format_month(ym[0], ym[1], language),
             hours=lambda h: str(round_hours(h)),
+            number=lambda n: i18n.format_number(n, language),
+            stars=lambda n: "★" * n,
         )
-        self.env.globals.update(site=self.config, t=i18n.strings(language), lang=language,
-                                nav=self._nav())
+        self.env.globals.update(site=self.config, t=self.t, lang=language, nav=self._nav(),
+                                max_stars=len(self.config.stars))
 
     def _nav(self) -> list[dict]:
         if self.config.nav is not None:
             return [{"title": n.title, "url": n.url} for n in self.config.nav]
-        t = i18n.strings(self.config.language)
+        t = self.t
         urls = {r.url for r in self.routes}
         items = [("", t["home"]), ("stories/", t["stories"]), ("volunteers/", t["volunteers"]),
-                 ("teams/", t["teams"]), ("timeline/", t["activities"]), ("honors/", t["awards"]),
-                 ("stats/", t["open_data"])]
+                 ("teams/", t["teams"]), ("timeline/", t["timeline"]), ("honors/", t["honours"]),
+                 ("stats/", t["stats"]), ("search/", t["search"])]
         items += [(f"{slug}/", d.title) for slug, d in sorted(self.model.pages.items(),
                   key=lambda kv: (kv[1].order if kv[1].order is not None else 999, kv[0])) if d.menu]
         return [{"title": title, "url": "/" + url} for url, title in items if url in urls]
@@ -68,7 +91,7 @@ class Renderer:
     def render(self, route: Route, problems: Problems) -> bytes | None:
         if route.kind == "stats_json":
             data = stats_json(self.model, self.figures)
-            return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()
+            return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
         template_name, context = getattr(self, f"_{route.kind}")(route)
         try:
             text = self.env.get_template(template_name).render(route=route, **context)
@@ -76,11 +99,11 @@ class Renderer:
             problems.error(f"themes/{self.config.theme}", None,
                            f"the template {exc.name} is missing (needed for {route.output})")
             return None
-        except TemplateError as exc:
-            line = getattr(exc, "lineno", None)
-            name = getattr(exc, "filename", None) or template_name
-            problems.error(str(name), line, f"template error while rendering {route.output}"
-                                            f"{' for ' + route.key if route.key else ''}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a theme's mistake is reported, not raised
+            name, line = _template_position(exc, template_name)
+            problems.error(name, line, f"template error while rendering {route.output}"
+                                       f"{' for ' + route.key if route.key else ''}: "
+                                       f"{exc.__class__.__name__}: {exc}")
             return None
         return text.encode("utf-8")
 
@@ -88,10 +111,10 @@ class Renderer:
 
     def _home(self, route: Route):
         v = self.views
-        stories = [v.story(slug) for slug in list(self.model.stories)[:6]]
-        return "home.html", {"headline": v.headline(), "stories": stories,
+        return "home.html", {"headline": v.headline(),
+                             "stories": [v.story(slug) for slug in list(self.model.stories)[:6]],
                              "activities": v.recent_activities(6), "awards": v.newest_awards(6),
-                             "stars": self.figures.stars}
+                             "candidates": len(v.candidates())}
 
     def _stories(self, route: Route):
         per_page = self.config.pagination
@@ -107,8 +130,89 @@ class Renderer:
     def _story(self, route: Route):
         return "story.html", {"story": self.views.story(route.key)}
 
+    def _tags(self, route: Route):
+        return "tags.html", {"tags": self.views.tags()}
+
+    def _tag(self, route: Route):
+        return "tag.html", {"tag": route.key, "stories": self.views.tag_stories(route.key)}
+
     def _page(self, route: Route):
         return "page.html", {"page": self.views.page(route.key)}
 
+    def _volunteers(self, route: Route):
+        groups, hidden = self.views.directory()
+        return "volunteers.html", {"groups": groups, "hidden": hidden}
+
+    def _volunteer(self, route: Route):
+        return "volunteer.html", {"p": self.views.profile(route.key)}
+
+    def _hours(self, route: Route):
+        lines, years = self.views.statement(route.key)
+        return "hours.html", {"p": self.views.profile(route.key), "lines": lines, "years": years}
+
+    def _teams(self, route: Route):
+        return "teams.html", {"forest": self.views.forest()}
+
+    def _team(self, route: Route):
+        return "team.html", {"team": self.views.team_page(route.key)}
+
+    def _activity(self, route: Route):
+        return "activity.html", self.views.activity_page(route.key)
+
+    def _timeline(self, route: Route):
+        return "timeline.html", {"years": self.views.timeline()}
+
+    def _honors(self, route: Route):
+        v = self.views
+        years = v.award_years()
+        return "honors.html", {"years": [(y, v.awards_by_title(y)) for y in years],
+                               "rolls": v.star_rolls(), "board": v.leaderboard(),
+                               "board_years": sorted(self.figures.years, reverse=True),
+                               "candidates": len(v.candidates())}
+
+    def _honors_year(self, route: Route):
+        year = int(route.key)
+        v = self.views
+        return "honors_year.html", {"year": year, "titles": v.awards_by_title(year),
+                                    "board": v.leaderboard(year), "years": v.award_years()}
+
+    def _candidates(self, route: Route):
+        return "candidates.html", {"candidates": self.views.candidates()}
+
+    def _certificate(self, route: Route):
+        return "certificate.html", {"award": self.views.award(route.key)}
+
+    def _stats(self, route: Route):
+        f, t = self.figures, self.t
+        months = [(m, h) for m, h in f.hours_by_month.items()]
+        categories = [(c or t["uncategorised"], n) for c, n in f.activities_by_category.items()]
+        stars = [(f"{'★' * s}", n) for s, n in sorted(f.stars.items(), reverse=True)]
+        teams = sorted(((self.model.teams[tid].name, tf.hours) for tid, tf in f.teams.items()),
+                       key=lambda kv: (-kv[1], kv[0]))
+        charts_ = {
+            "months": charts.column_chart(months, t["chart_hours_by_month"], t["hours_unit"]),
+            "categories": charts.bar_chart(categories, t["chart_activities_by_category"]),
+            "stars": charts.bar_chart(stars, t["chart_volunteers_by_stars"]),
+            "teams": charts.bar_chart(teams, t["chart_teams"], t["hours_unit"]),
+        }
+        return "stats.html", {"charts": charts_, "months": list(f.hours_by_month.items()),
+                              "categories": categories, "star_counts": sorted(f.stars.items(), reverse=True),
+                              "teams": teams, "years": sorted(f.years.items(), reverse=True),
+                              "headline": self.views.headline()}
+
     def _404(self, route: Route):
         return "404.html", {}
+
+    def _feed(self, route: Route):
+        stories = [self.views.story(s) for s in list(self.model.stories)[:FEED_SIZE]]
+        updated = max((s.updated or s.date for s in stories), default=None)
+        return "feed.xml", {"stories": stories, "updated": updated}
+
+    def _sitemap(self, route: Route):
+        pages = [r for r in self.routes if r.output.endswith("index.html")]
+        dates = {r.url: (self.model.stories[r.key].updated or self.model.stories[r.key].date)
+                 for r in pages if r.kind == "story"}
+        return "sitemap.xml", {"pages": pages, "dates": dates}
+
+    def _robots(self, route: Route):
+        return "robots.txt", {}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .index import Model
 from .problems import Problems
+from .slugs import slugify
 
 # First URL segments the generator owns; a standalone page may not take them.
 RESERVED = ("stories", "tags", "volunteers", "teams", "activities", "timeline", "honors",
@@ -66,11 +67,59 @@ def page_count(items: int, per_page: int) -> int:
     return max(1, -(-items // per_page))
 
 
+def volunteers_url() -> str:
+    return "volunteers/"
+
+
+def hours_url(vid: str) -> str:
+    return f"volunteers/{vid}/hours/"
+
+
+def honors_url(year: int | None = None) -> str:
+    return "honors/" if year is None else f"honors/{year}/"
+
+
+def tag_slugs(tags, problems: Problems | None = None) -> dict[str, str]:
+    """Tag → URL segment (its pinyin). Two tags with one segment are an error."""
+    found: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for tag in sorted(tags):
+        segment = slugify(tag) or "tag"
+        if segment in taken and problems is not None:
+            problems.error("content/stories", None, f"the tags '{taken[segment]}' and '{tag}' would share "
+                                                    f"the web address tags/{segment}/; rename one of them")
+            continue
+        taken[segment] = tag
+        found[tag] = segment
+    return found
+
+
 def plan(model: Model, problems: Problems) -> list[Route]:
     routes = [_page("home", "")]
     pages = page_count(len(model.stories), model.config.pagination)
     routes += [_page("stories", stories_url(n), number=n) for n in range(1, pages + 1)]
     routes += [_page("story", story_url(slug), slug) for slug in model.stories]
+    routes.append(_page("tags", "tags/"))
+    routes += [_page("tag", tag_url(segment), tag) for tag, segment in tag_slugs(model.tags, problems).items()]
+    routes.append(_page("volunteers", volunteers_url()))
+    for vid, person in model.people.items():
+        if person.public:
+            routes.append(_page("volunteer", volunteer_url(vid), vid))
+            routes.append(_page("hours", hours_url(vid), vid))
+    routes.append(_page("teams", "teams/"))
+    routes += [_page("team", team_url(tid), tid) for tid in model.teams]
+    routes += [_page("activity", activity_url(aid), aid) for aid in model.activities]
+    routes.append(_page("timeline", "timeline/"))
+    routes.append(_page("honors", honors_url()))
+    years = sorted({a.year for a in model.awards.values() if not a.candidate}, reverse=True)
+    routes += [_page("honors_year", honors_url(year), str(year)) for year in years]
+    routes.append(_page("candidates", "honors/candidates/"))
+    for award_id, award in model.awards.items():
+        public_recipient = award.team or (award.volunteer and model.people.get(award.volunteer)
+                                          and model.people[award.volunteer].public)
+        if not award.candidate and public_recipient:
+            routes.append(_page("certificate", certificate_url(award_id), award_id))
+    routes.append(_page("stats", "stats/"))
     for slug, document in model.pages.items():
         if slug in RESERVED:
             problems.error(document.path, document.lines.get("slug", 1),
@@ -78,6 +127,9 @@ def plan(model: Model, problems: Problems) -> list[Route]:
             continue
         routes.append(_page("page", page_url(slug), slug))
     routes.append(Route("404", "404.html", "404.html"))
+    routes.append(Route("feed", "feed.xml", "feed.xml"))
+    routes.append(Route("sitemap", "sitemap.xml", "sitemap.xml"))
+    routes.append(Route("robots", "robots.txt", "robots.txt"))
     routes.append(Route("stats_json", "data/stats.json", "data/stats.json"))
     return _unique(routes, problems)
 

@@ -8,14 +8,17 @@ exists, so no template can link to a missing page or to a hidden person.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import routes
-from .figures import Figures, round_hours
-from .index import Model, media_path
-from .kinds.documents import Document
+from .figures import Figures, TeamFigures, leaderboard, round_hours
+from .index import Model, Service, media_path
 from .markup import Html
+
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,9 @@ class StoryView:
     url: str
     title: str
     date: dt.date
+    updated: dt.date | None
     summary: str | None
-    tags: tuple[str, ...]
+    tags: tuple[Link, ...]
     cover: str | None  # media path
     author: str | None
     html: str
@@ -44,6 +48,7 @@ class StoryView:
 
 @dataclass(frozen=True)
 class ActivityBrief:
+    id: str
     title: str
     url: str | None
     date: dt.date
@@ -51,17 +56,114 @@ class ActivityBrief:
     category: str | None
     location: str | None
     participants: int
+    hours: Decimal
     people_served: int | None
+    teams: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
 class AwardBrief:
+    id: str
     title: str
     level: str | None
+    issuer: str | None
     year: int
     date: dt.date | None
     recipient: Link
-    url: str | None
+    is_team: bool
+    url: str | None  # the certificate
+    citation: str  # HTML
+    posting_until: dt.date | None
+    number: str
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    link: Link
+    role: str | None
+    stars: int
+    hours: Decimal
+    teams: tuple[Link, ...]
+    photo: str | None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    link: Link
+    hours: Decimal
+    stars: int
+
+
+@dataclass(frozen=True)
+class YearHours:
+    year: int
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    date: dt.date
+    what: Link
+    note: str | None
+    hours: Decimal
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    id: str
+    name: str
+    role: str | None
+    photo: str | None
+    bio: str  # HTML
+    skills: tuple[str, ...]
+    joined: dt.date | None
+    teams: tuple[Link, ...]
+    extra: tuple[tuple[str, str], ...]
+    stars: int
+    max_stars: int
+    hours: Decimal
+    to_next_star: Decimal | None
+    next_threshold: Decimal | None
+    progress: int  # percent of the way from the last threshold to the next
+    points: Decimal
+    services: int
+    first_service: dt.date | None
+    by_year: tuple[YearHours, ...]
+    awards: tuple[AwardBrief, ...]
+    activities: tuple[ActivityBrief, ...]
+    stories: tuple[StoryView, ...]
+    hours_url: str
+
+
+@dataclass(frozen=True)
+class TeamNode:
+    link: Link
+    category: str | None
+    figures: TeamFigures
+    children: tuple["TeamNode", ...]
+
+
+@dataclass(frozen=True)
+class TeamView:
+    id: str
+    name: str
+    category: str | None
+    founded: dt.date | None
+    description: str  # HTML
+    logo: str | None
+    lead: Link | None
+    path: tuple[Link, ...]  # from the root down to the parent
+    children: tuple[TeamNode, ...]
+    members: tuple[Link, ...]
+    hidden_members: int
+    figures: TeamFigures
+    services: tuple[tuple[str, str | None], ...]
+    timeline: tuple[tuple[int, tuple[ActivityBrief, ...]], ...]
+    awards: tuple[AwardBrief, ...]
+    member_awards: tuple[AwardBrief, ...]
+    stories: tuple[StoryView, ...]
 
 
 @dataclass(frozen=True)
@@ -73,14 +175,32 @@ class Headline:
     stories: int
     awards: int
     star_volunteers: int
+    services: int
+
+
+def certificate_number(award_id: str, year: int) -> str:
+    """A stable certificate number for awards whose staff gave none."""
+    return f"{year}-{hashlib.sha256(award_id.encode()).hexdigest()[:6].upper()}"
 
 
 class Views:
     def __init__(self, model: Model, figures: Figures, html: dict[str, Html], urls: frozenset[str]):
         self.model, self.figures, self.html, self.urls = model, figures, html, urls
+        self.tag_segments = routes.tag_slugs(model.tags)
+        self._services_by_volunteer: dict[str, list[Service]] = defaultdict(list)
+        self._services_by_activity: dict[str, list[Service]] = defaultdict(list)
+        for service in model.services:
+            self._services_by_volunteer[service.volunteer].append(service)
+            if service.activity:
+                self._services_by_activity[service.activity].append(service)
+
+    # ---------------------------------------------------------------- pieces
 
     def _url(self, url: str) -> str | None:
         return url if url in self.urls else None
+
+    def markdown(self, text: str | None) -> str:
+        return self.html[text].html if text else ""
 
     def person(self, vid: str) -> Link:
         person = self.model.people[vid]
@@ -90,15 +210,19 @@ class Views:
     def team(self, tid: str) -> Link:
         return Link(self.model.teams[tid].name, self._url(routes.team_url(tid)))
 
+    def tag(self, tag: str) -> Link:
+        return Link(tag, self._url(routes.tag_url(self.tag_segments[tag])) if tag in self.tag_segments else None)
+
     def story(self, slug: str) -> StoryView:
-        d: Document = self.model.stories[slug]
+        d = self.model.stories[slug]
         body = self.html[d.body]
         activity = None
         if d.activity and d.activity in self.model.activities:
             activity = Link(self.model.activities[d.activity].title, self._url(routes.activity_url(d.activity)))
         return StoryView(
-            slug=slug, url=routes.story_url(slug), title=d.title, date=d.date, summary=d.summary,
-            tags=d.tags, cover=media_path(d.cover)[0] if d.cover else None, author=d.author,
+            slug=slug, url=routes.story_url(slug), title=d.title, date=d.date, updated=d.updated,
+            summary=d.summary, tags=tuple(self.tag(t) for t in d.tags),
+            cover=media_path(d.cover)[0] if d.cover else None, author=d.author,
             html=body.html, toc=body.toc, minutes=body.minutes,
             people=tuple(self.person(v) for v in d.volunteers if v in self.model.people),
             teams=tuple(self.team(t) for t in d.teams if t in self.model.teams),
@@ -108,30 +232,223 @@ class Views:
     def page(self, slug: str) -> StoryView:
         d = self.model.pages[slug]
         body = self.html[d.body]
-        return StoryView(slug, routes.page_url(slug), d.title, d.date, d.summary, (), None, d.author,
-                         body.html, body.toc, body.minutes, (), (), None)
+        return StoryView(slug, routes.page_url(slug), d.title, d.date, d.updated, d.summary, (), None,
+                         d.author, body.html, body.toc, body.minutes, (), (), None)
 
     def activity(self, aid: str) -> ActivityBrief:
         a = self.model.activities[aid]
-        return ActivityBrief(a.title, self._url(routes.activity_url(aid)), a.date, a.end, a.category,
-                             a.location, len(a.participants), a.people_served)
+        services = self._services_by_activity.get(aid, [])
+        return ActivityBrief(aid, a.title, self._url(routes.activity_url(aid)), a.date, a.end, a.category,
+                             a.location, len({s.volunteer for s in services}),
+                             sum((s.hours for s in services), ZERO), a.people_served,
+                             tuple(self.team(t) for t in a.teams if t in self.model.teams))
 
     def award(self, award_id: str) -> AwardBrief:
         a = self.model.awards[award_id]
-        recipient = self.person(a.volunteer) if a.volunteer else self.team(a.team or "")
-        return AwardBrief(a.title, a.level, a.year, a.date, recipient,
-                          self._url(routes.certificate_url(award_id)))
+        if a.volunteer and a.volunteer in self.model.people:
+            recipient = self.person(a.volunteer)
+        elif a.team and a.team in self.model.teams:
+            recipient = self.team(a.team)
+        else:
+            recipient = Link(a.recipient, None)
+        return AwardBrief(award_id, a.title, a.level, a.issuer, a.year, a.date, recipient, bool(a.team),
+                          self._url(routes.certificate_url(award_id)), self.markdown(a.citation),
+                          a.posting_until, a.number or certificate_number(award_id, a.year))
+
+    def card(self, vid: str) -> PersonCard:
+        person, figures = self.model.people[vid], self.figures.volunteers[vid]
+        photo = media_path(person.photo)[0] if person.photo else None
+        return PersonCard(self.person(vid), person.role, figures.stars, round_hours(figures.hours),
+                          tuple(self.team(t) for t in person.teams if t in self.model.teams), photo)
+
+    def _awards_sorted(self, ids) -> tuple[AwardBrief, ...]:
+        awards = [self.model.awards[i] for i in ids]
+        awards.sort(key=lambda a: (a.date or dt.date(a.year, 12, 31), a.id), reverse=True)
+        return tuple(self.award(a.id) for a in awards)
+
+    # ---------------------------------------------------------------- pages
 
     def headline(self) -> Headline:
         t = self.figures.totals
         return Headline(t.volunteers, round_hours(t.hours), t.activities, t.people_served, t.stories,
-                        t.awards, sum(self.figures.stars.values()))
+                        t.awards, sum(self.figures.stars.values()), t.services)
 
     def recent_activities(self, count: int) -> list[ActivityBrief]:
         newest = sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True)
         return [self.activity(a.id) for a in newest[:count]]
 
     def newest_awards(self, count: int) -> list[AwardBrief]:
-        awarded = [a for a in self.model.awards.values() if not a.candidate]
-        awarded.sort(key=lambda a: (a.date or dt.date(a.year, 12, 31), a.id), reverse=True)
-        return [self.award(a.id) for a in awarded[:count]]
+        return list(self._awards_sorted(a.id for a in self.model.awards.values() if not a.candidate)[:count])
+
+    def directory(self) -> tuple[list[tuple[int, list[PersonCard]]], int]:
+        """Public volunteers grouped by stars, most first; and how many are not named."""
+        groups: dict[int, list[PersonCard]] = defaultdict(list)
+        hidden = 0
+        for vid, person in self.model.people.items():
+            if not person.public:
+                hidden += 1
+                continue
+            card = self.card(vid)
+            groups[card.stars].append(card)
+        ordered = []
+        for stars in sorted(groups, reverse=True):
+            ordered.append((stars, sorted(groups[stars], key=lambda c: (-c.hours, c.link.text))))
+        return ordered, hidden
+
+    def profile(self, vid: str) -> ProfileView:
+        person, f = self.model.people[vid], self.figures.volunteers[vid]
+        thresholds = self.model.config.stars
+        last = thresholds[f.stars - 1] if f.stars else ZERO
+        following = thresholds[f.stars] if f.stars < len(thresholds) else None
+        progress = 100 if following is None else int((f.hours - last) * 100 / (following - last))
+        hours_of: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for s in self._services_by_volunteer.get(vid, []):
+            if s.activity:
+                hours_of[s.activity] += s.hours
+        activity_ids = sorted(self.model.activities_by_volunteer.get(vid, ()),
+                              key=lambda a: (self.model.activities[a].date, a), reverse=True)
+        activities = tuple(ActivityBrief(**{**self.activity(a).__dict__, "hours": hours_of[a]})
+                           for a in activity_ids)
+        return ProfileView(
+            id=vid, name=person.name, role=person.role,
+            photo=media_path(person.photo)[0] if person.photo else None,
+            bio=self.markdown(person.bio), skills=person.skills, joined=person.joined,
+            teams=tuple(self.team(t) for t in person.teams if t in self.model.teams),
+            extra=person.extra, stars=f.stars, max_stars=len(thresholds),
+            hours=round_hours(f.hours), to_next_star=round_hours(f.to_next_star) if f.to_next_star is not None else None,
+            next_threshold=following, progress=max(0, min(100, progress)),
+            points=f.points, services=f.services, first_service=f.first_service,
+            by_year=tuple(YearHours(y, round_hours(h)) for y, h in sorted(f.hours_by_year.items(), reverse=True)),
+            awards=self._awards_sorted(a for a in self.model.awards_by_volunteer.get(vid, ())
+                                       if not self.model.awards[a].candidate),
+            activities=activities,
+            stories=tuple(self.story(s) for s in self.model.stories_by_volunteer.get(vid, ())
+                          if s in self.model.stories),
+            hours_url=routes.hours_url(vid),
+        )
+
+    def statement(self, vid: str) -> tuple[list[ServiceLine], list[YearHours]]:
+        lines = []
+        for s in sorted(self._services_by_volunteer.get(vid, []), key=lambda s: (s.date, s.activity or "", s.line)):
+            if s.activity and s.activity in self.model.activities:
+                what = Link(self.model.activities[s.activity].title, self._url(routes.activity_url(s.activity)))
+            else:
+                what = Link(s.note or "", None)
+            lines.append(ServiceLine(s.date, what, s.note if s.activity else None, s.hours, s.points))
+        by_year = self.figures.volunteers[vid].hours_by_year
+        return lines, [YearHours(y, h) for y, h in sorted(by_year.items())]
+
+    def team_tree(self, tid: str) -> TeamNode:
+        team = self.model.teams[tid]
+        return TeamNode(self.team(tid), team.category, self.figures.teams[tid],
+                        tuple(self.team_tree(c) for c in self.model.team_children.get(tid, ())))
+
+    def forest(self) -> tuple[TeamNode, ...]:
+        return tuple(self.team_tree(t) for t in self.model.root_teams)
+
+    def team_page(self, tid: str) -> TeamView:
+        team = self.model.teams[tid]
+        ancestors = []
+        parent = team.parent
+        while parent is not None and parent in self.model.teams and len(ancestors) < len(self.model.teams):
+            ancestors.append(self.team(parent))
+            parent = self.model.teams[parent].parent
+        members = self.model.team_members.get(tid, ())
+        public = sorted((vid for vid in members if self.model.people[vid].public),
+                        key=lambda v: (-self.figures.volunteers[v].hours, v))
+        if team.lead in public:  # the lead first
+            public.remove(team.lead)
+            public.insert(0, team.lead)
+        subtree = self.model.subtree(tid)
+        activity_ids = {a for t in subtree for a in self.model.activities_by_team.get(t, ())}
+        by_year: dict[int, list[ActivityBrief]] = defaultdict(list)
+        for aid in sorted(activity_ids, key=lambda a: (self.model.activities[a].date, a), reverse=True):
+            by_year[self.model.activities[aid].date.year].append(self.activity(aid))
+        member_ids = {v for t in subtree for v in self.model.team_members.get(t, ())}
+        member_awards = [a for v in member_ids for a in self.model.awards_by_volunteer.get(v, ())
+                         if not self.model.awards[a].candidate and self.model.people[v].public]
+        return TeamView(
+            id=tid, name=team.name, category=team.category, founded=team.founded,
+            description=self.markdown(team.description),
+            logo=media_path(team.logo)[0] if team.logo else None,
+            lead=self.person(team.lead) if team.lead in self.model.people else None,
+            path=tuple(reversed(ancestors)),
+            children=tuple(self.team_tree(c) for c in self.model.team_children.get(tid, ())),
+            members=tuple(self.person(v) for v in public),
+            hidden_members=len(members) - len(public),
+            figures=self.figures.teams[tid],
+            services=tuple((s.name, s.description) for s in team.services),
+            timeline=tuple((year, tuple(items)) for year, items in sorted(by_year.items(), reverse=True)),
+            awards=self._awards_sorted(a for t in subtree for a in self.model.awards_by_team.get(t, ())
+                                       if not self.model.awards[a].candidate),
+            member_awards=self._awards_sorted(member_awards),
+            stories=tuple(self.story(s) for s in self.model.stories_by_team.get(tid, ()) if s in self.model.stories),
+        )
+
+    def activity_page(self, aid: str) -> dict:
+        a = self.model.activities[aid]
+        served = []
+        for s in sorted(self._services_by_activity.get(aid, []), key=lambda s: (-s.hours, s.volunteer)):
+            served.append((self.person(s.volunteer), s.hours))
+        story_slug = self.model.story_of_activity.get(aid)
+        return {
+            "activity": self.activity(aid), "summary": self.markdown(a.summary), "served": served,
+            "story": self.story(story_slug) if story_slug in self.model.stories else None,
+        }
+
+    def timeline(self) -> list[tuple[int, list[tuple[int, list[ActivityBrief]]]]]:
+        years: dict[int, dict[int, list[ActivityBrief]]] = defaultdict(lambda: defaultdict(list))
+        for a in sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True):
+            years[a.date.year][a.date.month].append(self.activity(a.id))
+        return [(y, [(m, items) for m, items in sorted(months.items(), reverse=True)])
+                for y, months in sorted(years.items(), reverse=True)]
+
+    def awards_by_title(self, year: int) -> list[tuple[str, list[AwardBrief]]]:
+        """One year's awards grouped by title; within a title, higher levels first."""
+        level_order = {level: i for i, level in enumerate(("国家级", "省级", "市级", "区县级", "单位"))}
+        titles: dict[str, list[AwardBrief]] = defaultdict(list)
+        for a in self.model.awards.values():
+            if a.year == year and not a.candidate:
+                titles[a.title].append(self.award(a.id))
+        for items in titles.values():
+            items.sort(key=lambda b: (level_order.get(b.level or "", 9), b.recipient.text, b.id))
+        return sorted(titles.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+    def award_years(self) -> list[int]:
+        return sorted({a.year for a in self.model.awards.values() if not a.candidate}, reverse=True)
+
+    def star_rolls(self) -> list[tuple[int, list[Link], int]]:
+        """(stars, public volunteers with that many, and how many more are not named)."""
+        rolls = []
+        for stars in range(len(self.model.config.stars), 0, -1):
+            ids = sorted((v for v, f in self.figures.volunteers.items() if f.stars == stars),
+                         key=lambda v: (-self.figures.volunteers[v].hours, v))
+            named = [self.person(v) for v in ids if self.model.people[v].public]
+            rolls.append((stars, named, len(ids) - len(named)))
+        return rolls
+
+    def leaderboard(self, year: int | None = None) -> list[Ranked]:
+        size = self.model.config.leaderboard_size
+        if year is None:
+            hours = {v: f.hours for v, f in self.figures.volunteers.items()}
+        else:
+            hours = {v: f.hours_by_year.get(year, ZERO) for v, f in self.figures.volunteers.items()}
+        ranked, rank, previous = [], 0, None
+        for position, (vid, h) in enumerate(leaderboard(hours, size), 1):
+            if h != previous:  # equal hours share a rank
+                rank, previous = position, h
+            ranked.append(Ranked(rank, self.person(vid), round_hours(h), self.figures.volunteers[vid].stars))
+        return ranked
+
+    def candidates(self) -> list[AwardBrief]:
+        items = [a for a in self.model.awards.values() if a.candidate]
+        items.sort(key=lambda a: (a.posting_until or dt.date.max, a.title, a.id))
+        return [self.award(a.id) for a in items]
+
+    def tags(self) -> list[tuple[Link, int]]:
+        return sorted(((self.tag(t), len(slugs)) for t, slugs in self.model.tags.items()
+                       if any(s in self.model.stories for s in slugs)),
+                      key=lambda kv: (-kv[1], self.tag_segments.get(kv[0].text, "")))
+
+    def tag_stories(self, tag: str) -> list[StoryView]:
+        return [self.story(s) for s in self.model.tags.get(tag, ()) if s in self.model.stories]

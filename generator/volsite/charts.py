@@ -1,0 +1,94 @@
+"""Charts drawn as inline SVG at build time: no script, no external library.
+
+Each chart is a pure function from (label, value) pairs to an SVG string; the
+page carries the same numbers as a table for screen readers and print.
+Colours come from CSS custom properties so dark mode applies.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+from typing import Sequence
+
+Number = int | Decimal
+
+
+def _fmt(value: Number) -> str:
+    if isinstance(value, Decimal):
+        rounded = value.quantize(Decimal("0.1"))
+        return str(rounded.quantize(Decimal(1)) if rounded == rounded.to_integral_value() else rounded)
+    return str(value)
+
+
+def _nice_max(value: Number) -> Decimal:
+    """The smallest 1, 2, 2.5 or 5 × 10^n at or above value, for a readable axis."""
+    value = Decimal(value)
+    if value <= 0:
+        return Decimal(1)
+    scale = Decimal(1)
+    while scale * 10 <= value:
+        scale *= 10
+    while scale > value:
+        scale /= 10
+    for step in (1, 2, Decimal("2.5"), 5, 10):
+        if scale * step >= value:
+            return scale * step
+    return scale * 10
+
+
+def bar_chart(items: Sequence[tuple[str, Number]], title: str, unit: str = "") -> str:
+    """Horizontal bars, one row per item: good for long Chinese labels on a phone."""
+    row, label_width, width, gap = 34, 168, 640, 8
+    top = 8
+    height = top + row * len(items) + 8
+    peak = _nice_max(max((v for _, v in items), default=1))
+    plot = width - label_width - 72
+    parts = [_open(width, height, title)]
+    for i, (label, value) in enumerate(items):
+        y = top + i * row
+        bar = 0 if peak == 0 else float(Decimal(value) / peak) * plot
+        short = label if len(label) <= 10 else label[:9] + "…"
+        parts.append(
+            f'<text x="{label_width - gap}" y="{y + row / 2 + 5:.1f}" text-anchor="end" class="chart-label">'
+            f'{escape(short)}</text>'
+            f'<rect x="{label_width}" y="{y + 6}" width="{bar:.1f}" height="{row - 12}" rx="3" class="chart-bar">'
+            f'<title>{escape(label)}: {_fmt(value)}{escape(unit)}</title></rect>'
+            f'<text x="{label_width + bar + gap:.1f}" y="{y + row / 2 + 5:.1f}" class="chart-value">'
+            f'{_fmt(value)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def column_chart(items: Sequence[tuple[str, Number]], title: str, unit: str = "") -> str:
+    """Vertical columns, one per month ("2024-03"); the axis names each year once."""
+    width, height, left, bottom, top = 720, 260, 48, 40, 16
+    plot_w, plot_h = width - left - 8, height - top - bottom
+    peak = _nice_max(max((v for _, v in items), default=1))
+    n = max(1, len(items))
+    slot = plot_w / n
+    parts = [_open(width, height, title)]
+    for fraction in (Decimal(0), Decimal("0.5"), Decimal(1)):
+        y = top + plot_h - float(fraction) * plot_h
+        parts.append(f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" class="chart-grid"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart-axis">'
+                     f'{_fmt(peak * fraction)}</text>')
+    for i, (label, value) in enumerate(items):
+        h = float(Decimal(value) / peak) * plot_h
+        x = left + i * slot
+        parts.append(f'<rect x="{x + slot * 0.15:.1f}" y="{top + plot_h - h:.1f}" width="{slot * 0.7:.1f}" '
+                     f'height="{h:.1f}" class="chart-bar"><title>{escape(label)}: {_fmt(value)}{escape(unit)}'
+                     f'</title></rect>')
+        year, _, month = label.partition("-")
+        if i == 0 or month == "01" and n <= 240 and (n <= 60 or int(year) % 2 == 0):
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 5}" class="chart-grid"/>'
+                         f'<text x="{x:.1f}" y="{height - bottom + 20}" text-anchor="start" '
+                         f'class="chart-axis">{escape(year)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _open(width: int, height: int, title: str) -> str:
+    return (f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+            f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
+            f'<title>{escape(title)}</title>')
