@@ -53,6 +53,9 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
     config = load_config(site_root, problems, drafts=drafts or None, base_url=base_url)
     if config.theme != "default" and not (site_root / "themes" / config.theme).is_dir():
         problems.error(CONFIG_FILE, None, f"theme '{config.theme}' is not a folder under themes/")
+    if not config.site_origin:
+        problems.warning(CONFIG_FILE, None, f"base_url '{config.base_url}' has no host (like https://example.org/): "
+                                            "the feed, sitemap and sharing links need one")
     content = load_content(site_root, config, problems)
     model = build_model(content, config, problems)
     routes = plan(model, problems)

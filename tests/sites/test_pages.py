@@ -227,3 +227,10 @@ def test_certificate_only_for_public_recipients(site):
     assert not (out / "certificates/2024-you-xiu-zhi-yuan-zhe-hidden-one").exists()
     assert "隐藏者" not in (out / "honors/2024/index.html").read_text()
     assert "隐*" in (out / "honors/2024/index.html").read_text()
+
+
+def test_base_url_without_host_warns(site):
+    site({"site.yaml": "title: x\nbase_url: /volunteer/\n"})
+    result = site.build()
+    assert result.exit_code == 0
+    assert "site.yaml: warning: base_url '/volunteer/' has no host" in result.output
