@@ -1,21 +1,30 @@
-"""The pipeline: load → check → model → figures → routes → markup → render → write."""
+"""The pipeline: load → check → model → figures → routes → markup → render → write.
+
+`build` writes a whole new output folder and swaps it in. `rebuild` is for the
+preview server: given the same BuildCache across calls, it parses again only
+changed files, converts only new Markdown, renders only pages whose inputs
+changed and writes only files whose bytes changed. Both give the same bytes.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .figures import Figures, compute
 from .index import Model, build_model
-from .load import load_content
-from .markup import convert_texts
+from .load import ParsedFiles, load_content
+from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
-from .render import Renderer, theme_dirs
+from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
-from .write import check_output_dir, write_site
+from .write import check_output_dir, sync_tree, write_site
+
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,27 @@ class BuildResult:
     files: int
     seconds: float
     warnings: list[Problem]
+    changed: tuple[str, ...] = ()  # rebuild only: files written or removed
+
+
+@dataclass
+class BuildCache:
+    """What one session (volsite serve) keeps between builds. Safe to drop at any time."""
+
+    parsed: ParsedFiles = field(default_factory=ParsedFiles)
+    markdown: MarkdownCache | None = None
+    pages: PageCache | None = None
+    config_key: str = ""
+
+    def for_config(self, config: SiteConfig, templates: str) -> None:
+        # Settings change how every file is read and every page is drawn.
+        key = repr(config)
+        if key != self.config_key:
+            self.parsed, self.markdown, self.pages, self.config_key = ParsedFiles(), None, None, key
+        if self.markdown is None or self.markdown.base_path != config.base_path:
+            self.markdown = MarkdownCache(config.base_path)
+        if self.pages is None or self.pages.templates != templates:
+            self.pages = PageCache(templates)
 
 
 def find_site(site_root: Path) -> Path:
@@ -46,7 +76,17 @@ def find_site(site_root: Path) -> Path:
     return site_root
 
 
-def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None) -> Site:
+def templates_digest(site_root: Path, theme: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in theme_dirs(site_root, theme):
+        for path in sorted((folder / "templates").rglob("*")):
+            if path.is_file():
+                digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None,
+              cache: BuildCache | None = None) -> Site:
     """Load and check everything; raise ContentError with every problem found."""
     find_site(site_root)
     problems = Problems()
@@ -56,32 +96,14 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
     if not config.site_origin:
         problems.warning(CONFIG_FILE, None, f"base_url '{config.base_url}' has no host (like https://example.org/): "
                                             "the feed, sitemap and sharing links need one")
-    content = load_content(site_root, config, problems)
+    if cache is not None:
+        cache.for_config(config, templates_digest(site_root, config.theme))
+    content = load_content(site_root, config, problems, cache.parsed if cache else None)
     model = build_model(content, config, problems)
     routes = plan(model, problems)
     if problems.errors:
         raise ContentError(problems.sorted())
     return Site(site_root, config, model, compute(model), routes, problems.sorted())
-
-
-
-def render_site(site: Site) -> tuple[dict[str, bytes], dict[str, Path]]:
-    """Every output file in memory, and the static files to copy."""
-    model = site.model
-    html = convert_texts(markdown_texts(model), site.config.base_path)
-    renderer = Renderer(site.root, model, site.figures, html, site.routes)
-    problems = Problems()
-    files: dict[str, bytes] = {}
-    for route in site.routes:
-        data = renderer.render(route, problems)
-        if data is not None:
-            files[route.output] = data
-    copies = static_files(site.root, site.config.theme, model.media)
-    for rel in sorted(set(files) & set(copies)):
-        problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
-    if problems.errors:
-        raise ContentError(problems.sorted())
-    return files, copies
 
 
 def markdown_texts(model: Model) -> list[str]:
@@ -92,6 +114,28 @@ def markdown_texts(model: Model) -> list[str]:
     texts += [a.summary for a in model.activities.values() if a.summary]
     texts += [a.citation for a in model.awards.values() if a.citation]
     return texts
+
+
+def render_site(site: Site, cache: BuildCache | None = None,
+                progress: Progress | None = None) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """Every output file in memory, and the static files to copy."""
+    model = site.model
+    html = convert_texts(markdown_texts(model), site.config.base_path, cache.markdown if cache else None)
+    renderer = Renderer(site.root, model, site.figures, html, site.routes, cache.pages if cache else None)
+    problems = Problems()
+    files: dict[str, bytes] = {}
+    for number, route in enumerate(site.routes, 1):
+        data = renderer.render(route, problems)
+        if data is not None:
+            files[route.output] = data
+        if progress and number % 50 == 0:
+            progress(f"rendered {number}/{len(site.routes)} pages")
+    copies = static_files(site.root, site.config.theme, model.media)
+    for rel in sorted(set(files) & set(copies)):
+        problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
+    if problems.errors:
+        raise ContentError(problems.sorted())
+    return files, copies
 
 
 def static_files(site_root: Path, theme: str, media: frozenset[str]) -> dict[str, Path]:
@@ -108,7 +152,8 @@ def static_files(site_root: Path, theme: str, media: frozenset[str]) -> dict[str
 
 
 def build(site_root: Path, output: Path | None = None, drafts: bool = False,
-          base_url: str | None = None, progress: Callable[[str], None] | None = None) -> BuildResult:
+          base_url: str | None = None, progress: Progress | None = None) -> BuildResult:
+    """A whole new site in output/, swapped in at the end; the old one stays on any failure."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
     output = output if output is not None else site_root / "output"
@@ -116,8 +161,20 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
     say("loading and checking content")
     site = load_site(site_root, drafts, base_url)
     say(f"rendering {len(site.routes)} pages")
-    files, copies = render_site(site)
-    say(f"writing {output}")
+    files, copies = render_site(site, progress=progress)
+    say(f"writing {len(files) + len(copies)} files to {output}")
     write_site(output, files, copies)
     pages = sum(1 for name in files if name.endswith(".html"))
     return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started, site.warnings)
+
+
+def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = False,
+            base_url: str | None = None) -> BuildResult:
+    """Bring output/ up to date with the content, doing only the work the changes need."""
+    started = time.perf_counter()
+    site = load_site(site_root, drafts, base_url, cache)
+    files, copies = render_site(site, cache)
+    changed = sync_tree(output, files, copies)
+    pages = sum(1 for name in files if name.endswith(".html"))
+    return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started, site.warnings,
+                       tuple(changed))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .config import SiteConfig
 from .kinds import activities, awards, ledger, pages, stories, teams, volunteers
 from .kinds.documents import Document
-from .problems import Problems
+from .problems import Problem, Problems
 from .sources import TABLE_SUFFIXES, YAML_SUFFIXES, find_files, read_text, table_records, yaml_records
 
 MEDIA_FOLDER = "content/media"
@@ -26,41 +28,83 @@ class Content:
     media: frozenset[str]  # files under content/media, as "media/..." paths
 
 
-def load_content(site_root: Path, config: SiteConfig, problems: Problems) -> Content:
-    def records(folder: str, tables: dict | None = None):
+class ParsedFiles:
+    """Records parsed from each content file, kept by the hash of the file's bytes.
+
+    A rebuild (volsite serve) parses again only the files whose bytes changed;
+    the problems a file had are kept with it and reported again.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[bytes, tuple, tuple[Problem, ...]]] = {}
+        self._seen: set[str] = set()
+
+    def get(self, site_root: Path, rel: str, parse: Callable[[Problems], list]) -> tuple[tuple, list[Problem]]:
+        self._seen.add(rel)
+        try:
+            digest = hashlib.blake2b((site_root / rel).read_bytes(), digest_size=16).digest()
+        except OSError:
+            digest = b""  # let the parser report why the file cannot be read
+        entry = self._entries.get(rel)
+        if entry is not None and entry[0] == digest and digest:
+            return entry[1], list(entry[2])
+        found = Problems()
+        items = tuple(parse(found))
+        self._entries[rel] = (digest, items, tuple(found))
+        return items, list(found)
+
+    def forget_unseen(self) -> None:
+        """Drop files that were not asked for since the last call (deleted or renamed)."""
+        for rel in set(self._entries) - self._seen:
+            del self._entries[rel]
+        self._seen = set()
+
+
+def load_content(site_root: Path, config: SiteConfig, problems: Problems,
+                 parsed: ParsedFiles | None = None) -> Content:
+    parsed = parsed if parsed is not None else ParsedFiles()
+
+    def cached(rel: str, parse: Callable[[Problems], list]) -> tuple:
+        items, found = parsed.get(site_root, rel, parse)
+        problems.extend(found)
+        return items
+
+    def records(folder: str, parse_raw, tables: dict | None = None) -> tuple:
         found = []
         suffixes = YAML_SUFFIXES + (TABLE_SUFFIXES if tables is not None else ())
         for rel in find_files(site_root, folder, suffixes, problems):
-            if rel.lower().endswith(YAML_SUFFIXES):
-                found.extend(yaml_records(site_root, rel, problems))
-            else:
-                found.extend(table_records(site_root, rel, tables, problems))
+            def parse_file(local: Problems, rel=rel):
+                raws = (yaml_records(site_root, rel, local) if rel.lower().endswith(YAML_SUFFIXES)
+                        else table_records(site_root, rel, tables, local))
+                return [item for raw in raws if (item := parse_raw(raw, local)) is not None]
+            found.extend(cached(rel, parse_file))
         _warn_ignored(site_root, folder, suffixes, problems)
-        return found
-
-    def documents(folder: str, parse):
-        found = []
-        for rel in find_files(site_root, folder, (".md", ".markdown"), problems):
-            text = read_text(site_root, rel, problems)
-            if text is not None and (doc := parse(rel, text, problems)) is not None:
-                found.append(doc)
         return tuple(found)
 
-    def kept(items):
-        return tuple(item for item in items if item is not None)
+    def documents(folder: str, parse) -> tuple:
+        found = []
+        for rel in find_files(site_root, folder, (".md", ".markdown"), problems):
+            def parse_file(local: Problems, rel=rel):
+                text = read_text(site_root, rel, local)
+                doc = parse(rel, text, local) if text is not None else None
+                return [doc] if doc is not None else []
+            found.extend(cached(rel, parse_file))
+        return tuple(found)
 
-    return Content(
-        volunteers=kept(volunteers.parse(raw, problems, config.publish_fields)
-                        for raw in records(volunteers.FOLDER, volunteers.CSV_HEADERS)),
-        teams=kept(teams.parse(raw, problems) for raw in records(teams.FOLDER)),
-        activities=kept(activities.parse(raw, problems) for raw in records(activities.FOLDER)),
-        ledger=kept(ledger.parse(raw, problems) for raw in records(ledger.FOLDER, ledger.CSV_HEADERS)),
-        awards=kept(awards.parse(raw, problems) for raw in records(awards.FOLDER)),
+    content = Content(
+        volunteers=records(volunteers.FOLDER, lambda raw, p: volunteers.parse(raw, p, config.publish_fields),
+                           volunteers.CSV_HEADERS),
+        teams=records(teams.FOLDER, teams.parse),
+        activities=records(activities.FOLDER, activities.parse),
+        ledger=records(ledger.FOLDER, ledger.parse, ledger.CSV_HEADERS),
+        awards=records(awards.FOLDER, awards.parse),
         stories=documents(stories.FOLDER, stories.parse),
         pages=documents(pages.FOLDER, pages.parse),
         media=frozenset(rel.removeprefix("content/")
                         for rel in find_files(site_root, MEDIA_FOLDER, ("",), problems)),
     )
+    parsed.forget_unseen()
+    return content
 
 
 def _warn_ignored(site_root: Path, folder: str, suffixes: tuple[str, ...], problems: Problems) -> None:

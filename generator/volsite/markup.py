@@ -106,7 +106,20 @@ def reading_minutes(html: str) -> int:
     return max(1, round(minutes))
 
 
-def convert_texts(texts, base_path: str) -> dict[str, Html]:
-    """Every distinct text once, in a stable order."""
-    converter = Converter(base_path)
-    return {text: converter.convert(text) for text in sorted(set(texts))}
+class MarkdownCache:
+    """Converted texts kept between builds of one session, for one base path."""
+
+    def __init__(self, base_path: str):
+        self.base_path = base_path
+        self.converter = Converter(base_path)
+        self.done: dict[str, Html] = {}
+
+
+def convert_texts(texts, base_path: str, cache: MarkdownCache | None = None) -> dict[str, Html]:
+    """Every distinct text once, in a stable order; texts seen before come from the cache."""
+    if cache is None or cache.base_path != base_path:
+        cache = MarkdownCache(base_path)
+    wanted = sorted(set(texts))
+    result = {text: cache.done.get(text) or cache.converter.convert(text) for text in wanted}
+    cache.done = result  # keep only what this build used, so the cache does not grow without end
+    return result

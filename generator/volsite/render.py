@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -49,19 +50,40 @@ def _template_position(exc: BaseException, fallback: str) -> tuple[str, int | No
     return position
 
 
+class PageCache:
+    """Rendered pages of earlier builds, by a fingerprint of everything the template sees.
+
+    A page is the pure result of (templates, context), so when the templates are
+    unchanged and the context's fingerprint is the same, the old bytes are the
+    new bytes and Jinja need not run. `templates` is the digest of the theme files.
+    """
+
+    def __init__(self, templates: str):
+        self.templates = templates
+        self.pages: dict[str, tuple[bytes, bytes]] = {}
+        self.env: Environment | None = None  # compiled templates, reused while they are unchanged
+
+
 class Renderer:
     def __init__(self, site_root: Path, model: Model, figures: Figures, html: dict[str, Html],
-                 routes: list[Route]):
+                 routes: list[Route], cache: PageCache | None = None):
+        self.cache = cache
         self.model, self.figures, self.config = model, figures, model.config
         self.routes = routes
         self.views = Views(model, figures, html, frozenset(r.url for r in routes))
         language = self.config.language
         self.t = i18n.strings(language)
-        self.env = Environment(
-            loader=ChoiceLoader([FileSystemLoader(str(d / "templates")) for d in theme_dirs(site_root, self.config.theme)]),
-            autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        if cache is not None and cache.env is not None:
+            self.env = cache.env
+        else:
+            self.env = Environment(
+                loader=ChoiceLoader([FileSystemLoader(str(d / "templates"))
+                                     for d in theme_dirs(site_root, self.config.theme)]),
+                autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                keep_trailing_newline=True,
+            )
+            if cache is not None:
+                cache.env = self.env
         base = self.config.base_path
         origin = self.config.site_origin
         self.env.filters.update(
@@ -73,8 +95,12 @@ class Renderer:
             number=lambda n: i18n.format_number(n, language),
             stars=lambda n: "★" * n,
         )
-        self.env.globals.update(site=self.config, t=self.t, lang=language, nav=self._nav(),
-                                max_stars=len(self.config.stars))
+        site_globals = dict(site=self.config, t=self.t, lang=language, nav=self._nav(),
+                            max_stars=len(self.config.stars))
+        self.env.globals.update(site_globals)
+        # Every page sees the globals too (the menu holds page titles), so they are part of
+        # each page's fingerprint.
+        self._globals_key = repr(site_globals)
 
     def _nav(self) -> list[dict]:
         if self.config.nav is not None:
@@ -93,6 +119,13 @@ class Renderer:
             data = stats_json(self.model, self.figures)
             return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
         template_name, context = getattr(self, f"_{route.kind}")(route)
+        fingerprint = b""
+        if self.cache is not None:
+            fingerprint = hashlib.blake2b(repr((self._globals_key, template_name, route, context)).encode(),
+                                          digest_size=16).digest()
+            hit = self.cache.pages.get(route.output)
+            if hit is not None and hit[0] == fingerprint:
+                return hit[1]
         try:
             text = self.env.get_template(template_name).render(route=route, **context)
         except TemplateNotFound as exc:
@@ -105,7 +138,10 @@ class Renderer:
                                        f"{' for ' + route.key if route.key else ''}: "
                                        f"{exc.__class__.__name__}: {exc}")
             return None
-        return text.encode("utf-8")
+        data = text.encode("utf-8")
+        if self.cache is not None:
+            self.cache.pages[route.output] = (fingerprint, data)
+        return data
 
     # one method per kind of page: (template, context)
 

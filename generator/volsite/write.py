@@ -75,3 +75,40 @@ def _swap(staging: Path, output: Path) -> None:
     os.rename(output, retired / "site")
     os.rename(staging, output)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> list[str]:
+    """Bring `output` to exactly `files` and `copies`, writing only what changed.
+
+    For the preview server, where the folder is volsite's own (a fresh temporary
+    folder, or one it marked): unchanged files keep their bytes and times, stale
+    files are removed. Returns the paths written or removed.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    if any(output.iterdir()) and not (output / MARKER).is_file():
+        raise UsageError(f"refusing to update {output}: it was not written by volsite")
+    (output / MARKER).write_bytes(MARKER_TEXT)
+    changed: list[str] = []
+    wanted = set(files) | set(copies) | {MARKER}
+    for path in sorted(output.rglob("*"), reverse=True):
+        rel = path.relative_to(output).as_posix()
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif rel not in wanted:
+            path.unlink()
+            changed.append(rel)
+    for rel, data in sorted(files.items()):
+        target = output / rel
+        if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            changed.append(rel)
+    for rel, source in sorted(copies.items()):
+        target = output / rel
+        if not target.is_file() or target.stat().st_size != source.stat().st_size \
+                or target.read_bytes() != source.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            changed.append(rel)
+    return changed
