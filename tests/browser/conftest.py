@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from . import serving
-from .people import hidden_names
+from .people import hidden_ids, hidden_names
 
 IN_CI = bool(os.environ.get("CI"))
 
@@ -37,7 +37,8 @@ class Site:
     source: Path
     output: Path
     server: serving.StaticServer
-    hidden: set[str] = field(default_factory=set)
+    hidden: set[str] = field(default_factory=set)  # real names that must never show
+    hidden_ids: set[str] = field(default_factory=set)  # ids whose profile must never be linked
 
     def url(self, path: str = "") -> str:
         return self.server.url(path)
@@ -61,7 +62,7 @@ class Site:
 
 def _serve(source: Path, output: Path, base_path: str):
     server = serving.StaticServer(output, base_path).start()
-    return Site(source, output, server, hidden_names(source))
+    return Site(source, output, server, hidden_names(source), hidden_ids(source))
 
 
 @pytest.fixture(scope="session")
@@ -156,6 +157,12 @@ class Visitor:
         html = page.content()
         leaked = sorted(name for name in site.hidden if name in html)
         assert not leaked, f"{url} ({self.width}) names hidden volunteers: {leaked}"
+        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        linked = sorted({vid for vid in site.hidden_ids for href in hrefs if f"/volunteers/{vid}/" in href})
+        assert not linked, f"{url} ({self.width}) links hidden volunteers: {linked}"
+        masked_links = page.eval_on_selector_all(
+            "a", "links => links.map(a => a.innerText.trim()).filter(t => /^[\\u3400-\\u9fff]{1,3}[*＊]+$/.test(t))")
+        assert not masked_links, f"{url} ({self.width}) links masked names: {masked_links}"
         return page
 
     def close(self) -> None:

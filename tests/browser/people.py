@@ -98,6 +98,13 @@ def is_hidden(record: dict, require_consent: bool) -> bool:
     return consent is False or (require_consent and consent is not True)
 
 
+def hidden_ids(site: Path) -> set[str]:
+    """Ids of the people who may only appear masked: no page of theirs, no link to one."""
+    config = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8")) or {}
+    require = bool(((config.get("privacy") or {}).get("require_consent")))
+    return {str(r["id"]).strip() for r in volunteer_records(site) if r.get("id") and is_hidden(r, require)}
+
+
 def hidden_names(site: Path) -> set[str]:
     """Real names of the people who may only appear masked.
 
