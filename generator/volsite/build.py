@@ -169,11 +169,17 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
 
 
 def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = False,
-            base_url: str | None = None) -> BuildResult:
-    """Bring output/ up to date with the content, doing only the work the changes need."""
+            base_url: str | None = None,
+            transform: Callable[[str, bytes], bytes] | None = None) -> BuildResult:
+    """Bring output/ up to date with the content, doing only the work the changes need.
+
+    `transform` may alter each file before it is written (the preview server adds its script).
+    """
     started = time.perf_counter()
     site = load_site(site_root, drafts, base_url, cache)
     files, copies = render_site(site, cache)
+    if transform is not None:
+        files = {rel: transform(rel, data) for rel, data in files.items()}
     changed = sync_tree(output, files, copies)
     pages = sum(1 for name in files if name.endswith(".html"))
     return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started, site.warnings,

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build, load_site
+from .build import build, find_site, load_site
 from .problems import ContentError, Problem, UsageError
 
 EXIT_CONTENT = 1
@@ -65,6 +65,28 @@ def build_command(site: Path, output: Path | None, drafts: bool, base_url: str |
     if not quiet:
         click.echo(f"volsite: built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s"
                    + (f", {len(result.warnings)} warning(s)" if result.warnings else ""))
+
+
+@main.command("serve")
+@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--drafts", is_flag=True, help="Show stories marked draft: true.")
+def serve_command(site: Path, host: str, port: int, drafts: bool) -> None:
+    """Preview SITE in the browser; every saved change rebuilds and reloads the page."""
+    from .serve import serve
+
+    try:
+        find_site(site)
+        serve(site, host, port, drafts, lambda message: click.echo(message, err=True))
+    except UsageError as exc:
+        click.echo(f"volsite: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as exc:
+        click.echo(f"volsite: cannot serve on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        pass
 
 
 @main.command("check")

@@ -1,0 +1,164 @@
+"""volsite serve: build, serve on loopback, rebuild on every save, reload the browser.
+
+The site is built into a temporary folder (never output/, so drafts shown in a
+preview are never published by accident), under its base path so that links
+work as in production. Bad content never stops the server: the last good site
+stays browsable, and the problems show in the terminal and over the page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .build import BuildCache, rebuild
+from .config import CONFIG_FILE, load_config
+from .problems import ContentError, Problem, Problems
+
+POLL_SECONDS = 0.1
+SERVE_DIR = "_volsite"  # the preview's own files, beside the site's
+# The preview's own files sit at the server root, outside the site's base path.
+OVERLAY_TAG = b'<script src="/' + SERVE_DIR.encode() + b'/overlay.js" defer></script>'
+
+OVERLAY_JS = """// volsite serve: shows content problems over the page until they are fixed.
+(function () {
+  var base = document.currentScript.src.replace(/_volsite\\/overlay\\.js.*$/, "");
+  fetch(base + "_volsite/problems.json", {cache: "no-store"}).then(function (r) { return r.json(); })
+    .then(function (data) {
+      if (!data.problems || !data.problems.length) return;
+      var box = document.createElement("section");
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:99999;" +
+        "background:#2b0b0b;color:#fff;font:15px/1.5 ui-monospace,monospace;padding:1rem 1.25rem;" +
+        "border-top:4px solid #ff6b6b;white-space:pre-wrap";
+      var title = document.createElement("strong");
+      title.textContent = data.title;
+      box.appendChild(title);
+      data.problems.forEach(function (p) {
+        var line = document.createElement("div");
+        line.textContent = p;
+        box.appendChild(line);
+      });
+      document.body.appendChild(box);
+    }).catch(function () {});
+})();
+"""
+
+
+@dataclass
+class Snapshot:
+    """Size and modification time of every file a build reads."""
+
+    files: dict[str, tuple[int, int]]
+
+    @classmethod
+    def take(cls, site_root: Path) -> "Snapshot":
+        found: dict[str, tuple[int, int]] = {}
+        config = site_root / CONFIG_FILE
+        for top in (config, site_root / "content", site_root / "themes"):
+            paths = [top] if top.is_file() else _walk(top)
+            for path in paths:
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        return cls(found)
+
+
+def _walk(folder: Path):
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            yield Path(dirpath) / name
+
+
+class Preview:
+    """The build side of the preview server: one folder kept up to date, with problems recorded."""
+
+    def __init__(self, site_root: Path, drafts: bool, say: Callable[[str], None]):
+        self.site_root, self.drafts, self.say = site_root, drafts, say
+        self.cache = BuildCache()
+        self.root = Path(tempfile.mkdtemp(prefix="volsite-serve-"))
+        problems = Problems()
+        config = load_config(site_root, problems)
+        self.base_path = config.base_path
+        self.output = self.root / self.base_path.strip("/") if self.base_path != "/" else self.root
+        (self.root / SERVE_DIR).mkdir(parents=True, exist_ok=True)
+        (self.root / SERVE_DIR / "overlay.js").write_text(OVERLAY_JS, encoding="utf-8")
+        if self.base_path != "/":
+            (self.root / "index.html").write_text(
+                f'<!DOCTYPE html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={self.base_path}">'
+                f'<title>volsite</title><a href="{self.base_path}">{self.base_path}</a>\n', encoding="utf-8")
+        self.snapshot = Snapshot({})
+        self.warnings: list[Problem] = []
+
+    def _inject(self, rel: str, data: bytes) -> bytes:
+        if not rel.endswith(".html"):
+            return data
+        return data.replace(b"</body>", OVERLAY_TAG + b"</body>", 1)
+
+    def _record(self, title: str, problems: list[Problem]) -> None:
+        # Each file carries the overlay, which shows these problems over the last good pages.
+        text = json.dumps({"title": title, "problems": [p.format() for p in problems]}, ensure_ascii=False)
+        (self.root / SERVE_DIR / "problems.json").write_text(text, encoding="utf-8")
+
+    def update(self) -> bool:
+        """Rebuild if any file changed since the last look; True when something was rebuilt."""
+        snapshot = Snapshot.take(self.site_root)
+        if snapshot == self.snapshot:
+            return False
+        self.snapshot = snapshot
+        started = time.perf_counter()
+        try:
+            result = rebuild(self.site_root, self.output, self.cache, drafts=self.drafts, transform=self._inject)
+        except ContentError as exc:
+            errors = [p for p in exc.problems if p.severity == "error"]
+            for problem in exc.problems:
+                self.say(problem.format())
+            self.say(f"volsite: {len(errors)} problem(s); still serving the last good site")
+            self._record(f"volsite: {len(errors)} problem(s) in the content; this page is the last good build",
+                         exc.problems)
+            return True
+        if result.warnings != self.warnings:  # say warnings once, not on every save
+            for problem in result.warnings:
+                self.say(problem.format())
+            self.warnings = result.warnings
+        self._record("", [])
+        self.say(f"volsite: rebuilt in {time.perf_counter() - started:.2f} s "
+                 f"({len(result.changed)} file(s) changed, {result.pages} pages)")
+        return True
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def serve(site_root: Path, host: str, port: int, drafts: bool, say: Callable[[str], None]) -> None:
+    """Serve until interrupted. Raises OSError when the port cannot be opened."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+    from tornado import ioloop
+
+    preview = Preview(site_root, drafts, say)
+    try:
+        preview.update()
+        server = Server()
+        # livereload polls what it watches every 0.8 s and throttles reloads; volsite
+        # watches the site itself, so livereload is given one empty folder to watch.
+        server.watch(str(preview.root / SERVE_DIR / "nothing"), delay="forever")
+
+        def poll() -> None:
+            if preview.update():
+                LiveReloadHandler.reload_waiters(path="*")
+
+        ioloop.PeriodicCallback(poll, POLL_SECONDS * 1000).start()
+        say(f"volsite: serving {site_root} at http://{host}:{port}{preview.base_path} (Ctrl+C to stop)")
+        server.serve(port=port, host=host, root=str(preview.root), open_url_delay=None)
+    finally:
+        preview.close()

@@ -1,0 +1,103 @@
+"""volsite serve, as a real process on loopback: rebuilds on save, survives bad content."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import BASE_SITE
+
+STORY = "content/stories/2024-03-05-clinic.md"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(predicate, seconds: float = 15.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except (urllib.error.URLError, ConnectionError, json.JSONDecodeError):
+            pass
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def server(site):
+    root = site()
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: fetch(base + "/volunteer/"))
+        yield site, base, process
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_serves_the_site_under_its_base_path_with_reload_script(server):
+    site, base, _ = server
+    page = fetch(base + "/volunteer/stories/clinic/")
+    assert "义诊的一天" in page
+    assert "livereload.js" in page and "/_volsite/overlay.js" in page
+    assert 'url=/volunteer/' in fetch(base + "/")
+
+
+def test_saving_a_story_rebuilds_its_page(server):
+    site, base, _ = server
+    site.write({STORY: "---\ntitle: 改过的标题\ndate: 2024-03-05\nvolunteers: [li-na]\n---\n新的正文。\n"})
+    wait_for(lambda: "改过的标题" in fetch(base + "/volunteer/stories/clinic/"))
+    assert "新的正文" in fetch(base + "/volunteer/stories/clinic/")
+
+
+def test_bad_content_keeps_serving_and_shows_problems(server):
+    site, base, _ = server
+    site.write({"content/ledger/l.csv": "date,volunteer,hours\n2024-01-05,li-na,30\n"})
+    problems = wait_for(lambda: json.loads(fetch(base + "/_volsite/problems.json"))["problems"])
+    assert problems == ["content/ledger/l.csv:2: ledger row: 'hours' must be more than 0 and at most 24, not 30"]
+    assert "义诊的一天" in fetch(base + "/volunteer/stories/clinic/")  # the last good site
+    site.write({"content/ledger/l.csv": "date,volunteer,hours\n2024-01-05,li-na,3\n"})
+    wait_for(lambda: json.loads(fetch(base + "/_volsite/problems.json"))["problems"] == [])
+
+
+def test_the_terminal_shows_problems(server):
+    site, base, process = server
+    site.write({"content/teams/bad.yaml": "id: Bad Team\nname: x\n"})
+    wait_for(lambda: json.loads(fetch(base + "/_volsite/problems.json"))["problems"])
+    process.terminate()
+    output = process.communicate(timeout=10)[0]
+    assert "content/teams/bad.yaml:1: team: 'id' must be lower-case letters" in output
+    assert "still serving the last good site" in output
+
+
+def test_port_in_use_is_a_usage_error(site):
+    root = site()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
+                                capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
