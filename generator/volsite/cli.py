@@ -89,6 +89,31 @@ def serve_command(site: Path, host: str, port: int, drafts: bool) -> None:
         pass
 
 
+@main.command("new")
+@click.argument("kind", type=click.Choice(["story", "volunteer", "activity", "award"]))
+@click.argument("name")
+@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+def new_command(kind: str, name: str, site: Path) -> None:
+    """Start a new KIND named NAME in SITE and print the file's path."""
+    import datetime as dt
+
+    from .scaffold import plan_new, taken_names, write_new
+
+    try:
+        find_site(site)
+        today = dt.date.today()
+        draft = plan_new(kind, name, today, taken_names(site, kind, name, today))
+        path = write_new(site, draft)
+    except UsageError as exc:
+        click.echo(f"volsite: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(path)
+    if kind == "award":
+        click.echo("volsite: fill in the recipient ('volunteer' or 'team') before the next build", err=True)
+    elif kind == "story":
+        click.echo("volsite: the story is a draft (draft: true) until you change it", err=True)
+
+
 @main.command("check")
 @click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")

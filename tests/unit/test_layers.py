@@ -23,7 +23,7 @@ LAYERS = [
     {"routes", "markup"},
     {"views", "render"},
     {"write"},
-    {"build"},
+    {"build", "scaffold"},
     {"cli", "serve"},
 ]
 LAYER_OF = {name: number for number, names in enumerate(LAYERS) for name in names}
