@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Callable
 from .build import BuildCache, rebuild
 from .config import CONFIG_FILE, load_config
 from .problems import ContentError, Problem, Problems
+from .write import new_preview_folder, remove_preview_folder
 
 POLL_SECONDS = 0.1
 SERVE_DIR = "_volsite"  # the preview's own files, beside the site's
@@ -85,7 +84,7 @@ class Preview:
     def __init__(self, site_root: Path, drafts: bool, say: Callable[[str], None]):
         self.site_root, self.drafts, self.say = site_root, drafts, say
         self.cache = BuildCache()
-        self.root = Path(tempfile.mkdtemp(prefix="volsite-serve-"))
+        self.root = new_preview_folder()
         problems = Problems()
         config = load_config(site_root, problems)
         self.base_path = config.base_path
@@ -136,7 +135,7 @@ class Preview:
         return True
 
     def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        remove_preview_folder(self.root)
 
 
 def serve(site_root: Path, host: str, port: int, drafts: bool, say: Callable[[str], None]) -> None:

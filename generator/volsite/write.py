@@ -112,3 +112,12 @@ def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) ->
             shutil.copyfile(source, target)
             changed.append(rel)
     return changed
+
+
+def new_preview_folder() -> Path:
+    """A fresh private folder for the preview server's copy of the site."""
+    return Path(tempfile.mkdtemp(prefix="volsite-serve-"))
+
+
+def remove_preview_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
