@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from .checks import link_findings, orphan_warnings, privacy_findings
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .figures import Figures, compute
 from .index import Model, build_model
@@ -116,9 +117,15 @@ def markdown_texts(model: Model) -> list[str]:
     return texts
 
 
-def render_site(site: Site, cache: BuildCache | None = None,
-                progress: Progress | None = None) -> tuple[dict[str, bytes], dict[str, Path]]:
-    """Every output file in memory, and the static files to copy."""
+@dataclass(frozen=True)
+class Rendered:
+    files: dict[str, bytes]  # every generated file, in memory
+    copies: dict[str, Path]  # static and media files to copy, by output path
+    findings: list[Problem]  # links that lead nowhere, and what looks like private data
+
+
+def render_site(site: Site, cache: BuildCache | None = None, progress: Progress | None = None) -> Rendered:
+    """Every output file in memory, the static files to copy, and what the checks found in them."""
     model = site.model
     html = convert_texts(markdown_texts(model), site.config.base_path, cache.markdown if cache else None)
     renderer = Renderer(site.root, model, site.figures, html, site.routes, cache.pages if cache else None)
@@ -135,7 +142,13 @@ def render_site(site: Site, cache: BuildCache | None = None,
         problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
     if problems.errors:
         raise ContentError(problems.sorted())
-    return files, copies
+    findings = link_findings(model, html, frozenset(r.url for r in site.routes), frozenset(copies))
+    findings += privacy_findings(files, site.config.privacy_allow)
+    return Rendered(files, copies, findings)
+
+
+def as_warnings(problems: list[Problem]) -> list[Problem]:
+    return [replace(p, severity="warning") for p in problems]
 
 
 def static_files(site_root: Path, theme: str, media: frozenset[str]) -> dict[str, Path]:
@@ -161,11 +174,13 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
     say("loading and checking content")
     site = load_site(site_root, drafts, base_url)
     say(f"rendering {len(site.routes)} pages")
-    files, copies = render_site(site, progress=progress)
+    rendered = render_site(site, progress=progress)
+    files, copies = rendered.files, rendered.copies
     say(f"writing {len(files) + len(copies)} files to {output}")
     write_site(output, files, copies)
     pages = sum(1 for name in files if name.endswith(".html"))
-    return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started, site.warnings)
+    return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started,
+                       site.warnings + as_warnings(rendered.findings))
 
 
 def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = False,
@@ -177,10 +192,19 @@ def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = Fal
     """
     started = time.perf_counter()
     site = load_site(site_root, drafts, base_url, cache)
-    files, copies = render_site(site, cache)
+    rendered = render_site(site, cache)
+    files, copies = rendered.files, rendered.copies
     if transform is not None:
         files = {rel: transform(rel, data) for rel, data in files.items()}
     changed = sync_tree(output, files, copies)
     pages = sum(1 for name in files if name.endswith(".html"))
-    return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started, site.warnings,
-                       tuple(changed))
+    return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started,
+                       site.warnings + as_warnings(rendered.findings), tuple(changed))
+
+
+def check_site(site_root: Path, drafts: bool = False) -> list[Problem]:
+    """Everything build checks, with nothing written, plus links, privacy and orphans."""
+    site = load_site(site_root, drafts)
+    rendered = render_site(site)
+    return sorted(site.warnings + rendered.findings + orphan_warnings(site.model),
+                  key=lambda p: (p.path, p.line or 0, p.message))

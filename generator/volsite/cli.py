@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build, find_site, load_site
+from .build import build, check_site, find_site
 from .problems import ContentError, Problem, UsageError
 
 EXIT_CONTENT = 1
@@ -122,7 +122,7 @@ def new_command(kind: str, name: str, site: Path) -> None:
 def check_command(site: Path, strict: bool, fmt: str, drafts: bool) -> None:
     """Check the content of SITE without writing anything."""
     try:
-        problems = load_site(site, drafts=drafts).warnings
+        problems = check_site(site, drafts=drafts)
     except UsageError as exc:
         click.echo(f"volsite: {exc}", err=True)
         sys.exit(EXIT_USAGE)

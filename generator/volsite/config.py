@@ -41,6 +41,7 @@ class SiteConfig:
     leaderboard_size: int = 50
     publish_fields: tuple[str, ...] = ()
     require_consent: bool = False
+    privacy_allow: tuple[str, ...] = ()  # public contacts the privacy scan lets through
     nav: tuple[NavItem, ...] | None = None
     organization: str = ""  # who runs the site; shown on certificates and in the footer
     statement_issuer: str = ""  # names the issuer of hour statements; else they say "not official"
@@ -190,12 +191,19 @@ def _points(r: _Reader, put) -> None:
 
 
 def _privacy(r: _Reader, put) -> None:
-    section = _section(r, "privacy", ("require_consent",))
+    section = _section(r, "privacy", ("require_consent", "allow"))
     if section and "require_consent" in section:
         value = _bool(section["require_consent"])
         if value is None:
             r.error("privacy", "'privacy.require_consent' must be true or false")
         put("require_consent", value)
+    if section and section.get("allow") is not None:
+        allow = section["allow"]
+        if not isinstance(allow, list) or not all(_text(v) for v in allow):
+            r.error("privacy", "'privacy.allow' must be a list of phone numbers or e-mail addresses "
+                               "that are an organisation's public contacts")
+        else:
+            put("privacy_allow", tuple(_text(v) for v in allow))
 
 
 def _publish_fields(r: _Reader, put) -> None:

@@ -107,6 +107,7 @@ class Model:
     awards_by_volunteer: dict[str, tuple[str, ...]]
     awards_by_team: dict[str, tuple[str, ...]]
     tags: dict[str, tuple[str, ...]]  # tag → story slugs, newest first
+    positions: dict[str, tuple[str, int]]  # volunteer id → (file, line), for messages only
 
     @property
     def root_teams(self) -> tuple[str, ...]:
@@ -248,6 +249,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
         activities_by_volunteer=frozen(by_volunteer), activities_by_team=frozen(by_team),
         awards_by_volunteer=frozen(awards_by_volunteer), awards_by_team=frozen(awards_by_team),
         tags=frozen(tags),
+        positions={vid: (v.path, v.lines.get("id", v.line)) for vid, v in volunteers.items()},
     )
 
 

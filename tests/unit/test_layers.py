@@ -22,6 +22,7 @@ LAYERS = [
     {"figures"},
     {"routes", "markup"},
     {"views", "render"},
+    {"checks"},
     {"write"},
     {"build", "scaffold"},
     {"cli", "serve"},

@@ -1,0 +1,123 @@
+"""Checks on the rendered site that the model alone cannot make.
+
+- links and images written in Markdown that point at no page or file;
+- records nothing refers to (a volunteer in no team, a team with no one in it);
+- a privacy scan of every output file for what looks like a mainland mobile
+  number, a resident ID number (with a valid checksum) or an e-mail address.
+
+`volsite build` reports these as warnings; `volsite check` reports links and
+privacy findings as errors. All are pure functions of the model and the bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import unquote, urlsplit
+
+from .index import Model
+from .markup import Html
+from .problems import Problem
+
+MOBILE = re.compile(r"(?<![\d])(?:(?:\+|00)86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![\d])")
+RESIDENT_ID = re.compile(r"(?<![\dA-Za-z])(\d{17}[\dXx])(?![\dA-Za-z])")
+EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})(?![\w-])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
+
+
+def resident_id_valid(number: str) -> bool:
+    """A mainland resident ID: province code, a real birth date, ISO 7064 MOD 11-2 check digit."""
+    if not re.fullmatch(r"\d{17}[\dXx]", number) or not 11 <= int(number[:2]) <= 91:
+        return False
+    try:
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def _mask(value: str) -> str:
+    keep = 3 if len(value) > 6 else 1
+    return value[:keep] + "*" * max(1, len(value) - keep - 2) + value[-2:]
+
+
+def privacy_findings(files: dict[str, bytes], allowed: tuple[str, ...] = (),
+                     prefix: str = "output/") -> list[Problem]:
+    """Everything in the output that looks like private contact or identity data."""
+    findings: list[Problem] = []
+    for rel, data in sorted(files.items()):
+        if not rel.endswith((".html", ".xml", ".json", ".txt", ".js", ".css")):
+            continue
+        text = data.decode("utf-8", errors="replace")
+        for number, line in enumerate(text.split("\n"), 1):
+            for kind, value in _suspects(line):
+                if not any(value in allow or allow in value for allow in allowed):
+                    findings.append(Problem(prefix + rel, number,
+                                            f"looks like {kind} ({_mask(value)}): private data must not be "
+                                            "published; if it is an organisation's public contact, list it in "
+                                            "site.yaml privacy.allow"))
+    return findings
+
+
+def _suspects(line: str):
+    for match in MOBILE.finditer(line):
+        yield "a mobile phone number", "".join(match.groups())
+    for match in RESIDENT_ID.finditer(line):
+        if resident_id_valid(match.group(1)):
+            yield "a resident ID number", match.group(1)
+    for match in EMAIL.finditer(line):
+        if not match.group(2).lower().endswith(_IMAGE_SUFFIXES):  # logo@2x.png is a file name
+            yield "an e-mail address", match.group(0)
+
+
+def link_findings(model: Model, html: dict[str, Html], urls: frozenset[str],
+                  files: frozenset[str]) -> list[Problem]:
+    """Links and images in staff Markdown that lead nowhere on the built site."""
+    findings = []
+    documents = list(model.stories.values()) + list(model.pages.values())
+    for document in documents:
+        for link in html[document.body].links:
+            why = _broken(link, urls, files, model.config.base_path)
+            if why:
+                findings.append(Problem(document.path, _line_of(document.body, link, document.body_line),
+                                        f"{document.kind} '{document.slug}': {why}"))
+    return findings
+
+
+def _broken(link: str, urls: frozenset[str], files: frozenset[str], base_path: str) -> str | None:
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or link.startswith("#") or not parts.path:
+        return None
+    path = unquote(parts.path)
+    kind = "image" if path.lower().endswith(_IMAGE_SUFFIXES) else "link"
+    if path.startswith("media/"):
+        path = "/" + path
+    if not path.startswith("/"):
+        return f"the {kind} '{link}' is relative; write it from the site's root, like /stories/<slug>/"
+    if base_path != "/" and path.startswith(base_path):
+        return f"the {kind} '{link}' starts with the base path {base_path}; write it without, like /{path[len(base_path):]}"
+    target = path[1:]
+    if target in urls or target in files or (target + "/") in urls:
+        return None
+    return f"the {kind} '{link}' points to nothing on the site"
+
+
+def _line_of(body: str, link: str, first_line: int) -> int:
+    index = body.find(link)
+    return first_line + body.count("\n", 0, index) if index >= 0 else first_line
+
+
+def orphan_warnings(model: Model) -> list[Problem]:
+    found = []
+    for vid, person in model.people.items():
+        if not person.teams:
+            path, line = model.positions[vid]
+            found.append(Problem(path, line, f"volunteer '{vid}' is in no team", "warning"))
+    for tid, team in model.teams.items():
+        if not any(model.team_members.get(t) for t in model.subtree(tid)):
+            found.append(Problem(team.path, team.lines.get("id", team.line),
+                                 f"team '{tid}' has no members (no volunteer names it in 'teams')", "warning"))
+    return found
