@@ -32,7 +32,10 @@ def report(tmp_path_factory) -> dict:
     try:
         output = serving.build_once(site, tmp_path_factory.mktemp("site"))
     except serving.BuildError as exc:
-        pytest.fail(f"the example site does not build:\n{exc}", pytrace=False)
+        output = None
+        failure = str(exc)
+    if output is None:
+        pytest.fail(f"the example site does not build:\n{failure}", pytrace=False)
     folder = tmp_path_factory.mktemp("site-audit")
     json_path = folder / "report.json"
     cmd = [str(TOOL), str(output), "--base-path", serving.base_path_of(site),

@@ -75,7 +75,10 @@ def site(site_source, tmp_path_factory):
     try:
         output = serving.build_once(site_source, tmp_path_factory.mktemp("site"))
     except serving.BuildError as exc:
-        pytest.fail(f"the example site does not build:\n{exc}", pytrace=False)
+        output = None
+        failure = str(exc)
+    if output is None:
+        pytest.fail(f"the example site does not build:\n{failure}", pytrace=False)
     served = _serve(site_source, output, serving.base_path_of(site_source))
     yield served
     served.server.stop()
@@ -86,7 +89,10 @@ def root_site(site_source, tmp_path_factory):
     try:
         output = serving.build_once(site_source, tmp_path_factory.mktemp("site-root"), base_url="/")
     except serving.BuildError as exc:
-        pytest.fail(f"the example site does not build with --base-url /:\n{exc}", pytrace=False)
+        output = None
+        failure = str(exc)
+    if output is None:
+        pytest.fail(f"the example site does not build with --base-url /:\n{failure}", pytrace=False)
     served = _serve(site_source, output, "/")
     yield served
     served.server.stop()
