@@ -553,3 +553,21 @@ def test_standalone_pages(visit, site):
         problems += [f"/{path}: {b}" for b in broken_links(page, site)]
         page.context.close()
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- search
+
+
+def test_search_finds_a_story_by_its_chinese_title(visit, site):
+    """Type the first words of a story's title into the search box; a result links to the story."""
+    path_of("search", site)
+    story = path_of("story", site)
+    title = visit(story).get_by_role("heading", level=1).inner_text().strip()
+    query = re.sub(r"[^\u3400-\u9fff]", "", title)[:4] or title
+    page = visit("search/")
+    main = page.get_by_role("main")
+    box = main.get_by_role("searchbox").or_(main.get_by_role("textbox")).first
+    result = main.locator(f'a[href^="{site.base_path}{story}"], a[href^="{site.url(story)}"]').first
+    assert not result.count(), "the story is linked before anything was searched"
+    box.fill(query)
+    result.wait_for(state="visible", timeout=15_000)
