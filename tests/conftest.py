@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import textwrap
 from dataclasses import dataclass
@@ -95,6 +96,18 @@ class SiteMaker:
 @pytest.fixture
 def site(tmp_path: Path) -> SiteMaker:
     return SiteMaker(tmp_path / "site")
+
+
+def readable_text(path: Path) -> str:
+    """A built file as text a leak scan can search: search-index files are gzip'd, so unzip them."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", errors="replace")
+
+
+def output_texts(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): readable_text(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

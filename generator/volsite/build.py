@@ -23,6 +23,7 @@ from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
+from .search import SEARCH_FOLDER, SearchError, index_folder
 from .write import check_output_dir, sync_tree, write_site
 
 Progress = Callable[[str], None]
@@ -177,7 +178,15 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
     rendered = render_site(site, progress=progress)
     files, copies = rendered.files, rendered.copies
     say(f"writing {len(files) + len(copies)} files to {output}")
-    write_site(output, files, copies)
+    finish = None
+    if site.config.search:
+        def finish(folder: Path) -> None:
+            say("indexing for search")
+            try:
+                index_folder(folder)
+            except SearchError as exc:
+                raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
+    write_site(output, files, copies, finish)
     pages = sum(1 for name in files if name.endswith(".html"))
     return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started,
                        site.warnings + as_warnings(rendered.findings))
@@ -196,7 +205,13 @@ def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = Fal
     files, copies = rendered.files, rendered.copies
     if transform is not None:
         files = {rel: transform(rel, data) for rel, data in files.items()}
-    changed = sync_tree(output, files, copies)
+    changed = sync_tree(output, files, copies, keep=(SEARCH_FOLDER + "/",) if site.config.search else ())
+    if site.config.search and (any(rel.endswith(".html") for rel in changed)
+                               or not (output / SEARCH_FOLDER).is_dir()):
+        try:
+            index_folder(output)
+        except SearchError as exc:
+            raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
     pages = sum(1 for name in files if name.endswith(".html"))
     return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started,
                        site.warnings + as_warnings(rendered.findings), tuple(changed))

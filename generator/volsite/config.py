@@ -45,6 +45,7 @@ class SiteConfig:
     nav: tuple[NavItem, ...] | None = None
     organization: str = ""  # who runs the site; shown on certificates and in the footer
     statement_issuer: str = ""  # names the issuer of hour statements; else they say "not official"
+    search: bool = True  # build the Pagefind index and the /search/ page
     drafts: bool = False  # set by the command line, not by site.yaml
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -121,7 +122,7 @@ def _base_url(value: Any) -> str | None:
 
 KNOWN_KEYS = ("title", "base_url", "language", "description", "theme", "stars", "points",
               "pagination", "leaderboard_size", "publish_fields", "privacy", "nav",
-              "organization", "statement_issuer")
+              "organization", "statement_issuer", "search")
 
 
 def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problems]:
@@ -158,6 +159,7 @@ def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problem
     put("leaderboard_size", r.get("leaderboard_size", _positive_int, "a whole number of 1 or more"))
     put("organization", r.get("organization", _text, "text"))
     put("statement_issuer", r.get("statement_issuer", _text, "text"))
+    put("search", r.get("search", _bool, "true or false"))
     _points(r, put)
     _privacy(r, put)
     _publish_fields(r, put)

@@ -236,6 +236,9 @@ class Renderer:
                               "teams": teams, "years": sorted(f.years.items(), reverse=True),
                               "headline": self.views.headline()}
 
+    def _search(self, route: Route):
+        return "search.html", {}
+
     def _404(self, route: Route):
         return "404.html", {}
 

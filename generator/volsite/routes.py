@@ -120,6 +120,8 @@ def plan(model: Model, problems: Problems) -> list[Route]:
         if not award.candidate and public_recipient:
             routes.append(_page("certificate", certificate_url(award_id), award_id))
     routes.append(_page("stats", "stats/"))
+    if model.config.search:
+        routes.append(_page("search", "search/"))
     for slug, document in model.pages.items():
         if slug in RESERVED:
             problems.error(document.path, document.lines.get("slug", 1),

@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from .problems import UsageError
 
@@ -39,8 +40,12 @@ def check_output_dir(site_root: Path, output: Path) -> None:
                              "volsite; remove it or choose another output folder")
 
 
-def write_site(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
-    """Write `files` (path → bytes) and `copies` (path → source file) as the new output/."""
+def write_site(output: Path, files: dict[str, bytes], copies: dict[str, Path],
+               finish: Callable[[Path], None] | None = None) -> None:
+    """Write `files` (path → bytes) and `copies` (path → source file) as the new output/.
+
+    `finish` runs on the complete new folder before it replaces the old one (the search index).
+    """
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
@@ -55,6 +60,8 @@ def write_site(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -
             _ensure_dir(target.parent, made)
             target.write_bytes(data)
         (staging / MARKER).write_bytes(MARKER_TEXT)
+        if finish is not None:
+            finish(staging)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -77,7 +84,8 @@ def _swap(staging: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> list[str]:
+def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path],
+              keep: tuple[str, ...] = ()) -> list[str]:
     """Bring `output` to exactly `files` and `copies`, writing only what changed.
 
     For the preview server, where the folder is volsite's own (a fresh temporary
@@ -95,7 +103,7 @@ def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) ->
         if path.is_dir():
             if not any(path.iterdir()):
                 path.rmdir()
-        elif rel not in wanted:
+        elif rel not in wanted and not rel.startswith(keep):
             path.unlink()
             changed.append(rel)
     for rel, data in sorted(files.items()):
@@ -120,4 +128,14 @@ def new_preview_folder() -> Path:
 
 
 def remove_preview_folder(folder: Path) -> None:
+    remove_folder(folder)
+
+
+def remove_folder(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def replace_folder(new: Path, old: Path) -> None:
+    """Put `new` where `old` is (inside a folder being built or the preview's own)."""
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(new, old)

@@ -23,7 +23,7 @@ LAYERS = [
     {"routes", "markup"},
     {"views", "render"},
     {"checks"},
-    {"write"},
+    {"write", "search"},
     {"build", "scaffold"},
     {"cli", "serve"},
 ]

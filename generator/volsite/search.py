@@ -1,0 +1,94 @@
+"""The search index: Pagefind (its extended build, which segments Chinese) run on a
+built folder before it is published.
+
+Pagefind reads only the parts of pages marked data-pagefind-body, so what is
+searchable is decided in the templates; hidden volunteers' names never reach a
+page, so they never reach the index.
+
+volsite's output must be byte-identical for the same content, and Pagefind's is
+not: the values inside each filter file, the list of filters in the meta file
+and the keys of the entry file come out in hash-map order. `normalise` sorts
+them and renames the rewritten files by their new content, as Pagefind does.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+import cbor2
+
+from .write import remove_folder, replace_folder
+
+SEARCH_FOLDER = "pagefind"
+ENTRY_FILE = "pagefind-entry.json"
+SIGNATURE = b"pagefind_dcd"  # every Pagefind data file starts with it, after gzip
+META_FILTERS = 3  # the meta file is [version, pages, index chunks, filters, sorts, meta fields]
+
+
+class SearchError(Exception):
+    """The search index could not be made (Pagefind missing or failing)."""
+
+
+def pagefind_binary() -> str:
+    try:
+        from pagefind_bin_extended import get_executable  # the build that segments Chinese
+    except ImportError as exc:
+        raise SearchError("Pagefind is not installed: pip install 'pagefind[extended]', "
+                          "or set 'search: false' in site.yaml") from exc
+    return str(get_executable())
+
+
+def index_folder(folder: Path) -> None:
+    """Write folder/pagefind/ for the HTML pages in folder, replacing any earlier index."""
+    fresh = folder / f".{SEARCH_FOLDER}-new"
+    remove_folder(fresh)
+    command = [pagefind_binary(), "--site", str(folder), "--output-path", str(fresh), "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchError(f"Pagefind did not run: {exc}") from exc
+    if done.returncode != 0:
+        remove_folder(fresh)
+        raise SearchError(f"Pagefind failed: {(done.stderr or done.stdout).strip()[:2000]}")
+    normalise(fresh)
+    replace_folder(fresh, folder / SEARCH_FOLDER)
+
+
+def _read(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise SearchError(f"{path.name} is not a Pagefind file this volsite understands")
+    return cbor2.loads(data[len(SIGNATURE):])
+
+
+def _write(folder: Path, name: str, suffix: str, value, digits: int) -> str:
+    """Write value as a Pagefind file named by its content; return the name's hash part."""
+    blob = SIGNATURE + cbor2.dumps(value)
+    name = f"{name}_{hashlib.sha256(blob).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(blob, mtime=0))
+    return name
+
+
+def normalise(bundle: Path) -> None:
+    """Put Pagefind's hash-map orders in sorted order, so that equal content gives equal bytes."""
+    entry_path = bundle / ENTRY_FILE
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read(meta_path)
+        filters = []
+        for filter_name, old in meta[META_FILTERS]:
+            old_path = bundle / "filter" / f"{old}.pf_filter"
+            content = _read(old_path)
+            content[1].sort(key=lambda pair: pair[0])  # [name, [[value, [pages]], ...]]
+            old_path.unlink()
+            filters.append([filter_name, _write(bundle / "filter", language, ".pf_filter", content, 7)])
+        meta[META_FILTERS] = sorted(filters)
+        meta_path.unlink()
+        info["hash"] = _write(bundle, f"pagefind.{language}", ".pf_meta", meta, 13).removeprefix("pagefind.")
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                          encoding="utf-8")
