@@ -136,8 +136,8 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
         data = renderer.render(route, problems)
         if data is not None:
             files[route.output] = data
-        if progress and number % 50 == 0:
-            progress(f"rendered {number}/{len(site.routes)} pages")
+        if progress and (number % 25 == 0 or number == len(site.routes)):
+            progress(f"rendering pages: {number}/{len(site.routes)}")
     copies = static_files(site.root, site.config.theme, model.media)
     for rel in sorted(set(files) & set(copies)):
         problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")

@@ -31,6 +31,30 @@ def _fail_unexpected(exc: BaseException, verbose: bool) -> None:
     sys.exit(EXIT_BUG)
 
 
+class Reporter:
+    """Progress as staff see it: one line that updates on a terminal; plain lines in CI
+    (no terminal) only with -v; nothing but problems with -q."""
+
+    def __init__(self, quiet: bool, verbose: bool, tty: bool):
+        self.quiet, self.verbose, self.tty = quiet, verbose, tty
+        self.live = False  # a progress line is on screen and must be cleared
+
+    def __call__(self, message: str) -> None:
+        if self.quiet:
+            return
+        if self.verbose:
+            self.clear()
+            click.echo(f"  {message}", err=True)
+        elif self.tty:
+            click.echo(f"\r\033[K  {message}", nl=False, err=True)
+            self.live = True
+
+    def clear(self) -> None:
+        if self.live:
+            click.echo("\r\033[K", nl=False, err=True)
+            self.live = False
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="volsite")
 def main() -> None:
@@ -47,13 +71,15 @@ def main() -> None:
 def build_command(site: Path, output: Path | None, drafts: bool, base_url: str | None,
                   quiet: bool, verbose: bool) -> None:
     """Build the site in SITE into its output folder."""
-    progress = (lambda message: click.echo(f"  {message}", err=True)) if verbose else None
+    reporter = Reporter(quiet, verbose, sys.stderr.isatty())
     try:
-        result = build(site, output, drafts=drafts, base_url=base_url, progress=progress)
+        result = build(site, output, drafts=drafts, base_url=base_url, progress=reporter)
     except UsageError as exc:
+        reporter.clear()
         click.echo(f"volsite: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except ContentError as exc:
+        reporter.clear()
         _report(exc.problems)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         click.echo(f"volsite: {errors} problem(s) in the content; nothing was written "
@@ -61,6 +87,7 @@ def build_command(site: Path, output: Path | None, drafts: bool, base_url: str |
         sys.exit(EXIT_CONTENT)
     except Exception as exc:  # noqa: BLE001 - a bug must not look like a content problem
         _fail_unexpected(exc, verbose)
+    reporter.clear()
     _report(result.warnings)
     if not quiet:
         click.echo(f"volsite: built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s"
