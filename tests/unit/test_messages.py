@@ -44,7 +44,7 @@ def test_terminal_progress_updates_one_line_and_clears_it():
         reporter.clear()
         print("volsite: built")
 
-    output = runner.invoke(show).output
+    output = runner.invoke(show, color=True).output  # as on a real terminal
     assert output.startswith("\r\x1b[K  rendering pages: 25/100\r\x1b[K  rendering pages: 50/100\r\x1b[K")
     assert output.endswith("volsite: built\n") and "\n" not in output[: output.index("volsite")]
 
