@@ -194,10 +194,12 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
 
 def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = False,
             base_url: str | None = None,
-            transform: Callable[[str, bytes], bytes] | None = None) -> BuildResult:
+            transform: Callable[[str, bytes], bytes] | None = None, search: bool = True) -> BuildResult:
     """Bring output/ up to date with the content, doing only the work the changes need.
 
     `transform` may alter each file before it is written (the preview server adds its script).
+    With search=False the search index is left to the caller (the preview server
+    updates it after the browser has reloaded).
     """
     started = time.perf_counter()
     site = load_site(site_root, drafts, base_url, cache)
@@ -206,8 +208,8 @@ def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = Fal
     if transform is not None:
         files = {rel: transform(rel, data) for rel, data in files.items()}
     changed = sync_tree(output, files, copies, keep=(SEARCH_FOLDER + "/",) if site.config.search else ())
-    if site.config.search and (any(rel.endswith(".html") for rel in changed)
-                               or not (output / SEARCH_FOLDER).is_dir()):
+    if search and site.config.search and (any(rel.endswith(".html") for rel in changed)
+                                          or not (output / SEARCH_FOLDER).is_dir()):
         try:
             index_folder(output)
         except SearchError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Callable
 from .build import BuildCache, rebuild
 from .config import CONFIG_FILE, load_config
 from .problems import ContentError, Problem, Problems
+from .search import SearchError, index_folder
 from .write import new_preview_folder, remove_preview_folder
 
 POLL_SECONDS = 0.1
@@ -78,6 +80,45 @@ def _walk(folder: Path):
             yield Path(dirpath) / name
 
 
+class SearchIndexer:
+    """Updates the preview's search index in the background, one run at a time.
+
+    Pagefind takes longer than a page rebuild; the page is written and the
+    browser reloaded first, then the index catches up.
+    """
+
+    def __init__(self, output: Path, say: Callable[[str], None]):
+        self.output, self.say = output, say
+        self.lock = threading.Lock()
+        self.wanted = False
+        self.running = False
+
+    def request(self) -> None:
+        with self.lock:
+            self.wanted = True
+            if self.running:
+                return  # the running worker will go round once more
+            self.running = True
+        threading.Thread(target=self._work, daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            with self.lock:
+                if not self.wanted:
+                    self.running = False
+                    return
+                self.wanted = False
+            try:
+                index_folder(self.output)
+            except SearchError as exc:
+                self.say(f"volsite: search index not updated: {exc}")
+
+    def wait(self, seconds: float = 30.0) -> None:
+        deadline = time.monotonic() + seconds
+        while self.running and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
 class Preview:
     """The build side of the preview server: one folder kept up to date, with problems recorded."""
 
@@ -97,6 +138,7 @@ class Preview:
                 f'<title>volsite</title><a href="{self.base_path}">{self.base_path}</a>\n', encoding="utf-8")
         self.snapshot = Snapshot({})
         self.warnings: list[Problem] = []
+        self.search = SearchIndexer(self.output, say)
 
     def _inject(self, rel: str, data: bytes) -> bytes:
         if not rel.endswith(".html"):
@@ -116,7 +158,8 @@ class Preview:
         self.snapshot = snapshot
         started = time.perf_counter()
         try:
-            result = rebuild(self.site_root, self.output, self.cache, drafts=self.drafts, transform=self._inject)
+            result = rebuild(self.site_root, self.output, self.cache, drafts=self.drafts, transform=self._inject,
+                             search=False)
         except ContentError as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
             for problem in exc.problems:
@@ -130,11 +173,14 @@ class Preview:
                 self.say(problem.format())
             self.warnings = result.warnings
         self._record("", [])
+        if any(rel.endswith(".html") for rel in result.changed):
+            self.search.request()
         self.say(f"volsite: rebuilt in {time.perf_counter() - started:.2f} s "
                  f"({len(result.changed)} file(s) changed, {result.pages} pages)")
         return True
 
     def close(self) -> None:
+        self.search.wait()
         remove_preview_folder(self.root)
 
 

@@ -101,3 +101,11 @@ def test_port_in_use_is_a_usage_error(site):
                                 capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+
+
+def test_search_index_catches_up_after_a_new_story(server):
+    site, base, _ = server
+    count = lambda: json.loads(fetch(base + "/volunteer/pagefind/pagefind-entry.json"))["languages"]["zh-cn"]["page_count"]
+    before = wait_for(count)
+    site.write({"content/stories/new.md": "---\ntitle: 新的一篇\ndate: 2024-06-01\n---\n新的正文。\n"})
+    wait_for(lambda: count() == before + 1)
