@@ -44,12 +44,15 @@ def _mask(value: str) -> str:
     return value[:keep] + "*" * max(1, len(value) - keep - 2) + value[-2:]
 
 
+TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".js", ".css")
+
+
 def privacy_findings(files: dict[str, bytes], allowed: tuple[str, ...] = (),
-                     prefix: str = "output/") -> list[Problem]:
+                     prefix: str = "output/", suffixes: tuple[str, ...] = TEXT_SUFFIXES) -> list[Problem]:
     """Everything in the output that looks like private contact or identity data."""
     findings: list[Problem] = []
     for rel, data in sorted(files.items()):
-        if not rel.endswith((".html", ".xml", ".json", ".txt", ".js", ".css")):
+        if not rel.endswith(suffixes):
             continue
         text = data.decode("utf-8", errors="replace")
         for number, line in enumerate(text.split("\n"), 1):

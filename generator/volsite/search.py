@@ -26,6 +26,11 @@ from .write import remove_folder, replace_folder
 SEARCH_FOLDER = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
 SIGNATURE = b"pagefind_dcd"  # every Pagefind data file starts with it, after gzip
+# Pagefind's ready-made interfaces: volsite's search page uses the search API in
+# pagefind.js instead (a labelled form, its own look), and these files carry their
+# translators' e-mail addresses, which a privacy scan of the site rightly flags.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 META_FILTERS = 3  # the meta file is [version, pages, index chunks, filters, sorts, meta fields]
 
 
@@ -55,6 +60,8 @@ def index_folder(folder: Path) -> None:
         remove_folder(fresh)
         raise SearchError(f"Pagefind failed: {(done.stderr or done.stdout).strip()[:2000]}")
     normalise(fresh)
+    for name in UNUSED:
+        (fresh / name).unlink(missing_ok=True)
     replace_folder(fresh, folder / SEARCH_FOLDER)
 
 

@@ -149,7 +149,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
         if body:
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the browser stopped reading (a page left mid-load); not a failure of the site
 
 
 def _content_type(path: Path) -> str:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from volsite.checks import privacy_findings
 from volsite.cli import main
 from volsite.kinds import ledger as ledger_kind
 from volsite.kinds import volunteers as volunteer_kind
@@ -102,6 +103,13 @@ def test_no_private_value_reaches_any_output_file(built):
     for name, text in texts.items():
         leaks += [f"{name}: {v}" for v in values if v in text]
     assert not leaks
+
+
+def test_nothing_in_the_output_looks_like_private_data(built):
+    # The same patterns as `volsite check` and site-audit, over every file written, the search index included.
+    files = {name: text.encode() for name, text in output_texts(built).items()}
+    found = privacy_findings(files, prefix="", suffixes=("",))
+    assert [p.format() for p in found] == []
 
 
 def test_stats_json_agrees_with_an_independent_sum(built):

@@ -1,0 +1,82 @@
+"""Search as a resident uses it, in Chromium, on a small site built for the purpose:
+a Chinese word found only in one story's body, a volunteer's name, and a hidden
+volunteer's real name, which must find nothing."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from . import serving
+
+FIXTURE = {
+    "site.yaml": "title: 搜索测试\nbase_url: https://example.org/volunteer/\n",
+    "content/teams/t.yaml": "- {id: hq, name: 总队}\n",
+    "content/volunteers/v.yaml": """
+        - {id: li-na, name: 李娜, teams: [hq], role: 队员}
+        - {id: zhao-lei, name: 赵磊, teams: [hq], public: false}
+        - {id: xiao-yu, name: 孙小雨, teams: [hq], minor: true}
+    """,
+    "content/ledger/l.csv": "date,volunteer,hours\n2024-01-05,zhao-lei,3\n2024-01-06,xiao-yu,2\n",
+    "content/stories/a.md": """
+        ---
+        title: 社区里的一天
+        date: 2024-03-05
+        volunteers: [li-na]
+        ---
+        清晨，志愿者在社区花园里种下了一排蒲公英，老人们围过来看。
+    """,
+    "content/stories/b.md": """
+        ---
+        title: 医院门口的故事
+        date: 2024-04-05
+        ---
+        门诊大厅里人来人往，导诊台前排着长队。
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory):
+    source = tmp_path_factory.mktemp("search-site")
+    for rel, text in FIXTURE.items():
+        path = source / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    output = serving.build(source, tmp_path_factory.mktemp("search-out") / "output")
+    with serving.StaticServer(output, "/volunteer/") as server:
+        yield server
+
+
+@pytest.fixture
+def search(browser, width, search_site):
+    context = browser.new_context(**serving.WIDTHS[width])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def run(query: str) -> list[str]:
+        page.goto(search_site.url("search/"))
+        page.get_by_label("搜索内容").fill(query)
+        page.wait_for_function("document.querySelector('.search-status').textContent.length > 0", timeout=15_000)
+        page.wait_for_timeout(300)  # let a slower earlier search settle
+        return [a.get_attribute("href") for a in page.locator(".search-results h2 a").all()]
+
+    yield run
+    assert errors == []
+    context.close()
+
+
+def test_a_word_only_in_one_story_body_finds_that_story(search):
+    assert search("蒲公英") == ["/volunteer/stories/a/"]
+
+
+def test_a_volunteers_name_finds_their_profile_first(search):
+    results = search("李娜")
+    assert results and results[0] == "/volunteer/volunteers/li-na/"
+
+
+@pytest.mark.parametrize("name", ["赵磊", "孙小雨"])
+def test_a_hidden_volunteers_real_name_finds_nothing(search, name):
+    assert search(name) == []
