@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from .checks import link_findings, orphan_warnings, privacy_findings
+from .checks import PrivacyScans, link_findings, orphan_warnings, privacy_findings
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .figures import Figures, compute
 from .index import Model, build_model
@@ -48,6 +48,7 @@ class BuildResult:
     seconds: float
     warnings: list[Problem]
     changed: tuple[str, ...] = ()  # rebuild only: files written or removed
+    search: bool = True  # whether the site has a search index (site.yaml search)
 
 
 @dataclass
@@ -57,6 +58,7 @@ class BuildCache:
     parsed: ParsedFiles = field(default_factory=ParsedFiles)
     markdown: MarkdownCache | None = None
     pages: PageCache | None = None
+    privacy: PrivacyScans = field(default_factory=PrivacyScans)
     config_key: str = ""
 
     def for_config(self, config: SiteConfig, templates: str) -> None:
@@ -64,6 +66,7 @@ class BuildCache:
         key = repr(config)
         if key != self.config_key:
             self.parsed, self.markdown, self.pages, self.config_key = ParsedFiles(), None, None, key
+            self.privacy = PrivacyScans()  # privacy.allow may have changed
         if self.markdown is None or self.markdown.base_path != config.base_path:
             self.markdown = MarkdownCache(config.base_path)
         if self.pages is None or self.pages.templates != templates:
@@ -144,7 +147,7 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     if problems.errors:
         raise ContentError(problems.sorted())
     findings = link_findings(model, html, frozenset(r.url for r in site.routes), frozenset(copies))
-    findings += privacy_findings(files, site.config.privacy_allow)
+    findings += privacy_findings(files, site.config.privacy_allow, scans=cache.privacy if cache else None)
     return Rendered(files, copies, findings)
 
 
@@ -216,7 +219,7 @@ def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = Fal
             raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
     pages = sum(1 for name in files if name.endswith(".html"))
     return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started,
-                       site.warnings + as_warnings(rendered.findings), tuple(changed))
+                       site.warnings + as_warnings(rendered.findings), tuple(changed), site.config.search)
 
 
 def check_site(site_root: Path, drafts: bool = False) -> list[Problem]:

@@ -47,33 +47,52 @@ def _mask(value: str) -> str:
 TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".js", ".css")
 
 
+class PrivacyScans:
+    """Findings of earlier scans by file, reused while the file's bytes are unchanged."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, tuple[bytes, list[Problem]]] = {}
+
+
 def privacy_findings(files: dict[str, bytes], allowed: tuple[str, ...] = (),
-                     prefix: str = "output/", suffixes: tuple[str, ...] = TEXT_SUFFIXES) -> list[Problem]:
+                     prefix: str = "output/", suffixes: tuple[str, ...] = TEXT_SUFFIXES,
+                     scans: PrivacyScans | None = None) -> list[Problem]:
     """Everything in the output that looks like private contact or identity data."""
     findings: list[Problem] = []
     for rel, data in sorted(files.items()):
         if not rel.endswith(suffixes):
             continue
-        text = data.decode("utf-8", errors="replace")
-        for number, line in enumerate(text.split("\n"), 1):
-            for kind, value in _suspects(line):
-                if not any(value in allow or allow in value for allow in allowed):
-                    findings.append(Problem(prefix + rel, number,
-                                            f"looks like {kind} ({_mask(value)}): private data must not be "
-                                            "published; if it is an organisation's public contact, list it in "
-                                            "site.yaml privacy.allow"))
+        earlier = scans.done.get(rel) if scans is not None else None
+        if earlier is not None and earlier[0] == data:
+            found = earlier[1]
+        else:
+            found = _scan(prefix + rel, data.decode("utf-8", errors="replace"), allowed)
+            if scans is not None:
+                scans.done[rel] = (data, found)
+        findings.extend(found)
     return findings
 
 
-def _suspects(line: str):
-    for match in MOBILE.finditer(line):
-        yield "a mobile phone number", "".join(match.groups())
-    for match in RESIDENT_ID.finditer(line):
+def _scan(name: str, text: str, allowed: tuple[str, ...]) -> list[Problem]:
+    found = []
+    for start, kind, value in sorted(_suspects(text)):
+        if not any(value in allow or allow in value for allow in allowed):
+            found.append(Problem(name, text.count("\n", 0, start) + 1,
+                                 f"looks like {kind} ({_mask(value)}): private data must not be "
+                                 "published; if it is an organisation's public contact, list it in "
+                                 "site.yaml privacy.allow"))
+    return found
+
+
+def _suspects(text: str):
+    for match in MOBILE.finditer(text):
+        yield match.start(), "a mobile phone number", "".join(match.groups())
+    for match in RESIDENT_ID.finditer(text):
         if resident_id_valid(match.group(1)):
-            yield "a resident ID number", match.group(1)
-    for match in EMAIL.finditer(line):
+            yield match.start(), "a resident ID number", match.group(1)
+    for match in EMAIL.finditer(text):
         if not match.group(2).lower().endswith(_IMAGE_SUFFIXES):  # logo@2x.png is a file name
-            yield "an e-mail address", match.group(0)
+            yield match.start(), "an e-mail address", match.group(0)
 
 
 def link_findings(model: Model, html: dict[str, Html], urls: frozenset[str],

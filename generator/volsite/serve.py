@@ -19,7 +19,7 @@ from typing import Callable
 from .build import BuildCache, rebuild
 from .config import CONFIG_FILE, load_config
 from .problems import ContentError, Problem, Problems
-from .search import SearchError, index_folder
+from .search import SEARCH_FOLDER, SearchError, index_folder
 from .write import new_preview_folder, remove_preview_folder
 
 POLL_SECONDS = 0.1
@@ -173,7 +173,8 @@ class Preview:
                 self.say(problem.format())
             self.warnings = result.warnings
         self._record("", [])
-        if any(rel.endswith(".html") for rel in result.changed):
+        if result.search and (any(rel.endswith(".html") for rel in result.changed)
+                              or not (self.output / SEARCH_FOLDER).is_dir()):
             self.search.request()
         self.say(f"volsite: rebuilt in {time.perf_counter() - started:.2f} s "
                  f"({len(result.changed)} file(s) changed, {result.pages} pages)")

@@ -109,3 +109,18 @@ def test_search_index_catches_up_after_a_new_story(server):
     before = wait_for(count)
     site.write({"content/stories/new.md": "---\ntitle: 新的一篇\ndate: 2024-06-01\n---\n新的正文。\n"})
     wait_for(lambda: count() == before + 1)
+
+
+def test_a_site_without_search_gets_no_index_while_serving(site):
+    from volsite.serve import Preview
+
+    root = site({"site.yaml": "title: x\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
+    preview = Preview(root, False, lambda message: None)
+    try:
+        preview.update()
+        site.write({STORY: "---\ntitle: 改\ndate: 2024-03-05\n---\n正文。\n"})
+        preview.update()
+        preview.search.wait()
+        assert not (preview.output / "pagefind").exists()
+    finally:
+        preview.close()
