@@ -1,0 +1,367 @@
+#!/usr/bin/env python3
+"""volsite beside Hugo, Eleventy and Pelican on the same corpus of Chinese stories.
+
+    bash ../shared/bench-anchors/setup.sh          # once: Hugo, Pelican, Eleventy
+    python3 bench/anchors.py [--sizes 1000 5000] [--runs 3] [--tools volsite,hugo,...]
+                             [--out FILE.md] [--work DIR] [--timeout 900]
+
+For each size, ../shared/bench-anchors/make_corpus.py writes the corpus once (in
+--work, default ~/.cache/volsite-bench/anchors) with the same site for Hugo,
+Eleventy and Pelican; beside it go two volsite sites holding the same content/
+(hard links): `volsite` (search on, as a real site would be) and
+`volsite-nosearch` (search: false), so that the Pagefind share shows.
+
+Then, after one untimed warm-up build of each tool, every tool is run round
+robin (volsite, volsite-nosearch, hugo, eleventy, pelican, volsite, ...) --runs
+times: a cold build each time, the old output (and any cache folder) moved aside
+before the timing and deleted after it. Right after
+each cold volsite build, a second build to the same folder times the rebuild with
+nothing changed. Measured: wall time, CPU (user + sys), peak memory (the larger of
+the biggest process's maxrss and the sampled sum over the process tree), the HTML
+pages written, and the CPU that anything else on the machine used meanwhile.
+
+Prints a table of medians (min–max over the runs), volsite's ratios to each tool
+and the targets of issue 5 as met or not met. The machine is noisy: compare the
+ratios of one run, not absolute times across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import Result, Trash, count_files, count_html, git_version, machine, median, run  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+ANCHORS_SRC = REPO.parent / "shared" / "bench-anchors"
+ANCHORS_HOME = Path(os.environ.get("VOLSITE_ANCHORS_HOME", Path.home() / ".cache" / "volsite-anchors"))
+TOOLS = ("volsite", "volsite-nosearch", "hugo", "eleventy", "pelican")
+VOLSITE = ("volsite", "volsite-nosearch")
+SITE_YAML = """title: 志愿者故事
+base_url: https://example.org/
+language: zh-CN
+pagination: 20
+search: {search}
+"""
+
+
+@dataclass
+class Spec:
+    cwd: Path
+    cmd: list[str]
+    clean: list[Path]  # moved aside before a cold build
+    output: Path
+
+
+def spec(tool: str, corpus: Path) -> Spec:
+    if tool in VOLSITE:
+        site = corpus / tool
+        leftovers = sorted(site.glob(".output.*"))  # staging folders a failed build may leave
+        return Spec(site, [sys.executable, "-m", "volsite.cli", "build", ".", "-o", "output", "-q"],
+                    [site / "output", site / ".volsite-cache", *leftovers], site / "output")
+    if tool == "hugo":
+        d = corpus / "hugo"
+        return Spec(d, ["hugo", "--quiet"], [d / "public", d / "resources"], d / "public")
+    if tool == "eleventy":
+        d = corpus / "eleventy"
+        cli = ANCHORS_HOME / "eleventy-tool" / "node_modules" / "@11ty" / "eleventy" / "cmd.cjs"
+        return Spec(d, ["node", str(cli), "--config=eleventy.config.cjs", "--quiet"],
+                    [d / "_site", d / ".cache"], d / "_site")
+    if tool == "pelican":
+        d = corpus / "pelican"
+        return Spec(d, [str(ANCHORS_HOME / ".venv-pelican" / "bin" / "pelican"), "content",
+                        "-s", "pelicanconf.py", "-o", "output", "-q"],
+                    [d / "output", d / "cache", d / "__pycache__"], d / "output")
+    raise ValueError(tool)
+
+
+def check_tools(tools: list[str]) -> None:
+    missing = []
+    if "hugo" in tools and not shutil.which("hugo"):
+        missing.append("hugo")
+    if "pelican" in tools and not (ANCHORS_HOME / ".venv-pelican" / "bin" / "pelican").exists():
+        missing.append("pelican")
+    if "eleventy" in tools and not (ANCHORS_HOME / "eleventy-tool" / "node_modules" / "@11ty").exists():
+        missing.append("eleventy")
+    if missing:
+        sys.exit(f"not installed: {', '.join(missing)}; run: bash {ANCHORS_SRC / 'setup.sh'}")
+
+
+def prepare(size: int, work: Path) -> Path:
+    """The corpus of `size` stories and the two volsite sites beside it (made once)."""
+    corpus = work / "corpus" / str(size)
+    maker = ANCHORS_SRC / "make_corpus.py"
+    stamp = f"{size} {hashlib.sha256(maker.read_bytes()).hexdigest()} {hashlib.sha256(SITE_YAML.encode()).hexdigest()}"
+    done = corpus / ".done"
+    if done.is_file() and done.read_text() == stamp:
+        return corpus
+    print(f"making the corpus of {size} stories in {corpus} ...", flush=True)
+    subprocess.run([sys.executable, str(maker), "--stories", str(size), "--out", str(corpus)], check=True)
+    for tool in VOLSITE:
+        site = corpus / tool
+        shutil.copytree(corpus / "content", site / "content", copy_function=os.link)
+        (site / "site.yaml").write_text(SITE_YAML.format(search="false" if tool.endswith("nosearch") else "true"),
+                                        encoding="utf-8")
+    done.write_text(stamp)
+    return corpus
+
+
+@dataclass
+class Row:
+    tool: str
+    mode: str  # "cold" or "no-change rebuild"
+    size: int
+    run: int
+    result: Result
+    html: int
+    aliases: int  # Hugo's page/1 redirects, counted in html
+    files: int
+
+
+def versions() -> list[str]:
+    def out(cmd: list[str]) -> str:
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            return "not found"
+    try:
+        from importlib.metadata import version
+        pagefind = version("pagefind_bin_extended")
+    except Exception:  # noqa: BLE001 - only a label
+        pagefind = "?"
+    return [
+        f"volsite {git_version(REPO)} (Python {sys.version.split()[0]}, Pagefind extended {pagefind})",
+        out(["hugo", "version"]),
+        "Pelican " + out([str(ANCHORS_HOME / ".venv-pelican" / "bin" / "pelican"), "--version"]),
+        f"Eleventy {out(['node', str(ANCHORS_HOME / 'eleventy-tool/node_modules/@11ty/eleventy/cmd.cjs'), '--version'])}"
+        f" (Node {out(['node', '--version'])})",
+    ]
+
+
+def measure_all(sizes: list[int], runs: int, tools: list[str], work: Path, timeout: float,
+                rebuild: bool, warmup: bool) -> list[Row]:
+    rows: list[Row] = []
+    trash = Trash(work / ".trash")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    logs = work / "logs" / stamp
+    raw = work / "results" / f"anchors-{stamp}.tsv"
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    with open(raw, "w") as f:
+        f.write("tool\tmode\tsize\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_pss_kb\trc\thtml\tfiles\tother_cpu_s\n")
+    print(f"raw rows: {raw}\nlogs: {logs}", flush=True)
+
+    def record(tool: str, mode: str, size: int, r: int, result: Result, s: Spec) -> None:
+        html = count_html(s.output) if s.output.is_dir() else 0
+        aliases = html - count_html(s.output, skip_aliases=True) if tool == "hugo" and html else 0
+        files = count_files(s.output) if s.output.is_dir() else 0
+        row = Row(tool, mode, size, r, result, html, aliases, files)
+        rows.append(row)
+        with open(raw, "a") as f:
+            f.write(f"{tool}\t{mode}\t{size}\t{r}\t{result.wall:.3f}\t{result.user:.2f}\t{result.sys:.2f}\t"
+                    f"{result.maxrss_kb}\t{result.tree_kb}\t{result.rc}\t{html}\t{files}\t{result.other_cpu:.2f}\n")
+        status = "ok" if result.ok else ("TIMED OUT" if result.timed_out else f"FAILED rc={result.rc}")
+        print(f"  {tool:<17} {mode:<17} {size:>6} run {r}  wall {result.wall:7.2f} s  cpu {result.cpu:7.2f} s  "
+              f"peak {result.peak_mib:7.0f} MiB  html {html:>6}  other cpu {result.other_cpu:5.2f} s  {status}",
+              flush=True)
+        if not result.ok:
+            tail = result.log.read_text(errors="replace").splitlines()[-15:]
+            print("    " + "\n    ".join(tail), flush=True)
+
+    for size in sizes:
+        corpus = prepare(size, work)
+        trash.purge()
+        if warmup:  # one untimed build of each tool: the page cache and the tools' own files warm
+            for tool in tools:
+                s = spec(tool, corpus)
+                trash.aside(*s.clean)
+                result = run(s.cmd, s.cwd, logs / f"{tool}-warmup-{size}.log", timeout=timeout)
+                print(f"  {tool:<17} warm-up (not counted) {size:>6}  wall {result.wall:7.2f} s"
+                      f"{'' if result.ok else '  FAILED, see ' + str(result.log)}", flush=True)
+            trash.purge()
+        for r in range(1, runs + 1):
+            for tool in tools:
+                s = spec(tool, corpus)
+                trash.aside(*s.clean)
+                result = run(s.cmd, s.cwd, logs / f"{tool}-cold-{size}-{r}.log", timeout=timeout)
+                record(tool, "cold", size, r, result, s)
+                if tool in VOLSITE and rebuild and result.ok:
+                    again = run(s.cmd, s.cwd, logs / f"{tool}-rebuild-{size}-{r}.log", timeout=timeout)
+                    record(tool, "no-change rebuild", size, r, again, s)
+                trash.purge()
+    return rows
+
+
+@dataclass
+class Summary:
+    tool: str
+    mode: str
+    size: int
+    ok: int
+    runs: int
+    wall: float
+    lo: float
+    hi: float
+    cpu: float
+    peak: float
+    html: int
+    aliases: int
+    files: int
+    other: float
+    failure: str
+
+
+def summarise(rows: list[Row]) -> dict[tuple[str, str, int], Summary]:
+    groups: dict[tuple[str, str, int], list[Row]] = {}
+    for row in rows:
+        groups.setdefault((row.tool, row.mode, row.size), []).append(row)
+    out = {}
+    for key, group in groups.items():
+        good = [g for g in group if g.result.ok]
+        bad = [g for g in group if not g.result.ok]
+        failure = ""
+        if bad:
+            b = bad[0].result
+            failure = (f"timed out after {b.wall:.0f} s" if b.timed_out else f"exit {b.rc} after {b.wall:.1f} s") + \
+                f" (log {b.log})"
+        walls = [g.result.wall for g in good]
+        out[key] = Summary(
+            *key, ok=len(good), runs=len(group),
+            wall=median(walls), lo=min(walls, default=float("nan")), hi=max(walls, default=float("nan")),
+            cpu=median([g.result.cpu for g in good]),
+            peak=max((g.result.peak_mib for g in good), default=float("nan")),
+            html=good[-1].html if good else 0, aliases=good[-1].aliases if good else 0,
+            files=good[-1].files if good else 0,
+            other=max((g.result.other_cpu for g in group), default=0.0), failure=failure)
+    return out
+
+
+def verdict(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def report(summaries: dict[tuple[str, str, int], Summary], sizes: list[int], tools: list[str],
+           header: list[str]) -> str:
+    lines = header + ["",
+                      "| tool | mode | stories | runs ok | median wall s | min–max s | median CPU s | peak memory MiB "
+                      "| HTML pages | files | others' CPU s (max) |",
+                      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    order = [(t, m) for t in tools for m in (("cold", "no-change rebuild") if t in VOLSITE else ("cold",))]
+    for size in sizes:
+        for tool, mode in order:
+            s = summaries.get((tool, mode, size))
+            if s is None:
+                continue
+            html = f"{s.html - s.aliases} (+{s.aliases} aliases)" if s.aliases else str(s.html)
+            if s.ok:
+                lines.append(f"| {tool} | {mode} | {size} | {s.ok}/{s.runs} | {s.wall:.2f} | {s.lo:.2f}–{s.hi:.2f} | "
+                             f"{s.cpu:.2f} | {s.peak:.0f} | {html} | {s.files} | {s.other:.1f} |")
+            if s.failure:
+                lines.append(f"| {tool} | {mode} | {size} | {s.ok}/{s.runs} | failed: {s.failure} | | | | | | |")
+    lines += ["", "Peak memory is the largest of the runs; pages and files are those of the last good run. "
+              "volsite writes its own page set (stories, tags, volunteers, teams, timeline, honours, stats, "
+              "search, feed, 404, ...), so its page count differs from the anchors' common set.", ""]
+
+    # ratios
+    lines += ["## volsite's ratios (median wall, peak memory)", "",
+              "| stories | volsite variant | vs | wall: volsite ÷ tool | tool ÷ volsite (× faster) | memory: volsite ÷ tool |",
+              "|---:|---|---|---:|---:|---:|"]
+    for size in sizes:
+        for v in (t for t in tools if t in VOLSITE):
+            mine = summaries.get((v, "cold", size))
+            if not mine or not mine.ok:
+                continue
+            for other in (t for t in tools if t not in VOLSITE):
+                theirs = summaries.get((other, "cold", size))
+                if not theirs or not theirs.ok:
+                    continue
+                lines.append(f"| {size} | {v} cold | {other} cold | {mine.wall / theirs.wall:.2f} | "
+                             f"{theirs.wall / mine.wall:.2f} | {mine.peak / theirs.peak:.2f} |")
+            again = summaries.get((v, "no-change rebuild", size))
+            hugo = summaries.get(("hugo", "cold", size))
+            if again and again.ok and hugo and hugo.ok:
+                lines.append(f"| {size} | {v} no-change rebuild | hugo cold | {again.wall / hugo.wall:.2f} | "
+                             f"{hugo.wall / again.wall:.2f} | {again.peak / hugo.peak:.2f} |")
+        search, plain = summaries.get(("volsite", "cold", size)), summaries.get(("volsite-nosearch", "cold", size))
+        if search and plain and search.ok and plain.ok:
+            lines.append(f"| {size} | Pagefind share | | {search.wall - plain.wall:.2f} s of {search.wall:.2f} s "
+                         f"({(search.wall - plain.wall) / search.wall:.0%}) | | |")
+    lines.append("")
+
+    # targets of issue 5 (set for the 5000-story corpus; shown for every size measured)
+    lines += ["## Targets of issue 5 (volsite with search on)", ""]
+    for size in sizes:
+        v = summaries.get(("volsite", "cold", size))
+        h = summaries.get(("hugo", "cold", size))
+        p = summaries.get(("pelican", "cold", size))
+        again = summaries.get(("volsite", "no-change rebuild", size))
+        note = "" if size == 5000 else " (the issue sets the targets at 5000; shown for reference)"
+        lines.append(f"{size} stories{note}:")
+        if not (v and v.ok):
+            lines += [f"- volsite did not build: {v.failure if v else 'not run'}", ""]
+            continue
+        if h and h.ok:
+            lines.append(f"- wall ≤ 1.0× Hugo's: {v.wall:.2f} s vs {h.wall:.2f} s = {v.wall / h.wall:.2f}× → "
+                         f"{verdict(v.wall <= h.wall)}")
+        if p and p.ok:
+            lines.append(f"- ≥ 4× faster than Pelican: Pelican {p.wall:.2f} s ÷ volsite {v.wall:.2f} s = "
+                         f"{p.wall / v.wall:.2f}× → {verdict(p.wall / v.wall >= 4)}")
+        if h and h.ok:
+            lines.append(f"- peak memory ≤ 0.5× Hugo's: {v.peak:.0f} MiB vs {h.peak:.0f} MiB = "
+                         f"{v.peak / h.peak:.2f}× → {verdict(v.peak <= 0.5 * h.peak)}")
+        if again and again.ok and h and h.ok:
+            lines.append(f"- no-change rebuild ≤ 0.2× Hugo's cold build: {again.wall:.2f} s vs {h.wall:.2f} s = "
+                         f"{again.wall / h.wall:.2f}× → {verdict(again.wall <= 0.2 * h.wall)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", default=["1000", "5000"],
+                        help="stories per corpus: 1000 5000, or 1000,5000")
+    parser.add_argument("--runs", type=int, default=3, help="cold builds per tool and size (median)")
+    parser.add_argument("--tools", default=",".join(TOOLS), help=f"comma-separated, in run order; of {', '.join(TOOLS)}")
+    parser.add_argument("--out", type=Path, help="also write the report (markdown) to this file")
+    parser.add_argument("--work", type=Path, default=Path.home() / ".cache" / "volsite-bench" / "anchors",
+                        help="corpora, logs and raw rows (never the repository)")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds before one build is killed")
+    parser.add_argument("--no-rebuild", action="store_true", help="skip volsite's no-change rebuild")
+    parser.add_argument("--no-warmup", action="store_true",
+                        help="skip the untimed build of each tool before the timed rounds")
+    args = parser.parse_args()
+    args.sizes = [int(n) for part in args.sizes for n in part.split(",") if n.strip()]
+    tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    unknown = [t for t in tools if t not in TOOLS]
+    if unknown:
+        parser.error(f"unknown tool {', '.join(unknown)}; choose from {', '.join(TOOLS)}")
+    check_tools(tools)
+    work = args.work.expanduser().resolve()
+    if work == REPO or REPO in work.parents:
+        parser.error("--work must be outside the repository")
+
+    started = dt.datetime.now()
+    header = [f"# volsite beside Hugo, Eleventy and Pelican ({started:%Y-%m-%d %H:%M})", "",
+              f"Machine: {machine()}. Command: `python3 bench/anchors.py {' '.join(sys.argv[1:])}`".rstrip(),
+              f"Cold builds from an empty output folder, round robin ({', '.join(tools)}), "
+              f"{args.runs} runs each; medians, min–max over the runs.", ""]
+    header += [f"- {v}" for v in versions()]
+    print("\n".join(header), flush=True)
+    rows = measure_all(args.sizes, args.runs, tools, work, args.timeout, not args.no_rebuild, not args.no_warmup)
+    text = report(summarise(rows), args.sizes, tools, header)
+    print("\n" + text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+        print(f"written: {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""Shared by the benchmarks in bench/: time one command, with its peak memory.
+
+`run()` starts the command in a session of its own and waits for it with
+wait4(), which gives the wall time, the CPU time (user + sys, reaped children
+included) and the largest resident set of any one process in the tree
+(ru_maxrss: what `/usr/bin/time %M` prints). Because a build may fork workers
+(a pool for rendering, Pagefind for search), a thread also samples the summed
+PSS of every process in the session every 0.1 s; the peak memory reported is
+the larger of the two. Nothing here knows about volsite.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy so far (all cores), from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[1:8])
+    return (user + nice + system + irq + softirq) / CLK_TCK
+
+
+def _session_pids(sid: int) -> list[int]:
+    pids = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # pid (comm) state ppid pgrp session ...; comm may hold spaces or parentheses
+        rest = stat[stat.rfind(b")") + 2:].split()
+        if int(rest[3]) == sid:
+            pids.append(int(name))
+    return pids
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+@dataclass
+class Result:
+    wall: float  # seconds
+    user: float
+    sys: float
+    maxrss_kb: int  # largest single process (ru_maxrss)
+    tree_kb: int  # largest sampled sum of PSS over the process tree
+    rc: int | None  # exit status; None when killed for running too long
+    timed_out: bool
+    other_cpu: float  # CPU seconds used by everything else on the machine meanwhile
+    log: Path
+
+    @property
+    def cpu(self) -> float:
+        return self.user + self.sys
+
+    @property
+    def peak_mib(self) -> float:
+        return max(self.maxrss_kb, self.tree_kb) / 1024
+
+    @property
+    def ok(self) -> bool:
+        return self.rc == 0 and not self.timed_out
+
+
+def run(cmd: list[str], cwd: Path | str, log: Path, timeout: float = 900,
+        env: dict | None = None, sample: float = 0.1) -> Result:
+    """Run cmd once (its output to log) and measure it. Never raises on failure."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    os.sync()  # flush the previous run's dirty pages before timing
+    busy0 = busy_seconds()
+    with open(log, "wb") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        state = {"peak": 0, "timed_out": False}
+        stop = threading.Event()
+
+        def watch() -> None:
+            while not stop.wait(sample):
+                total = sum(_pss_kb(pid) for pid in _session_pids(proc.pid))
+                state["peak"] = max(state["peak"], total)
+                if time.perf_counter() - started > timeout and not state["timed_out"]:
+                    state["timed_out"] = True
+                    try:
+                        os.killpg(proc.pid, signal.SIGKILL)  # the session we started
+                    except ProcessLookupError:
+                        pass
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        stop.set()
+        watcher.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    busy1 = busy_seconds()
+    # leftovers of the session we started (a daemon the tool left behind) would skew the next run
+    if _session_pids(proc.pid):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    cpu = usage.ru_utime + usage.ru_stime
+    return Result(wall=wall, user=usage.ru_utime, sys=usage.ru_stime, maxrss_kb=usage.ru_maxrss,
+                  tree_kb=state["peak"], rc=None if state["timed_out"] else proc.returncode,
+                  timed_out=state["timed_out"], other_cpu=max(0.0, busy1 - busy0 - cpu), log=log)
+
+
+def count_html(root: Path, skip_aliases: bool = False) -> int:
+    """HTML files under root; skip_aliases leaves out Hugo's …/page/1/index.html redirects."""
+    n = 0
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            if name.endswith(".html"):
+                if skip_aliases and name == "index.html" and folder.endswith(os.sep + "page" + os.sep + "1"):
+                    continue
+                n += 1
+    return n
+
+
+def count_files(root: Path) -> int:
+    return sum(len(files) for _f, _d, files in os.walk(root))
+
+
+class Trash:
+    """Old outputs are moved here (outside the timing) and deleted between runs: on this
+    discard-mounted ext4, deleting many files just before a timed run disturbs it."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def aside(self, *paths: Path) -> None:
+        for path in paths:
+            if path.exists() or path.is_symlink():
+                shutil.move(str(path), tempfile.mkdtemp(dir=self.folder))
+
+    def purge(self, settle: float = 2.0) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        os.sync()
+        time.sleep(settle)
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def git_version(repo: Path) -> str:
+    """The commit of the generator being measured, marked when its tree has local changes."""
+    try:
+        rev = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--", "generator", "themes"],
+                               capture_output=True, text=True).stdout.strip()
+        return rev + (" + uncommitted changes in generator/ or themes/" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def machine() -> str:
+    model = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({model}), {mem:.0f} GiB"
