@@ -352,9 +352,13 @@ def main() -> None:
               f"Machine: {machine()}. Command: `python3 bench/anchors.py {' '.join(sys.argv[1:])}`".rstrip(),
               f"Cold builds from an empty output folder, round robin ({', '.join(tools)}), "
               f"{args.runs} runs each; medians, min–max over the runs.", ""]
+    git_version_at_start = git_version(REPO)
     header += [f"- {v}" for v in versions()]
     print("\n".join(header), flush=True)
     rows = measure_all(args.sizes, args.runs, tools, work, args.timeout, not args.no_rebuild, not args.no_warmup)
+    after = git_version(REPO)
+    if after != git_version_at_start:
+        header.append(f"- **volsite changed during the run**: {git_version_at_start} at the start, {after} at the end")
     text = report(summarise(rows), args.sizes, tools, header)
     print("\n" + text)
     if args.out:
