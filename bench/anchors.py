@@ -3,7 +3,7 @@
 
     bash ../shared/bench-anchors/setup.sh          # once: Hugo, Pelican, Eleventy
     python3 bench/anchors.py [--sizes 1000 5000] [--runs 3] [--tools volsite,hugo,...]
-                             [--out FILE.md] [--work DIR] [--timeout 900]
+                             [--out FILE.md] [--work DIR] [--timeout 900] [--rev HEAD]
 
 For each size, ../shared/bench-anchors/make_corpus.py writes the corpus once (in
 --work, default ~/.cache/volsite-bench/anchors) with the same site for Hugo,
@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import Result, Trash, count_files, count_html, git_version, machine, median, run  # noqa: E402
+from measure import (Result, Trash, count_files, count_html, git_version, machine, median, run,  # noqa: E402
+                     volsite_runner)
 
 REPO = Path(__file__).resolve().parents[1]
 ANCHORS_SRC = REPO.parent / "shared" / "bench-anchors"
@@ -59,14 +60,15 @@ class Spec:
     cmd: list[str]
     clean: list[Path]  # moved aside before a cold build
     output: Path
+    env: dict | None = None
 
 
-def spec(tool: str, corpus: Path) -> Spec:
+def spec(tool: str, corpus: Path, volsite: tuple[list[str], dict | None]) -> Spec:
     if tool in VOLSITE:
         site = corpus / tool
         leftovers = sorted(site.glob(".output.*"))  # staging folders a failed build may leave
-        return Spec(site, [sys.executable, "-m", "volsite.cli", "build", ".", "-o", "output", "-q"],
-                    [site / "output", site / ".volsite-cache", *leftovers], site / "output")
+        return Spec(site, [*volsite[0], "build", ".", "-o", "output", "-q"],
+                    [site / "output", site / ".volsite-cache", *leftovers], site / "output", volsite[1])
     if tool == "hugo":
         d = corpus / "hugo"
         return Spec(d, ["hugo", "--quiet"], [d / "public", d / "resources"], d / "public")
@@ -126,7 +128,7 @@ class Row:
     files: int
 
 
-def versions() -> list[str]:
+def versions(volsite_label: str) -> list[str]:
     def out(cmd: list[str]) -> str:
         try:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[0]
@@ -138,7 +140,7 @@ def versions() -> list[str]:
     except Exception:  # noqa: BLE001 - only a label
         pagefind = "?"
     return [
-        f"volsite {git_version(REPO)} (Python {sys.version.split()[0]}, Pagefind extended {pagefind})",
+        f"volsite {volsite_label} (Python {sys.version.split()[0]}, Pagefind extended {pagefind})",
         out(["hugo", "version"]),
         "Pelican " + out([str(ANCHORS_HOME / ".venv-pelican" / "bin" / "pelican"), "--version"]),
         f"Eleventy {out(['node', str(ANCHORS_HOME / 'eleventy-tool/node_modules/@11ty/eleventy/cmd.cjs'), '--version'])}"
@@ -147,7 +149,7 @@ def versions() -> list[str]:
 
 
 def measure_all(sizes: list[int], runs: int, tools: list[str], work: Path, timeout: float,
-                rebuild: bool, warmup: bool) -> list[Row]:
+                rebuild: bool, warmup: bool, volsite: tuple[list[str], dict | None]) -> list[Row]:
     rows: list[Row] = []
     trash = Trash(work / ".trash")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -180,20 +182,20 @@ def measure_all(sizes: list[int], runs: int, tools: list[str], work: Path, timeo
         trash.purge()
         if warmup:  # one untimed build of each tool: the page cache and the tools' own files warm
             for tool in tools:
-                s = spec(tool, corpus)
+                s = spec(tool, corpus, volsite)
                 trash.aside(*s.clean)
-                result = run(s.cmd, s.cwd, logs / f"{tool}-warmup-{size}.log", timeout=timeout)
+                result = run(s.cmd, s.cwd, logs / f"{tool}-warmup-{size}.log", timeout=timeout, env=s.env)
                 print(f"  {tool:<17} warm-up (not counted) {size:>6}  wall {result.wall:7.2f} s"
                       f"{'' if result.ok else '  FAILED, see ' + str(result.log)}", flush=True)
             trash.purge()
         for r in range(1, runs + 1):
             for tool in tools:
-                s = spec(tool, corpus)
+                s = spec(tool, corpus, volsite)
                 trash.aside(*s.clean)
-                result = run(s.cmd, s.cwd, logs / f"{tool}-cold-{size}-{r}.log", timeout=timeout)
+                result = run(s.cmd, s.cwd, logs / f"{tool}-cold-{size}-{r}.log", timeout=timeout, env=s.env)
                 record(tool, "cold", size, r, result, s)
                 if tool in VOLSITE and rebuild and result.ok:
-                    again = run(s.cmd, s.cwd, logs / f"{tool}-rebuild-{size}-{r}.log", timeout=timeout)
+                    again = run(s.cmd, s.cwd, logs / f"{tool}-rebuild-{size}-{r}.log", timeout=timeout, env=s.env)
                     record(tool, "no-change rebuild", size, r, again, s)
                 trash.purge()
     return rows
@@ -334,6 +336,8 @@ def main() -> None:
                         help="corpora, logs and raw rows (never the repository)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before one build is killed")
     parser.add_argument("--no-rebuild", action="store_true", help="skip volsite's no-change rebuild")
+    parser.add_argument("--rev", help="measure this commit of volsite (HEAD, a tag, a hash), extracted to --work, "
+                                      "instead of the working tree as it is")
     parser.add_argument("--no-warmup", action="store_true",
                         help="skip the untimed build of each tool before the timed rounds")
     args = parser.parse_args()
@@ -352,12 +356,14 @@ def main() -> None:
               f"Machine: {machine()}. Command: `python3 bench/anchors.py {' '.join(sys.argv[1:])}`".rstrip(),
               f"Cold builds from an empty output folder, round robin ({', '.join(tools)}), "
               f"{args.runs} runs each; medians, min–max over the runs.", ""]
+    prefix, env, label = volsite_runner(REPO, args.rev, work)
     git_version_at_start = git_version(REPO)
-    header += [f"- {v}" for v in versions()]
+    header += [f"- {v}" for v in versions(label)]
     print("\n".join(header), flush=True)
-    rows = measure_all(args.sizes, args.runs, tools, work, args.timeout, not args.no_rebuild, not args.no_warmup)
+    rows = measure_all(args.sizes, args.runs, tools, work, args.timeout, not args.no_rebuild, not args.no_warmup,
+                       (prefix, env))
     after = git_version(REPO)
-    if after != git_version_at_start:
+    if after != git_version_at_start and not args.rev:
         header.append(f"- **volsite changed during the run**: {git_version_at_start} at the start, {after} at the end")
     text = report(summarise(rows), args.sizes, tools, header)
     print("\n" + text)

@@ -191,3 +191,28 @@ def machine() -> str:
                 break
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{os.cpu_count()} cores ({model}), {mem:.0f} GiB"
+
+
+def volsite_runner(repo: Path, rev: str | None, work: Path) -> tuple[list[str], dict | None, str]:
+    """(command prefix, environment, label) that run volsite.
+
+    Without rev: the working tree as installed (editable), whatever it holds now. With
+    rev (HEAD, a tag, a commit): a snapshot of that commit's generator/ and themes/,
+    extracted once under work/, so that edits made meanwhile do not change what is measured.
+    """
+    import sys
+    prefix = [sys.executable, "-m", "volsite.cli"]
+    if not rev:
+        return prefix, None, f"{git_version(repo)} (the working tree)"
+    sha = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    snap = work / "volsite-src" / sha
+    if not (snap / ".done").is_file():
+        shutil.rmtree(snap, ignore_errors=True)
+        snap.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(repo), "archive", sha, "generator", "themes"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(snap)], input=archive, check=True)
+        (snap / ".done").write_text(sha)
+    env = dict(os.environ, PYTHONPATH=str(snap / "generator"))
+    return prefix, env, f"{sha[:7]} (a snapshot of {rev})"
