@@ -9,6 +9,7 @@ changed and writes only files whose bytes changed. Both give the same bytes.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,12 +20,14 @@ from .config import CONFIG_FILE, SiteConfig, load_config
 from .figures import Figures, compute
 from .index import Model, build_model
 from .load import ParsedFiles, load_content
+from .diskcache import (CACHE_FOLDER, cached_search_index, load_markdown, pages_digest, save_markdown,
+                        search_cache_folder)
 from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
 from .search import SEARCH_FOLDER, SearchError, index_folder
-from .write import check_output_dir, sync_tree, write_site
+from .write import check_output_dir, copy_folder, remove_folder, sync_tree, write_site
 
 Progress = Callable[[str], None]
 
@@ -128,10 +131,14 @@ class Rendered:
     findings: list[Problem]  # links that lead nowhere, and what looks like private data
 
 
-def render_site(site: Site, cache: BuildCache | None = None, progress: Progress | None = None) -> Rendered:
+def render_site(site: Site, cache: BuildCache | None = None, progress: Progress | None = None,
+                markdown: MarkdownCache | None = None) -> Rendered:
     """Every output file in memory, the static files to copy, and what the checks found in them."""
     model = site.model
-    html = convert_texts(markdown_texts(model), site.config.base_path, cache.markdown if cache else None)
+    if progress:
+        progress("converting Markdown")
+    html = convert_texts(markdown_texts(model), site.config.base_path,
+                         cache.markdown if cache else markdown, workers=os.cpu_count() or 1)
     renderer = Renderer(site.root, model, site.figures, html, site.routes, cache.pages if cache else None)
     problems = Problems()
     files: dict[str, bytes] = {}
@@ -178,21 +185,38 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
     say("loading and checking content")
     site = load_site(site_root, drafts, base_url)
     say(f"rendering {len(site.routes)} pages")
-    rendered = render_site(site, progress=progress)
+    markdown = load_markdown(site_root, site.config.base_path)
+    rendered = render_site(site, progress=progress, markdown=markdown)
+    save_markdown(site_root, markdown)
     files, copies = rendered.files, rendered.copies
     say(f"writing {len(files) + len(copies)} files to {output}")
     finish = None
     if site.config.search:
         def finish(folder: Path) -> None:
-            say("indexing for search")
-            try:
-                index_folder(folder)
-            except SearchError as exc:
-                raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
+            make_search_index(site_root, folder, pages_digest(files), say)
     write_site(output, files, copies, finish)
     pages = sum(1 for name in files if name.endswith(".html"))
     return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started,
                        site.warnings + as_warnings(rendered.findings))
+
+
+def make_search_index(site_root: Path, folder: Path, digest: str, say: Progress) -> None:
+    """folder/pagefind/: the index of the last build when the pages are the same, else Pagefind's."""
+    cached = cached_search_index(site_root, digest)
+    if cached is not None:
+        say("search index unchanged: reusing it")
+        copy_folder(cached, folder / SEARCH_FOLDER)
+        return
+    say("indexing for search")
+    try:
+        index_folder(folder)
+    except SearchError as exc:
+        raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
+    try:  # remember it, keeping only the latest: the cache never grows without end
+        remove_folder(site_root / CACHE_FOLDER / "search")
+        copy_folder(folder / SEARCH_FOLDER, search_cache_folder(site_root, digest))
+    except OSError:
+        pass  # a cache that cannot be written only costs time
 
 
 def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = False,

@@ -7,8 +7,11 @@ Links and images written site-absolute (/stories/x/) or content-relative
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
 import re
 import xml.etree.ElementTree as etree
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import markdown
@@ -106,20 +109,68 @@ def reading_minutes(html: str) -> int:
     return max(1, round(minutes))
 
 
+def text_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
 class MarkdownCache:
-    """Converted texts kept between builds of one session, for one base path."""
+    """Converted texts by the hash of their Markdown, for one base path.
 
-    def __init__(self, base_path: str):
+    Kept in memory between builds of a session (volsite serve), and on disk in
+    .volsite-cache/ between runs (see diskcache).
+    """
+
+    def __init__(self, base_path: str, done: dict[str, Html] | None = None):
         self.base_path = base_path
-        self.converter = Converter(base_path)
-        self.done: dict[str, Html] = {}
+        self.done: dict[str, Html] = done or {}
+        self.added = 0  # conversions since the cache was loaded
+        self._converter: Converter | None = None
+
+    @property
+    def converter(self) -> Converter:
+        if self._converter is None:
+            self._converter = Converter(self.base_path)
+        return self._converter
 
 
-def convert_texts(texts, base_path: str, cache: MarkdownCache | None = None) -> dict[str, Html]:
-    """Every distinct text once, in a stable order; texts seen before come from the cache."""
+# Below this many new texts, starting worker processes costs more than it saves.
+PARALLEL_FROM = 64
+
+
+def convert_texts(texts, base_path: str, cache: MarkdownCache | None = None,
+                  workers: int = 1) -> dict[str, Html]:
+    """Every distinct text once; texts converted before come from the cache, new ones are
+    converted on `workers` processes. The result does not depend on how it was made."""
     if cache is None or cache.base_path != base_path:
         cache = MarkdownCache(base_path)
-    wanted = sorted(set(texts))
-    result = {text: cache.done.get(text) or cache.converter.convert(text) for text in wanted}
-    cache.done = result  # keep only what this build used, so the cache does not grow without end
+    wanted = {text: text_key(text) for text in sorted(set(texts))}
+    missing = [text for text, key in wanted.items() if key not in cache.done]
+    if workers > 1 and len(missing) >= PARALLEL_FROM:
+        converted = _convert_in_parallel(missing, base_path, workers)
+    else:
+        converted = [cache.converter.convert(text) for text in missing]
+    for text, html in zip(missing, converted):
+        cache.done[wanted[text]] = html
+    cache.added += len(missing)
+    result = {text: cache.done[key] for text, key in wanted.items()}
+    used = set(wanted.values())
+    cache.done = {key: html for key, html in cache.done.items() if key in used}  # no growth without end
     return result
+
+
+def _convert_chunk(job: tuple[str, list[str]]) -> list[Html]:
+    base_path, texts = job
+    converter = Converter(base_path)  # one per chunk: a few milliseconds against a chunk's seconds
+    return [converter.convert(text) for text in texts]
+
+
+def _convert_in_parallel(texts: list[str], base_path: str, workers: int) -> list[Html]:
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this system: convert here
+        converter = Converter(base_path)
+        return [converter.convert(text) for text in texts]
+    size = max(8, len(texts) // (workers * 8))
+    chunks = [texts[i: i + size] for i in range(0, len(texts), size)]
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return [html for chunk in pool.map(_convert_chunk, [(base_path, c) for c in chunks]) for html in chunk]

@@ -131,6 +131,23 @@ def remove_preview_folder(folder: Path) -> None:
     remove_folder(folder)
 
 
+def copy_folder(source: Path, target: Path) -> None:
+    """A copy of `source` at `target`, replacing what was there (for the search index cache).
+
+    Files are hard-linked where both sides are on one disk: the search index is
+    thousands of small files that are never changed in place, only replaced.
+    """
+    partial = target.with_name(f".{target.name}.copy")
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        shutil.copytree(source, partial, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(source, partial)
+    shutil.rmtree(target, ignore_errors=True)
+    os.rename(partial, target)
+
+
 def remove_folder(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 

@@ -24,6 +24,7 @@ LAYERS = [
     {"views", "render"},
     {"checks"},
     {"write", "search"},
+    {"diskcache"},
     {"build", "scaffold"},
     {"cli", "serve"},
 ]

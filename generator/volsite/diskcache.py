@@ -1,0 +1,85 @@
+"""The build cache on disk, SITE/.volsite-cache/: converted Markdown and the last search
+index, kept between runs.
+
+Safe to delete at any time. Never trusted across volsite or Markdown versions or
+settings that change the HTML: those are part of the file's name, so a cache
+written under other conditions is simply not found. Stored as JSON, not pickle,
+so that a cache file can hold data but never run code. A file that does not
+read is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import markdown
+
+from . import __version__
+from .markup import EXTENSIONS, Html, MarkdownCache
+
+CACHE_FOLDER = ".volsite-cache"
+
+
+def _markdown_file(site_root: Path, base_path: str) -> Path:
+    conditions = json.dumps([__version__, markdown.__version__, EXTENSIONS, base_path])
+    name = hashlib.blake2b(conditions.encode(), digest_size=8).hexdigest()
+    return site_root / CACHE_FOLDER / f"markdown-{name}.json"
+
+
+def load_markdown(site_root: Path, base_path: str) -> MarkdownCache:
+    path = _markdown_file(site_root, base_path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        done = {key: Html(v[0], v[1], int(v[2]), tuple(v[3])) for key, v in raw.items()}
+    except (OSError, ValueError, TypeError, IndexError, AttributeError):
+        done = {}
+    return MarkdownCache(base_path, done)
+
+
+def save_markdown(site_root: Path, cache: MarkdownCache) -> None:
+    """Write the cache if this run converted anything; never fail a build over it."""
+    if not cache.added:
+        return
+    path = _markdown_file(site_root, cache.base_path)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        for old in path.parent.glob("markdown-*.json"):
+            if old != path:
+                old.unlink()  # written under other settings or another version
+        data = {key: [h.html, h.toc, h.minutes, list(h.links)] for key, h in sorted(cache.done.items())}
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, path)
+        (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+    except OSError:
+        pass
+
+
+def pages_digest(files: dict[str, bytes]) -> str:
+    """What the search index depends on: every HTML page, and the Pagefind that indexes them."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(search_tool_version().encode())
+    for rel, data in sorted(files.items()):
+        if rel.endswith(".html"):
+            digest.update(rel.encode() + b"\0" + hashlib.blake2b(data, digest_size=16).digest())
+    return digest.hexdigest()
+
+
+def search_tool_version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("pagefind_bin_extended")
+    except Exception:  # noqa: BLE001 - no version known: the digest then never matches a stale one
+        return "unknown"
+
+
+def cached_search_index(site_root: Path, digest: str) -> Path | None:
+    folder = site_root / CACHE_FOLDER / "search" / digest
+    return folder if (folder / "pagefind-entry.json").is_file() else None
+
+
+def search_cache_folder(site_root: Path, digest: str) -> Path:
+    return site_root / CACHE_FOLDER / "search" / digest

@@ -1,0 +1,58 @@
+"""The build cache in .volsite-cache/: same bytes with or without it, never trusted when
+stale or damaged, and parallel conversion equal to serial."""
+
+from __future__ import annotations
+
+import shutil
+
+from volsite.diskcache import CACHE_FOLDER
+from volsite.markup import PARALLEL_FROM, convert_texts
+
+from conftest import tree_digest
+
+
+def test_a_build_from_the_cache_equals_a_build_without(site, tmp_path):
+    root = site()
+    assert site.build("-o", str(tmp_path / "cold")).exit_code == 0
+    assert list((root / CACHE_FOLDER).glob("markdown-*.json"))
+    assert list((root / CACHE_FOLDER / "search").iterdir())
+    warm = site.build("-o", str(tmp_path / "warm"), "-v")
+    assert "search index unchanged: reusing it" in warm.output
+    shutil.rmtree(root / CACHE_FOLDER)
+    site.build("-o", str(tmp_path / "again"))
+    assert tree_digest(tmp_path / "cold") == tree_digest(tmp_path / "warm") == tree_digest(tmp_path / "again")
+
+
+def test_a_changed_page_makes_a_new_search_index(site, tmp_path):
+    root = site()
+    site.build()
+    site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 新标题\ndate: 2024-03-05\n---\n新正文。\n"})
+    result = site.build("-v")
+    assert "indexing for search" in result.output and "reusing" not in result.output
+    assert len(list((root / CACHE_FOLDER / "search").iterdir())) == 1  # only the latest is kept
+
+
+def test_a_damaged_cache_is_ignored(site, tmp_path):
+    root = site()
+    site.build("-o", str(tmp_path / "one"))
+    for path in (root / CACHE_FOLDER).glob("markdown-*.json"):
+        path.write_text("{not json", encoding="utf-8")
+    assert site.build("-o", str(tmp_path / "two")).exit_code == 0
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_settings_that_change_the_html_are_not_served_from_the_cache(site, tmp_path):
+    root = site()
+    site.build("-o", str(tmp_path / "one"))
+    site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n[链接](/teams/hq/)\n"})
+    site.build("-o", str(tmp_path / "one"))
+    site.write({"site.yaml": "title: 测试站\nbase_url: https://example.org/other/\n"})
+    site.build("-o", str(tmp_path / "two"))
+    assert 'href="/other/teams/hq/"' in (tmp_path / "two/stories/clinic/index.html").read_text()
+    assert len(list((root / CACHE_FOLDER).glob("markdown-*.json"))) == 1
+
+
+def test_parallel_conversion_equals_serial():
+    texts = [f"## 第{i}节\n\n正文 **{i}** [链接](/stories/s{i}/)\n\n| a | b |\n|---|---|\n| {i} | 2 |\n\n注[^1]\n\n[^1]: 脚注{i}"
+             for i in range(PARALLEL_FROM + 10)]
+    assert convert_texts(texts, "/v/", workers=2) == convert_texts(texts, "/v/", workers=1)
