@@ -70,6 +70,7 @@ class Result:
     tree_kb: int  # largest sampled sum of PSS over the process tree
     rc: int | None  # exit status; None when killed for running too long
     timed_out: bool
+    killed_for_memory: bool
     other_cpu: float  # CPU seconds used by everything else on the machine meanwhile
     log: Path
 
@@ -87,8 +88,12 @@ class Result:
 
 
 def run(cmd: list[str], cwd: Path | str, log: Path, timeout: float = 900,
-        env: dict | None = None, sample: float = 0.1) -> Result:
-    """Run cmd once (its output to log) and measure it. Never raises on failure."""
+        env: dict | None = None, sample: float = 0.1, mem_cap_kb: float | None = None) -> Result:
+    """Run cmd once (its output to log) and measure it. Never raises on failure.
+
+    The command is killed after `timeout` seconds, or once its process tree's
+    sampled memory passes `mem_cap_kb`, so that a runaway build cannot take the
+    machine (and the other work on it) down."""
     log.parent.mkdir(parents=True, exist_ok=True)
     os.sync()  # flush the previous run's dirty pages before timing
     busy0 = busy_seconds()
@@ -96,15 +101,18 @@ def run(cmd: list[str], cwd: Path | str, log: Path, timeout: float = 900,
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, env=env, start_new_session=True)
-        state = {"peak": 0, "timed_out": False}
+        state = {"peak": 0, "timed_out": False, "memory": False}
         stop = threading.Event()
 
         def watch() -> None:
             while not stop.wait(sample):
                 total = sum(_pss_kb(pid) for pid in _session_pids(proc.pid))
                 state["peak"] = max(state["peak"], total)
-                if time.perf_counter() - started > timeout and not state["timed_out"]:
+                over_time = time.perf_counter() - started > timeout
+                over_memory = mem_cap_kb is not None and total > mem_cap_kb
+                if (over_time or over_memory) and not state["timed_out"]:
                     state["timed_out"] = True
+                    state["memory"] = over_memory and not over_time
                     try:
                         os.killpg(proc.pid, signal.SIGKILL)  # the session we started
                     except ProcessLookupError:
@@ -127,7 +135,7 @@ def run(cmd: list[str], cwd: Path | str, log: Path, timeout: float = 900,
     cpu = usage.ru_utime + usage.ru_stime
     return Result(wall=wall, user=usage.ru_utime, sys=usage.ru_stime, maxrss_kb=usage.ru_maxrss,
                   tree_kb=state["peak"], rc=None if state["timed_out"] else proc.returncode,
-                  timed_out=state["timed_out"], other_cpu=max(0.0, busy1 - busy0 - cpu), log=log)
+                  timed_out=state["timed_out"], killed_for_memory=state["memory"], other_cpu=max(0.0, busy1 - busy0 - cpu), log=log)
 
 
 def count_html(root: Path, skip_aliases: bool = False) -> int:
