@@ -27,7 +27,7 @@ from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
 from .search import SEARCH_FOLDER, SearchError, index_folder
-from .write import check_output_dir, copy_folder, remove_folder, sync_tree, write_site
+from .write import check_output_dir, copy_folder, remove_folder, site_lock, sync_tree, write_site
 
 Progress = Callable[[str], None]
 
@@ -182,6 +182,13 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
     say = progress or (lambda message: None)
     output = output if output is not None else site_root / "output"
     check_output_dir(site_root, output)
+    find_site(site_root)
+    with site_lock(site_root, say=say):
+        return _build_locked(site_root, output, drafts, base_url, progress, say, started)
+
+
+def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | None,
+                  progress: Progress | None, say: Progress, started: float) -> BuildResult:
     say("loading and checking content")
     site = load_site(site_root, drafts, base_url)
     say(f"rendering {len(site.routes)} pages")

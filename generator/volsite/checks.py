@@ -90,25 +90,32 @@ def _scan(name: str, text: str, allowed: tuple[str, ...]) -> list[Problem]:
 # exact patterns, whose optional prefixes and look-arounds are slow to try at every
 # position of a long Chinese page, then run only on a small window around each.
 _DIGIT_RUN = re.compile(r"\d[\d \-]{9,}[\dXx]?")
+_LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
 
 def _suspects(text: str):
+    # pos/endpos instead of slices: the look-behinds and look-aheads then see the real
+    # neighbouring characters.
     for run in _DIGIT_RUN.finditer(text):
-        start = max(0, run.start() - 5)  # room for a +86 or 0086 before the run, and the look-behinds
-        window = text[start: run.end() + 1]
-        for match in MOBILE.finditer(window):
-            yield start + match.start(), "a mobile phone number", "".join(match.groups())
-        for match in RESIDENT_ID.finditer(window):
+        start, end = max(0, run.start() - 5), run.end() + 1  # room for a +86 before the run
+        for match in MOBILE.finditer(text, start, end):
+            yield match.start(), "a mobile phone number", "".join(match.groups())
+        for match in RESIDENT_ID.finditer(text, start, end):
             if resident_id_valid(match.group(1)):
-                yield start + match.start(), "a resident ID number", match.group(1)
+                yield match.start(), "a resident ID number", match.group(1)
+    consumed = 0  # like finditer, an address never overlaps the one before it
     at = text.find("@")
     while at != -1:
-        start = max(0, at - 64)
-        for match in EMAIL.finditer(text[start: at + 256]):
-            if start + match.start() <= at < start + match.end() \
-                    and not match.group(2).lower().endswith(_IMAGE_SUFFIXES):  # logo@2x.png is a file name
-                yield start + match.start(), "an e-mail address", match.group(0)
-        at = text.find("@", at + 1)
+        start = at
+        while start > consumed and text[start - 1] in _LOCAL_PART:  # back over the local part
+            start -= 1
+        following = text.find("@", at + 1)
+        match = EMAIL.search(text, start, following if following != -1 else len(text))
+        if match is not None and match.start() <= at:
+            consumed = match.end()
+            if not match.group(2).lower().endswith(_IMAGE_SUFFIXES):  # logo@2x.png is a file name
+                yield match.start(), "an e-mail address", match.group(0)
+        at = following
 
 
 def link_findings(model: Model, html: dict[str, Html], urls: frozenset[str],

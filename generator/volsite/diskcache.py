@@ -19,8 +19,8 @@ import markdown
 
 from . import __version__
 from .markup import EXTENSIONS, Html, MarkdownCache
+from .write import CACHE_FOLDER
 
-CACHE_FOLDER = ".volsite-cache"
 
 
 def _markdown_file(site_root: Path, base_path: str) -> Path:

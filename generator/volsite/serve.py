@@ -18,9 +18,9 @@ from typing import Callable
 
 from .build import BuildCache, rebuild
 from .config import CONFIG_FILE, load_config
-from .problems import ContentError, Problem, Problems
+from .problems import ContentError, Problem, Problems, UsageError
 from .search import SEARCH_FOLDER, SearchError, index_folder
-from .write import new_preview_folder, remove_preview_folder
+from .write import new_preview_folder, remove_preview_folder, site_lock
 
 POLL_SECONDS = 0.1
 SERVE_DIR = "_volsite"  # the preview's own files, beside the site's
@@ -158,8 +158,13 @@ class Preview:
         self.snapshot = snapshot
         started = time.perf_counter()
         try:
-            result = rebuild(self.site_root, self.output, self.cache, drafts=self.drafts, transform=self._inject,
-                             search=False)
+            with site_lock(self.site_root, say=self.say):
+                result = rebuild(self.site_root, self.output, self.cache, drafts=self.drafts, transform=self._inject,
+                                 search=False)
+        except UsageError as exc:  # another volsite held the site too long: try at the next save
+            self.say(f"volsite: {exc}")
+            self.snapshot = Snapshot({})
+            return False
         except ContentError as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
             for problem in exc.problems:

@@ -5,15 +5,21 @@ A build that fails or is interrupted leaves the previous output/ as it was.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
 from .problems import UsageError
 
 MARKER = ".volsite-output"
+CACHE_FOLDER = ".volsite-cache"  # volsite's own folder in a site: the build cache and the lock
+LOCK_FILE = "build.lock"
 MARKER_TEXT = b"This folder is written by volsite build; it is replaced on every build.\n"
 
 
@@ -48,7 +54,9 @@ def write_site(output: Path, files: dict[str, bytes], copies: dict[str, Path],
     """
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
+    (staging / MARKER).write_bytes(MARKER_TEXT)  # marks it as volsite's from the start
     try:
         made: set[Path] = set()
         for rel, source in sorted(copies.items()):
@@ -75,13 +83,71 @@ def _ensure_dir(path: Path, made: set[Path]) -> None:
 
 
 def _swap(staging: Path, output: Path) -> None:
+    """Put staging where output is in one step, so that a kill at any moment leaves the
+    complete old site or the complete new one."""
     if not output.exists():
         os.rename(staging, output)
         return
+    if _exchange(staging, output):
+        remove_own_folder(staging)  # it now holds the old site
+        return
+    # No atomic exchange here (not Linux, or an old kernel): two renames, with a window
+    # between them in which a kill leaves the old site under a hidden name beside it.
     retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
     os.rename(output, retired / "site")
     os.rename(staging, output)
+    remove_own_folder(retired / "site")
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def remove_own_folder(folder: Path) -> None:
+    """Delete a folder volsite made, its marker last: a deletion cut short by a kill
+    leaves a folder that is still recognisably volsite's, for the next build to finish."""
+    for child in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+    (folder / MARKER).unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(b))
+
+
+def remove_leftovers(output: Path) -> None:
+    """Folders a killed build left beside output/ (its staging, or an old site being retired).
+
+    Only folders volsite made: hidden, named after the output folder, holding the marker.
+    """
+    if not output.parent.is_dir():
+        return
+    for path in output.parent.glob(f".{output.name}.*-*"):
+        if path.is_dir() and (path.name.startswith((f".{output.name}.new-", f".{output.name}.old-"))):
+            if (path / MARKER).is_file() or (path / "site" / MARKER).is_file() or not any(path.iterdir()):
+                if (path / "site").is_dir():
+                    remove_own_folder(path / "site")
+                remove_own_folder(path)
 
 
 def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path],
@@ -156,3 +222,40 @@ def replace_folder(new: Path, old: Path) -> None:
     """Put `new` where `old` is (inside a folder being built or the preview's own)."""
     shutil.rmtree(old, ignore_errors=True)
     os.rename(new, old)
+
+
+@contextmanager
+def site_lock(site_root: Path, wait_seconds: float = 60.0, say: Callable[[str], None] | None = None):
+    """Only one volsite builds a site at a time (two `build`s, or `build` beside `serve`).
+
+    The lock is the operating system's (flock), so a killed volsite never leaves it
+    held. A second volsite waits, then refuses with a message saying why.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not on Unix: no locking
+        yield
+        return
+    folder = site_root / CACHE_FOLDER
+    folder.mkdir(exist_ok=True)
+    (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+    with open(folder / LOCK_FILE, "a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise UsageError("another volsite is building this site (a build or a serve "
+                                     f"that is rebuilding); it still was after {wait_seconds:.0f} s, "
+                                     "so this one stops: try again when it has finished") from None
+                if say and not told:
+                    say("waiting for another volsite that is building this site")
+                    told = True
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

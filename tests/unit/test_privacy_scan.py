@@ -28,7 +28,7 @@ def plain(text: str) -> set:
     return found
 
 
-@settings(max_examples=400)
+@settings(max_examples=2000)
 @given(st.lists(pieces, max_size=30).map("".join))
 def test_windowed_scan_equals_the_plain_patterns(text):
     assert set(_suspects(text)) == plain(text)
