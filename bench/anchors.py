@@ -157,7 +157,7 @@ def measure_all(sizes: list[int], runs: int, tools: list[str], work: Path, timeo
     raw = work / "results" / f"anchors-{stamp}.tsv"
     raw.parent.mkdir(parents=True, exist_ok=True)
     with open(raw, "w") as f:
-        f.write("tool\tmode\tsize\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_pss_kb\trc\thtml\tfiles\tother_cpu_s\n")
+        f.write("tool\tmode\tsize\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_rss_kb\trc\thtml\tfiles\tother_cpu_s\n")
     print(f"raw rows: {raw}\nlogs: {logs}", flush=True)
 
     def record(tool: str, mode: str, size: int, r: int, result: Result, s: Spec) -> None:
@@ -213,6 +213,7 @@ class Summary:
     hi: float
     cpu: float
     peak: float
+    largest: float  # MiB of the largest single process
     html: int
     aliases: int
     files: int
@@ -239,6 +240,7 @@ def summarise(rows: list[Row]) -> dict[tuple[str, str, int], Summary]:
             wall=median(walls), lo=min(walls, default=float("nan")), hi=max(walls, default=float("nan")),
             cpu=median([g.result.cpu for g in good]),
             peak=max((g.result.peak_mib for g in good), default=float("nan")),
+            largest=max((g.result.maxrss_kb / 1024 for g in good), default=float("nan")),
             html=good[-1].html if good else 0, aliases=good[-1].aliases if good else 0,
             files=good[-1].files if good else 0,
             other=max((g.result.other_cpu for g in group), default=0.0), failure=failure)
@@ -253,8 +255,8 @@ def report(summaries: dict[tuple[str, str, int], Summary], sizes: list[int], too
            header: list[str]) -> str:
     lines = header + ["",
                       "| tool | mode | stories | runs ok | median wall s | min–max s | median CPU s | peak memory MiB "
-                      "| HTML pages | files | others' CPU s (max) |",
-                      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                      "| largest process MiB | HTML pages | files | others' CPU s (max) |",
+                      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     order = [(t, m) for t in tools for m in (("cold", "no-change rebuild") if t in VOLSITE else ("cold",))]
     for size in sizes:
         for tool, mode in order:
@@ -264,10 +266,13 @@ def report(summaries: dict[tuple[str, str, int], Summary], sizes: list[int], too
             html = f"{s.html - s.aliases} (+{s.aliases} aliases)" if s.aliases else str(s.html)
             if s.ok:
                 lines.append(f"| {tool} | {mode} | {size} | {s.ok}/{s.runs} | {s.wall:.2f} | {s.lo:.2f}–{s.hi:.2f} | "
-                             f"{s.cpu:.2f} | {s.peak:.0f} | {html} | {s.files} | {s.other:.1f} |")
+                             f"{s.cpu:.2f} | {s.peak:.0f} | {s.largest:.0f} | {html} | {s.files} | {s.other:.1f} |")
             if s.failure:
-                lines.append(f"| {tool} | {mode} | {size} | {s.ok}/{s.runs} | failed: {s.failure} | | | | | | |")
-    lines += ["", "Peak memory is the largest of the runs; pages and files are those of the last good run. "
+                lines.append(f"| {tool} | {mode} | {size} | {s.ok}/{s.runs} | failed: {s.failure} | | | | | | | |")
+    lines += ["", "Peak memory: the largest over the runs of the larger of the biggest process's maxrss and "
+              "the sampled sum of resident sets over the build's processes (an upper bound when forked workers "
+              "share pages); largest process: maxrss alone. Others' CPU: what the rest of the machine used during "
+              "the run (contention). Pages and files are those of the last good run. "
               "volsite writes its own page set (stories, tags, volunteers, teams, timeline, honours, stats, "
               "search, feed, 404, ...), so its page count differs from the anchors' common set.", ""]
 

@@ -616,8 +616,21 @@ def time_scales(scales: list[float], runs: int, work: Path, seed: int, timeout: 
     trash = Trash(work / ".trash")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     logs = work / "logs" / stamp
-    print(f"logs: {logs}", flush=True)
+    raw = work / "results" / f"city-{stamp}.tsv"
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    raw.write_text("scale\tmode\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_rss_kb\trc\ttimed_out\t"
+                   "killed_for_memory\thtml\tother_cpu_s\n")
+    print(f"logs: {logs}\nraw rows: {raw}", flush=True)
     prefix, env = volsite
+
+    def keep(step: Step, n: int) -> None:
+        steps.append(step)
+        res = step.result
+        with open(raw, "a") as f:
+            f.write(f"{step.scale:g}\t{step.mode}\t{n}\t{res.wall:.2f}\t{res.user:.2f}\t{res.sys:.2f}\t{res.maxrss_kb}\t"
+                    f"{res.tree_kb}\t{res.rc}\t{res.timed_out}\t{res.killed_for_memory}\t{step.html}\t{res.other_cpu:.2f}\n")
+        show(step)
+
     for scale in scales:
         site = work / f"city-{scale:g}{'' if search else '-nosearch'}"
         made = stamp_of(site)
@@ -634,15 +647,13 @@ def time_scales(scales: list[float], runs: int, work: Path, seed: int, timeout: 
             trash.aside(out, site / ".volsite-cache", *site.glob(".output.*"))
             trash.purge()
             cold = run(cmd, site, logs / f"{scale:g}-cold-{n}.log", timeout=timeout, env=env, mem_cap_kb=mem_cap * 1024)
-            steps.append(Step(scale, "cold", cold, count_html(out) if out.is_dir() else 0))
-            show(steps[-1])
+            keep(Step(scale, "cold", cold, count_html(out) if out.is_dir() else 0), n)
             if not cold.ok:
                 stop = cold.timed_out or cold.killed_for_memory
                 break
             again = run(cmd, site, logs / f"{scale:g}-nochange-{n}.log", timeout=timeout, env=env,
                         mem_cap_kb=mem_cap * 1024)
-            steps.append(Step(scale, "no-change rebuild", again, count_html(out) if out.is_dir() else 0))
-            show(steps[-1])
+            keep(Step(scale, "no-change rebuild", again, count_html(out) if out.is_dir() else 0), n)
             path, original, marker, page = edit_story(site, made, n)
             try:
                 edited = run(cmd, site, logs / f"{scale:g}-edit-{n}.log", timeout=timeout, env=env,
@@ -651,9 +662,8 @@ def time_scales(scales: list[float], runs: int, work: Path, seed: int, timeout: 
                 path.write_text(original, encoding="utf-8")
             index = out / page / "index.html"
             seen = index.is_file() and marker in index.read_text(encoding="utf-8")
-            steps.append(Step(scale, "one-story edit", edited, count_html(out) if out.is_dir() else 0,
-                              "" if seen or not edited.ok else f"the edit is NOT in {page}/index.html"))
-            show(steps[-1])
+            keep(Step(scale, "one-story edit", edited, count_html(out) if out.is_dir() else 0,
+                      "" if seen or not edited.ok else f"the edit is NOT in {page}/index.html"), n)
             # the next round's cold build starts from the unedited story
         if stop and not keep_going:
             notes.append(f"scale {scale:g}: the cold build did not finish (see above); larger scales skipped")
@@ -689,8 +699,9 @@ def status(res: Result) -> str:
 
 def report(steps: list[Step], notes: list[str], header: list[str]) -> str:
     lines = header + [""] + [f"- {n}" for n in notes] + [
-        "", "| scale | build | runs ok | median wall s | min–max s | CPU s | peak memory MiB | HTML pages | others' CPU s | status |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        "", "| scale | build | runs ok | median wall s | min–max s | CPU s | peak memory MiB | largest process MiB "
+        "| HTML pages | others' CPU s | status |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     groups: dict[tuple[float, str], list[Step]] = {}
     for s in steps:
         groups.setdefault((s.scale, s.mode), []).append(s)
@@ -705,14 +716,17 @@ def report(steps: list[Step], notes: list[str], header: list[str]) -> str:
             med[(scale, mode)] = (wall, peak)
             cpu = sorted(g.result.cpu for g in good)[len(good) // 2]
             other = max(g.result.other_cpu for g in good)
+            largest = max(g.result.maxrss_kb for g in good) / 1024
             note = "; ".join(g.note for g in good if g.note) or "ok"
             lines.append(f"| {scale:g} | {mode} | {len(good)}/{len(group)} | {wall:.1f} | {walls[0]:.1f}–{walls[-1]:.1f} | "
-                         f"{cpu:.1f} | {peak:.0f} | {good[-1].html} | {other:.1f} | {note} |")
+                         f"{cpu:.1f} | {peak:.0f} | {largest:.0f} | {good[-1].html} | {other:.1f} | {note} |")
         for b in bad:
             lines.append(f"| {scale:g} | {mode} | {len(good)}/{len(group)} | ({b.result.wall:.1f}) | | {b.result.cpu:.1f} | "
-                         f"({b.result.peak_mib:.0f}) | {b.html} | {b.result.other_cpu:.1f} | {status(b.result)}: "
+                         f"({b.result.peak_mib:.0f}) | ({b.result.maxrss_kb / 1024:.0f}) | {b.html} | {b.result.other_cpu:.1f} | {status(b.result)}: "
                          f"{last_line(b.result)} (log {b.result.log}) |")
-    lines.append("")
+    lines += ["", "Peak memory: the larger of the biggest process's maxrss and the sampled sum of resident sets "
+              "over the build's processes (an upper bound when forked workers share pages); largest process: "
+              "maxrss alone. Others' CPU: what the rest of the machine used meanwhile (contention).", ""]
 
     scales = sorted({s for s, m in med if m == "cold"})
     lines += ["## How the cost grows (cold build)", ""]
