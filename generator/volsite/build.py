@@ -60,6 +60,7 @@ class BuildCache:
 
     parsed: ParsedFiles = field(default_factory=ParsedFiles)
     markdown: MarkdownCache | None = None
+    record_markdown: MarkdownCache | None = None
     pages: PageCache | None = None
     privacy: PrivacyScans = field(default_factory=PrivacyScans)
     config_key: str = ""
@@ -70,8 +71,11 @@ class BuildCache:
         if key != self.config_key:
             self.parsed, self.markdown, self.pages, self.config_key = ParsedFiles(), None, None, key
             self.privacy = PrivacyScans()  # privacy.allow may have changed
-        if self.markdown is None or self.markdown.base_path != config.base_path:
-            self.markdown = MarkdownCache(config.base_path)
+        if self.markdown is None or self.markdown.base_path != config.base_path \
+                or self.markdown.unsafe_html != config.unsafe_html:
+            self.markdown = MarkdownCache(config.base_path, unsafe_html=config.unsafe_html)
+        if self.record_markdown is None or self.record_markdown.base_path != config.base_path:
+            self.record_markdown = MarkdownCache(config.base_path, unsafe_html=False)
         if self.pages is None or self.pages.templates != templates:
             self.pages = PageCache(templates)
 
@@ -114,10 +118,15 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
     return Site(site_root, config, model, compute(model), routes, problems.sorted())
 
 
-def markdown_texts(model: Model) -> list[str]:
-    """Every Markdown text a page may show: bodies, and the short fields written in Markdown."""
-    texts = [d.body for d in list(model.stories.values()) + list(model.pages.values())]
-    texts += [p.bio for p in model.people.values() if p.bio]
+def document_texts(model: Model) -> list[str]:
+    """Markdown that staff write as stories and pages: trusted, it may hold HTML."""
+    return [d.body for d in list(model.stories.values()) + list(model.pages.values())]
+
+
+def record_texts(model: Model) -> list[str]:
+    """Markdown fields of records (bios, descriptions, summaries, citations): not trusted,
+    as rosters come from other systems; their HTML is always shown as text."""
+    texts = [p.bio for p in model.people.values() if p.bio]
     texts += [t.description for t in model.teams.values() if t.description]
     texts += [a.summary for a in model.activities.values() if a.summary]
     texts += [a.citation for a in model.awards.values() if a.citation]
@@ -132,14 +141,19 @@ class Rendered:
 
 
 def render_site(site: Site, cache: BuildCache | None = None, progress: Progress | None = None,
-                markdown: MarkdownCache | None = None) -> Rendered:
+                markdown: tuple[MarkdownCache, MarkdownCache] | None = None) -> Rendered:
     """Every output file in memory, the static files to copy, and what the checks found in them."""
     model = site.model
     if progress:
         progress("converting Markdown")
-    html = convert_texts(markdown_texts(model), site.config.base_path,
-                         cache.markdown if cache else markdown, workers=os.cpu_count() or 1)
-    renderer = Renderer(site.root, model, site.figures, html, site.routes, cache.pages if cache else None)
+    workers = os.cpu_count() or 1
+    documents, records = (cache.markdown, cache.record_markdown) if cache else markdown or (None, None)
+    html = convert_texts(document_texts(model), site.config.base_path, documents, workers=workers,
+                         unsafe_html=site.config.unsafe_html)
+    record_html = convert_texts(record_texts(model), site.config.base_path, records, workers=workers,
+                                unsafe_html=False)
+    renderer = Renderer(site.root, model, site.figures, html, site.routes, cache.pages if cache else None,
+                        record_html)
     problems = Problems()
     files: dict[str, bytes] = {}
     for number, route in enumerate(site.routes, 1):
@@ -192,9 +206,10 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
     say("loading and checking content")
     site = load_site(site_root, drafts, base_url)
     say(f"rendering {len(site.routes)} pages")
-    markdown = load_markdown(site_root, site.config.base_path)
+    markdown = (load_markdown(site_root, site.config.base_path, site.config.unsafe_html),
+                load_markdown(site_root, site.config.base_path, False))
     rendered = render_site(site, progress=progress, markdown=markdown)
-    save_markdown(site_root, markdown)
+    save_markdown(site_root, *markdown)
     files, copies = rendered.files, rendered.copies
     say(f"writing {len(files) + len(copies)} files to {output}")
     finish = None

@@ -46,6 +46,7 @@ class SiteConfig:
     organization: str = ""  # who runs the site; shown on certificates and in the footer
     statement_issuer: str = ""  # names the issuer of hour statements; else they say "not official"
     search: bool = True  # build the Pagefind index and the /search/ page
+    unsafe_html: bool = True  # Markdown may hold raw HTML (staff are trusted); false turns it into text
     drafts: bool = False  # set by the command line, not by site.yaml
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -122,7 +123,7 @@ def _base_url(value: Any) -> str | None:
 
 KNOWN_KEYS = ("title", "base_url", "language", "description", "theme", "stars", "points",
               "pagination", "leaderboard_size", "publish_fields", "privacy", "nav",
-              "organization", "statement_issuer", "search")
+              "organization", "statement_issuer", "search", "markdown")
 
 
 def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problems]:
@@ -161,6 +162,12 @@ def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problem
     put("statement_issuer", r.get("statement_issuer", _text, "text"))
     put("search", r.get("search", _bool, "true or false"))
     _points(r, put)
+    markdown_section = _section(r, "markdown", ("unsafe_html",))
+    if markdown_section and "unsafe_html" in markdown_section:
+        value = _bool(markdown_section["unsafe_html"])
+        if value is None:
+            r.error("markdown", "'markdown.unsafe_html' must be true or false")
+        put("unsafe_html", value)
     _privacy(r, put)
     _publish_fields(r, put)
     _nav(r, put)

@@ -23,32 +23,37 @@ from .write import CACHE_FOLDER
 
 
 
-def _markdown_file(site_root: Path, base_path: str) -> Path:
-    conditions = json.dumps([__version__, markdown.__version__, EXTENSIONS, base_path])
+def _markdown_file(site_root: Path, base_path: str, unsafe_html: bool) -> Path:
+    conditions = json.dumps([__version__, markdown.__version__, EXTENSIONS, base_path, unsafe_html])
     name = hashlib.blake2b(conditions.encode(), digest_size=8).hexdigest()
     return site_root / CACHE_FOLDER / f"markdown-{name}.json"
 
 
-def load_markdown(site_root: Path, base_path: str) -> MarkdownCache:
-    path = _markdown_file(site_root, base_path)
+def load_markdown(site_root: Path, base_path: str, unsafe_html: bool = True) -> MarkdownCache:
+    path = _markdown_file(site_root, base_path, unsafe_html)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         done = {key: Html(v[0], v[1], int(v[2]), tuple(v[3])) for key, v in raw.items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError):
         done = {}
-    return MarkdownCache(base_path, done)
+    return MarkdownCache(base_path, done, unsafe_html)
 
 
-def save_markdown(site_root: Path, cache: MarkdownCache) -> None:
-    """Write the cache if this run converted anything; never fail a build over it."""
-    if not cache.added:
-        return
-    path = _markdown_file(site_root, cache.base_path)
+def save_markdown(site_root: Path, *caches: MarkdownCache) -> None:
+    """Write the caches that this run added to; never fail a build over it."""
+    keep = {_markdown_file(site_root, c.base_path, c.unsafe_html) for c in caches}
+    for old in (site_root / CACHE_FOLDER).glob("markdown-*.json"):
+        if old not in keep:
+            old.unlink(missing_ok=True)  # written under other settings or another version
+    for cache in caches:
+        if cache.added:
+            _save(site_root, cache)
+
+
+def _save(site_root: Path, cache: MarkdownCache) -> None:
+    path = _markdown_file(site_root, cache.base_path, cache.unsafe_html)
     try:
         path.parent.mkdir(exist_ok=True)
-        for old in path.parent.glob("markdown-*.json"):
-            if old != path:
-                old.unlink()  # written under other settings or another version
         data = {key: [h.html, h.toc, h.minutes, list(h.links)] for key, h in sorted(cache.done.items())}
         partial = path.with_suffix(f".{os.getpid()}.tmp")
         partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

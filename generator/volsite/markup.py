@@ -41,11 +41,17 @@ def _heading_id(text: str, separator: str) -> str:
     return slugify(text) or "section"
 
 
+# Link schemes a site that does not trust its Markdown still allows.
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
 class _RewriteLinks(Treeprocessor):
-    def __init__(self, md, base_path: str, found: list[str]):
+    def __init__(self, md, base_path: str, found: list[str], unsafe_html: bool):
         super().__init__(md)
         self.base_path = base_path
         self.found = found
+        self.unsafe_html = unsafe_html
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -54,17 +60,26 @@ class _RewriteLinks(Treeprocessor):
                 if value is None:
                     continue
                 self.found.append(value)
+                scheme = _SCHEME.match(value)
+                if not self.unsafe_html and scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+                    del element.attrib[attribute]  # javascript:, data:, vbscript: … lead nowhere
+                    continue
                 element.set(attribute, rewrite_link(value, self.base_path))
 
 
 class _LinkExtension(Extension):
-    def __init__(self, base_path: str, found: list[str]):
+    def __init__(self, base_path: str, found: list[str], unsafe_html: bool):
         super().__init__()
-        self.base_path, self.found = base_path, found
+        self.base_path, self.found, self.unsafe_html = base_path, found, unsafe_html
 
     def extendMarkdown(self, md):  # noqa: N802 - the library's name
         # After inline parsing (priority below 'inline' = 20) so links exist as elements.
-        md.treeprocessors.register(_RewriteLinks(md, self.base_path, self.found), "volsite_links", 1)
+        md.treeprocessors.register(_RewriteLinks(md, self.base_path, self.found, self.unsafe_html),
+                                   "volsite_links", 1)
+        if not self.unsafe_html:
+            # Raw HTML blocks and inline tags are then read as text, and escaped.
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
 
 
 def rewrite_link(url: str, base_path: str) -> str:
@@ -78,10 +93,12 @@ def rewrite_link(url: str, base_path: str) -> str:
 class Converter:
     """One Markdown instance reused for many texts (building it costs more than a short text)."""
 
-    def __init__(self, base_path: str):
+    def __init__(self, base_path: str, unsafe_html: bool = True):
         self._found: list[str] = []
+        # md_in_html reads Markdown inside raw HTML blocks: meaningless once HTML is text.
+        extensions = EXTENSIONS if unsafe_html else [e for e in EXTENSIONS if e != "md_in_html"]
         self._md = markdown.Markdown(
-            extensions=EXTENSIONS + [_LinkExtension(base_path, self._found)],
+            extensions=extensions + [_LinkExtension(base_path, self._found, unsafe_html)],
             extension_configs={"toc": {"permalink": False, "toc_depth": "2-3", "slugify": _heading_id},
                                "footnotes": {"BACKLINK_TITLE": "↩"}},
             output_format="html",
@@ -120,8 +137,9 @@ class MarkdownCache:
     .volsite-cache/ between runs (see diskcache).
     """
 
-    def __init__(self, base_path: str, done: dict[str, Html] | None = None):
+    def __init__(self, base_path: str, done: dict[str, Html] | None = None, unsafe_html: bool = True):
         self.base_path = base_path
+        self.unsafe_html = unsafe_html
         self.done: dict[str, Html] = done or {}
         self.added = 0  # conversions since the cache was loaded
         self._converter: Converter | None = None
@@ -129,7 +147,7 @@ class MarkdownCache:
     @property
     def converter(self) -> Converter:
         if self._converter is None:
-            self._converter = Converter(self.base_path)
+            self._converter = Converter(self.base_path, self.unsafe_html)
         return self._converter
 
 
@@ -138,15 +156,15 @@ PARALLEL_FROM = 64
 
 
 def convert_texts(texts, base_path: str, cache: MarkdownCache | None = None,
-                  workers: int = 1) -> dict[str, Html]:
+                  workers: int = 1, unsafe_html: bool = True) -> dict[str, Html]:
     """Every distinct text once; texts converted before come from the cache, new ones are
     converted on `workers` processes. The result does not depend on how it was made."""
-    if cache is None or cache.base_path != base_path:
-        cache = MarkdownCache(base_path)
+    if cache is None or cache.base_path != base_path or cache.unsafe_html != unsafe_html:
+        cache = MarkdownCache(base_path, unsafe_html=unsafe_html)
     wanted = {text: text_key(text) for text in sorted(set(texts))}
     missing = [text for text, key in wanted.items() if key not in cache.done]
     if workers > 1 and len(missing) >= PARALLEL_FROM:
-        converted = _convert_in_parallel(missing, base_path, workers)
+        converted = _convert_in_parallel(missing, base_path, workers, unsafe_html)
     else:
         converted = [cache.converter.convert(text) for text in missing]
     for text, html in zip(missing, converted):
@@ -158,19 +176,20 @@ def convert_texts(texts, base_path: str, cache: MarkdownCache | None = None,
     return result
 
 
-def _convert_chunk(job: tuple[str, list[str]]) -> list[Html]:
-    base_path, texts = job
-    converter = Converter(base_path)  # one per chunk: a few milliseconds against a chunk's seconds
+def _convert_chunk(job: tuple[str, bool, list[str]]) -> list[Html]:
+    base_path, unsafe_html, texts = job
+    converter = Converter(base_path, unsafe_html)  # one per chunk: a few milliseconds against a chunk's seconds
     return [converter.convert(text) for text in texts]
 
 
-def _convert_in_parallel(texts: list[str], base_path: str, workers: int) -> list[Html]:
+def _convert_in_parallel(texts: list[str], base_path: str, workers: int, unsafe_html: bool) -> list[Html]:
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this system: convert here
-        converter = Converter(base_path)
+        converter = Converter(base_path, unsafe_html)
         return [converter.convert(text) for text in texts]
     size = max(8, len(texts) // (workers * 8))
     chunks = [texts[i: i + size] for i in range(0, len(texts), size)]
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return [html for chunk in pool.map(_convert_chunk, [(base_path, c) for c in chunks]) for html in chunk]
+        jobs = [(base_path, unsafe_html, chunk) for chunk in chunks]
+        return [html for chunk in pool.map(_convert_chunk, jobs) for html in chunk]

@@ -66,11 +66,12 @@ class PageCache:
 
 class Renderer:
     def __init__(self, site_root: Path, model: Model, figures: Figures, html: dict[str, Html],
-                 routes: list[Route], cache: PageCache | None = None):
+                 routes: list[Route], cache: PageCache | None = None,
+                 record_html: dict[str, Html] | None = None):
         self.cache = cache
         self.model, self.figures, self.config = model, figures, model.config
         self.routes = routes
-        self.views = Views(model, figures, html, frozenset(r.url for r in routes))
+        self.views = Views(model, figures, html, frozenset(r.url for r in routes), record_html or {})
         language = self.config.language
         self.t = i18n.strings(language)
         if cache is not None and cache.env is not None:

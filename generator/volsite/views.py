@@ -184,8 +184,10 @@ def certificate_number(award_id: str, year: int) -> str:
 
 
 class Views:
-    def __init__(self, model: Model, figures: Figures, html: dict[str, Html], urls: frozenset[str]):
+    def __init__(self, model: Model, figures: Figures, html: dict[str, Html], urls: frozenset[str],
+                 record_html: dict[str, Html] | None = None):
         self.model, self.figures, self.html, self.urls = model, figures, html, urls
+        self.record_html = record_html if record_html is not None else html
         self.tag_segments = routes.tag_slugs(model.tags)
         self._services_by_volunteer: dict[str, list[Service]] = defaultdict(list)
         self._services_by_activity: dict[str, list[Service]] = defaultdict(list)
@@ -200,7 +202,8 @@ class Views:
         return url if url in self.urls else None
 
     def markdown(self, text: str | None) -> str:
-        return self.html[text].html if text else ""
+        """A record's Markdown field (bio, description, summary, citation) as HTML."""
+        return self.record_html[text].html if text else ""
 
     def person(self, vid: str) -> Link:
         person = self.model.people[vid]

@@ -80,3 +80,28 @@ def test_a_volunteers_name_finds_their_profile_first(search):
 @pytest.mark.parametrize("name", ["赵磊", "孙小雨"])
 def test_a_hidden_volunteers_real_name_finds_nothing(search, name):
     assert search(name) == []
+
+
+def test_record_text_in_results_stays_text(browser, tmp_path_factory):
+    """A name typed as markup into a roster must not become markup in search results."""
+    source = tmp_path_factory.mktemp("evil-site")
+    evil = "<img src=x onerror=alert(2)>张<script>alert(1)</script>"
+    files = {
+        "site.yaml": "title: t\nbase_url: https://example.org/volunteer/\n",
+        "content/volunteers/v.yaml": f"- {{id: a, name: {evil!r}, role: {evil!r}, bio: {evil!r}}}\n",
+    }
+    for rel, text in files.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(text, encoding="utf-8")
+    output = serving.build(source, tmp_path_factory.mktemp("evil-out") / "output")
+    with serving.StaticServer(output, "/volunteer/") as server:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(server.url("search/?q=alert"))
+        page.locator(".search-results h2 a").first.wait_for(timeout=15_000)
+        page.wait_for_timeout(500)
+        assert dialogs == []
+        assert page.locator(".search-results img, .search-results script").count() == 0
+        assert "onerror=alert" in page.locator(".search-results").inner_text()
+        page.close()

@@ -84,7 +84,7 @@ async function render(query) {
       heading.append(" ", tag);
     }
     const excerpt = document.createElement("p");
-    excerpt.innerHTML = item.excerpt; // Pagefind's own escaped text, with <mark> around the match
+    excerpt.append(...marked(item.excerpt));
     li.append(heading, excerpt);
     return li;
   }));
@@ -97,6 +97,21 @@ async function render(query) {
     li.append(more);
     list.append(li);
   }
+}
+
+// Pagefind's excerpt is escaped text with <mark> around the matches. Keep exactly that and
+// nothing else, whatever a future Pagefind returns: parsed in an inert document, where
+// nothing loads or runs, then rebuilt from text and <mark> only.
+function marked(excerpt) {
+  const inert = new DOMParser().parseFromString(`<p>${excerpt}</p>`, "text/html").body.firstChild;
+  return Array.from(inert.childNodes).map((node) => {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      return mark;
+    }
+    return document.createTextNode(node.textContent);
+  });
 }
 
 let timer;
