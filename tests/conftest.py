@@ -93,6 +93,15 @@ class SiteMaker:
         return self.run("build", str(self.root), *args)
 
 
+@pytest.fixture(scope="session")
+def example_output(tmp_path_factory) -> Path:
+    """The example site, built once for every test that only reads it."""
+    out = tmp_path_factory.mktemp("example") / "output"
+    result = CliRunner().invoke(main, ["build", str(REPO), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> SiteMaker:
     return SiteMaker(tmp_path / "site")

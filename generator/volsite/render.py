@@ -226,15 +226,20 @@ class Renderer:
         stars = [(f"{'★' * s}", n) for s, n in sorted(f.stars.items(), reverse=True)]
         teams = sorted(((self.model.teams[tid].name, tf.hours) for tid, tf in f.teams.items()),
                        key=lambda kv: (-kv[1], kv[0]))
-        charts_ = {
-            "months": charts.column_chart(months, t["chart_hours_by_month"], t["hours_unit"]),
-            "categories": charts.bar_chart(categories, t["chart_activities_by_category"]),
-            "stars": charts.bar_chart(stars, t["chart_volunteers_by_stars"]),
-            "teams": charts.bar_chart(teams, t["chart_teams"], t["hours_unit"]),
-        }
-        return "stats.html", {"charts": charts_, "months": list(f.hours_by_month.items()),
-                              "categories": categories, "star_counts": sorted(f.stars.items(), reverse=True),
-                              "teams": teams, "years": sorted(f.years.items(), reverse=True),
+        hours_head = f"{t['hours']}（{t['hours_unit']}）"
+        charts_ = [
+            # (title, drawing, scrolls sideways on a phone, table headings, table rows)
+            (t["chart_hours_by_month"], charts.column_chart(months, t["chart_hours_by_month"], t["hours_unit"]),
+             True, (t["month"], hours_head), [(m, str(round_hours(h))) for m, h in months]),
+            (t["chart_activities_by_category"], charts.bar_chart(categories, t["chart_activities_by_category"]),
+             False, (t["category"], t["count"]), [(c, str(n)) for c, n in categories]),
+            (t["chart_volunteers_by_stars"], charts.bar_chart(stars, t["chart_volunteers_by_stars"]),
+             False, (t["stars"], t["people"]),
+             [(t["star_level"].format(n=s), str(n)) for s, n in sorted(f.stars.items(), reverse=True)]),
+            (t["chart_teams"], charts.bar_chart(teams, t["chart_teams"], t["hours_unit"]),
+             False, (t["teams"], hours_head), [(name, str(round_hours(h))) for name, h in teams]),
+        ]
+        return "stats.html", {"charts": charts_, "years": sorted(f.years.items(), reverse=True),
                               "headline": self.views.headline()}
 
     def _search(self, route: Route):

@@ -24,12 +24,9 @@ from conftest import REPO, output_texts, tree_digest
 ALLOWED = set(volunteer_kind.PUBLISHED_FIELDS) | set(volunteer_kind.CONTROL_FIELDS)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "output"
-    result = CliRunner().invoke(main, ["build", str(REPO), "-o", str(out), "-q"])
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def built(example_output) -> Path:
+    return example_output
 
 
 def volunteer_records():

@@ -22,12 +22,9 @@ SPEC_PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pages") / "output"
-    result = CliRunner().invoke(main, ["build", str(REPO), "-o", str(out), "-q"])
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def example(example_output) -> Path:
+    return example_output
 
 
 @pytest.fixture(scope="module")
