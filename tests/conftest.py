@@ -65,6 +65,12 @@ class Result:
     def out(self) -> Path:
         return self.site / "output"
 
+    @property
+    def built(self) -> Path:
+        """The output folder of a build that must have succeeded."""
+        assert self.exit_code == 0, self.output
+        return self.out
+
 
 class SiteMaker:
     def __init__(self, root: Path):

@@ -18,7 +18,7 @@ from typing import Callable
 from .checks import PrivacyScans, link_findings, orphan_warnings, privacy_findings
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .figures import Figures, compute
-from .index import Model, build_model
+from .index import Model, build_model, media_path
 from .load import ParsedFiles, load_content
 from .diskcache import (CACHE_FOLDER, cached_search_index, load_markdown, pages_digest, save_markdown,
                         search_cache_folder)
@@ -162,7 +162,7 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
             files[route.output] = data
         if progress and (number % 25 == 0 or number == len(site.routes)):
             progress(f"rendering pages: {number}/{len(site.routes)}")
-    copies = static_files(site.root, site.config.theme, model.media)
+    copies = static_files(site.root, site.config.theme, published_media(model, html, record_html))
     for rel in sorted(set(files) & set(copies)):
         problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
     if problems.errors:
@@ -174,6 +174,17 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
 
 def as_warnings(problems: list[Problem]) -> list[Problem]:
     return [replace(p, severity="warning") for p in problems]
+
+
+def published_media(model: Model, html: dict, record_html: dict) -> frozenset[str]:
+    """content/media is published as it is, except the photos of people who are not shown
+    with a photo (not public, or no photo_consent), unless something published uses the file."""
+    used = {media_path(d.cover)[0] for d in list(model.stories.values()) + list(model.pages.values()) if d.cover}
+    used |= {media_path(t.logo)[0] for t in model.teams.values() if t.logo}
+    used |= {media_path(p.photo)[0] for p in model.people.values() if p.photo}
+    for converted in list(html.values()) + list(record_html.values()):
+        used |= {link.lstrip("/") for link in converted.links}
+    return frozenset(model.media - (model.withheld_photos - used))
 
 
 def static_files(site_root: Path, theme: str, media: frozenset[str]) -> dict[str, Path]:

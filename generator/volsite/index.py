@@ -108,6 +108,7 @@ class Model:
     awards_by_team: dict[str, tuple[str, ...]]
     tags: dict[str, tuple[str, ...]]  # tag → story slugs, newest first
     positions: dict[str, tuple[str, int]]  # volunteer id → (file, line), for messages only
+    withheld_photos: frozenset[str]  # photos of people not shown with a photo: never copied out
 
     @property
     def root_teams(self) -> tuple[str, ...]:
@@ -250,6 +251,9 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
         awards_by_volunteer=frozen(awards_by_volunteer), awards_by_team=frozen(awards_by_team),
         tags=frozen(tags),
         positions={vid: (v.path, v.lines.get("id", v.line)) for vid, v in volunteers.items()},
+        withheld_photos=frozenset(
+            path for vid, v in volunteers.items()
+            if v.photo and people[vid].photo is None and (path := media_path(v.photo)[0]) is not None),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -11,7 +12,12 @@ from .config import SiteConfig
 from .kinds import activities, awards, ledger, pages, stories, teams, volunteers
 from .kinds.documents import Document
 from .problems import Problem, Problems
-from .sources import TABLE_SUFFIXES, YAML_SUFFIXES, find_files, read_text, table_records, yaml_records
+from .sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, find_files, read_text,
+                      table_records, yaml_records)
+
+# No content file larger than this is read (each kind has its own, smaller limit
+# in sources); a larger one is told apart by its size and time, not its bytes.
+_LARGEST_READ = TABLE_LIMIT.bytes
 
 MEDIA_FOLDER = "content/media"
 
@@ -42,7 +48,7 @@ class ParsedFiles:
     def get(self, site_root: Path, rel: str, parse: Callable[[Problems], list]) -> tuple[tuple, list[Problem]]:
         self._seen.add(rel)
         try:
-            digest = hashlib.blake2b((site_root / rel).read_bytes(), digest_size=16).digest()
+            digest = _digest(site_root / rel)
         except OSError:
             digest = b""  # let the parser report why the file cannot be read
         entry = self._entries.get(rel)
@@ -58,6 +64,14 @@ class ParsedFiles:
         for rel in set(self._entries) - self._seen:
             del self._entries[rel]
         self._seen = set()
+
+
+def _digest(path: Path) -> bytes:
+    info = os.stat(path)
+    if info.st_size > _LARGEST_READ:  # it will be refused: do not read gigabytes to say so
+        return f"{info.st_size}:{info.st_mtime_ns}".encode()
+    with open(path, "rb") as handle:
+        return hashlib.blake2b(handle.read(_LARGEST_READ + 1), digest_size=16).digest()
 
 
 def load_content(site_root: Path, config: SiteConfig, problems: Problems,
@@ -85,7 +99,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
         found = []
         for rel in find_files(site_root, folder, (".md", ".markdown"), problems):
             def parse_file(local: Problems, rel=rel):
-                text = read_text(site_root, rel, local)
+                text = read_text(site_root, rel, local, MARKDOWN_LIMIT)
                 doc = parse(rel, text, local) if text is not None else None
                 return [doc] if doc is not None else []
             found.extend(cached(rel, parse_file))

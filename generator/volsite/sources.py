@@ -3,6 +3,10 @@
 This is the only module of the loading side that touches the disk. It knows
 file formats (YAML, CSV, XLSX, text encodings), not what a record means:
 that is the job of the modules in kinds/.
+
+Nothing in a content file is trusted: whatever its bytes, reading it gives
+records or problems that name the file (and the line where there is one),
+in time and memory bounded by the limits below, never an exception.
 """
 
 from __future__ import annotations
@@ -11,19 +15,70 @@ import csv
 import datetime as dt
 import io
 import os
+import re
+import stat
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import yaml
+from yaml.events import (AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarEvent,
+                         SequenceStartEvent, StreamEndEvent)
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .problems import Problems
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
+MB = 1_000_000
+
 
 @dataclass(frozen=True)
+class Limit:
+    """The largest file of one kind that is read, and what to do with a larger one."""
+
+    bytes: int
+    what: str
+    advice: str
+
+
+# Each limit is far above what staff write by hand, and keeps one stray file (a
+# database dump, a video renamed .md) from holding a build for minutes or eating
+# the machine's memory; a larger file is refused before it is read.
+#
+# Markdown: 1 MB is about 330,000 Chinese characters, a whole book; converting
+# Markdown costs about 3 s per MB and no resident reads such a page on a phone.
+MARKDOWN_LIMIT = Limit(1 * MB, "a story or page",
+                       "split it into several stories, or link to the full text as a file under media/")
+# YAML: reading YAML costs about 2 s per MB (more for larger files); 5 MB is
+# some 60,000 ledger rows or 20,000 volunteers in one file.
+YAML_LIMIT = Limit(5 * MB, "a YAML file",
+                   "split the records over several files (one per year, say), or keep long ledgers in CSV")
+# CSV and XLSX: 20 MB is about 450,000 ledger rows (loaded in well under 10 s);
+# Excel itself cannot open a sheet of more than 1,048,576 rows. A larger ledger
+# is an export of a whole database, not one organisation's records.
+TABLE_LIMIT = Limit(20 * MB, "a table (CSV or Excel) file",
+                    "split it into several files, one per year for example")
+# An .xlsx is a zip archive: a small file may unpack into gigabytes (a zip bomb).
+MAX_XLSX_UNPACKED_BYTES = 200 * MB
+# Columns read from an Excel sheet. A sheet may claim 16,384 columns per row;
+# a roster or ledger has a dozen.
+MAX_TABLE_COLUMNS = 200
+# YAML nesting: a record needs 4 or 5 levels (list → record → participants →
+# participant). The C YAML reader crashes the whole process (a segmentation
+# fault, no message) on some 100,000 levels, so depth is checked as it reads.
+MAX_YAML_DEPTH = 64
+# YAML aliases (*name) repeat a value anchored elsewhere (&name). Nine aliases of
+# nine aliases ... ("billion laughs") stand for billions of values in a few
+# hundred bytes; sharing defaults (<<: *defaults) in every record of a big file
+# needs a few tens of thousands.
+MAX_YAML_ALIAS_VALUES = 100_000
+
+
+@dataclass(frozen=True, slots=True)
 class Raw:
     """One record as read from a file, before it is given a meaning."""
 
@@ -43,34 +98,98 @@ class LineMap(dict):
     lines: dict
 
 
+def _size(count: int) -> str:
+    return f"{count / MB:.1f} MB" if count >= MB // 10 else f"{count:,} bytes"
+
+
 # ---------------------------------------------------------------- text
+
+# Characters a web page, feed or sitemap cannot carry (XML 1.0 forbids the C0
+# controls but tab and line breaks; HTML calls C1 controls and non-characters
+# errors), and lone surrogates, which cannot even be written as UTF-8.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def clean_text(text: str, replacement: str = "\ufffd") -> str:
+    """text without characters no page can show (for values from YAML escapes and Excel cells)."""
+    return _UNSHOWABLE.sub(replacement, text) if _UNSHOWABLE.search(text) else text
 
 
 def decode_text(data: bytes) -> tuple[str | None, str]:
     """Decode bytes written by a person: UTF-8 (with or without BOM) or GB18030.
 
-    GBK, what Excel in China writes, is a subset of GB18030. Returns
+    GBK, what Excel in China writes, is a subset of GB18030; UTF-16 with a byte
+    order mark ("Unicode text" from Excel or Notepad) is read too. Returns
     (text, encoding) or (None, reason).
     """
+    text, how, _line = _decode(data)
+    return text, how
+
+
+def _decode(data: bytes) -> tuple[str | None, str, int | None]:
+    """(text, encoding, None) or (None, reason, line of the problem or None)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and not data.startswith(b"\xff\xfe\x00\x00"):
+        try:
+            text = data.decode("utf-16")  # the mark gives the byte order and is dropped
+        except UnicodeDecodeError:
+            return None, "starts with a UTF-16 mark but is not UTF-16 text; save it as UTF-8", None
+        if "\x00" in text:
+            return None, "is not a text file (it holds NUL characters)", None
+        return text, "utf-16", None
     if b"\x00" in data:
-        return None, "is not a text file (it holds NUL bytes)"
+        return None, "is not a text file (it holds NUL bytes)", None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            return None, "starts with a UTF-8 mark but is not valid UTF-8"
+            return data[3:].decode("utf-8"), "utf-8-sig", None
+        except UnicodeDecodeError as exc:
+            line = _line_at(data, exc.start + 3)
+            return None, (f"starts with a UTF-8 mark but line {line} is not UTF-8 "
+                          "(text pasted from a GBK file?); save it again as UTF-8"), line
     try:
         utf8 = data.decode("utf-8")
     except UnicodeDecodeError:
         utf8 = None
+        mixed = _mixed_line(data)
+        if mixed is not None:
+            return None, (f"mixes two encodings: most lines are UTF-8 but line {mixed} is not "
+                          "(text pasted from a GBK file?); save it again as UTF-8"), mixed
     if utf8 is not None and not _looks_like_misread_gbk(utf8):
-        return utf8, "utf-8"
+        return utf8, "utf-8", None
     try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
+        return data.decode("gb18030"), "gb18030", None
+    except UnicodeDecodeError as exc:
         if utf8 is not None:
-            return utf8, "utf-8"
-        return None, "is neither UTF-8 nor GB18030/GBK text; save it as UTF-8"
+            return utf8, "utf-8", None
+        line = _line_at(data, exc.start)
+        return None, (f"is neither UTF-8 nor GB18030/GBK text (line {line} is neither); "
+                      "save it as UTF-8"), line
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
+def _mixed_line(data: bytes) -> int | None:
+    """The first line that is not UTF-8 in a file whose other lines mostly are.
+
+    GBK text can happen to be valid UTF-8 here and there, so a file counts as
+    UTF-8 only when most of its non-ASCII lines are (and then the others were
+    pasted in from elsewhere); a GBK file stays GBK.
+    """
+    good, bad = 0, []
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    for number, line in enumerate(lines, 1):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+            continue
+        if not _looks_like_misread_gbk(text):
+            good += 1
+    return bad[0] if bad and good > len(bad) else None
 
 
 def _looks_like_misread_gbk(text: str) -> bool:
@@ -87,17 +206,46 @@ def _looks_like_misread_gbk(text: str) -> bool:
     return has_mid_range
 
 
-def read_text(site_root: Path, rel: str, problems: Problems) -> str | None:
+def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT) -> bytes | None:
+    """The bytes of a file, or None (with the problem recorded) when it cannot be read or is too big."""
     try:
-        data = (site_root / rel).read_bytes()
+        # Non-blocking, so that a pipe named like a content file cannot hang the build.
+        descriptor = os.open(site_root / rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                problems.error(rel, None, "is not a regular file (a pipe, socket or device?)")
+                return None
+            data = handle.read(limit.bytes + 1)
+            if len(data) > limit.bytes:
+                size = max(os.fstat(handle.fileno()).st_size, len(data))
+                problems.error(rel, None, f"is {_size(size)}, more than the {_size(limit.bytes)} "
+                                          f"{limit.what} may hold: {limit.advice}")
+                return None
     except OSError as exc:
         problems.error(rel, None, f"cannot be read: {exc.strerror or exc}")
         return None
-    text, how = decode_text(data)
-    if text is None:
-        problems.error(rel, None, how)
+    return data
+
+
+def read_text(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT) -> str | None:
+    """A text file as a str with '\\n' line ends, or None with the problem recorded."""
+    data = read_bytes(site_root, rel, problems, limit)
+    if data is None:
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text, how, line = _decode(data)
+    if text is None:
+        problems.error(rel, line, how)
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = _UNSHOWABLE.search(text)
+    if found:
+        count = len(_UNSHOWABLE.findall(text))
+        line = text.count("\n", 0, found.start()) + 1
+        what = "an invisible control character" if count == 1 else f"{count} invisible control characters"
+        problems.warning(rel, line, f"holds {what} (U+{ord(found.group()):04X} on this line, the first) "
+                                    "that no web page can show; read as spaces: delete them")
+        text = _UNSHOWABLE.sub(" ", text)
+    return text
 
 
 # ---------------------------------------------------------------- discovery
@@ -108,7 +256,9 @@ def find_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
     """Every file under site_root/folder with one of the suffixes, sorted.
 
     Hidden files and Office lock files (~$x.xlsx) are passed over. A file that
-    resolves outside the folder (a symlink out) is refused.
+    resolves outside the folder (a symlink out), a link that leads nowhere or
+    in a loop, and anything that is not a plain file (a pipe, a device) are
+    refused; links to folders are not followed.
     """
     base = site_root / folder
     if not base.is_dir():
@@ -116,6 +266,11 @@ def find_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
     real_base = base.resolve()
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        for name in list(dirnames):
+            if not name.startswith(".") and os.path.islink(os.path.join(dirpath, name)):
+                rel = (Path(dirpath) / name).relative_to(site_root).as_posix()
+                problems.warning(_printable(rel), None, "is a link to a folder, which volsite does not "
+                                                        "follow: move the folder here instead")
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith((".", "~$")):
@@ -124,11 +279,29 @@ def find_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
                 continue
             full = Path(dirpath) / name
             rel = full.relative_to(site_root).as_posix()
-            if not _inside(full.resolve(), real_base):
+            if _printable(rel) != rel:
+                problems.error(_printable(rel), None, "the file name is not valid UTF-8 (� marks the "
+                                                      "bytes that are not): rename the file")
+                continue
+            try:
+                resolved = full.resolve(strict=True)
+                mode = resolved.stat().st_mode
+            except (OSError, RuntimeError):  # a broken link, or a loop of links
+                problems.error(rel, None, "is a link that leads nowhere (or in a loop): remove it")
+                continue
+            if not _inside(resolved, real_base):
                 problems.error(rel, None, f"is a link that points outside {folder}/")
+                continue
+            if not stat.S_ISREG(mode):
+                problems.error(rel, None, "is not a regular file (a pipe, socket or device?): remove it")
                 continue
             found.append(rel)
     return sorted(found)
+
+
+def _printable(rel: str) -> str:
+    """A path as it can be printed: bytes of a file name that are not UTF-8 become �."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -141,18 +314,38 @@ def _inside(path: Path, root: Path) -> bool:
 
 # ---------------------------------------------------------------- YAML
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# What a constructor of PyYAML raises on a value that does not fit its tag
+# (!!int abc, !!bool maybe, !!timestamp yesterday, !!map [1]).
+_VALUE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
+                 UnicodeError)
+
 
 def _make_loader():
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class LineLoader(base):  # type: ignore[misc, valid-type]
-        pass
+        def construct_object(self, node, deep=False):
+            try:
+                return super().construct_object(node, deep)
+            except (yaml.YAMLError, RecursionError):
+                raise
+            except _VALUE_ERRORS:
+                tag = node.tag.rsplit(":", 1)[-1] if node.tag.startswith("tag:yaml.org") else node.tag
+                value = f" '{_short(node.value)}'" if isinstance(node, ScalarNode) else ""
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the value{value} cannot be read as !!{tag}", node.start_mark) from None
 
     def construct_mapping(loader, node, deep=False):
+        if not isinstance(node, MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping was expected here", node.start_mark)
+        own_keys = {id(key) for key, _ in node.value if key.tag != _MERGE_TAG}
         loader.flatten_mapping(node)
         mapping = LineMap()
         mapping.line = node.start_mark.line + 1
         mapping.lines = {}
+        seen = set()
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             try:
@@ -160,9 +353,12 @@ def _make_loader():
             except TypeError:
                 raise yaml.constructor.ConstructorError(
                     None, None, "a key here is not a plain value", key_node.start_mark)
-            if key in mapping:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key '{key}' is given twice", key_node.start_mark)
+            # Keys merged in from '<<: *defaults' may be given again: that is what merging is for.
+            if id(key_node) in own_keys:
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key '{_short(key)}' is given twice", key_node.start_mark)
+                seen.add(key)
             mapping[key] = loader.construct_object(value_node, deep=True)
             mapping.lines[key] = key_node.start_mark.line + 1
         return mapping
@@ -172,22 +368,123 @@ def _make_loader():
         # the field check say which field and line is wrong.
         try:
             return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-        except ValueError:
+        except _VALUE_ERRORS:
             return loader.construct_scalar(node)
+
+    def construct_str(loader, node):
+        # "\x01" and "\0" are valid YAML escapes, but no page can show them.
+        return clean_text(loader.construct_scalar(node))
 
     LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
                                construct_mapping)
     LineLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
+    LineLoader.add_constructor("tag:yaml.org,2002:str", construct_str)
     return LineLoader
 
 
 _LOADER = _make_loader()
 
 
+def _short(value: Any, width: int = 40) -> str:
+    text = str(value) if not isinstance(value, str) else value
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def _compose(loader) -> Any:
+    """The node tree of a one-document stream, read event by event without recursion.
+
+    PyYAML's own composer (in C with the C loader) recurses once per level and
+    crashes the process on very deep input; this one keeps its own stack, stops
+    at MAX_YAML_DEPTH, and counts what aliases stand for (MAX_YAML_ALIAS_VALUES).
+    """
+    compose_error = yaml.composer.ComposerError
+    get_event, resolve = loader.get_event, loader.resolve
+    get_event()  # the stream start
+    start = get_event()
+    if isinstance(start, StreamEndEvent):
+        return None
+    anchors: dict[str, Any] = {}
+    sizes: dict[int, tuple[int, int]] = {}  # id(anchored node) → (values, levels) once complete
+    stack: list[list] = []  # [node, pending key node, values, levels, anchor]
+    aliased = 0
+    root = None
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            values, levels = 1, 1
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+                sizes[id(node)] = (1, 1)
+        elif kind is AliasEvent:
+            node = anchors.get(event.anchor)
+            if node is None:
+                raise compose_error(None, None, f"the alias '*{_short(event.anchor)}' names no anchor "
+                                                f"'&{_short(event.anchor)}' above it", event.start_mark)
+            if id(node) not in sizes:
+                raise compose_error(None, None, f"the alias '*{_short(event.anchor)}' is inside the value "
+                                                "it names (a loop)", event.start_mark)
+            values, levels = sizes[id(node)]
+            aliased += values
+            if aliased > MAX_YAML_ALIAS_VALUES:
+                raise compose_error(None, None, f"aliases (*name) here repeat more than {MAX_YAML_ALIAS_VALUES:,} "
+                                                "values in all (a \"billion laughs\" file?): write the values "
+                                                "out, or use fewer aliases", event.start_mark)
+            if len(stack) + levels > MAX_YAML_DEPTH:
+                raise compose_error(None, None, f"this alias nests values more than {MAX_YAML_DEPTH} levels deep",
+                                    event.start_mark)
+        elif kind is SequenceStartEvent or kind is MappingStartEvent:
+            if len(stack) >= MAX_YAML_DEPTH:
+                raise compose_error(None, None, f"values are nested more than {MAX_YAML_DEPTH} levels deep "
+                                                "here; a record needs a few", event.start_mark)
+            node_class = SequenceNode if kind is SequenceStartEvent else MappingNode
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(node_class, None, event.implicit)
+            node = node_class(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+            stack.append([node, None, 1, 1, event.anchor])
+            continue
+        elif kind is DocumentEndEvent:
+            break
+        else:  # the end of a sequence or mapping
+            node, _key, values, levels, anchor = stack.pop()
+            node.end_mark = event.end_mark
+            if anchor is not None:
+                sizes[id(node)] = (values, levels)
+        if not stack:
+            root = node
+            continue
+        parent = stack[-1]
+        parent[2] += values
+        if levels + 1 > parent[3]:
+            parent[3] = levels + 1
+        if type(parent[0]) is SequenceNode:
+            parent[0].value.append(node)
+        elif parent[1] is None:
+            parent[1] = node
+        else:
+            parent[0].value.append((parent[1], node))
+            parent[1] = None
+    event = get_event()
+    if not isinstance(event, StreamEndEvent):
+        raise compose_error(None, None, "a second YAML document starts here; a file holds one record "
+                                        "or one list of records: remove this '---' line", event.start_mark)
+    return root
+
+
 def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) -> Any:
     """Parse YAML text; on failure record the problem with its line and return None."""
+    loader = None
     try:
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader subclass
+        loader = _LOADER(text)
+        node = _compose(loader)
+        return loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct began (an unclosed
         # bracket, a key without ':'); the problem mark is where YAML gave up.
@@ -197,16 +494,27 @@ def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) ->
         if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
             what += f" (noticed at line {exc.problem_mark.line + 1 + line_offset})"
         problems.error(rel, line, f"YAML does not parse: {what}")
+    except yaml.reader.ReaderError as exc:
+        # The C reader gives a byte offset into the UTF-8 text.
+        head = text.encode("utf-8", "replace")[:exc.position]
+        line = head.count(b"\n") + 1 + line_offset
+        problems.error(rel, line, f"YAML does not parse: the character U+{exc.character:04X} is not allowed")
     except yaml.YAMLError as exc:
         problems.error(rel, None, f"YAML does not parse: {exc}")
     except RecursionError:
-        problems.error(rel, None, "YAML is nested too deeply")
+        # A chain of merges (<<: *a where a merges b, ...) is flattened recursively.
+        problems.error(rel, None, "YAML does not parse: merges (<<: *name) are chained too deeply")
+    except _VALUE_ERRORS as exc:
+        problems.error(rel, None, f"YAML does not parse: {exc.__class__.__name__}: {_short(exc, 80)}")
+    finally:
+        if loader is not None:
+            loader.dispose()
     return None
 
 
 def yaml_records(site_root: Path, rel: str, problems: Problems) -> list[Raw]:
     """A YAML file holds one record (a mapping) or a list of records."""
-    text = read_text(site_root, rel, problems)
+    text = read_text(site_root, rel, problems, YAML_LIMIT)
     if text is None:
         return []
     doc = parse_yaml(text, rel, problems)
@@ -231,20 +539,20 @@ def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
     if rel.lower().endswith(".xlsx"):
         rows = _xlsx_rows(site_root / rel, rel, problems)
     else:
-        text = read_text(site_root, rel, problems)
+        text = read_text(site_root, rel, problems, TABLE_LIMIT)
         rows = _csv_rows(text, rel, problems) if text is not None else iter(())
     records: list[Raw] = []
     columns: list[str] | None = None
     for line, cells in rows:
         cells = [_clean_cell(c) for c in cells]
-        if all(c is None for c in cells):
+        if cells.count(None) == len(cells):
             continue  # blank lines are skipped
         if columns is None:
             columns = [_column_name(c, headers) for c in cells]
             seen: set[str] = set()
             for name in columns:
                 if name and name in seen:
-                    problems.error(rel, line, f"the column '{name}' is given twice")
+                    problems.error(rel, line, f"the column '{_short(name)}' is given twice")
                 seen.add(name)
             continue
         if len(cells) > len(columns) and any(c is not None for c in cells[len(columns):]):
@@ -264,7 +572,7 @@ def _clean_cell(value: Any) -> Any:
         return None
     if isinstance(value, str):
         value = value.strip()
-        return value or None
+        return clean_text(value) if value else None
     if isinstance(value, dt.datetime):
         return value.date() if value.time() == dt.time() else value
     return value
@@ -285,16 +593,76 @@ def _csv_rows(text: str, rel: str, problems: Problems) -> Iterator[tuple[int, li
         start = reader.line_num + 1
 
 
-def _xlsx_rows(path: Path, rel: str, problems: Problems) -> Iterator[tuple[int, list[Any]]]:
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
+
+
+def _xlsx_problem(path: Path) -> str | None:
+    """Why a file cannot be an .xlsx worth opening, before openpyxl sees it."""
     try:
-        import openpyxl
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        problems.error(rel, None, f"is not a readable Excel workbook: {exc.__class__.__name__}")
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if size > TABLE_LIMIT.bytes:
+        return (f"is {_size(size)}, more than the {_size(TABLE_LIMIT.bytes)} {TABLE_LIMIT.what} "
+                f"may hold: {TABLE_LIMIT.advice}")
+    if head == _OLE_MAGIC:
+        return ("is an old Excel 97-2003 workbook (or a workbook with a password): "
+                "save it from Excel as 'Excel Workbook (.xlsx)' without a password")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception:  # noqa: BLE001 - zipfile raises many kinds for a broken archive
+        return "is not an Excel workbook (an .xlsx file is a zip archive; this is not one): save it again from Excel"
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        return (f"unpacks to {_size(unpacked)}, more than the {_size(MAX_XLSX_UNPACKED_BYTES)} volsite reads "
+                "from one workbook: split it into several files, one per year for example")
+    return None
+
+
+def _xlsx_rows(path: Path, rel: str, problems: Problems) -> Iterator[tuple[int, list[Any]]]:
+    problem = _xlsx_problem(path)
+    if problem:
+        problems.error(rel, None, problem)
         return
     try:
+        import openpyxl
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "no default style" and the like: not the staff's concern
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
+        problems.error(rel, None, f"is not a readable Excel workbook ({exc.__class__.__name__}: "
+                                  f"{_short(exc, 80)}): save it again from Excel")
+        return
+    number = 0
+    try:
+        if not book.worksheets:
+            problems.error(rel, None, "has no worksheet (volsite reads the first sheet)")
+            return
         sheet = book.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
-            yield number, list(row)
+        sheet.reset_dimensions()  # the size a sheet claims is not to be trusted; read its rows
+        # Rows come padded to max_col; keep the header's width (cheap slices, no loop per cell).
+        width = None
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_TABLE_COLUMNS + 1, values_only=True), 1):
+            if row.count(None) == len(row):
+                yield number, []
+                continue
+            if len(row) > MAX_TABLE_COLUMNS and row[MAX_TABLE_COLUMNS] is not None:
+                problems.error(rel, number, f"this row has more than {MAX_TABLE_COLUMNS} columns, "
+                                            "more than volsite reads: keep the records in the first columns")
+                return
+            row = row[:MAX_TABLE_COLUMNS]
+            if width is not None and row[width:].count(None) == len(row) - width:
+                yield number, list(row[:width])
+                continue
+            end = len(row)
+            while row[end - 1] is None:
+                end -= 1
+            width = end if width is None else width
+            yield number, list(row[:end])
+    except Exception as exc:  # noqa: BLE001 - a broken sheet fails as it is read
+        problems.error(rel, number + 1, f"the sheet cannot be read from this row on "
+                                        f"({exc.__class__.__name__}: {_short(exc, 80)}): save it again from Excel")
     finally:
         book.close()

@@ -77,7 +77,7 @@ def test_record_text_is_escaped_in_every_context(site):
 def test_story_markdown_may_hold_html_by_default(site):
     site({"content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n"
           '<div class="note">员工写的 HTML</div>\n\n[链接](javascript:void(0))\n'})
-    page = (site.build().out / "stories/clinic/index.html").read_text()
+    page = (site.build().built / "stories/clinic/index.html").read_text()
     assert '<div class="note">员工写的 HTML</div>' in page
     assert 'href="javascript:void(0)"' in page
 
@@ -86,7 +86,7 @@ def test_unsafe_html_false_turns_staff_html_into_text(site):
     site({"site.yaml": "title: x\nbase_url: https://example.org/volunteer/\nmarkdown: {unsafe_html: false}\n",
           "content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n"
           '<script>alert(1)</script>\n\n正文 <b onclick="x()">粗</b> [链接](javascript:alert(1)) [好](/teams/hq/)\n'})
-    page = (site.build().out / "stories/clinic/index.html").read_text()
+    page = (site.build().built / "stories/clinic/index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
     assert "&lt;b onclick=" in page and "javascript:" not in page
     assert 'href="/volunteer/teams/hq/"' in page
@@ -96,7 +96,7 @@ def test_markdown_in_records_never_holds_html(site):
     site({"content/volunteers/people.yaml": "- id: zhang-wei\n  name: 张伟\n  teams: [hq]\n"
           "  bio: '<script>alert(1)</script> **老队员** [点我](javascript:alert(1))'\n"
           "- {id: li-na, name: 李娜, teams: [clinic-a]}\n"})
-    page = (site.build().out / "volunteers/zhang-wei/index.html").read_text()
+    page = (site.build().built / "volunteers/zhang-wei/index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<strong>老队员</strong>" in page
     assert "javascript:" not in page
 

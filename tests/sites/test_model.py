@@ -187,7 +187,7 @@ def test_pagination_of_story_list(site):
     stories = {f"content/stories/s{i:02d}.md": f"---\ntitle: 第{i}篇\ndate: 2024-01-{i:02d}\n---\n正文\n"
                for i in range(1, 26)}
     site({"site.yaml": "title: x\npagination: 10\n", **stories}, base=False)
-    out = site.build().out
+    out = site.build().built
     assert (out / "stories/page/3/index.html").is_file()
     assert not (out / "stories/page/4/index.html").exists()
     first = (out / "stories/index.html").read_text()
@@ -205,7 +205,7 @@ def test_csv_roster_with_chinese_headers_in_gbk(site):
     assert (wang.name, wang.teams, wang.role, str(wang.joined)) == ("王芳", ("hq", "clinic"), "队员", "2023-05-04")
     assert (model.people["zhao-lei"].name, model.people["zhao-lei"].teams) == ("赵*", ("clinic", "clinic-a"))
     assert model.people["xiao-yu"].id is None  # a minor without guardian consent
-    out = site.build().out
+    out = site.build().built
     for text in output_texts(out).values():
         assert "13800001111" not in text and "110101199003070012" not in text and "赵磊" not in text
 

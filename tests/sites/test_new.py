@@ -55,7 +55,7 @@ def test_new_activity_and_award(site):
     assert site.build().exit_code == 1  # until the recipient is given
     path = root / f"content/awards/{today.year}-you-xiu-zhi-yuan-zhe.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("volunteer:  ", "volunteer: li-na  ", 1), encoding="utf-8")
-    assert site.build().exit_code == 0, site.build().output
+    assert site.build().exit_code == 0, site.build().builtput
 
 
 def test_new_outside_a_site_is_a_usage_error(site, tmp_path):

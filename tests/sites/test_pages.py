@@ -166,7 +166,7 @@ def test_record_text_is_escaped_everywhere(site):
 
 def test_english_site(site):
     site({"site.yaml": "title: Red Vests\nlanguage: en\n"})
-    out = site.build().out
+    out = site.build().built
     home = (out / "index.html").read_text()
     assert '<html lang="en">' in home and "Latest stories" in home
     assert "5 March 2024" in (out / "stories/clinic/index.html").read_text()
@@ -174,14 +174,14 @@ def test_english_site(site):
 
 def test_chinese_dates_and_lang(site):
     site()
-    page = (site.build().out / "stories/clinic/index.html").read_text()
+    page = (site.build().built / "stories/clinic/index.html").read_text()
     assert '<html lang="zh-CN">' in page and "2024年3月5日" in page
 
 
 def test_site_theme_overrides_one_template_and_one_asset(site):
     site({"themes/default/templates/404.html": "{% extends 'base.html' %}{% block main %}OWN 404{% endblock %}",
           "themes/default/static/style.css": "/* own */"})
-    out = site.build().out
+    out = site.build().built
     assert "OWN 404" in (out / "404.html").read_text()
     assert (out / "style.css").read_text() == "/* own */"
     assert "流动医疗队" in (out / "teams/index.html").read_text()  # the rest falls back to the default
@@ -191,7 +191,7 @@ def test_site_theme_overrides_one_template_and_one_asset(site):
 def test_named_theme_falls_back_to_default(site):
     site({"site.yaml": "title: x\ntheme: civic\n",
           "themes/civic/templates/home.html": "{% extends 'base.html' %}{% block main %}CIVIC{% endblock %}"})
-    out = site.build().out
+    out = site.build().built
     assert "CIVIC" in (out / "index.html").read_text()
     assert (out / "stories/clinic/index.html").is_file()
 
@@ -219,7 +219,7 @@ def test_certificate_only_for_public_recipients(site):
     site({"content/volunteers/more.yaml": "id: hidden-one\nname: 隐藏者\npublic: false\n",
           "content/awards/a.yaml": "- {title: 优秀志愿者, volunteer: hidden-one, year: 2024}\n"
                                    "- {title: 优秀志愿者, volunteer: li-na, year: 2024}\n"})
-    out = site.build().out
+    out = site.build().built
     assert (out / "certificates/2024-you-xiu-zhi-yuan-zhe-li-na/index.html").is_file()
     assert not (out / "certificates/2024-you-xiu-zhi-yuan-zhe-hidden-one").exists()
     assert "隐藏者" not in (out / "honors/2024/index.html").read_text()

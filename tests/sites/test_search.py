@@ -9,7 +9,7 @@ from conftest import tree_digest
 
 def test_search_page_and_index_are_built(site, tmp_path):
     site()
-    out = site.build().out
+    out = site.build().built
     page = (out / "search/index.html").read_text()
     assert '<label for="q">搜索内容</label>' in page and 'src="/volunteer/search.js"' in page
     assert 'data-base="/volunteer/"' in page
@@ -25,7 +25,7 @@ def test_search_page_and_index_are_built(site, tmp_path):
 
 def test_only_marked_content_is_indexed(site):
     site()
-    out = site.build().out
+    out = site.build().built
     story = (out / "stories/clinic/index.html").read_text()
     assert "data-pagefind-body" in story
     assert "data-pagefind-body" not in (out / "stories/index.html").read_text()  # lists are not results
@@ -42,6 +42,6 @@ def test_search_index_is_byte_identical(site, tmp_path):
 
 def test_search_can_be_switched_off(site):
     site({"site.yaml": "title: x\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
-    out = site.build().out
+    out = site.build().built
     assert not (out / "pagefind").exists() and not (out / "search").exists()
     assert "search/" not in (out / "index.html").read_text()

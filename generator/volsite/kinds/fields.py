@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
@@ -19,6 +20,29 @@ _DATE_PATTERN = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\Z")
 _LIST_SEPARATORS = re.compile(r"[;；、,，]")
 _TRUE = {"true", "yes", "y", "1", "是", "对", "t"}
 _FALSE = {"false", "no", "n", "0", "否", "不", "f"}
+
+# Ids and slugs become folder names in output/ (at most 255 bytes on every
+# common file system) and parts of web addresses people type or share.
+MAX_ID_LENGTH = 100
+# Dates outside these years are typos (0224-03-05, 20224-03-05), and date
+# arithmetic near year 1 or 9999 overflows.
+FIRST_DATE, LAST_DATE = dt.date(1800, 1, 1), dt.date(2999, 12, 31)
+# Numbers in records are hours, points and counts of people. Bounding them keeps
+# sums exact, and keeps Decimal from overflowing (1e999999999 is a valid
+# number) or Python from building an int of a million digits.
+NUMBER_DIGITS = (-12, 15)  # 0.000000000001 <= |x| < 10**15, or 0
+
+_SHOW = reprlib.Repr()
+_SHOW.maxstring = _SHOW.maxother = 60
+_SHOW.maxlevel = 3
+
+
+def shown(value: Any) -> str:
+    """A value as a message may quote it: short, whatever its size or nesting."""
+    if isinstance(value, (list, dict, set, tuple)):
+        return _SHOW.repr(value)
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -38,15 +62,26 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def parse_decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
+    """A number from YAML, CSV or Excel, or None when it is none or out of range (NUMBER_DIGITS)."""
+    number = _decimal(value)
+    return number if number is not None and _in_range(number) else None
+
+
+def _decimal(value: Any) -> Decimal | None:
     if isinstance(value, float):
         value = repr(value)  # 0.1 stays 0.1, not 0.1000000000000000055...
+    elif isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        return None
     try:
         number = Decimal(str(value).strip())
-    except InvalidOperation:
+    except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
+
+
+def _in_range(number: Decimal) -> bool:
+    low, high = NUMBER_DIGITS
+    return not number or low <= number.adjusted() < high
 
 
 class Fields:
@@ -81,6 +116,8 @@ class Fields:
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.value(key)
+        if isinstance(value, str):
+            value = value.strip()  # a title of only spaces is no title
         if value in (None, ""):
             if required:
                 self.missing(key)
@@ -100,7 +137,11 @@ class Fields:
             return None
         if not ID_PATTERN.match(value):
             self.error(key, f"'{key}' must be lower-case letters, digits and '-' "
-                            f"(it appears in web addresses), not '{value}'")
+                            f"(it appears in web addresses), not '{shown(value)}'")
+            return None
+        if len(value) > MAX_ID_LENGTH:
+            self.error(key, f"'{key}' is {len(value)} characters long; an id may have at most "
+                            f"{MAX_ID_LENGTH} (it appears in web addresses): shorten it")
             return None
         if key == "id":
             self.label = f"{self.kind} '{value}'"
@@ -114,7 +155,11 @@ class Fields:
             return None
         parsed = parse_date(value)
         if parsed is None:
-            self.error(key, f"'{key}' must be a date like 2024-03-05, not '{value}'")
+            self.error(key, f"'{key}' must be a date like 2024-03-05, not '{shown(value)}'")
+        elif not FIRST_DATE <= parsed <= LAST_DATE:
+            self.error(key, f"'{key}' must be a date between {FIRST_DATE.year} and {LAST_DATE.year}, "
+                            f"not {parsed.isoformat()} (a typo in the year?)")
+            return None
         return parsed
 
     def boolean(self, key: str, default: bool | None) -> bool | None:
@@ -125,12 +170,12 @@ class Fields:
             return value
         if isinstance(value, (int, float)) and value in (0, 1):
             return bool(value)
-        word = str(value).strip().lower()
+        word = str(value).strip().lower() if isinstance(value, (str, int, float)) else ""
         if word in _TRUE:
             return True
         if word in _FALSE:
             return False
-        self.error(key, f"'{key}' must be true or false, not '{value}'")
+        self.error(key, f"'{key}' must be true or false, not '{shown(value)}'")
         return default
 
     def number(self, key: str, required: bool = False) -> Decimal | None:
@@ -141,7 +186,11 @@ class Fields:
             return None
         number = parse_decimal(value)
         if number is None:
-            self.error(key, f"'{key}' must be a number, not '{value}'")
+            if _decimal(value) is not None:
+                self.error(key, f"'{key}' is out of range: '{shown(value)}' (a number in a record is "
+                                f"below {10 ** NUMBER_DIGITS[1]:,} and not smaller than 0.000000000001)")
+            else:
+                self.error(key, f"'{key}' must be a number, not '{shown(value)}'")
         return number
 
     def hours(self, key: str, required: bool = False, limit: Decimal = Decimal(24)) -> Decimal | None:
@@ -158,7 +207,7 @@ class Fields:
         if number is None:
             return None
         if number != number.to_integral_value() or number < 0:
-            self.error(key, f"'{key}' must be a whole number of 0 or more, not {self.value(key)}")
+            self.error(key, f"'{key}' must be a whole number of 0 or more, not {shown(self.value(key))}")
             return None
         return int(number)
 
@@ -180,12 +229,15 @@ class Fields:
         return tuple(item for item in items if item)
 
     def id_list(self, key: str) -> tuple[str, ...]:
-        ids = []
+        ids, wrong = [], []
         for item in self.text_list(key):
-            if ID_PATTERN.match(item):
+            if ID_PATTERN.match(item) and len(item) <= MAX_ID_LENGTH:
                 ids.append(item)
             else:
-                self.error(key, f"'{key}' holds '{item}', which is not an id")
+                wrong.append(item)
+        if wrong:
+            more = f" (and {len(wrong) - 1:,} more)" if len(wrong) > 1 else ""
+            self.error(key, f"'{key}' holds '{shown(wrong[0])}'{more}, which is not an id")
         return tuple(dict.fromkeys(ids))
 
     def check_known(self, known: Iterable[str]) -> None:
@@ -193,4 +245,5 @@ class Fields:
         known = set(known)
         for key in self.raw.data:
             if str(key) not in known:
-                self.warning(str(key), f"unknown field '{key}' is ignored{did_you_mean(str(key), known)}")
+                self.warning(str(key), f"unknown field '{shown(key)}' is ignored"
+                                       f"{did_you_mean(str(key)[:100], known)}")
