@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -10,16 +11,27 @@ from pypinyin import Style, lazy_pinyin
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _LEADING_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}[-_ ]?")
 
+# A slug is a folder name in output/ (255 bytes at most on common file systems)
+# and part of a web address. A longer one (the pinyin of a long Chinese file
+# name or title grows five-fold) is cut, with a hash of the whole text so that
+# two long names that begin alike still get different slugs.
+MAX_SLUG_LENGTH = 80
+
 
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by '-'; Chinese characters by their pinyin."""
-    parts = lazy_pinyin(text, style=Style.NORMAL, errors="default")
+    head = text[:4 * MAX_SLUG_LENGTH]  # enough for any slug; pinyin of megabytes takes seconds
+    parts = lazy_pinyin(head, style=Style.NORMAL, errors="default")
     words = []
     for part in parts:
         # Strip accents from Latin letters (café → cafe) before dropping the rest.
         ascii_part = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
         words.append(_NOT_SLUG.sub("-", ascii_part.lower()).strip("-"))
-    return "-".join(word for word in words if word)
+    slug = "-".join(word for word in words if word)
+    if slug and (len(slug) > MAX_SLUG_LENGTH or len(head) < len(text)):
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+        slug = slug[:MAX_SLUG_LENGTH - len(digest) - 1].rstrip("-") + "-" + digest
+    return slug
 
 
 def slug_from_filename(stem: str) -> str:

@@ -517,8 +517,11 @@ def yaml_records(site_root: Path, rel: str, problems: Problems) -> list[Raw]:
     text = read_text(site_root, rel, problems, YAML_LIMIT)
     if text is None:
         return []
+    errors = len(problems.errors)
     doc = parse_yaml(text, rel, problems)
     if doc is None:
+        if len(problems.errors) == errors:
+            problems.warning(rel, None, "holds no records (it is empty)")
         return []
     items = doc if isinstance(doc, list) else [doc]
     records = []
@@ -536,6 +539,7 @@ def yaml_records(site_root: Path, rel: str, problems: Problems) -> list[Raw]:
 def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
                   problems: Problems) -> list[Raw]:
     """Rows of a CSV or XLSX file as records; header names mapped through `headers`."""
+    errors = len(problems.errors)
     if rel.lower().endswith(".xlsx"):
         rows = _xlsx_rows(site_root / rel, rel, problems)
     else:
@@ -559,6 +563,8 @@ def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
             problems.error(rel, line, f"this row has {len(cells)} cells but the header has {len(columns)}")
         data = {name: value for name, value in zip(columns, cells) if name and value is not None}
         records.append(Raw(rel, line, data, {}))
+    if columns is None and len(problems.errors) == errors:
+        problems.warning(rel, None, "holds no records (it is empty)")
     return records
 
 

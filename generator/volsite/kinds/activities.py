@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ..problems import Problems
 from ..sources import Raw
-from .fields import ID_PATTERN, Fields, parse_decimal
+from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, parse_decimal, shown
 
 FOLDER = "content/activities"
 KNOWN = ("id", "title", "date", "end", "team", "teams", "category", "location", "hours",
@@ -90,22 +90,28 @@ def _participants(f: Fields, limit: Decimal) -> tuple[Participant, ...]:
         f.error("participants", "'participants' must be a list of volunteer ids "
                                 "or of {volunteer: id, hours: n}")
         return ()
-    found = []
+    found, wrong = [], []
     for item in value:
         if isinstance(item, dict):
             vid, hours_value = item.get("volunteer", item.get("id")), item.get("hours")
         else:
             vid, hours_value = item, None
-        vid = "" if vid is None else str(vid).strip()
-        if not ID_PATTERN.match(vid):
-            f.error("participants", f"participant '{vid}' is not a volunteer id")
+        if isinstance(vid, float) and vid.is_integer():
+            vid = int(vid)
+        vid = str(vid).strip() if isinstance(vid, (str, int)) and not isinstance(vid, bool) else vid
+        if not isinstance(vid, str) or not ID_PATTERN.match(vid) or len(vid) > MAX_ID_LENGTH:
+            wrong.append(vid)
             continue
         hours = None
         if hours_value not in (None, ""):
             hours = parse_decimal(hours_value)
             if hours is None or not Decimal(0) < hours <= limit:
                 f.error("participants", f"hours of participant '{vid}' must be a number "
-                                        f"more than 0 and at most {limit}, not '{hours_value}'")
+                                        f"more than 0 and at most {limit}, not '{shown(hours_value)}'")
                 hours = None
         found.append(Participant(vid, hours))
+    if wrong:
+        more = f" (and {len(wrong) - 1:,} more)" if len(wrong) > 1 else ""
+        f.error("participants", f"participant '{shown('' if wrong[0] is None else wrong[0])}'{more} "
+                                "is not a volunteer id")
     return tuple(found)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..problems import Problems
 from ..slugs import slugify
 from ..sources import Raw
-from .fields import Fields
+from .fields import Fields, shown
 
 FOLDER = "content/awards"
 KNOWN = ("id", "title", "volunteer", "team", "date", "year", "level", "issuer", "citation",
@@ -57,7 +57,7 @@ def parse(raw: Raw, problems: Problems) -> Award | None:
     year = _year(f, date)
     status = f.text("status") or "awarded"
     if status not in STATUSES:
-        f.error("status", f"'status' must be one of {', '.join(STATUSES)}, not '{status}'")
+        f.error("status", f"'status' must be one of {', '.join(STATUSES)}, not '{shown(status)}'")
         status = "awarded"
     posting_until = f.date("posting_until")
     if status == "candidate" and posting_until is None and not f.has("posting_until"):

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from ..problems import Problems
 from ..slugs import slug_from_filename
 from ..sources import LineMap, Raw, parse_yaml
-from .fields import ID_PATTERN, Fields
+from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, shown
 
 KNOWN = ("title", "date", "slug", "summary", "tags", "volunteers", "teams", "activity",
          "cover", "author", "draft", "updated", "order", "menu")
@@ -78,7 +78,11 @@ def parse(kind: str, rel: str, text: str, problems: Problems) -> Document | None
     date = f.date("date", required=True)
     slug = f.text("slug")
     if slug is not None and not ID_PATTERN.match(slug):
-        f.error("slug", f"'slug' must be lower-case letters, digits and '-', not '{slug}'")
+        f.error("slug", f"'slug' must be lower-case letters, digits and '-', not '{shown(slug)}'")
+        slug = None
+    elif slug is not None and len(slug) > MAX_ID_LENGTH:
+        f.error("slug", f"'slug' is {len(slug)} characters long; a slug may have at most "
+                        f"{MAX_ID_LENGTH} (it appears in web addresses): shorten it")
         slug = None
     if slug is None:
         slug = slug_from_filename(PurePosixPath(rel).stem)

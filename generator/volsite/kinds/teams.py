@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..problems import Problems
 from ..sources import Raw
-from .fields import Fields
+from .fields import Fields, shown
 
 FOLDER = "content/teams"
 KNOWN = ("id", "name", "parent", "lead", "founded", "category", "description", "logo", "services")
@@ -63,14 +63,29 @@ def _services(f: Fields) -> tuple[Service, ...]:
     services = []
     for item in value:
         if isinstance(item, dict):
-            name = item.get("name")
-            if not name:
-                f.error("services", "each service given as a mapping needs a 'name'")
+            name, description = _plain(item.get("name")), item.get("description")
+            if name is None:
+                f.error("services", "each service given as a mapping needs a 'name' (text), "
+                                    f"not '{shown(item.get('name'))}'")
                 continue
-            description = item.get("description")
-            services.append(Service(str(name).strip(), str(description).strip() if description else None))
-        elif isinstance(item, (str, int, float)) and str(item).strip():
-            services.append(Service(str(item).strip(), None))
+            if description is not None and _plain(description) is None and description != "":
+                f.error("services", f"the description of service '{shown(name)}' must be text, "
+                                    f"not '{shown(description)}'")
+                description = None
+            services.append(Service(name, _plain(description)))
+        elif (name := _plain(item)) is not None:
+            services.append(Service(name, None))
         else:
-            f.error("services", "'services' must be a list of names or of {name, description}")
+            f.error("services", "'services' must be a list of names or of {name, description}, "
+                                f"not '{shown(item)}'")
     return tuple(services)
+
+
+def _plain(value) -> str | None:
+    """A name or description as text; None for nothing, a list or a mapping."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
+    return text or None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..problems import Problems
 from ..sources import Raw
 from ..problems import did_you_mean
-from .fields import Fields
+from .fields import Fields, shown
 
 FOLDER = "content/volunteers"
 
@@ -84,6 +84,6 @@ def _warn_typos(f: Fields, publish_fields: tuple[str, ...]) -> None:
     for key in f.raw.data:
         key = str(key)
         if key not in known:
-            hint = did_you_mean(key, known)
+            hint = did_you_mean(key[:100], known)
             if hint:
-                f.warning(key, f"unknown field '{key}' is kept private{hint}")
+                f.warning(key, f"unknown field '{shown(key)}' is kept private{hint}")
