@@ -27,11 +27,20 @@ SERVE_DIR = "_volsite"  # the preview's own files, beside the site's
 # The preview's own files sit at the server root, outside the site's base path.
 OVERLAY_TAG = b'<script src="/' + SERVE_DIR.encode() + b'/overlay.js" defer></script>'
 
-OVERLAY_JS = """// volsite serve: shows content problems over the page until they are fixed.
+OVERLAY_JS = """// volsite serve: shows content problems over the page until they are fixed, and
+// reloads the page after every build, even one whose live-reload message came while
+// this page was still connecting.
 (function () {
   var base = document.currentScript.src.replace(/_volsite\\/overlay\\.js.*$/, "");
-  fetch(base + "_volsite/problems.json", {cache: "no-store"}).then(function (r) { return r.json(); })
-    .then(function (data) {
+  var state = base + "_volsite/problems.json";
+  var shown = null;
+  function look() {
+    fetch(state, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (data) {
+      if (shown === null) { shown = data.build; show(data); }
+      else if (data.build !== shown) { location.reload(); }
+    }).catch(function () {}).then(function () { setTimeout(look, 1000); });
+  }
+  function show(data) {
       if (!data.problems || !data.problems.length) return;
       var box = document.createElement("section");
       box.setAttribute("role", "alert");
@@ -47,7 +56,8 @@ OVERLAY_JS = """// volsite serve: shows content problems over the page until the
         box.appendChild(line);
       });
       document.body.appendChild(box);
-    }).catch(function () {});
+  }
+  look();
 })();
 """
 
@@ -138,6 +148,7 @@ class Preview:
                 f'<title>volsite</title><a href="{self.base_path}">{self.base_path}</a>\n', encoding="utf-8")
         self.snapshot = Snapshot({})
         self.warnings: list[Problem] = []
+        self.builds = 0
         self.search = SearchIndexer(self.output, say)
 
     def _inject(self, rel: str, data: bytes) -> bytes:
@@ -146,8 +157,11 @@ class Preview:
         return data.replace(b"</body>", OVERLAY_TAG + b"</body>", 1)
 
     def _record(self, title: str, problems: list[Problem]) -> None:
-        # Each file carries the overlay, which shows these problems over the last good pages.
-        text = json.dumps({"title": title, "problems": [p.format() for p in problems]}, ensure_ascii=False)
+        # Each page carries the overlay, which shows these problems over the last good pages
+        # and reloads when the build number moves on.
+        self.builds += 1
+        text = json.dumps({"build": self.builds, "title": title, "problems": [p.format() for p in problems]},
+                          ensure_ascii=False)
         (self.root / SERVE_DIR / "problems.json").write_text(text, encoding="utf-8")
 
     def update(self) -> bool:
