@@ -157,7 +157,7 @@ def measure_all(sizes: list[int], runs: int, tools: list[str], work: Path, timeo
     raw = work / "results" / f"anchors-{stamp}.tsv"
     raw.parent.mkdir(parents=True, exist_ok=True)
     with open(raw, "w") as f:
-        f.write("tool\tmode\tsize\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_rss_kb\trc\thtml\tfiles\tother_cpu_s\n")
+        f.write("tool\tmode\tsize\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_rss_kb\trc\thtml\tfiles\tother_cpu_s\tmemory_by_command\n")
     print(f"raw rows: {raw}\nlogs: {logs}", flush=True)
 
     def record(tool: str, mode: str, size: int, r: int, result: Result, s: Spec) -> None:
@@ -168,7 +168,8 @@ def measure_all(sizes: list[int], runs: int, tools: list[str], work: Path, timeo
         rows.append(row)
         with open(raw, "a") as f:
             f.write(f"{tool}\t{mode}\t{size}\t{r}\t{result.wall:.3f}\t{result.user:.2f}\t{result.sys:.2f}\t"
-                    f"{result.maxrss_kb}\t{result.tree_kb}\t{result.rc}\t{html}\t{files}\t{result.other_cpu:.2f}\n")
+                    f"{result.maxrss_kb}\t{result.tree_kb}\t{result.rc}\t{html}\t{files}\t{result.other_cpu:.2f}\t"
+                    f"{result.memory_by_command()}\n")
         status = "ok" if result.ok else ("TIMED OUT" if result.timed_out else f"FAILED rc={result.rc}")
         print(f"  {tool:<17} {mode:<17} {size:>6} run {r}  wall {result.wall:7.2f} s  cpu {result.cpu:7.2f} s  "
               f"peak {result.peak_mib:7.0f} MiB  html {html:>6}  other cpu {result.other_cpu:5.2f} s  {status}",

@@ -619,7 +619,7 @@ def time_scales(scales: list[float], runs: int, work: Path, seed: int, timeout: 
     raw = work / "results" / f"city-{stamp}.tsv"
     raw.parent.mkdir(parents=True, exist_ok=True)
     raw.write_text("scale\tmode\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_rss_kb\trc\ttimed_out\t"
-                   "killed_for_memory\thtml\tother_cpu_s\n")
+                   "killed_for_memory\thtml\tother_cpu_s\tmemory_by_command\n")
     print(f"logs: {logs}\nraw rows: {raw}", flush=True)
     prefix, env = volsite
 
@@ -628,7 +628,8 @@ def time_scales(scales: list[float], runs: int, work: Path, seed: int, timeout: 
         res = step.result
         with open(raw, "a") as f:
             f.write(f"{step.scale:g}\t{step.mode}\t{n}\t{res.wall:.2f}\t{res.user:.2f}\t{res.sys:.2f}\t{res.maxrss_kb}\t"
-                    f"{res.tree_kb}\t{res.rc}\t{res.timed_out}\t{res.killed_for_memory}\t{step.html}\t{res.other_cpu:.2f}\n")
+                    f"{res.tree_kb}\t{res.rc}\t{res.timed_out}\t{res.killed_for_memory}\t{step.html}\t{res.other_cpu:.2f}\t"
+                    f"{res.memory_by_command()}\n")
         show(step)
 
     for scale in scales:
@@ -682,6 +683,7 @@ def show(step: Step) -> None:
     print(f"  scale {step.scale:<5g} {step.mode:<18} wall {res.wall:8.2f} s  cpu {res.cpu:8.2f} s  "
           f"peak {res.peak_mib:7.0f} MiB  html {step.html:>7}  others' cpu {res.other_cpu:6.1f} s  "
           f"{status(res)} {step.note}", flush=True)
+    print(f"    memory by process: {res.memory_by_command()}", flush=True)
     if not res.ok:
         tail = res.log.read_text(errors="replace").splitlines()[-12:]
         print("    " + "\n    ".join(tail), flush=True)
@@ -705,7 +707,7 @@ def report(steps: list[Step], notes: list[str], header: list[str]) -> str:
     groups: dict[tuple[float, str], list[Step]] = {}
     for s in steps:
         groups.setdefault((s.scale, s.mode), []).append(s)
-    med: dict[tuple[float, str], tuple[float, float]] = {}
+    med: dict[tuple[float, str], tuple[float, float, float]] = {}
     for (scale, mode), group in groups.items():
         good = [g for g in group if g.result.ok]
         bad = [g for g in group if not g.result.ok]
@@ -713,8 +715,8 @@ def report(steps: list[Step], notes: list[str], header: list[str]) -> str:
             walls = sorted(g.result.wall for g in good)
             wall = walls[len(walls) // 2] if len(walls) % 2 else sum(walls[len(walls) // 2 - 1:len(walls) // 2 + 1]) / 2
             peak = max(g.result.peak_mib for g in good)
-            med[(scale, mode)] = (wall, peak)
             cpu = sorted(g.result.cpu for g in good)[len(good) // 2]
+            med[(scale, mode)] = (wall, peak, cpu)
             other = max(g.result.other_cpu for g in good)
             largest = max(g.result.maxrss_kb for g in good) / 1024
             note = "; ".join(g.note for g in good if g.note) or "ok"
@@ -731,17 +733,20 @@ def report(steps: list[Step], notes: list[str], header: list[str]) -> str:
     scales = sorted({s for s, m in med if m == "cold"})
     lines += ["## How the cost grows (cold build)", ""]
     if len(scales) >= 2:
-        lines += ["| scale | wall s | s per unit of scale | peak MiB | MiB per unit of scale |", "|---:|---:|---:|---:|---:|"]
+        lines += ["| scale | wall s | wall s per unit of scale | CPU s | CPU s per unit of scale | peak MiB "
+                  "| MiB per unit of scale |", "|---:|---:|---:|---:|---:|---:|---:|"]
         for s in scales:
-            wall, peak = med[(s, "cold")]
-            lines.append(f"| {s:g} | {wall:.1f} | {wall / s:.1f} | {peak:.0f} | {peak / s:.0f} |")
+            wall, peak, cpu = med[(s, "cold")]
+            lines.append(f"| {s:g} | {wall:.1f} | {wall / s:.1f} | {cpu:.1f} | {cpu / s:.1f} | {peak:.0f} | {peak / s:.0f} |")
         lo, hi = scales[0], scales[-1]
-        (w0, p0), (w1, p1) = med[(lo, "cold")], med[(hi, "cold")]
+        (w0, p0, c0), (w1, p1, c1) = med[(lo, "cold")], med[(hi, "cold")]
         k = math.log(w1 / w0) / math.log(hi / lo)
         per_unit = (w1 / hi) / (w0 / lo)
         lines += ["", f"From scale {lo:g} to {hi:g} (×{hi / lo:g}) the cold build's time went ×{w1 / w0:.2f} "
                       f"(time per unit of scale ×{per_unit:.2f}; growth exponent {k:.2f}, 1 = linear) and its peak "
-                      f"memory ×{p1 / p0:.2f}: {'linear or better' if per_unit <= 1.1 else 'worse than linear'}."]
+                      f"memory ×{p1 / p0:.2f}: {'linear or better' if per_unit <= 1.1 else 'worse than linear'}. "
+                      f"Its CPU time went ×{c1 / c0:.2f} (per unit of scale ×{(c1 / hi) / (c0 / lo):.2f}), which "
+                      "contention on the machine disturbs less than wall time."]
     else:
         lines.append("Fewer than two scales finished a cold build: no growth figure.")
     lines.append("")

@@ -38,7 +38,8 @@ def busy_seconds() -> float:
     return (user + nice + system + irq + softirq) / CLK_TCK
 
 
-def _session_pids(sid: int) -> list[int]:
+def _session_pids(sid: int) -> list[tuple[int, str]]:
+    """(pid, command name) of every process in the session."""
     pids = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -49,9 +50,10 @@ def _session_pids(sid: int) -> list[int]:
         except OSError:
             continue
         # pid (comm) state ppid pgrp session ...; comm may hold spaces or parentheses
-        rest = stat[stat.rfind(b")") + 2:].split()
+        close = stat.rfind(b")")
+        rest = stat[close + 2:].split()
         if int(rest[3]) == sid:
-            pids.append(int(name))
+            pids.append((int(name), stat[stat.find(b"(") + 1:close].decode(errors="replace")))
     return pids
 
 
@@ -78,6 +80,7 @@ class Result:
     killed_for_memory: bool
     other_cpu: float  # CPU seconds used by everything else on the machine meanwhile
     log: Path
+    by_command: dict  # command name → largest sampled resident set (KiB) of one such process
 
     @property
     def cpu(self) -> float:
@@ -86,6 +89,11 @@ class Result:
     @property
     def peak_mib(self) -> float:
         return max(self.maxrss_kb, self.tree_kb) / 1024
+
+    def memory_by_command(self) -> str:
+        """'python3 2127 MiB, pagefind_extend 3776 MiB': the biggest sample of each kind of process."""
+        return ", ".join(f"{name} {kb / 1024:.0f} MiB"
+                         for name, kb in sorted(self.by_command.items(), key=lambda x: -x[1]) if kb > 10240)
 
     @property
     def ok(self) -> bool:
@@ -107,11 +115,16 @@ def run(cmd: list[str], cwd: Path | str, log: Path, timeout: float = 900,
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, env=env, start_new_session=True)
         state = {"peak": 0, "timed_out": False, "memory": False}
+        by_command: dict[str, int] = {}
         stop = threading.Event()
 
         def watch() -> None:
             while not stop.wait(sample):
-                total = sum(_rss_kb(pid) for pid in _session_pids(proc.pid))
+                total = 0
+                for pid, command in _session_pids(proc.pid):
+                    kb = _rss_kb(pid)
+                    total += kb
+                    by_command[command] = max(by_command.get(command, 0), kb)
                 state["peak"] = max(state["peak"], total)
                 over_time = time.perf_counter() - started > timeout
                 over_memory = mem_cap_kb is not None and total > mem_cap_kb
@@ -132,7 +145,7 @@ def run(cmd: list[str], cwd: Path | str, log: Path, timeout: float = 900,
         proc.returncode = os.waitstatus_to_exitcode(status)
     busy1 = busy_seconds()
     # leftovers of the session we started (a daemon the tool left behind) would skew the next run
-    if _session_pids(proc.pid):
+    if _session_pids(proc.pid):  # (the build's own pid is gone: reaped above)
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -140,7 +153,7 @@ def run(cmd: list[str], cwd: Path | str, log: Path, timeout: float = 900,
     cpu = usage.ru_utime + usage.ru_stime
     return Result(wall=wall, user=usage.ru_utime, sys=usage.ru_stime, maxrss_kb=usage.ru_maxrss,
                   tree_kb=state["peak"], rc=None if state["timed_out"] else proc.returncode,
-                  timed_out=state["timed_out"], killed_for_memory=state["memory"], other_cpu=max(0.0, busy1 - busy0 - cpu), log=log)
+                  timed_out=state["timed_out"], killed_for_memory=state["memory"], other_cpu=max(0.0, busy1 - busy0 - cpu), log=log, by_command=by_command)
 
 
 def count_html(root: Path, skip_aliases: bool = False) -> int:
