@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import os
 import re
+import reprlib
 import stat
 import warnings
 import zipfile
@@ -96,6 +97,25 @@ class LineMap(dict):
 
     line: int = 0
     lines: dict
+
+
+_SHOW = reprlib.Repr()
+_SHOW.maxstring = _SHOW.maxother = 60
+_SHOW.maxlevel = 3
+# Every character that ends a line somewhere (str.splitlines): a problem is one line.
+_LINE_BREAKS = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+                for code in (0x0b, 0x0c, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029)}
+_LINE_BREAKS.update({ord("\n"): "\\n", ord("\r"): "\\r"})
+
+
+def shown(value: Any, width: int = 60) -> str:
+    """A value as a message may quote it: one short line, whatever its size or nesting."""
+    if isinstance(value, (list, dict, set, tuple)):
+        text = _SHOW.repr(value)
+    else:
+        text = value if isinstance(value, str) else str(value)
+        text = text if len(text) <= width else text[:width] + "…"
+    return text.translate(_LINE_BREAKS)
 
 
 def _size(count: int) -> str:
@@ -283,6 +303,10 @@ def find_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
                 problems.error(_printable(rel), None, "the file name is not valid UTF-8 (� marks the "
                                                       "bytes that are not): rename the file")
                 continue
+            if shown(rel, len(rel)) != rel or _UNSHOWABLE.search(rel):
+                problems.error(shown(clean_text(rel), len(rel)), None,
+                               "the file name holds a line break or control character: rename the file")
+                continue
             try:
                 resolved = full.resolve(strict=True)
                 mode = resolved.stat().st_mode
@@ -331,8 +355,12 @@ def _make_loader():
             except (yaml.YAMLError, RecursionError):
                 raise
             except _VALUE_ERRORS:
+                if getattr(node, "implicit", False):
+                    # A plain value YAML took for a number or date it cannot be (an int of
+                    # 5,000 digits): keep the text, and let the field check say what is wrong.
+                    return node.value
                 tag = node.tag.rsplit(":", 1)[-1] if node.tag.startswith("tag:yaml.org") else node.tag
-                value = f" '{_short(node.value)}'" if isinstance(node, ScalarNode) else ""
+                value = f" '{shown(node.value)}'" if isinstance(node, ScalarNode) else ""
                 raise yaml.constructor.ConstructorError(
                     None, None, f"the value{value} cannot be read as !!{tag}", node.start_mark) from None
 
@@ -357,7 +385,7 @@ def _make_loader():
             if id(key_node) in own_keys:
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"the key '{_short(key)}' is given twice", key_node.start_mark)
+                        None, None, f"the key '{shown(key)}' is given twice", key_node.start_mark)
                 seen.add(key)
             mapping[key] = loader.construct_object(value_node, deep=True)
             mapping.lines[key] = key_node.start_mark.line + 1
@@ -385,11 +413,6 @@ def _make_loader():
 _LOADER = _make_loader()
 
 
-def _short(value: Any, width: int = 40) -> str:
-    text = str(value) if not isinstance(value, str) else value
-    return text if len(text) <= width else text[:width] + "…"
-
-
 def _compose(loader) -> Any:
     """The node tree of a one-document stream, read event by event without recursion.
 
@@ -413,9 +436,11 @@ def _compose(loader) -> Any:
         kind = type(event)
         if kind is ScalarEvent:
             tag = event.tag
-            if tag is None or tag == "!":
+            implicit = tag is None or tag == "!"
+            if implicit:
                 tag = resolve(ScalarNode, event.value, event.implicit)
             node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            node.implicit = implicit
             values, levels = 1, 1
             if event.anchor is not None:
                 anchors[event.anchor] = node
@@ -423,10 +448,10 @@ def _compose(loader) -> Any:
         elif kind is AliasEvent:
             node = anchors.get(event.anchor)
             if node is None:
-                raise compose_error(None, None, f"the alias '*{_short(event.anchor)}' names no anchor "
-                                                f"'&{_short(event.anchor)}' above it", event.start_mark)
+                raise compose_error(None, None, f"the alias '*{shown(event.anchor)}' names no anchor "
+                                                f"'&{shown(event.anchor)}' above it", event.start_mark)
             if id(node) not in sizes:
-                raise compose_error(None, None, f"the alias '*{_short(event.anchor)}' is inside the value "
+                raise compose_error(None, None, f"the alias '*{shown(event.anchor)}' is inside the value "
                                                 "it names (a loop)", event.start_mark)
             values, levels = sizes[id(node)]
             aliased += values
@@ -490,7 +515,7 @@ def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) ->
         # bracket, a key without ':'); the problem mark is where YAML gave up.
         mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 + line_offset if mark else None
-        what = exc.problem or exc.context or "is not valid YAML"
+        what = shown(exc.problem or exc.context or "is not valid YAML", 200)
         if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
             what += f" (noticed at line {exc.problem_mark.line + 1 + line_offset})"
         problems.error(rel, line, f"YAML does not parse: {what}")
@@ -500,12 +525,12 @@ def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) ->
         line = head.count(b"\n") + 1 + line_offset
         problems.error(rel, line, f"YAML does not parse: the character U+{exc.character:04X} is not allowed")
     except yaml.YAMLError as exc:
-        problems.error(rel, None, f"YAML does not parse: {exc}")
+        problems.error(rel, None, f"YAML does not parse: {shown(exc, 200)}")
     except RecursionError:
         # A chain of merges (<<: *a where a merges b, ...) is flattened recursively.
         problems.error(rel, None, "YAML does not parse: merges (<<: *name) are chained too deeply")
     except _VALUE_ERRORS as exc:
-        problems.error(rel, None, f"YAML does not parse: {exc.__class__.__name__}: {_short(exc, 80)}")
+        problems.error(rel, None, f"YAML does not parse: {exc.__class__.__name__}: {shown(exc, 80)}")
     finally:
         if loader is not None:
             loader.dispose()
@@ -556,7 +581,7 @@ def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
             seen: set[str] = set()
             for name in columns:
                 if name and name in seen:
-                    problems.error(rel, line, f"the column '{_short(name)}' is given twice")
+                    problems.error(rel, line, f"the column '{shown(name)}' is given twice")
                 seen.add(name)
             continue
         if len(cells) > len(columns) and any(c is not None for c in cells[len(columns):]):
@@ -639,7 +664,7 @@ def _xlsx_rows(path: Path, rel: str, problems: Problems) -> Iterator[tuple[int, 
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
         problems.error(rel, None, f"is not a readable Excel workbook ({exc.__class__.__name__}: "
-                                  f"{_short(exc, 80)}): save it again from Excel")
+                                  f"{shown(exc, 80)}): save it again from Excel")
         return
     number = 0
     try:
@@ -667,8 +692,11 @@ def _xlsx_rows(path: Path, rel: str, problems: Problems) -> Iterator[tuple[int, 
                 end -= 1
             width = end if width is None else width
             yield number, list(row[:end])
+        if width is None and len(book.worksheets) > 1:
+            problems.error(rel, None, f"the first sheet ('{shown(sheet.title)}') is empty, and volsite reads only "
+                                      "the first sheet: move the records to it, or the sheet to the front")
     except Exception as exc:  # noqa: BLE001 - a broken sheet fails as it is read
         problems.error(rel, number + 1, f"the sheet cannot be read from this row on "
-                                        f"({exc.__class__.__name__}: {_short(exc, 80)}): save it again from Excel")
+                                        f"({exc.__class__.__name__}: {shown(exc, 80)}): save it again from Excel")
     finally:
         book.close()

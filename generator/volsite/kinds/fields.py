@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import reprlib
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
 from ..problems import Problems, did_you_mean
-from ..sources import Raw
+from ..sources import Raw, shown  # noqa: F401 - shown is used by every kind
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _DATE_PATTERN = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\Z")
@@ -31,19 +30,6 @@ FIRST_DATE, LAST_DATE = dt.date(1800, 1, 1), dt.date(2999, 12, 31)
 # sums exact, and keeps Decimal from overflowing (1e999999999 is a valid
 # number) or Python from building an int of a million digits.
 NUMBER_DIGITS = (-12, 15)  # 0.000000000001 <= |x| < 10**15, or 0
-
-_SHOW = reprlib.Repr()
-_SHOW.maxstring = _SHOW.maxother = 60
-_SHOW.maxlevel = 3
-
-
-def shown(value: Any) -> str:
-    """A value as a message may quote it: short, whatever its size or nesting."""
-    if isinstance(value, (list, dict, set, tuple)):
-        return _SHOW.repr(value)
-    text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:60] + "…"
-
 
 def parse_date(value: Any) -> dt.date | None:
     """A date from YAML (already a date) or text (2024-03-05, 2024/3/5, 2024.3.5)."""
