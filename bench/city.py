@@ -45,7 +45,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import os
 import random
 import shutil
 import subprocess
@@ -59,8 +58,8 @@ REPO = HERE.parent
 ANCHORS_SRC = REPO.parent / "shared" / "bench-anchors"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ANCHORS_SRC))
-from make_corpus import TAGS, make_story  # noqa: E402  (the Chinese story text of the anchors)
-from measure import Result, Trash, count_html, git_version, machine, run, volsite_runner  # noqa: E402
+from make_corpus import make_story  # noqa: E402  (the Chinese story text of the anchors)
+from measure import Result, Trash, count_html, machine, run, volsite_runner  # noqa: E402
 
 CITY = {"stories": 2000, "volunteers": 50_000, "teams": 500, "activities": 5000,
         "ledger": 1_000_000, "awards": 3000}
