@@ -14,7 +14,7 @@ from .figures import Figures, round_hours, stats_json
 from .index import Model
 from .markup import Html
 from .problems import Problems
-from .routes import Route, page_count, stories_url
+from .routes import Route, page_count, stories_url, tag_url
 from .views import Views
 
 # The feed carries this many newest stories.
@@ -171,7 +171,16 @@ class Renderer:
         return "tags.html", {"tags": self.views.tags()}
 
     def _tag(self, route: Route):
-        return "tag.html", {"tag": route.key, "stories": self.views.tag_stories(route.key)}
+        per_page = self.config.pagination
+        stories = self.views.tag_stories(route.key)
+        pages = page_count(len(stories), per_page)
+        segment = self.views.tag_segments[route.key]
+        return "tag.html", {
+            "tag": route.key, "stories": stories[(route.number - 1) * per_page: route.number * per_page],
+            "number": route.number, "pages": pages,
+            "newer": tag_url(segment, route.number - 1) if route.number > 1 else None,
+            "older": tag_url(segment, route.number + 1) if route.number < pages else None,
+        }
 
     def _page(self, route: Route):
         return "page.html", {"page": self.views.page(route.key)}

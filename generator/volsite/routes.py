@@ -55,8 +55,8 @@ def certificate_url(award_id: str) -> str:
     return f"certificates/{award_id}/"
 
 
-def tag_url(tag_slug: str) -> str:
-    return f"tags/{tag_slug}/"
+def tag_url(tag_slug: str, number: int = 1) -> str:
+    return f"tags/{tag_slug}/" if number == 1 else f"tags/{tag_slug}/page/{number}/"
 
 
 def _page(kind: str, url: str, key: str | None = None, number: int = 1) -> Route:
@@ -100,7 +100,10 @@ def plan(model: Model, problems: Problems) -> list[Route]:
     routes += [_page("stories", stories_url(n), number=n) for n in range(1, pages + 1)]
     routes += [_page("story", story_url(slug), slug) for slug in model.stories]
     routes.append(_page("tags", "tags/"))
-    routes += [_page("tag", tag_url(segment), tag) for tag, segment in tag_slugs(model.tags, problems).items()]
+    for tag, segment in tag_slugs(model.tags, problems).items():
+        count = sum(1 for slug in model.tags[tag] if slug in model.stories)
+        routes += [_page("tag", tag_url(segment, n), tag, n)
+                   for n in range(1, page_count(count, model.config.pagination) + 1)]
     routes.append(_page("volunteers", volunteers_url()))
     for vid, person in model.people.items():
         if person.public:

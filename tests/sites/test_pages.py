@@ -231,3 +231,14 @@ def test_base_url_without_host_warns(site):
     result = site.build()
     assert result.exit_code == 0
     assert "site.yaml: warning: base_url '/volunteer/' has no host" in result.output
+
+
+def test_tag_pages_are_paginated(site):
+    stories = {f"content/stories/s{i:02d}.md": f"---\ntitle: 第{i}篇\ndate: 2024-01-{i:02d}\ntags: [义诊]\n---\n正文\n"
+               for i in range(1, 26)}
+    site({"site.yaml": "title: x\nbase_url: https://example.org/\npagination: 10\n", **stories}, base=False)
+    out = site.build().built
+    first, third = (out / "tags/yi-zhen/index.html").read_text(), (out / "tags/yi-zhen/page/3/index.html").read_text()
+    assert "第25篇" in first and "第15篇" not in first and 'href="/tags/yi-zhen/page/2/"' in first
+    assert "第5篇" in third and 'href="/tags/yi-zhen/page/2/"' in third
+    assert not (out / "tags/yi-zhen/page/4").exists()
