@@ -192,3 +192,22 @@ bodies = st.one_of(odd_text, st.sampled_from([
     "![图](media/none.jpg)\n", "| a | b |\n|---|---|\n| 1 | 2 |\n", "脚注[^1]\n\n[^1]: 注\n", "```\ncode\n```\n",
     "> " * 50 + "深\n", "*" * 500 + "\n", "[" * 300 + "\n", "<" * 300 + "\n", "&#0; &#xD800; &#1114112;\n",
 ]))
+
+SITE = {
+    "title": cjk_text, "base_url": st.sampled_from(["https://example.org/volunteer/", "/v/", "https://x.org",
+                                                    "ftp://x/", "https://x:99999/", "//x/", "x/y"]),
+    "language": st.sampled_from(["zh-CN", "en", "fr", "EN"]), "description": odd_text,
+    "theme": st.sampled_from(["default", "mine", "../x", ".hidden"]),
+    "stars": st.lists(st.one_of(st.integers(-5, 2000), st.floats(0, 2000)), max_size=6),
+    "points": st.fixed_dictionaries({}, optional={"per_record": st.one_of(st.integers(-2, 5), st.floats())}),
+    "pagination": st.integers(-1, 50), "leaderboard_size": st.integers(-1, 100),
+    "publish_fields": st.lists(st.sampled_from(["skills_note", "id_number", "phone", "name", "hobby", "bio"]),
+                               max_size=3),
+    "privacy": st.fixed_dictionaries({}, optional={"require_consent": st.booleans(),
+                                                   "allow": st.lists(st.sampled_from(["13912345678", "a@b.cn"]),
+                                                                     max_size=2)}),
+    "statement_issuer": cjk_text, "organization": cjk_text, "search": st.just(False),
+    "markdown": st.fixed_dictionaries({}, optional={"unsafe_html": st.booleans()}),
+    "nav": st.lists(st.fixed_dictionaries({"title": cjk_text, "url": st.sampled_from(["/", "stories/", "javascript:x"])}),
+                    max_size=3),
+}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strategies import FRONT, KINDS, RawYaml, bodies, fences, record, record_yaml, values
+from strategies import FRONT, KINDS, SITE, RawYaml, bodies, fences, record, record_yaml, values
 from trustsite import FUZZ, assert_not_a_bug, fresh_site, loads, outcome, run_cli
 
 
@@ -89,6 +89,13 @@ def test_records_that_mostly_load_render(kind, data):
         "awards": {"title": "优秀志愿者", "volunteer": "li-na", "year": 2024},
     }[kind]
     loads({f"content/{kind}/fuzz.yaml": record_yaml([{**base, **fields}], as_list=False)}, render=True)
+
+
+@settings(FUZZ, max_examples=40)
+@given(fields=record(SITE, extra_keys=False))
+def test_site_yaml_settings(fields):
+    """site.yaml with any value in any setting (two known bugs aside: test_pipeline_bugs.py)."""
+    loads({"site.yaml": record_yaml([{"search": False, **fields}], as_list=False)}, render=True)
 
 
 def cli_agrees(files) -> int:

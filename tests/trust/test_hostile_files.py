@@ -19,7 +19,7 @@ from volsite.build import Site
 from volsite.kinds.fields import MAX_ID_LENGTH
 from volsite.slugs import MAX_SLUG_LENGTH
 from volsite.sources import (MARKDOWN_LIMIT, MAX_XLSX_UNPACKED_BYTES, MAX_YAML_ALIAS_VALUES, MAX_YAML_DEPTH,
-                             TABLE_LIMIT, YAML_LIMIT)
+                             YAML_LIMIT)
 
 openpyxl = pytest.importorskip("openpyxl")
 

@@ -1,0 +1,79 @@
+"""Bad input that still crashes or stalls volsite past the loaders, in code these tests'
+author may not change (markup.py, config.py). Each test states the rule and fails
+today; xfail(strict=True) keeps CI green and turns red the day the bug is fixed, so
+that the mark is removed. The fix for each is in its reason."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from strategies import record_yaml
+from trustsite import assert_not_a_bug, fresh_site, loads, run_cli
+
+NESTED_LIST = "".join("    " * level + "- 项\n" for level in range(300))
+
+
+@pytest.mark.xfail(strict=True, raises=RecursionError, reason=(
+    "markup.py: Python-Markdown's list and blockquote processors recurse once per level and raise "
+    "RecursionError near 250 levels, which escapes as 'internal error' (exit 3). Fix in markup.py: "
+    "catch RecursionError around Converter.convert (also in _convert_chunk) and report a Problem "
+    "'<file>: the Markdown is nested too deeply (N levels); flatten the lists' - Markdown texts "
+    "would need to carry their file and line for that (markdown_texts in build.py gives bare strings)."))
+@pytest.mark.parametrize("where", ["story", "bio"])
+def test_markdown_nested_300_levels_is_a_problem_not_a_crash(where):
+    files = ({"content/stories/deep.md": "---\ntitle: 深\ndate: 2024-01-01\n---\n" + NESTED_LIST}
+             if where == "story" else
+             {"content/volunteers/deep.yaml": record_yaml([{"id": "wang", "name": "王", "bio": NESTED_LIST}],
+                                                          as_list=False)})
+    loads(files, render=True)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="exit status 3 today: see the test above")
+def test_the_command_line_on_markdown_nested_300_levels_exits_1():
+    with fresh_site({"content/stories/deep.md": "---\ntitle: 深\ndate: 2024-01-01\n---\n" + NESTED_LIST}) as root:
+        assert_not_a_bug(run_cli("build", str(root), "-q"))
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "markup.py: Python-Markdown's inline link pattern scans ahead for the closing ']' from every "
+    "'[', so unclosed brackets cost quadratic time: 5,000 '[' (5 KB) take about 4 s, 10,000 take "
+    "14 s, and a 1 MB story of them would take hours. Fix in markup.py: convert each text under a "
+    "time budget (the process pool already used for Markdown can cancel a chunk: future.result("
+    "timeout=...)) and report a Problem naming the file; or pre-escape runs of '[' that have no "
+    "matching ']' before conversion."))
+def test_unclosed_link_brackets_render_in_bounded_time():
+    with fresh_site({"content/stories/brackets.md": "---\ntitle: 括号\ndate: 2024-01-01\n---\n" + "[" * 4000}) as root:
+        from volsite.build import load_site, render_site
+        site = load_site(root)
+        started = time.perf_counter()
+        render_site(site)
+        seconds = time.perf_counter() - started
+    assert seconds < 1.0, f"4 KB of '[' took {seconds:.1f} s to render"
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
+    "config.py: _base_url calls urllib.parse.urlsplit, which raises ValueError('Invalid IPv6 URL') for "
+    "'http://[' or 'https://[::1'; it escapes as 'internal error' (exit 3), from site.yaml and from "
+    "--base-url alike. Fix in config._base_url: wrap urlsplit in try/except ValueError and return None, "
+    "so that the usual 'base_url must be a web address ...' problem is reported."))
+@pytest.mark.parametrize("url", ["http://[", "https://[::1/v/"])
+def test_a_base_url_with_a_broken_ipv6_host_is_a_problem(url):
+    loads({"site.yaml": f"title: t\nsearch: false\nbase_url: '{url}'\n"})
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "config.py quotes setting names and values raw in its messages ('unknown setting {key}', "
+    "'language' must be one of ..., not '{language}'), so a key or value holding a line break splits "
+    "one problem over two lines. Fix in config.py: quote them through volsite.sources.shown, which "
+    "escapes line breaks and cuts long values (as the record kinds do)."))
+@pytest.mark.parametrize("line", ['"a\\nb": 1', 'language: "zh\\nCN"'])
+def test_site_yaml_problems_are_one_line_each(line):
+    loads({"site.yaml": f"title: t\nsearch: false\n{line}\n"})
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="exit status 3 today: see the base_url test above")
+def test_the_command_line_with_a_broken_base_url_exits_1_or_2():
+    with fresh_site({}) as root:
+        result = run_cli("build", str(root), "-q", "--base-url", "http://[")
+    assert result.returncode in (1, 2), result.stderr[-2000:]
