@@ -54,17 +54,22 @@ class Limit:
 # Markdown costs about 3 s per MB and no resident reads such a page on a phone.
 MARKDOWN_LIMIT = Limit(1 * MB, "a story or page",
                        "split it into several stories, or link to the full text as a file under media/")
-# YAML: reading YAML costs about 2 s per MB (more for larger files); 5 MB is
-# some 60,000 ledger rows or 20,000 volunteers in one file.
+# YAML: reading YAML costs more than a second per MB, more for larger files (a
+# 4.9 MB ledger of 60,000 rows loads in about 6 s and 380 MB); 5 MB is some
+# 60,000 ledger rows or 20,000 volunteers in one file.
 YAML_LIMIT = Limit(5 * MB, "a YAML file",
                    "split the records over several files (one per year, say), or keep long ledgers in CSV")
-# CSV and XLSX: 20 MB is about 450,000 ledger rows (loaded in well under 10 s);
-# Excel itself cannot open a sheet of more than 1,048,576 rows. A larger ledger
-# is an export of a whole database, not one organisation's records.
+# CSV and XLSX: 20 MB is about 500,000 ledger rows (a 19.9 MB ledger loads in
+# about 8 s and 550 MB); Excel itself cannot open a sheet of more than 1,048,576
+# rows. A larger ledger is an export of a whole database, not one organisation's
+# records; a 50 MB one took 23 s and 1.4 GB to load and 2 minutes to build.
 TABLE_LIMIT = Limit(20 * MB, "a table (CSV or Excel) file",
                     "split it into several files, one per year for example")
 # An .xlsx is a zip archive: a small file may unpack into gigabytes (a zip bomb).
-MAX_XLSX_UNPACKED_BYTES = 200 * MB
+# Reading a sheet costs its unpacked size: openpyxl reads some 20,000 rows a
+# second, and 100,000 ledger rows unpack to 22 MB; 50 MB is some 225,000 rows
+# and 11 s, about what TABLE_LIMIT allows a CSV.
+MAX_XLSX_UNPACKED_BYTES = 50 * MB
 # Columns read from an Excel sheet. A sheet may claim 16,384 columns per row;
 # a roster or ledger has a dozen.
 MAX_TABLE_COLUMNS = 200
