@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from .kinds.fields import parse_decimal
 from .kinds.volunteers import CONTROL_FIELDS, PRIVATE_FIELDS, PUBLISHED_FIELDS
 from .problems import Problems, did_you_mean
-from .sources import LineMap, parse_yaml, read_text
+from .sources import LineMap, parse_yaml, read_text, shown
 
 CONFIG_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "en")
@@ -82,7 +82,7 @@ class _Reader:
             return None
         result = check(value)
         if result is None:
-            self.error(key, f"'{key}' must be {expected}, not {value!r}")
+            self.error(key, f"'{key}' must be {expected}, not {shown(repr(value))}")
         return result
 
 
@@ -113,7 +113,10 @@ def _base_url(value: Any) -> str | None:
     text = _text(value)
     if text is None:
         return None
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. 'http://[': an IPv6 host that is not one
+        return None
     if parts.scheme and (parts.scheme not in ("http", "https") or not parts.netloc):
         return None
     if not parts.scheme and not text.startswith("/"):
@@ -137,7 +140,7 @@ def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problem
     r = _Reader(data, rel, problems)
     for key in data:
         if key not in KNOWN_KEYS:
-            r.error(key, f"unknown setting '{key}'{did_you_mean(str(key), KNOWN_KEYS)}")
+            r.error(key, f"unknown setting '{shown(key)}'{did_you_mean(str(key), KNOWN_KEYS)}")
     values: dict[str, Any] = {}
 
     def put(name: str, value: Any) -> None:
@@ -148,7 +151,7 @@ def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problem
     put("base_url", r.get("base_url", _base_url, "a web address like https://example.org/volunteer/ or a path like /volunteer/"))
     language = r.get("language", _text, "text")
     if language is not None and language not in LANGUAGES:
-        r.error("language", f"'language' must be one of {', '.join(LANGUAGES)}, not '{language}'"
+        r.error("language", f"'language' must be one of {', '.join(LANGUAGES)}, not '{shown(language)}'"
                             f"{did_you_mean(language, LANGUAGES)}")
         language = None
     put("language", language)
@@ -185,7 +188,7 @@ def _section(r: _Reader, key: str, known: tuple[str, ...]) -> dict | None:
     for sub in section:
         if sub not in known:
             r.problems.error(r.rel, lines.get(sub, r.line(key)),
-                             f"unknown setting '{key}.{sub}'{did_you_mean(str(sub), known)}")
+                             f"unknown setting '{shown(key)}.{shown(sub)}'{did_you_mean(str(sub), known)}")
     return section
 
 
@@ -258,6 +261,6 @@ def load_config(site_root: Path, problems: Problems, **overrides: Any) -> SiteCo
     problems.extend(found)
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if "base_url" in overrides and _base_url(overrides["base_url"]) is None:
-        problems.error("--base-url", None, f"'{overrides['base_url']}' is not a web address or a path")
+        problems.error("--base-url", None, f"'{shown(overrides['base_url'])}' is not a web address or a path")
         overrides.pop("base_url")
     return replace(config, **overrides)
