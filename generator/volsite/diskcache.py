@@ -54,7 +54,8 @@ def _save(site_root: Path, cache: MarkdownCache) -> None:
     path = _markdown_file(site_root, cache.base_path, cache.unsafe_html)
     try:
         path.parent.mkdir(exist_ok=True)
-        data = {key: [h.html, h.toc, h.minutes, list(h.links)] for key, h in sorted(cache.done.items())}
+        data = {key: [h.html, h.toc, h.minutes, list(h.links)] for key, h in sorted(cache.done.items())
+                if h.problem is None}  # a text that failed is tried again next time
         partial = path.with_suffix(f".{os.getpid()}.tmp")
         partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, path)

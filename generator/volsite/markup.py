@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+from html import escape
 import re
 import xml.etree.ElementTree as etree
 from concurrent.futures import ProcessPoolExecutor
@@ -34,6 +35,7 @@ class Html:
     toc: str  # the table of contents as a nested <ul>, empty when under two headings
     minutes: int  # reading time
     links: tuple[str, ...]  # every href and src as written by staff, for checks
+    problem: str | None = None  # why the text could not be converted (it is then shown as plain text)
 
 
 def _heading_id(text: str, separator: str) -> str:
@@ -107,7 +109,14 @@ class Converter:
     def convert(self, text: str) -> Html:
         self._found.clear()
         self._md.reset()
-        html = self._md.convert(text)
+        try:
+            html = self._md.convert(text)
+        except RecursionError:
+            # Python-Markdown recurses once per level of nested lists or quotes.
+            self._md.reset()
+            return Html(f"<p>{escape(text[:200])}</p>", "", 1, (),
+                        "its Markdown is nested too deeply (lists or quotes hundreds of levels inside "
+                        "one another); flatten it")
         toc_tokens = getattr(self._md, "toc_tokens", [])
         toc = self._md.toc if _count_headings(toc_tokens) >= 2 else ""
         return Html(html, toc, reading_minutes(html), tuple(self._found))

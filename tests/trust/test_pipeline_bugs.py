@@ -2,8 +2,8 @@
 
 Those marked xfail(strict=True) still fail (markup.py): CI stays green, and turns red
 the day the bug is fixed, so that the mark is removed; the fix is in each reason. The
-others (config.py: a broken IPv6 base_url, line breaks in setting names) were fixed in
-455f372 and stay as regression tests."""
+others (config.py: a broken IPv6 base_url, line breaks in setting names; markup.py:
+Markdown nested hundreds of levels deep) were fixed and stay as regression tests."""
 
 from __future__ import annotations
 
@@ -16,12 +16,6 @@ from trustsite import assert_not_a_bug, fresh_site, loads, run_cli
 NESTED_LIST = "".join("    " * level + "- 项\n" for level in range(300))
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason=(
-    "markup.py: Python-Markdown's list and blockquote processors recurse once per level and raise "
-    "RecursionError near 250 levels, which escapes as 'internal error' (exit 3). Fix in markup.py: "
-    "catch RecursionError around Converter.convert (also in _convert_chunk) and report a Problem "
-    "'<file>: the Markdown is nested too deeply (N levels); flatten the lists' - Markdown texts "
-    "would need to carry their file and line for that (markdown_texts in build.py gives bare strings)."))
 @pytest.mark.parametrize("where", ["story", "bio"])
 def test_markdown_nested_300_levels_is_a_problem_not_a_crash(where):
     files = ({"content/stories/deep.md": "---\ntitle: 深\ndate: 2024-01-01\n---\n" + NESTED_LIST}
@@ -31,7 +25,6 @@ def test_markdown_nested_300_levels_is_a_problem_not_a_crash(where):
     loads(files, render=True)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="exit status 3 today: see the test above")
 def test_the_command_line_on_markdown_nested_300_levels_exits_1():
     with fresh_site({"content/stories/deep.md": "---\ntitle: 深\ndate: 2024-01-01\n---\n" + NESTED_LIST}) as root:
         assert_not_a_bug(run_cli("build", str(root), "-q"))
