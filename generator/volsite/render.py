@@ -153,16 +153,18 @@ class Renderer:
                              "activities": v.recent_activities(6), "awards": v.newest_awards(6),
                              "candidates": len(v.candidates())}
 
-    def _stories(self, route: Route):
+    def _paginated(self, items: list, number: int, url_of) -> dict:
+        """One page of a list: its items, its number and count, and the links either side."""
         per_page = self.config.pagination
-        slugs = list(self.model.stories)
-        chunk = slugs[(route.number - 1) * per_page: route.number * per_page]
-        pages = page_count(len(slugs), per_page)
-        return "stories.html", {
-            "stories": [self.views.story(s) for s in chunk], "number": route.number, "pages": pages,
-            "newer": stories_url(route.number - 1) if route.number > 1 else None,
-            "older": stories_url(route.number + 1) if route.number < pages else None,
-        }
+        pages = page_count(len(items), per_page)
+        return {"stories": items[(number - 1) * per_page: number * per_page], "number": number, "pages": pages,
+                "newer": url_of(number - 1) if number > 1 else None,
+                "older": url_of(number + 1) if number < pages else None}
+
+    def _stories(self, route: Route):
+        context = self._paginated(list(self.model.stories), route.number, stories_url)
+        context["stories"] = [self.views.story(s) for s in context["stories"]]
+        return "stories.html", context
 
     def _story(self, route: Route):
         return "story.html", {"story": self.views.story(route.key)}
@@ -171,16 +173,10 @@ class Renderer:
         return "tags.html", {"tags": self.views.tags()}
 
     def _tag(self, route: Route):
-        per_page = self.config.pagination
-        stories = self.views.tag_stories(route.key)
-        pages = page_count(len(stories), per_page)
         segment = self.views.tag_segments[route.key]
-        return "tag.html", {
-            "tag": route.key, "stories": stories[(route.number - 1) * per_page: route.number * per_page],
-            "number": route.number, "pages": pages,
-            "newer": tag_url(segment, route.number - 1) if route.number > 1 else None,
-            "older": tag_url(segment, route.number + 1) if route.number < pages else None,
-        }
+        context = self._paginated(self.views.tag_stories(route.key), route.number,
+                                  lambda number: tag_url(segment, number))
+        return "tag.html", {"tag": route.key, **context}
 
     def _page(self, route: Route):
         return "page.html", {"page": self.views.page(route.key)}
