@@ -178,7 +178,7 @@ def _decode(data: bytes) -> tuple[str | None, str, int | None]:
         if mixed is not None:
             return None, (f"mixes two encodings: most lines are UTF-8 but line {mixed} is not "
                           "(text pasted from a GBK file?); save it again as UTF-8"), mixed
-    if utf8 is not None and not _looks_like_misread_gbk(utf8):
+    if utf8 is not None and not _looks_like_misread_gbk(data, utf8):
         return utf8, "utf-8", None
     try:
         return data.decode("gb18030"), "gb18030", None
@@ -212,23 +212,32 @@ def _mixed_line(data: bytes) -> int | None:
         except UnicodeDecodeError:
             bad.append(number)
             continue
-        if not _looks_like_misread_gbk(text):
+        if not _looks_like_misread_gbk(line, text):
             good += 1
     return bad[0] if bad and good > len(bad) else None
 
 
-def _looks_like_misread_gbk(text: str) -> bool:
-    """GBK bytes can form valid UTF-8, read as Greek, Cyrillic, Hebrew or Armenian
-    letters (志愿 → ־Ը). Chinese text in UTF-8 always has characters at U+0800 or
-    above; a text with none, but with letters of U+0250-U+07FF, is taken for GBK."""
-    has_mid_range = False
-    for char in text:
-        code = ord(char)
-        if code >= 0x800:
-            return False
-        if 0x250 <= code < 0x800:
-            has_mid_range = True
-    return has_mid_range
+def _looks_like_misread_gbk(data: bytes, utf8: str) -> bool:
+    """Whether bytes that are valid UTF-8 read better as GBK.
+
+    GBK bytes can form valid UTF-8: 志愿 reads as Hebrew and Armenian letters, 欧 as
+    Latin ŷ. Chinese text in UTF-8 has characters at U+0800 or above, which GBK
+    almost never forms; without any, the reading with more ordinary characters
+    (Han, CJK and full-width punctuation, Latin-1 letters) wins, UTF-8 on a tie.
+    """
+    if any(ord(char) >= 0x800 for char in utf8):
+        return False
+    try:
+        gbk = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return _ordinary(gbk) > _ordinary(utf8)
+
+
+def _ordinary(text: str) -> int:
+    """How many of text's non-ASCII characters are ones people commonly type."""
+    return sum(1 for char in text if 0xA0 <= ord(char) <= 0xFF or 0x2010 <= ord(char) <= 0x203A
+               or 0x3000 <= ord(char) <= 0x303F or 0x4E00 <= ord(char) <= 0x9FFF or 0xFF01 <= ord(char) <= 0xFF5E)
 
 
 def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT) -> bytes | None:

@@ -56,6 +56,19 @@ def test_decode_prefers_utf8_and_falls_back_to_gb18030():
     assert decode_text(b"a\x00b")[0] is None
 
 
+def test_gbk_whose_lines_happen_to_be_utf8_stays_gbk():
+    # 欧 in GBK is C5 B7, which is also UTF-8 for ŷ; Hypothesis found this file
+    text = "备注,志愿者编号\n0,欧\n1,欧\n"
+    assert decode_text(text.encode("gbk")) == (text, "gb18030")
+    assert decode_text("José,Müller\n".encode("utf-8")) == ("José,Müller\n", "utf-8")  # a tie keeps UTF-8
+
+
+def test_a_gbk_line_pasted_into_a_utf8_file_is_named():
+    data = "备注,志愿者编号\n".encode("utf-8") + "李娜,li-na\n".encode("gbk") + "王伟,wang-wei\n".encode("utf-8")
+    text, reason = decode_text(data)
+    assert text is None and "line 2 is not" in reason
+
+
 def test_blank_lines_are_skipped_and_lines_still_count(tmp_path):
     (tmp_path / "l.csv").write_text("date,volunteer,hours\n\n2024-01-01,a,2\n,,\n2024-01-02,b,3\n")
     records = table_records(tmp_path, "l.csv", CSV_HEADERS, Problems())
