@@ -277,10 +277,12 @@ def make_search_index(site_root: Path, folder: Path, digest: str, say: Progress)
 
 def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = False,
             base_url: str | None = None,
-            transform: Callable[[str, bytes], bytes] | None = None, search: bool = True) -> BuildResult:
+            transform: Callable[[str, bytes], bytes] | None = None, search: bool = True,
+            keep: tuple[str, ...] = ()) -> BuildResult:
     """Bring output/ up to date with the content, doing only the work the changes need.
 
     `transform` may alter each file before it is written (the preview server adds its script).
+    Paths starting with a prefix in `keep` are someone else's and left alone.
     With search=False the search index is left to the caller (the preview server
     updates it after the browser has reloaded).
     """
@@ -290,7 +292,7 @@ def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = Fal
     files, copies = rendered.files, rendered.copies
     if transform is not None:
         files = {rel: transform(rel, data) for rel, data in files.items()}
-    changed = sync_tree(output, files, copies, keep=(SEARCH_FOLDER + "/",) if site.config.search else ())
+    changed = sync_tree(output, files, copies, keep=keep + ((SEARCH_FOLDER + "/",) if site.config.search else ()))
     if search and site.config.search and (any(rel.endswith(".html") for rel in changed)
                                           or not (output / SEARCH_FOLDER).is_dir()):
         try:

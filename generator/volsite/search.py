@@ -47,9 +47,13 @@ def pagefind_binary() -> str:
     return str(get_executable())
 
 
-def index_folder(folder: Path) -> None:
-    """Write folder/pagefind/ for the HTML pages in folder, replacing any earlier index."""
-    fresh = folder / f".{SEARCH_FOLDER}-new"
+def index_folder(folder: Path, work: Path | None = None) -> None:
+    """Write folder/pagefind/ for the HTML pages in folder, replacing any earlier index.
+
+    The new index is made in `work` (default: folder itself), which must be on the
+    same file system; the preview server keeps it out of the folder it is syncing.
+    """
+    fresh = (work or folder) / f".{SEARCH_FOLDER}-new"
     remove_folder(fresh)
     command = [pagefind_binary(), "--site", str(folder), "--output-path", str(fresh), "--silent"]
     try:

@@ -12,6 +12,7 @@ import json
 import os
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -97,8 +98,8 @@ class SearchIndexer:
     browser reloaded first, then the index catches up.
     """
 
-    def __init__(self, output: Path, say: Callable[[str], None]):
-        self.output, self.say = output, say
+    def __init__(self, output: Path, work: Path, say: Callable[[str], None]):
+        self.output, self.work, self.say = output, work, say
         self.lock = threading.Lock()
         self.wanted = False
         self.running = False
@@ -119,7 +120,7 @@ class SearchIndexer:
                     return
                 self.wanted = False
             try:
-                index_folder(self.output)
+                index_folder(self.output, self.work)
             except SearchError as exc:
                 self.say(f"volsite: search index not updated: {exc}")
 
@@ -149,7 +150,9 @@ class Preview:
         self.snapshot = Snapshot({})
         self.warnings: list[Problem] = []
         self.builds = 0
-        self.search = SearchIndexer(self.output, say)
+        self.search = SearchIndexer(self.output, self.root / SERVE_DIR, say)
+        # At the domain root the preview's own files share the site's folder.
+        self.keep = (SERVE_DIR + "/",) if self.output == self.root else ()
 
     def _inject(self, rel: str, data: bytes) -> bytes:
         if not rel.endswith(".html"):
@@ -174,7 +177,7 @@ class Preview:
         try:
             with site_lock(self.site_root, say=self.say):
                 result = rebuild(self.site_root, self.output, self.cache, drafts=self.drafts, transform=self._inject,
-                                 search=False)
+                                 search=False, keep=self.keep)
         except UsageError as exc:  # another volsite held the site too long: try at the next save
             self.say(f"volsite: {exc}")
             self.snapshot = Snapshot({})
@@ -186,6 +189,12 @@ class Preview:
             self.say(f"volsite: {len(errors)} problem(s); still serving the last good site")
             self._record(f"volsite: {len(errors)} problem(s) in the content; this page is the last good build",
                          exc.problems)
+            return True
+        except Exception as exc:  # a bug in volsite: say so where the author looks, and keep serving
+            self.say("".join(traceback.format_exception(exc)).rstrip())
+            self._record("volsite: internal error while rebuilding; this page is the last good build "
+                         "(please report it; saving again retries)",
+                         [Problem("volsite", None, f"{type(exc).__name__}: {exc}")])
             return True
         if result.warnings != self.warnings:  # say warnings once, not on every save
             for problem in result.warnings:

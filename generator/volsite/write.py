@@ -164,13 +164,15 @@ def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path],
     (output / MARKER).write_bytes(MARKER_TEXT)
     changed: list[str] = []
     wanted = set(files) | set(copies) | {MARKER}
-    for path in sorted(output.rglob("*"), reverse=True):
+    # Kept folders are not walked at all: the preview's search indexer replaces them
+    # from another thread while this runs.
+    for path in sorted(_walk_outside(output, keep), reverse=True):
         rel = path.relative_to(output).as_posix()
         if path.is_dir():
             if not any(path.iterdir()):
                 path.rmdir()
-        elif rel not in wanted and not rel.startswith(keep):
-            path.unlink()
+        elif rel not in wanted:
+            path.unlink(missing_ok=True)
             changed.append(rel)
     for rel, data in sorted(files.items()):
         target = output / rel
@@ -188,9 +190,24 @@ def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path],
     return changed
 
 
+def _walk_outside(output: Path, keep: tuple[str, ...]) -> list[Path]:
+    """Every file and folder under output, except those under the kept prefixes."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(output):
+        here = Path(dirpath)
+        rel = here.relative_to(output).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        dirnames[:] = [d for d in dirnames if not (prefix + d + "/").startswith(keep)]
+        found.extend(here / d for d in dirnames)
+        found.extend(here / f for f in filenames if not (prefix + f).startswith(keep))
+    return found
+
+
 def new_preview_folder() -> Path:
-    """A fresh private folder for the preview server's copy of the site."""
-    return Path(tempfile.mkdtemp(prefix="volsite-serve-"))
+    """A fresh private folder for the preview server's copy of the site, marked as volsite's."""
+    folder = Path(tempfile.mkdtemp(prefix="volsite-serve-"))
+    (folder / MARKER).write_bytes(MARKER_TEXT)
+    return folder
 
 
 def remove_preview_folder(folder: Path) -> None:

@@ -124,3 +124,53 @@ def test_a_site_without_search_gets_no_index_while_serving(site):
         assert not (preview.output / "pagefind").exists()
     finally:
         preview.close()
+
+
+def test_a_site_at_the_domain_root_is_served_with_the_preview_files_beside_it(site):
+    from volsite.serve import Preview
+
+    root = site({"site.yaml": "title: x\nbase_url: https://example.org/\nsearch: false\n"})
+    preview = Preview(root, False, lambda message: None)
+    try:
+        assert preview.output == preview.root
+        assert preview.update()
+        assert "义诊的一天" in (preview.output / "stories/clinic/index.html").read_text()
+        assert json.loads((preview.root / "_volsite/problems.json").read_text())["problems"] == []
+        site.write({STORY: "---\ntitle: 改过的标题\ndate: 2024-03-05\n---\n正文。\n"})
+        assert preview.update()
+        assert "改过的标题" in (preview.output / "stories/clinic/index.html").read_text()
+        assert (preview.root / "_volsite/overlay.js").is_file()  # the sync left the preview's own files
+    finally:
+        preview.close()
+
+
+def test_a_rebuild_while_the_search_index_is_being_made_leaves_the_index_alone(site, monkeypatch):
+    """The indexer thread makes pagefind/ while rebuilds sync the pages: neither undoes the other."""
+    import volsite.search
+    from volsite.serve import Preview
+
+    root = site()
+    said: list[str] = []
+    preview = Preview(root, False, said.append)
+    real_run = volsite.search.subprocess.run
+    edits = iter(range(2))
+
+    def pagefind_then_a_save(command, **options):
+        done = real_run(command, **options)
+        n = next(edits, None)
+        if n is not None:  # the author saves while Pagefind's new index is still being finished
+            site.write({STORY: f"---\ntitle: 第{n}稿\ndate: 2024-03-05\n---\n正文{n}。\n"})
+            assert preview.update()
+        return done
+
+    monkeypatch.setattr(volsite.search.subprocess, "run", pagefind_then_a_save)
+    try:
+        preview.update()
+        preview.search.wait()
+        assert "第1稿" in (preview.output / "stories/clinic/index.html").read_text()
+        assert json.loads((preview.root / "_volsite/problems.json").read_text())["problems"] == []
+        assert not [line for line in said if "search index not updated" in line or "Traceback" in line], said
+        assert sorted(p.name for p in preview.output.iterdir() if p.name.startswith(".")) == [".volsite-output"]
+        assert (preview.output / "pagefind/pagefind-entry.json").is_file()
+    finally:
+        preview.close()
