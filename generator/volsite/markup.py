@@ -7,16 +7,23 @@ Links and images written site-absolute (/stories/x/) or content-relative
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import multiprocessing
 from html import escape
 import re
+import signal
+import threading
+import time
+import types
 import xml.etree.ElementTree as etree
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import markdown
 from markdown.extensions import Extension
+from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .slugs import slugify
@@ -69,6 +76,71 @@ class _RewriteLinks(Treeprocessor):
                 element.set(attribute, rewrite_link(value, self.base_path))
 
 
+_BRACKET = re.compile(r"[\[\]]")
+# Brackets scanned one by one before the index of a whole text is built: enough for any
+# real link text, and it keeps the common case as cheap as Python-Markdown's own scan.
+_SCAN_BRACKETS = 64
+
+
+class _BracketIndex:
+    """Where each '[' of one text closes, found in one pass.
+
+    Python-Markdown looks for the ']' that closes a link's text by scanning ahead
+    from every '[', to the end of the text when there is none: thousands of
+    unclosed '[' cost quadratic time (4,000 took 2 s). This answers the same
+    question from an index, in logarithmic time.
+    """
+
+    def __init__(self, data: str):
+        self.data = data
+        self.positions: list[int] = []  # of every bracket, in order
+        self.depths: list[int] = []  # depth just before each of them
+        closers: dict[int, list[int]] = {}  # depth before a ']' → the ']' positions at it
+        depth = 0
+        for match in _BRACKET.finditer(data):
+            position = match.start()
+            self.positions.append(position)
+            self.depths.append(depth)
+            if data[position] == "[":
+                depth += 1
+            else:
+                closers.setdefault(depth, []).append(position)
+                depth -= 1
+        self.closers = closers
+
+    def closing(self, index: int) -> int | None:
+        """The first ']' at or after index that brings the depth one below its depth at index."""
+        before = bisect.bisect_left(self.positions, index)
+        if before < len(self.positions):
+            depth = self.depths[before]
+        else:
+            return None
+        candidates = self.closers.get(depth, [])
+        found = bisect.bisect_left(candidates, index)
+        return candidates[found] if found < len(candidates) else None
+
+
+def _indexed_get_text(processor, data: str, index: int) -> tuple[str, int, bool]:
+    """LinkInlineProcessor.getText with the same answers, in bounded time."""
+    brackets = getattr(processor, "_volsite_brackets", None)
+    if brackets is None or brackets.data is not data:
+        depth = 1
+        for scanned, match in enumerate(_BRACKET.finditer(data, index)):
+            if scanned == _SCAN_BRACKETS:
+                break
+            depth += 1 if match.group() == "[" else -1
+            if depth == 0:
+                return data[index:match.start()], match.start() + 1, True
+        else:
+            return data[index:], len(data), False
+        brackets = _BracketIndex(data)
+        processor._volsite_brackets = brackets
+    closing = brackets.closing(index)
+    if closing is None:
+        return data[index:], len(data), False
+    return data[index:closing], closing + 1, True
+
+
 class _LinkExtension(Extension):
     def __init__(self, base_path: str, found: list[str], unsafe_html: bool):
         super().__init__()
@@ -78,6 +150,9 @@ class _LinkExtension(Extension):
         # After inline parsing (priority below 'inline' = 20) so links exist as elements.
         md.treeprocessors.register(_RewriteLinks(md, self.base_path, self.found, self.unsafe_html),
                                    "volsite_links", 1)
+        for processor in md.inlinePatterns:
+            if isinstance(processor, LinkInlineProcessor):
+                processor.getText = types.MethodType(_indexed_get_text, processor)
         if not self.unsafe_html:
             # Raw HTML blocks and inline tags are then read as text, and escaped.
             md.preprocessors.deregister("html_block")
@@ -110,7 +185,14 @@ class Converter:
         self._found.clear()
         self._md.reset()
         try:
-            html = self._md.convert(text)
+            with _time_limit(budget_seconds(text)):
+                html = self._md.convert(text)
+        except _TooSlow:
+            self._md.reset()
+            return Html(f"<p>{escape(text[:200])}</p>", "", 1, (),
+                        f"its Markdown took more than {budget_seconds(text):.0f} s to convert, far longer "
+                        "than text of its size should (thousands of unclosed '[', '(' or '<'?); "
+                        "look for a pasted run of symbols")
         except RecursionError:
             # Python-Markdown recurses once per level of nested lists or quotes.
             self._md.reset()
@@ -120,6 +202,43 @@ class Converter:
         toc_tokens = getattr(self._md, "toc_tokens", [])
         toc = self._md.toc if _count_headings(toc_tokens) >= 2 else ""
         return Html(html, toc, reading_minutes(html), tuple(self._found))
+
+
+def budget_seconds(text: str) -> float:
+    """How long converting text may take: ten times what a slow machine needs.
+
+    Some inputs make Python-Markdown's scanning quadratic ("[a](" four thousand times
+    takes seconds, a megabyte of it hours); a text over its budget is a problem named
+    with its file instead of a build that never ends.
+    """
+    return 2.0 + len(text) / 100_000
+
+
+class _TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Raise _TooSlow in this thread after `seconds`. Only the main thread can be
+    interrupted (by SIGALRM); elsewhere, and on systems without it, there is no limit."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise _TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    earlier_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if earlier_delay:  # someone else's alarm: put it back with what was left of it
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, earlier_delay - (time.monotonic() - started)))
 
 
 def _count_headings(tokens) -> int:
@@ -176,10 +295,14 @@ def convert_texts(texts, base_path: str, cache: MarkdownCache | None = None,
         converted = _convert_in_parallel(missing, base_path, workers, unsafe_html)
     else:
         converted = [cache.converter.convert(text) for text in missing]
+    # Texts that failed are not kept: the build stops on them, and a text that ran out
+    # of time on a busy machine deserves another try.
+    failed = {text: html for text, html in zip(missing, converted) if html.problem}
     for text, html in zip(missing, converted):
-        cache.done[wanted[text]] = html
+        if not html.problem:
+            cache.done[wanted[text]] = html
     cache.added += len(missing)
-    result = {text: cache.done[key] for text, key in wanted.items()}
+    result = {text: failed[text] if text in failed else cache.done[key] for text, key in wanted.items()}
     used = set(wanted.values())
     cache.done = {key: html for key, html in cache.done.items() if key in used}  # no growth without end
     return result

@@ -1,13 +1,10 @@
 """Bad input that crashed or stalled volsite past the loaders, found by the fuzz tests.
 
-Those marked xfail(strict=True) still fail (markup.py): CI stays green, and turns red
-the day the bug is fixed, so that the mark is removed; the fix is in each reason. The
-others (config.py: a broken IPv6 base_url, line breaks in setting names; markup.py:
-Markdown nested hundreds of levels deep) were fixed and stay as regression tests."""
+All are fixed and stay as regression tests: config.py (a broken IPv6 base_url, line
+breaks in setting names) and markup.py (Markdown nested hundreds of levels deep,
+unclosed link brackets, and a time budget for whatever else is quadratic)."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 from strategies import record_yaml
@@ -30,21 +27,24 @@ def test_the_command_line_on_markdown_nested_300_levels_exits_1():
         assert_not_a_bug(run_cli("build", str(root), "-q"))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "markup.py: Python-Markdown's inline link pattern scans ahead for the closing ']' from every "
-    "'[', so unclosed brackets cost quadratic time: 5,000 '[' (5 KB) take about 4 s, 10,000 take "
-    "14 s, and a 1 MB story of them would take hours. Fix in markup.py: convert each text under a "
-    "time budget (the process pool already used for Markdown can cancel a chunk: future.result("
-    "timeout=...)) and report a Problem naming the file; or pre-escape runs of '[' that have no "
-    "matching ']' before conversion."))
 def test_unclosed_link_brackets_render_in_bounded_time():
+    """Python-Markdown scanned ahead from every '[' (quadratic: 4,000 took 2-4 s); markup.py
+    now finds closing brackets from an index built once per text."""
     with fresh_site({"content/stories/brackets.md": "---\ntitle: 括号\ndate: 2024-01-01\n---\n" + "[" * 4000}) as root:
         from volsite.build import load_site, render_site
-        site = load_site(root)
-        started = time.perf_counter()
-        render_site(site)
-        seconds = time.perf_counter() - started
-    assert seconds < 1.0, f"4 KB of '[' took {seconds:.1f} s to render"
+        rendered = render_site(load_site(root))
+    assert "[" * 4000 in rendered.files["stories/brackets/index.html"].decode()
+
+
+def test_markdown_that_would_take_hours_is_a_problem_naming_the_file():
+    """Other runs stay quadratic inside Python-Markdown ('[a](' scans for ')' to the end);
+    each text has a time budget (markup.budget_seconds), and going over it is a problem."""
+    story = "---\ntitle: 括号\ndate: 2024-01-01\n---\n" + "[a](" * 20000  # hours without a budget
+    with fresh_site({"content/stories/brackets.md": story}) as root:
+        result = run_cli("build", str(root), "-q")
+    assert_not_a_bug(result)
+    assert result.returncode == 1
+    assert "content/stories/brackets.md:" in result.stderr and "took more than" in result.stderr
 
 
 @pytest.mark.parametrize("url", ["http://[", "https://[::1/v/"])
