@@ -20,8 +20,8 @@ from .config import CONFIG_FILE, SiteConfig, load_config
 from .figures import Figures, compute
 from .index import Model, build_model, media_path
 from .load import ParsedFiles, load_content
-from .diskcache import (CACHE_FOLDER, cached_search_index, load_markdown, pages_digest, save_markdown,
-                        search_cache_folder)
+from .diskcache import (CACHE_FOLDER, cached_search_index, inputs_digest, load_build_record, load_markdown,
+                        output_manifest, pages_digest, save_build_record, save_markdown, search_cache_folder)
 from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
@@ -52,6 +52,7 @@ class BuildResult:
     warnings: list[Problem]
     changed: tuple[str, ...] = ()  # rebuild only: files written or removed
     search: bool = True  # whether the site has a search index (site.yaml search)
+    unchanged: bool = False  # build only: nothing had changed, so nothing was done
 
 
 @dataclass
@@ -237,6 +238,16 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
 
 def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | None,
                   progress: Progress | None, say: Progress, started: float) -> BuildResult:
+    inputs = inputs_digest(site_root, output, {"drafts": drafts, "base_url": base_url})
+    record = load_build_record(site_root)
+    if record is not None and record.get("inputs") == inputs and output.is_dir() \
+            and record.get("manifest") == output_manifest(output):
+        try:
+            warnings = [Problem(**w) for w in record["warnings"]]
+            return BuildResult(record["pages"], record["files"], time.perf_counter() - started, warnings,
+                               unchanged=True)
+        except (KeyError, TypeError):
+            pass  # a record from an older volsite: build
     say("loading and checking content")
     site = load_site(site_root, drafts, base_url)
     say(f"rendering {len(site.routes)} pages")
@@ -250,10 +261,13 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
     if site.config.search:
         def finish(folder: Path) -> None:
             make_search_index(site_root, folder, pages_digest(files), say)
+    save_build_record(site_root, None)  # output/ is about to change
     write_site(output, files, copies, finish)
     pages = sum(1 for name in files if name.endswith(".html"))
-    return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started,
-                       site.warnings + as_warnings(rendered.findings))
+    warnings = site.warnings + as_warnings(rendered.findings)
+    save_build_record(site_root, {"inputs": inputs, "manifest": output_manifest(output), "pages": pages,
+                                  "files": len(files) + len(copies), "warnings": [w.as_json() for w in warnings]})
+    return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started, warnings)
 
 
 def make_search_index(site_root: Path, folder: Path, digest: str, say: Progress) -> None:

@@ -90,7 +90,8 @@ def build_command(site: Path, output: Path | None, drafts: bool, base_url: str |
     reporter.clear()
     _report(result.warnings)
     if not quiet:
-        click.echo(f"volsite: built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s"
+        done = "nothing changed since the last build, so output/ already holds" if result.unchanged else "built"
+        click.echo(f"volsite: {done} {result.pages} pages ({result.files} files) in {result.seconds:.2f} s"
                    + (f", {len(result.warnings)} warning(s)" if result.warnings else ""))
 
 

@@ -19,6 +19,7 @@ import markdown
 
 from . import __version__
 from .markup import EXTENSIONS, Html, MarkdownCache
+from .render import default_theme_dir
 from .write import CACHE_FOLDER
 
 
@@ -89,3 +90,71 @@ def cached_search_index(site_root: Path, digest: str) -> Path | None:
 
 def search_cache_folder(site_root: Path, digest: str) -> Path:
     return site_root / CACHE_FOLDER / "search" / digest
+
+
+# The last build, to recognise a build with nothing to do: the digest of everything a
+# build reads, and the size and time of every file it left in output/.
+BUILD_RECORD = "last-build.json"
+_SKIPPED_FOLDERS = {"__pycache__"}
+
+
+def inputs_digest(site_root: Path, output: Path, options: dict) -> str:
+    """The hash of every byte a build reads: site.yaml, content/, themes/, volsite's own code
+    and theme, the Pagefind it runs, and the options it was given."""
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).resolve().parent
+    conditions = [__version__, markdown.__version__, search_tool_version(), str(output.resolve()), options]
+    digest.update(json.dumps(conditions, sort_keys=True, ensure_ascii=False).encode())
+    tops = [site_root / "site.yaml", site_root / "content", site_root / "themes", package,
+            default_theme_dir()]
+    for top in tops:
+        for path in ([top] if top.is_file() else _files_under(top)):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b"\0unreadable"
+            digest.update(os.fsencode(path) + b"\0" + hashlib.blake2b(data, digest_size=16).digest())
+    return digest.hexdigest()
+
+
+def _files_under(folder: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_FOLDERS)
+        found.extend(Path(dirpath) / name for name in sorted(filenames) if not name.endswith(".pyc"))
+    return found
+
+
+def output_manifest(output: Path) -> dict[str, list[int]]:
+    """Size and modification time of every file in output/: any change to it shows here."""
+    manifest: dict[str, list[int]] = {}
+    for path in _files_under(output):
+        try:
+            stat = path.lstat()
+        except OSError:
+            continue
+        manifest[path.relative_to(output).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return manifest
+
+
+def load_build_record(site_root: Path) -> dict | None:
+    try:
+        record = json.loads((site_root / CACHE_FOLDER / BUILD_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def save_build_record(site_root: Path, record: dict | None) -> None:
+    """Write (or, with None, forget) the record; never fail a build over it."""
+    path = site_root / CACHE_FOLDER / BUILD_RECORD
+    try:
+        if record is None:
+            path.unlink(missing_ok=True)
+            return
+        path.parent.mkdir(exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")  # ASCII: names may hold surrogates
+        os.replace(partial, path)
+    except OSError:
+        pass

@@ -6,7 +6,6 @@ import hashlib
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _LEADING_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}[-_ ]?")
@@ -20,6 +19,10 @@ MAX_SLUG_LENGTH = 80
 
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by '-'; Chinese characters by their pinyin."""
+    # Imported here: its dictionary takes a sixth of a second to load, which a build with
+    # nothing to do (or a site without Chinese file names) need not pay.
+    from pypinyin import Style, lazy_pinyin
+
     head = text[:4 * MAX_SLUG_LENGTH]  # enough for any slug; pinyin of megabytes takes seconds
     parts = lazy_pinyin(head, style=Style.NORMAL, errors="default")
     words = []

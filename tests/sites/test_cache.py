@@ -56,3 +56,60 @@ def test_parallel_conversion_equals_serial():
     texts = [f"## 第{i}节\n\n正文 **{i}** [链接](/stories/s{i}/)\n\n| a | b |\n|---|---|\n| {i} | 2 |\n\n注[^1]\n\n[^1]: 脚注{i}"
              for i in range(PARALLEL_FROM + 10)]
     assert convert_texts(texts, "/v/", workers=2) == convert_texts(texts, "/v/", workers=1)
+
+
+def _stamps(folder):
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_build_with_nothing_changed_writes_nothing_and_says_so(site):
+    site({"content/volunteers/kid.yaml": "id: kid\nname: 小明\nminor: true\nteams: [clinic]\n"})
+    first = site.build()
+    before, stamps = tree_digest(first.built), _stamps(first.built)
+    again = site.build()
+    assert "nothing changed since the last build" in again.output and again.exit_code == 0
+    assert "warning: volunteer 'kid'" in again.output  # warnings are said again, every build
+    assert tree_digest(again.built) == before and _stamps(again.built) == stamps
+
+
+def test_any_change_to_what_a_build_reads_builds_again(site, tmp_path):
+    root = site()
+    site.build()
+    edits = [
+        lambda: site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 改\ndate: 2024-03-05\n---\n新。\n"}),
+        lambda: site.write({"site.yaml": (root / "site.yaml").read_text() + "\n"}),
+        lambda: site.write({"themes/default/templates/404.html": "{% extends 'base.html' %}{% block main %}无{% endblock %}"}),
+        lambda: site.write({"content/media/new.txt": "新文件"}),
+    ]
+    for edit in edits:
+        edit()
+        result = site.build()
+        assert "nothing changed" not in result.output and result.exit_code == 0, result.output
+    assert "无" in (root / "output/404.html").read_text()
+    for options in (["--drafts"], ["--base-url", "https://example.org/other/"], ["-o", str(tmp_path / "elsewhere")]):
+        assert "nothing changed" not in site.build(*options).output
+
+
+def test_an_output_folder_changed_by_hand_is_built_again(site):
+    root = site()
+    out = site.build().built
+    cold = tree_digest(out)
+    (out / "feed.xml").unlink()
+    assert "nothing changed" not in site.build().output and tree_digest(out) == cold
+    (out / "index.html").write_text("被改了", encoding="utf-8")
+    assert "nothing changed" not in site.build().output and tree_digest(out) == cold
+    (out / "extra.html").write_text("多余", encoding="utf-8")
+    assert "nothing changed" not in site.build().output and tree_digest(out) == cold
+
+
+def test_a_failed_build_leaves_the_record_of_the_last_good_one_true(site):
+    root = site()
+    out = site.build().built
+    good = tree_digest(out)
+    story = root / "content/stories/2024-03-05-clinic.md"
+    text = story.read_text()
+    site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: [\n---\n"})
+    assert site.build().exit_code == 1
+    site.write({"content/stories/2024-03-05-clinic.md": text})
+    back = site.build()
+    assert "nothing changed" in back.output and tree_digest(back.built) == good
