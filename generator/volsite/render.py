@@ -174,8 +174,9 @@ class Renderer:
 
     def _tag(self, route: Route):
         segment = self.views.tag_segments[route.key]
-        context = self._paginated(self.views.tag_stories(route.key), route.number,
+        context = self._paginated(self.views.tag_story_slugs(route.key), route.number,
                                   lambda number: tag_url(segment, number))
+        context["stories"] = [self.views.story(s) for s in context["stories"]]  # only this page's
         return "tag.html", {"tag": route.key, **context}
 
     def _page(self, route: Route):

@@ -453,5 +453,5 @@ class Views:
                        if any(s in self.model.stories for s in slugs)),
                       key=lambda kv: (-kv[1], self.tag_segments.get(kv[0].text, "")))
 
-    def tag_stories(self, tag: str) -> list[StoryView]:
-        return [self.story(s) for s in self.model.tags.get(tag, ()) if s in self.model.stories]
+    def tag_story_slugs(self, tag: str) -> list[str]:
+        return [s for s in self.model.tags.get(tag, ()) if s in self.model.stories]
