@@ -238,8 +238,9 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
 
 def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | None,
                   progress: Progress | None, say: Progress, started: float) -> BuildResult:
-    inputs = inputs_digest(site_root, output, {"drafts": drafts, "base_url": base_url})
     record = load_build_record(site_root)
+    inputs, input_files = inputs_digest(site_root, output, {"drafts": drafts, "base_url": base_url},
+                                        record.get("input_files") if record else None)
     if record is not None and record.get("inputs") == inputs and output.is_dir() \
             and record.get("manifest") == output_manifest(output):
         try:
@@ -265,7 +266,8 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
     write_site(output, files, copies, finish)
     pages = sum(1 for name in files if name.endswith(".html"))
     warnings = site.warnings + as_warnings(rendered.findings)
-    save_build_record(site_root, {"inputs": inputs, "manifest": output_manifest(output), "pages": pages,
+    save_build_record(site_root, {"inputs": inputs, "input_files": input_files,
+                                  "manifest": output_manifest(output), "pages": pages,
                                   "files": len(files) + len(copies), "warnings": [w.as_json() for w in warnings]})
     return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started, warnings)
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
+from stat import S_ISDIR
 from pathlib import Path
 
 import markdown
@@ -98,43 +100,85 @@ BUILD_RECORD = "last-build.json"
 _SKIPPED_FOLDERS = {"__pycache__"}
 
 
-def inputs_digest(site_root: Path, output: Path, options: dict) -> str:
+def inputs_digest(site_root: Path, output: Path, options: dict,
+                  known: dict[str, list] | None = None) -> tuple[str, dict[str, list]]:
     """The hash of every byte a build reads: site.yaml, content/, themes/, volsite's own code
-    and theme, the Pagefind it runs, and the options it was given."""
+    and theme, the Pagefind it runs, and the options it was given; and, for the next time,
+    each file's hash beside its size, times and inode.
+
+    A file whose size, times and inode are those `known` from the last time is not read
+    again: ctime cannot be set back by any tool, so only a write within the same clock
+    tick could hide, and files changed within seconds of being recorded are not trusted
+    (git's "racily clean" rule).
+    """
+    known = known or {}
     digest = hashlib.blake2b(digest_size=16)
     package = Path(__file__).resolve().parent
     conditions = [__version__, markdown.__version__, search_tool_version(), str(output.resolve()), options]
     digest.update(json.dumps(conditions, sort_keys=True, ensure_ascii=False).encode())
-    tops = [site_root / "site.yaml", site_root / "content", site_root / "themes", package,
-            default_theme_dir()]
-    for top in tops:
-        for path in ([top] if top.is_file() else _files_under(top)):
+    now = time.time_ns()
+    seen: dict[str, list] = {}
+    for top in (site_root / "site.yaml", site_root / "content", site_root / "themes", package,
+                default_theme_dir()):
+        for path, stat in _stats_under(os.fspath(top), follow=True):
+            signature = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+            before = known.get(path)
+            if before is not None and before[:4] == signature:
+                file_hash = before[4]
+            else:
+                try:
+                    with open(path, "rb") as handle:
+                        file_hash = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+                except OSError:
+                    file_hash = "unreadable"
+            if now - max(stat.st_mtime_ns, stat.st_ctime_ns) > RACY_NS:
+                seen[path] = signature + [file_hash]
+            digest.update(os.fsencode(path) + b"\0" + file_hash.encode())
+    return digest.hexdigest(), seen
+
+
+RACY_NS = 2_000_000_000
+
+
+def _stats_under(top: str, follow: bool):
+    """(path, stat) of every file at or under top, in a fixed order."""
+    try:
+        info = os.stat(top, follow_symlinks=follow)
+    except OSError:
+        return
+    if not S_ISDIR(info.st_mode):
+        yield top, info
+        return
+    stack = [top]
+    visited: set[tuple[int, int]] = set()
+    while stack:
+        folder = stack.pop()
+        try:
+            folder_stat = os.stat(folder)
+            if (folder_stat.st_dev, folder_stat.st_ino) in visited:
+                continue  # a symbolic link back up the tree
+            visited.add((folder_stat.st_dev, folder_stat.st_ino))
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
             try:
-                data = path.read_bytes()
+                if entry.is_dir(follow_symlinks=follow):
+                    if entry.name not in _SKIPPED_FOLDERS:
+                        folders.append(entry.path)
+                elif not entry.name.endswith(".pyc"):
+                    yield entry.path, entry.stat(follow_symlinks=follow)
             except OSError:
-                data = b"\0unreadable"
-            digest.update(os.fsencode(path) + b"\0" + hashlib.blake2b(data, digest_size=16).digest())
-    return digest.hexdigest()
-
-
-def _files_under(folder: Path) -> list[Path]:
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_FOLDERS)
-        found.extend(Path(dirpath) / name for name in sorted(filenames) if not name.endswith(".pyc"))
-    return found
+                continue
+        stack.extend(reversed(folders))
 
 
 def output_manifest(output: Path) -> dict[str, list[int]]:
     """Size and modification time of every file in output/: any change to it shows here."""
-    manifest: dict[str, list[int]] = {}
-    for path in _files_under(output):
-        try:
-            stat = path.lstat()
-        except OSError:
-            continue
-        manifest[path.relative_to(output).as_posix()] = [stat.st_size, stat.st_mtime_ns]
-    return manifest
+    root = os.fspath(output)
+    return {os.path.relpath(path, root).replace(os.sep, "/"): [stat.st_size, stat.st_mtime_ns]
+            for path, stat in _stats_under(root, follow=False)}
 
 
 def load_build_record(site_root: Path) -> dict | None:

@@ -113,3 +113,26 @@ def test_a_failed_build_leaves_the_record_of_the_last_good_one_true(site):
     site.write({"content/stories/2024-03-05-clinic.md": text})
     back = site.build()
     assert "nothing changed" in back.output and tree_digest(back.built) == good
+
+
+def test_an_edit_that_keeps_size_and_time_is_still_seen(site, monkeypatch):
+    """Files are re-read only when size, times or inode differ; ctime gives away an edit
+    whose mtime was put back (as `touch -d` or an unzip would)."""
+    import os
+
+    import volsite.diskcache
+
+    monkeypatch.setattr(volsite.diskcache, "RACY_NS", 0)  # trust files however fresh
+    root = site()
+    story = root / "content/stories/2024-03-05-clinic.md"
+    text = story.read_text()
+    site.build()
+    again = site.build()
+    assert "nothing changed" in again.output
+    before = story.stat()
+    story.write_text(text.replace("义诊的一天", "义诊的两天"), encoding="utf-8")  # same size in bytes
+    os.utime(story, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert story.stat().st_size == before.st_size and story.stat().st_mtime_ns == before.st_mtime_ns
+    result = site.build()
+    assert "nothing changed" not in result.output
+    assert "义诊的两天" in (result.built / "stories/clinic/index.html").read_text()
