@@ -172,11 +172,20 @@ class Converter:
 
     def __init__(self, base_path: str, unsafe_html: bool = True):
         self._found: list[str] = []
+        # Pinyin costs about 0.2 ms a heading, and headings repeat across stories
+        # ("活动回顾"): each converter remembers the ids it has made.
+        heading_ids: dict[str, str] = {}
+
+        def heading_id(text: str, separator: str) -> str:
+            if text not in heading_ids:
+                heading_ids[text] = _heading_id(text, separator)
+            return heading_ids[text]
+
         # md_in_html reads Markdown inside raw HTML blocks: meaningless once HTML is text.
         extensions = EXTENSIONS if unsafe_html else [e for e in EXTENSIONS if e != "md_in_html"]
         self._md = markdown.Markdown(
             extensions=extensions + [_LinkExtension(base_path, self._found, unsafe_html)],
-            extension_configs={"toc": {"permalink": False, "toc_depth": "2-3", "slugify": _heading_id},
+            extension_configs={"toc": {"permalink": False, "toc_depth": "2-3", "slugify": heading_id},
                                "footnotes": {"BACKLINK_TITLE": "↩"}},
             output_format="html",
         )
