@@ -27,6 +27,7 @@ from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
 from .search import SEARCH_FOLDER, SearchError, index_folder
+from .sources import image_sizes
 from .write import check_output_dir, copy_folder, remove_folder, site_lock, sync_tree, write_site
 
 Progress = Callable[[str], None]
@@ -176,8 +177,9 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     unconvertible = markdown_problems(model, html, record_html)
     if unconvertible:
         raise ContentError(unconvertible)
+    covers = {media_path(s.cover)[0] for s in model.stories.values() if s.cover}
     renderer = Renderer(site.root, model, site.figures, html, site.routes, cache.pages if cache else None,
-                        record_html)
+                        record_html, image_sizes(site.root, covers - {None}))
     problems = Problems()
     files: dict[str, bytes] = {}
     for number, route in enumerate(site.routes, 1):

@@ -67,11 +67,11 @@ class PageCache:
 class Renderer:
     def __init__(self, site_root: Path, model: Model, figures: Figures, html: dict[str, Html],
                  routes: list[Route], cache: PageCache | None = None,
-                 record_html: dict[str, Html] | None = None):
+                 record_html: dict[str, Html] | None = None, image_sizes: dict[str, tuple[int, int]] | None = None):
         self.cache = cache
         self.model, self.figures, self.config = model, figures, model.config
         self.routes = routes
-        self.views = Views(model, figures, html, frozenset(r.url for r in routes), record_html or {})
+        self.views = Views(model, figures, html, frozenset(r.url for r in routes), record_html or {}, image_sizes)
         language = self.config.language
         self.t = i18n.strings(language)
         if cache is not None and cache.env is not None:

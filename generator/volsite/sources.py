@@ -240,6 +240,23 @@ def _ordinary(text: str) -> int:
                or 0x3000 <= ord(char) <= 0x303F or 0x4E00 <= ord(char) <= 0x9FFF or 0xFF01 <= ord(char) <= 0xFF5E)
 
 
+def image_sizes(site_root: Path, rels) -> dict[str, tuple[int, int]]:
+    """Width and height in pixels of each image under content/ that Pillow can read, from its
+    header alone; the rest (SVG, damaged files) are left out."""
+    from PIL import Image, UnidentifiedImageError  # imported here: only sites with covers need it
+
+    sizes: dict[str, tuple[int, int]] = {}
+    for rel in sorted(set(rels)):
+        try:
+            with Image.open(site_root / "content" / rel) as image:
+                width, height = image.size
+        except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
+            continue
+        if width > 0 and height > 0:
+            sizes[rel] = (width, height)
+    return sizes
+
+
 def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT) -> bytes | None:
     """The bytes of a file, or None (with the problem recorded) when it cannot be read or is too big."""
     try:

@@ -37,6 +37,7 @@ class StoryView:
     summary: str | None
     tags: tuple[Link, ...]
     cover: str | None  # media path
+    cover_size: tuple[int, int] | None  # in pixels, when the image could be read
     author: str | None
     html: str
     toc: str
@@ -185,8 +186,9 @@ def certificate_number(award_id: str, year: int) -> str:
 
 class Views:
     def __init__(self, model: Model, figures: Figures, html: dict[str, Html], urls: frozenset[str],
-                 record_html: dict[str, Html] | None = None):
+                 record_html: dict[str, Html] | None = None, image_sizes: dict[str, tuple[int, int]] | None = None):
         self.model, self.figures, self.html, self.urls = model, figures, html, urls
+        self.image_sizes = image_sizes or {}
         self.record_html = record_html if record_html is not None else html
         self.tag_segments = routes.tag_slugs(model.tags)
         self._services_by_volunteer: dict[str, list[Service]] = defaultdict(list)
@@ -219,13 +221,14 @@ class Views:
     def story(self, slug: str) -> StoryView:
         d = self.model.stories[slug]
         body = self.html[d.body]
+        cover = media_path(d.cover)[0] if d.cover else None
         activity = None
         if d.activity and d.activity in self.model.activities:
             activity = Link(self.model.activities[d.activity].title, self._url(routes.activity_url(d.activity)))
         return StoryView(
             slug=slug, url=routes.story_url(slug), title=d.title, date=d.date, updated=d.updated,
             summary=d.summary, tags=tuple(self.tag(t) for t in d.tags),
-            cover=media_path(d.cover)[0] if d.cover else None, author=d.author,
+            cover=cover, cover_size=self.image_sizes.get(cover) if cover else None, author=d.author,
             html=body.html, toc=body.toc, minutes=body.minutes,
             people=tuple(self.person(v) for v in d.volunteers if v in self.model.people),
             teams=tuple(self.team(t) for t in d.teams if t in self.model.teams),
@@ -235,7 +238,7 @@ class Views:
     def page(self, slug: str) -> StoryView:
         d = self.model.pages[slug]
         body = self.html[d.body]
-        return StoryView(slug, routes.page_url(slug), d.title, d.date, d.updated, d.summary, (), None,
+        return StoryView(slug, routes.page_url(slug), d.title, d.date, d.updated, d.summary, (), None, None,
                          d.author, body.html, body.toc, body.minutes, (), (), None)
 
     def activity(self, aid: str) -> ActivityBrief:

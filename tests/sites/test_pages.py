@@ -242,3 +242,22 @@ def test_tag_pages_are_paginated(site):
     assert "第25篇" in first and "第15篇" not in first and 'href="/tags/yi-zhen/page/2/"' in first
     assert "第5篇" in third and 'href="/tags/yi-zhen/page/2/"' in third
     assert not (out / "tags/yi-zhen/page/4").exists()
+
+
+def test_a_cover_carries_its_own_size_so_the_page_does_not_jump(example, site):
+    page = (example / "stories/heat-wave-station/index.html").read_text()
+    assert re.search(r'<img class="cover" src="/volunteer/media/stories/heat-wave.jpg" alt="" width="1200" height="630"', page)
+    import io
+
+    from PIL import Image
+
+    portrait = io.BytesIO()
+    Image.new("RGB", (300, 500), (200, 30, 30)).save(portrait, format="PNG")
+    site({"content/media/tall.png": portrait.getvalue(),
+          "content/media/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+          "content/stories/2024-04-01-tall.md": "---\ntitle: 竖图\ndate: 2024-04-01\ncover: media/tall.png\n---\n正文。\n",
+          "content/stories/2024-04-02-svg.md": "---\ntitle: 矢量\ndate: 2024-04-02\ncover: media/logo.svg\n---\n正文。\n"})
+    out = site.build().built
+    assert 'src="/volunteer/media/tall.png" alt="" width="300" height="500"' in (out / "stories/tall/index.html").read_text()
+    # an image Pillow cannot measure keeps the default 16:9 box
+    assert 'src="/volunteer/media/logo.svg" alt="" width="1280" height="720"' in (out / "stories/svg/index.html").read_text()
