@@ -136,3 +136,24 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen(site, monkeypatch):
     result = site.build()
     assert "nothing changed" not in result.output
     assert "义诊的两天" in (result.built / "stories/clinic/index.html").read_text()
+
+
+def test_a_build_keeps_unchanged_files_as_they_were_and_equals_a_cold_build(site, tmp_path):
+    """Unchanged files are the previous build's, hard-linked: same inode, same time (deploy
+    tools that compare times upload only what changed); the tree is that of a cold build."""
+    root = site()
+    out = site.build().built
+    unchanged = out / "volunteers/li-na/index.html"
+    story = out / "stories/clinic/index.html"
+    before = unchanged.stat()
+    site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊的一天\ndate: 2024-03-05\n"
+                "volunteers: [li-na]\n---\n改过的正文。\n"})
+    site.build().built
+    assert "改过的正文" in story.read_text()
+    after = unchanged.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    site.write({"content/stories/2024-03-05-clinic.md": None})
+    site.build().built
+    assert not story.exists()
+    site.build("-o", str(tmp_path / "cold"))
+    assert tree_digest(out) == tree_digest(tmp_path / "cold")
