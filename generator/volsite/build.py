@@ -9,6 +9,7 @@ changed and writes only files whose bytes changed. Both give the same bytes.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -181,13 +182,10 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     renderer = Renderer(site.root, model, site.figures, html, site.routes, cache.pages if cache else None,
                         record_html, image_sizes(site.root, covers - {None}))
     problems = Problems()
-    files: dict[str, bytes] = {}
-    for number, route in enumerate(site.routes, 1):
-        data = renderer.render(route, problems)
-        if data is not None:
-            files[route.output] = data
-        if progress and (number % 25 == 0 or number == len(site.routes)):
-            progress(f"rendering pages: {number}/{len(site.routes)}")
+    # A serve session renders again only pages whose inputs changed (cache.pages): one
+    # process. A build renders everything: every core.
+    parallel = workers > 1 and cache is None and len(site.routes) >= PARALLEL_PAGES_FROM
+    files = render_pages(renderer, site.routes, problems, progress, workers if parallel else 1)
     copies = static_files(site.root, site.config.theme, published_media(model, html, record_html))
     for rel in sorted(set(files) & set(copies)):
         problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
@@ -196,6 +194,68 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     findings = link_findings(model, html, frozenset(r.url for r in site.routes), frozenset(copies))
     findings += privacy_findings(files, site.config.privacy_allow, scans=cache.privacy if cache else None)
     return Rendered(files, copies, findings)
+
+
+# Below this many pages, starting a second process costs more than it saves.
+PARALLEL_PAGES_FROM = 500
+
+
+def render_pages(renderer: Renderer, routes: list[Route], problems: Problems, progress: Progress | None,
+                 workers: int) -> dict[str, bytes]:
+    """Every page, in route order; with workers > 1 the routes are shared out (every
+    workers-th route to each) between this process and workers - 1 forked ones."""
+    shares = [list(range(start, len(routes), workers)) for start in range(workers)]
+    children = [_start_share(renderer, routes, share) for share in shares[1:]] if workers > 1 else []
+    rendered: dict[int, bytes | None] = {}
+    for done, index in enumerate(shares[0], 1):
+        rendered[index] = renderer.render(routes[index], problems)
+        if progress and (done % 25 == 0 or done == len(shares[0])):
+            progress(f"rendering pages: {done * workers}/{len(routes)}")
+    for share, child in zip(shares[1:], children):
+        pages, found = _finish_share(renderer, routes, share, child)
+        rendered.update(zip(share, pages))
+        problems.extend(found)
+    return {routes[i].output: rendered[i] for i in range(len(routes)) if rendered[i] is not None}
+
+
+def _start_share(renderer: Renderer, routes: list[Route], share: list[int]):
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork here: this process renders the share itself
+        return None
+    reader, writer = context.Pipe(duplex=False)
+    process = context.Process(target=_render_share, args=(renderer, routes, share, writer), daemon=True)
+    process.start()
+    writer.close()
+    return process, reader
+
+
+def _render_share(renderer: Renderer, routes: list[Route], share: list[int], writer) -> None:
+    found = Problems()
+    try:
+        pages = [renderer.render(routes[i], found) for i in share]
+        writer.send((pages, list(found)))
+    except BaseException as exc:  # noqa: BLE001 - the parent renders the share again and reports
+        writer.send(exc.__class__.__name__)
+    finally:
+        writer.close()
+
+
+def _finish_share(renderer: Renderer, routes: list[Route], share: list[int], child):
+    """The pages and problems of a forked share; rendered here instead if the child failed."""
+    if child is not None:
+        process, reader = child
+        try:
+            answer = reader.recv()
+        except (EOFError, OSError):  # killed (out of memory?)
+            answer = None
+        finally:
+            reader.close()
+            process.join()
+        if isinstance(answer, tuple):
+            return answer
+    found = Problems()
+    return [renderer.render(routes[i], found) for i in share], list(found)
 
 
 def as_warnings(problems: list[Problem]) -> list[Problem]:

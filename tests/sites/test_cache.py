@@ -58,6 +58,35 @@ def test_parallel_conversion_equals_serial():
     assert convert_texts(texts, "/v/", workers=2) == convert_texts(texts, "/v/", workers=1)
 
 
+def test_pages_rendered_in_parallel_equal_pages_rendered_in_one_process(monkeypatch):
+    import volsite.build
+    from volsite.build import load_site, render_site
+
+    from conftest import REPO
+
+    site = load_site(REPO)  # the example: 251 pages, rendered in one process
+    assert len(site.routes) < volsite.build.PARALLEL_PAGES_FROM
+    serial = render_site(site)
+    monkeypatch.setattr(volsite.build, "PARALLEL_PAGES_FROM", 0)
+    for workers in (2, 3):
+        monkeypatch.setattr(volsite.build.os, "cpu_count", lambda: workers)
+        parallel = render_site(site)
+        assert list(parallel.files) == list(serial.files) and parallel.files == serial.files
+        assert parallel.findings == serial.findings
+
+
+def test_a_template_error_in_a_forked_share_is_reported_once(site, monkeypatch):
+    import volsite.build
+
+    monkeypatch.setattr(volsite.build, "PARALLEL_PAGES_FROM", 0)
+    monkeypatch.setattr(volsite.build.os, "cpu_count", lambda: 2)
+    site({"themes/default/templates/volunteer.html": "{% extends 'base.html' %}{% block main %}{{ p.nope }}{% endblock %}"})
+    result = site.build()
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if "template error" in line]
+    assert errors and len(errors) == len(set(errors)), result.output
+
+
 def _stamps(folder):
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
