@@ -59,9 +59,7 @@ def _save(site_root: Path, cache: MarkdownCache) -> None:
         path.parent.mkdir(exist_ok=True)
         data = {key: [h.html, h.toc, h.minutes, list(h.links)] for key, h in sorted(cache.done.items())
                 if h.problem is None}  # a text that failed is tried again next time
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, path)
+        _replace_file(path, json.dumps(data, ensure_ascii=False))
         (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
     except OSError:
         pass
@@ -197,8 +195,13 @@ def save_build_record(site_root: Path, record: dict | None) -> None:
             path.unlink(missing_ok=True)
             return
         path.parent.mkdir(exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")  # ASCII: names may hold surrogates
-        os.replace(partial, path)
+        _replace_file(path, json.dumps(record, sort_keys=True))  # ASCII: names may hold surrogates
     except OSError:
         pass
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write text to path in one step: a reader sees the old file or the new, never half."""
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)

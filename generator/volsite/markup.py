@@ -197,20 +197,21 @@ class Converter:
             with _time_limit(budget_seconds(text)):
                 html = self._md.convert(text)
         except _TooSlow:
-            self._md.reset()
-            return Html(f"<p>{escape(text[:200])}</p>", "", 1, (),
-                        f"its Markdown took more than {budget_seconds(text):.0f} s to convert, far longer "
-                        "than text of its size should (thousands of unclosed '[', '(' or '<'?); "
-                        "look for a pasted run of symbols")
+            return self._unconverted(text, f"its Markdown took more than {budget_seconds(text):.0f} s to "
+                                           "convert, far longer than text of its size should (thousands of "
+                                           "unclosed '[', '(' or '<'?); look for a pasted run of symbols")
         except RecursionError:
             # Python-Markdown recurses once per level of nested lists or quotes.
-            self._md.reset()
-            return Html(f"<p>{escape(text[:200])}</p>", "", 1, (),
-                        "its Markdown is nested too deeply (lists or quotes hundreds of levels inside "
-                        "one another); flatten it")
+            return self._unconverted(text, "its Markdown is nested too deeply (lists or quotes hundreds of "
+                                           "levels inside one another); flatten it")
         toc_tokens = getattr(self._md, "toc_tokens", [])
         toc = self._md.toc if _count_headings(toc_tokens) >= 2 else ""
         return Html(html, toc, reading_minutes(html), tuple(self._found))
+
+    def _unconverted(self, text: str, problem: str) -> Html:
+        """The start of text as plain text, with why it could not be converted."""
+        self._md.reset()
+        return Html(f"<p>{escape(text[:200])}</p>", "", 1, (), problem)
 
 
 def budget_seconds(text: str) -> float:
