@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import (Result, Trash, count_files, count_html, git_version, machine, median, run,  # noqa: E402
-                     volsite_runner)
+from measure import (Result, count_files, count_html, git_version, machine, median, run,  # noqa: E402
+                     run_files, volsite_runner)
 
 REPO = Path(__file__).resolve().parents[1]
 ANCHORS_SRC = REPO.parent / "shared" / "bench-anchors"
@@ -151,14 +151,8 @@ def versions(volsite_label: str) -> list[str]:
 def measure_all(sizes: list[int], runs: int, tools: list[str], work: Path, timeout: float,
                 rebuild: bool, warmup: bool, volsite: tuple[list[str], dict | None]) -> list[Row]:
     rows: list[Row] = []
-    trash = Trash(work / ".trash")
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    logs = work / "logs" / stamp
-    raw = work / "results" / f"anchors-{stamp}.tsv"
-    raw.parent.mkdir(parents=True, exist_ok=True)
-    with open(raw, "w") as f:
-        f.write("tool\tmode\tsize\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_rss_kb\trc\thtml\tfiles\tother_cpu_s\tmemory_by_command\n")
-    print(f"raw rows: {raw}\nlogs: {logs}", flush=True)
+    trash, logs, raw = run_files(work, "anchors", "tool\tmode\tsize\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\t"
+                                 "tree_rss_kb\trc\thtml\tfiles\tother_cpu_s\tmemory_by_command\n")
 
     def record(tool: str, mode: str, size: int, r: int, result: Result, s: Spec) -> None:
         html = count_html(s.output) if s.output.is_dir() else 0

@@ -59,7 +59,7 @@ ANCHORS_SRC = REPO.parent / "shared" / "bench-anchors"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ANCHORS_SRC))
 from make_corpus import make_story  # noqa: E402  (the Chinese story text of the anchors)
-from measure import Result, Trash, count_html, machine, run, volsite_runner  # noqa: E402
+from measure import Result, count_html, machine, run, run_files, volsite_runner  # noqa: E402
 
 CITY = {"stories": 2000, "volunteers": 50_000, "teams": 500, "activities": 5000,
         "ledger": 1_000_000, "awards": 3000}
@@ -612,14 +612,8 @@ def time_scales(scales: list[float], runs: int, work: Path, seed: int, timeout: 
                 search: bool, volsite: tuple[list[str], dict | None], keep_going: bool) -> tuple[list[Step], list[str]]:
     steps: list[Step] = []
     notes: list[str] = []
-    trash = Trash(work / ".trash")
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    logs = work / "logs" / stamp
-    raw = work / "results" / f"city-{stamp}.tsv"
-    raw.parent.mkdir(parents=True, exist_ok=True)
-    raw.write_text("scale\tmode\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_rss_kb\trc\ttimed_out\t"
-                   "killed_for_memory\thtml\tother_cpu_s\tmemory_by_command\n")
-    print(f"logs: {logs}\nraw rows: {raw}", flush=True)
+    trash, logs, raw = run_files(work, "city", "scale\tmode\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_rss_kb\trc\t"
+                                 "timed_out\tkilled_for_memory\thtml\tother_cpu_s\tmemory_by_command\n")
     prefix, env = volsite
 
     def keep(step: Step, n: int) -> None:

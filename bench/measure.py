@@ -16,6 +16,7 @@ about volsite.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -190,6 +191,18 @@ class Trash:
         self.folder.mkdir(parents=True, exist_ok=True)
         os.sync()
         time.sleep(settle)
+
+
+def run_files(work: Path, name: str, header: str) -> tuple[Trash, Path, Path]:
+    """For one benchmark run: the trash folder, this run's log folder, and its raw rows file
+    (a TSV started with `header`), both named by the time the run started."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    logs = work / "logs" / stamp
+    raw = work / "results" / f"{name}-{stamp}.tsv"
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    raw.write_text(header)
+    print(f"raw rows: {raw}\nlogs: {logs}", flush=True)
+    return Trash(work / ".trash"), logs, raw
 
 
 def median(values):

@@ -72,21 +72,27 @@ class Result:
         return self.out
 
 
+def write_files(root: Path, files: dict[str, str | bytes | None], dedent=lambda rel: True) -> Path:
+    """Write each file under root (None deletes it); text whose `dedent(rel)` is true loses
+    its common indentation and leading newline, as written inside a test."""
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if data is None:
+            path.unlink(missing_ok=True)
+        elif isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data).lstrip("\n") if dedent(rel) else data, encoding="utf-8")
+    return root
+
+
 class SiteMaker:
     def __init__(self, root: Path):
         self.root = root
 
     def write(self, files: dict[str, str | bytes]) -> Path:
-        for rel, data in files.items():
-            path = self.root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if data is None:
-                path.unlink(missing_ok=True)
-            elif isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
-        return self.root
+        return write_files(self.root, files)
 
     def __call__(self, files: dict[str, str | bytes] | None = None, base: bool = True) -> Path:
         return self.write({**(BASE_SITE if base else {}), **(files or {})})

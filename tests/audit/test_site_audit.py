@@ -29,13 +29,7 @@ def report(tmp_path_factory) -> dict:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     site = serving.example_site()
-    try:
-        output = serving.build_once(site, tmp_path_factory.mktemp("site"))
-    except serving.BuildError as exc:
-        output = None
-        failure = str(exc)
-    if output is None:
-        pytest.fail(f"the example site does not build:\n{failure}", pytrace=False)
+    output = serving.build_once_or_fail(site, tmp_path_factory.mktemp("site"))
     folder = tmp_path_factory.mktemp("site-audit")
     json_path = folder / "report.json"
     cmd = [str(TOOL), str(output), "--base-path", serving.base_path_of(site),

@@ -72,13 +72,7 @@ def site_source() -> Path:
 
 @pytest.fixture(scope="session")
 def site(site_source, tmp_path_factory):
-    try:
-        output = serving.build_once(site_source, tmp_path_factory.mktemp("site"))
-    except serving.BuildError as exc:
-        output = None
-        failure = str(exc)
-    if output is None:
-        pytest.fail(f"the example site does not build:\n{failure}", pytrace=False)
+    output = serving.build_once_or_fail(site_source, tmp_path_factory.mktemp("site"))
     served = _serve(site_source, output, serving.base_path_of(site_source))
     yield served
     served.server.stop()

@@ -96,6 +96,17 @@ def build_once(site: Path, folder: Path, base_url: str | None = None) -> Path:
     return result
 
 
+def build_once_or_fail(site: Path, folder: Path) -> Path:
+    """build_once for a session fixture: a site that does not build fails the tests using it."""
+    import pytest
+
+    try:
+        return build_once(site, folder)
+    except BuildError as exc:
+        failure = str(exc)
+    pytest.fail(f"the example site does not build:\n{failure}", pytrace=False)  # outside the except: no chained traceback
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     """A plain static host: index.html for folders, 301 /dir → /dir/, the site's 404.html, no listings."""
 

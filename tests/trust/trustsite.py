@@ -12,7 +12,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import textwrap
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -20,7 +19,7 @@ from typing import Iterator
 from hypothesis import HealthCheck, settings
 
 import volsite
-from conftest import BASE_SITE
+from conftest import BASE_SITE, write_files
 from volsite.build import Site, load_site, render_site
 from volsite.problems import ContentError, Problem
 
@@ -44,17 +43,7 @@ def write_site(root: Path, files: dict[str, str | bytes | None], base: bool = Tr
     """BASE_SITE of tests/conftest.py (with search off) plus `files`; None deletes a file."""
     wanted = {**BASE_SITE, "site.yaml": SITE_YAML, **MEDIA} if base else {}
     wanted.update(files)
-    for rel, data in wanted.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if data is None:
-            path.unlink(missing_ok=True)
-        elif isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(textwrap.dedent(data).lstrip("\n") if rel in BASE_SITE else data,
-                            encoding="utf-8")
-    return root
+    return write_files(root, wanted, dedent=lambda rel: rel in BASE_SITE)  # fuzzed text stays as it is
 
 
 @contextmanager
