@@ -8,6 +8,8 @@ changed and writes only files whose bytes changed. Both give the same bytes.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -27,9 +29,10 @@ from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
-from .search import SEARCH_FOLDER, SearchError, index_folder
+from .search import SEARCH_FOLDER, SearchError, index_folder, searchable_pages
 from .sources import image_sizes
-from .write import check_output_dir, copy_folder, remove_folder, site_lock, sync_tree, write_site
+from .write import (check_output_dir, copy_folder, discard, publish, remove_folder, site_lock, stage_site,
+                    sync_tree)
 
 Progress = Callable[[str], None]
 
@@ -311,6 +314,41 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
                                unchanged=True)
         except (KeyError, TypeError):
             pass  # a record from an older volsite: build
+    staged = _stage(site_root, output, drafts, base_url, progress, say)
+    try:
+        if staged.searchable is not None:
+            release_freed_memory()
+            make_search_index(site_root, staged.folder, staged.pages_digest, staged.searchable, say)
+        save_build_record(site_root, None)  # output/ is about to change
+        publish(staged.folder, output)
+    except BaseException:
+        discard(staged.folder)
+        raise
+    save_build_record(site_root, {"inputs": inputs, "input_files": input_files,
+                                  "manifest": output_manifest(output), "pages": staged.pages,
+                                  "files": staged.files, "warnings": [w.as_json() for w in staged.warnings]})
+    return BuildResult(staged.pages, staged.files, time.perf_counter() - started, staged.warnings)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A new site written beside output/, and what is left to do with it."""
+
+    folder: Path
+    pages: int
+    files: int
+    warnings: list[Problem]
+    searchable: list[str] | None  # the pages to index for search; None if the site has no search
+    pages_digest: str  # what the search index depends on
+
+
+def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
+           progress: Progress | None, say: Progress) -> Staged:
+    """Load, render and write the new site beside output/.
+
+    Its own function so that the model and the rendered pages, most of a build's
+    memory, are let go on return, before Pagefind needs as much again.
+    """
     say("loading and checking content")
     site = load_site(site_root, drafts, base_url)
     say(f"rendering {len(site.routes)} pages")
@@ -320,21 +358,23 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
     save_markdown(site_root, *markdown)
     files, copies = rendered.files, rendered.copies
     say(f"writing {len(files) + len(copies)} files to {output}")
-    finish = None
-    if site.config.search:
-        def finish(folder: Path) -> None:
-            make_search_index(site_root, folder, pages_digest(files), say)
-    save_build_record(site_root, None)  # output/ is about to change
-    write_site(output, files, copies, finish)
-    pages = sum(1 for name in files if name.endswith(".html"))
-    warnings = site.warnings + as_warnings(rendered.findings)
-    save_build_record(site_root, {"inputs": inputs, "input_files": input_files,
-                                  "manifest": output_manifest(output), "pages": pages,
-                                  "files": len(files) + len(copies), "warnings": [w.as_json() for w in warnings]})
-    return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started, warnings)
+    folder = stage_site(output, files, copies)
+    return Staged(folder, sum(1 for name in files if name.endswith(".html")), len(files) + len(copies),
+                  site.warnings + as_warnings(rendered.findings),
+                  searchable_pages(files) if site.config.search else None, pages_digest(files))
 
 
-def make_search_index(site_root: Path, folder: Path, digest: str, say: Progress) -> None:
+def release_freed_memory() -> None:
+    """Give back to the system what Python has freed but its allocator keeps (glibc only)."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):
+        pass  # another C library: the memory is only reused, not returned
+
+
+def make_search_index(site_root: Path, folder: Path, digest: str, searchable: list[str],
+                      say: Progress) -> None:
     """folder/pagefind/: the index of the last build when the pages are the same, else Pagefind's."""
     cached = cached_search_index(site_root, digest)
     if cached is not None:
@@ -343,7 +383,7 @@ def make_search_index(site_root: Path, folder: Path, digest: str, say: Progress)
         return
     say("indexing for search")
     try:
-        index_folder(folder)
+        index_folder(folder, pages=searchable)
     except SearchError as exc:
         raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
     try:  # remember it, keeping only the latest: the cache never grows without end
@@ -374,7 +414,7 @@ def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = Fal
     if search and site.config.search and (any(rel.endswith(".html") for rel in changed)
                                           or not (output / SEARCH_FOLDER).is_dir()):
         try:
-            index_folder(output)
+            index_folder(output, pages=searchable_pages(files))
         except SearchError as exc:
             raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
     pages = sum(1 for name in files if name.endswith(".html"))

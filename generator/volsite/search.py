@@ -17,11 +17,12 @@ import gzip
 import hashlib
 import json
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 import cbor2
 
-from .write import remove_folder, replace_folder
+from .write import link_files, remove_folder, replace_folder
 
 SEARCH_FOLDER = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
@@ -32,6 +33,7 @@ SIGNATURE = b"pagefind_dcd"  # every Pagefind data file starts with it, after gz
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 META_FILTERS = 3  # the meta file is [version, pages, index chunks, filters, sorts, meta fields]
+BODY_MARK = b"data-pagefind-body"
 
 
 class SearchError(Exception):
@@ -47,19 +49,27 @@ def pagefind_binary() -> str:
     return str(get_executable())
 
 
-def index_folder(folder: Path, work: Path | None = None) -> None:
+def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None = None) -> None:
     """Write folder/pagefind/ for the HTML pages in folder, replacing any earlier index.
 
     The new index is made in `work` (default: folder itself), which must be on the
     same file system; the preview server keeps it out of the folder it is syncing.
+    `pages` are the searchable ones (`searchable_pages`) if the caller knows them;
+    otherwise the folder's pages are read to find them.
     """
-    fresh = (work or folder) / f".{SEARCH_FOLDER}-new"
+    base = work or folder
+    fresh = base / f".{SEARCH_FOLDER}-new"
+    shown = base / f".{SEARCH_FOLDER}-pages"
     remove_folder(fresh)
-    command = [pagefind_binary(), "--site", str(folder), "--output-path", str(fresh), "--silent"]
+    remove_folder(shown)
+    link_files(folder, pages if pages is not None else searchable_pages(_pages_in(folder)), shown)
+    command = [pagefind_binary(), "--site", str(shown), "--output-path", str(fresh), "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchError(f"Pagefind did not run: {exc}") from exc
+    finally:
+        remove_folder(shown)
     if done.returncode != 0:
         remove_folder(fresh)
         raise SearchError(f"Pagefind failed: {(done.stderr or done.stdout).strip()[:2000]}")
@@ -67,6 +77,29 @@ def index_folder(folder: Path, work: Path | None = None) -> None:
     for name in UNUSED:
         (fresh / name).unlink(missing_ok=True)
     replace_folder(fresh, folder / SEARCH_FOLDER)
+
+
+def searchable_pages(pages: Mapping[str, bytes]) -> list[str]:
+    """The HTML pages (of path → bytes) that Pagefind will index.
+
+    Pagefind's rule: once any page marks a part of itself data-pagefind-body, pages
+    without that mark are left out. It still parses and segments every one of them
+    first and holds the result to the end, which on a city's site of long hours
+    statements is nearly half its time and a third of its memory; so it is shown
+    only the marked ones. A page that merely mentions the attribute in its text is
+    shown too, and Pagefind decides.
+    """
+    html = sorted(rel for rel in pages if rel.endswith(".html"))
+    return [rel for rel in html if BODY_MARK in pages[rel]] or html
+
+
+def _pages_in(folder: Path) -> dict[str, bytes]:
+    pages = {}
+    for path in folder.rglob("*.html"):
+        rel = path.relative_to(folder).as_posix()
+        if not rel.startswith((".", SEARCH_FOLDER + "/")) and path.is_file():
+            pages[rel] = path.read_bytes()
+    return pages
 
 
 def _read(path: Path):

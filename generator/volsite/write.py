@@ -47,11 +47,10 @@ def check_output_dir(site_root: Path, output: Path) -> None:
                              "volsite; remove it or choose another output folder")
 
 
-def write_site(output: Path, files: dict[str, bytes], copies: dict[str, Path],
-               finish: Callable[[Path], None] | None = None) -> None:
-    """Write `files` (path → bytes) and `copies` (path → source file) as the new output/.
+def stage_site(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> Path:
+    """The new site, complete, in a hidden folder beside output/ (which is not touched).
 
-    `finish` runs on the complete new folder before it replaces the old one (the search index).
+    `publish` puts it in place; `discard` removes it.
     """
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -72,12 +71,14 @@ def write_site(output: Path, files: dict[str, bytes], copies: dict[str, Path],
             if not _reuse(previous, rel, target, len(data), lambda data=data: data):
                 target.write_bytes(data)
         (staging / MARKER).write_bytes(MARKER_TEXT)
-        if finish is not None:
-            finish(staging)
-        _swap(staging, output)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
         raise
+    return staging
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _reuse(previous: Path | None, rel: str, target: Path, size: int, read: Callable[[], bytes]) -> bool:
@@ -106,7 +107,7 @@ def _ensure_dir(path: Path, made: set[Path]) -> None:
         made.add(path)
 
 
-def _swap(staging: Path, output: Path) -> None:
+def publish(staging: Path, output: Path) -> None:
     """Put staging where output is in one step, so that a kill at any moment leaves the
     complete old site or the complete new one."""
     if not output.exists():
@@ -253,6 +254,21 @@ def copy_folder(source: Path, target: Path) -> None:
         shutil.copytree(source, partial)
     shutil.rmtree(target, ignore_errors=True)
     os.rename(partial, target)
+
+
+def link_files(source: Path, rels: list[str], target: Path) -> None:
+    """A new folder `target` holding only these files of `source`, at the same paths.
+
+    Hard links where the disk allows (the files are never changed in place), else copies.
+    """
+    made: set[Path] = set()
+    for rel in rels:
+        path = target / rel
+        _ensure_dir(path.parent, made)
+        try:
+            os.link(source / rel, path)
+        except OSError:
+            shutil.copyfile(source / rel, path)
 
 
 def remove_folder(folder: Path) -> None:

@@ -45,3 +45,59 @@ def test_search_can_be_switched_off(site):
     out = site.build().built
     assert not (out / "pagefind").exists() and not (out / "search").exists()
     assert "search/" not in (out / "index.html").read_text()
+
+
+def test_pagefind_is_shown_only_the_marked_pages(site, tmp_path, monkeypatch):
+    import volsite.search as search
+
+    site()
+    out = site.build().built
+    real = search.pagefind_binary()
+    seen = tmp_path / "seen.txt"
+    spy = tmp_path / "pagefind-spy"
+    # records the HTML files in the folder Pagefind is given, then runs the real one
+    spy.write_text(f'#!/bin/sh\n(cd "$2" && find . -name "*.html" | sort) > "{seen}"\nexec "{real}" "$@"\n')
+    spy.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: str(spy))
+    before = tree_digest(out)
+    search.index_folder(out)  # the pages are read back from the folder, as the preview server does
+    shown = [line.removeprefix("./") for line in seen.read_text().split()]
+    assert "stories/clinic/index.html" in shown and "volunteers/li-na/index.html" in shown
+    every_page = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    left_out = set(every_page) - set(shown)
+    assert {"stories/index.html", "index.html"} <= left_out
+    assert all("data-pagefind-body" not in (out / rel).read_text() for rel in left_out)
+    assert all("data-pagefind-body" in (out / rel).read_text() for rel in shown)
+    # the same index as the build made, and nothing of the shown folder is left behind
+    assert tree_digest(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".pagefind")]
+
+
+def test_leaving_unmarked_pages_out_gives_pagefinds_own_index(site, tmp_path):
+    import shutil
+    import subprocess
+
+    from volsite.search import UNUSED, normalise, pagefind_binary
+
+    site()
+    out = site.build().built
+    whole = tmp_path / "whole"
+    shutil.copytree(out, whole, ignore=shutil.ignore_patterns("pagefind"))
+    subprocess.run([pagefind_binary(), "--site", str(whole), "--output-path", str(tmp_path / "own"), "--silent"],
+                   check=True)
+    normalise(tmp_path / "own")
+    for name in UNUSED:
+        (tmp_path / "own" / name).unlink(missing_ok=True)
+    ours = {k.removeprefix("pagefind/"): v for k, v in tree_digest(out).items() if k.startswith("pagefind/")}
+    assert ours and ours == tree_digest(tmp_path / "own")
+
+
+def test_searchable_pages_follow_pagefinds_rule():
+    from volsite.search import searchable_pages
+
+    marked = b'<main><div data-pagefind-body>x</div></main>'
+    plain = b"<main>x</main>"
+    assert searchable_pages({"b/index.html": marked, "a/index.html": plain, "c/index.html": marked,
+                             "data/x.json": marked}) == ["b/index.html", "c/index.html"]
+    # no page marks its body: Pagefind indexes every page
+    assert searchable_pages({"b.html": plain, "a.html": plain, "x.css": plain}) == ["a.html", "b.html"]
