@@ -101,3 +101,32 @@ def test_searchable_pages_follow_pagefinds_rule():
                              "data/x.json": marked}) == ["b/index.html", "c/index.html"]
     # no page marks its body: Pagefind indexes every page
     assert searchable_pages({"b.html": plain, "a.html": plain, "x.css": plain}) == ["a.html", "b.html"]
+
+
+def fragments(out):
+    """url → the text Pagefind stored for that page."""
+    import gzip
+
+    from volsite.search import SIGNATURE
+
+    found = {}
+    for path in (out / "pagefind/fragment").iterdir():
+        data = json.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE):])
+        found[data["url"]] = data["content"].replace("\u200b", "").replace(" ", "")
+    return found
+
+
+def test_figures_and_lists_of_names_are_not_searched(site):
+    site()
+    out = site.build().built
+    texts = fragments(out)
+    profile = texts["/volunteers/li-na/"]
+    page = (out / "volunteers/li-na/index.html").read_text()
+    assert "李娜" in profile
+    # on the page, but a search for 小时 or 积分 must not bring up every volunteer
+    for label in ("累计服务时长", "积分", "服务记录"):
+        assert label in page and label not in profile, label
+    teams_and_activities = [url for url in texts if url.startswith(("/teams/", "/activities/"))]
+    assert any(url.startswith("/activities/") for url in teams_and_activities)
+    for url in teams_and_activities:
+        assert "服务时长" not in texts[url] and "参与人数" not in texts[url], url
