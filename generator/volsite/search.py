@@ -22,7 +22,7 @@ from pathlib import Path
 
 import cbor2
 
-from .write import link_files, remove_folder, replace_folder
+from .write import remove_folder, replace_folder
 
 SEARCH_FOLDER = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
@@ -34,6 +34,11 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "page
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 META_FILTERS = 3  # the meta file is [version, pages, index chunks, filters, sorts, meta fields]
 BODY_MARK = b"data-pagefind-body"
+# Pagefind's globs (the wax crate): these are read as more than a letter unless escaped,
+# and these cannot be matched as letters at all (a name holding one is matched by *).
+DEFAULT_GLOB = "**/*.{html}"
+GLOB_ESCAPE = set("*?()[]{},")
+GLOB_UNMATCHABLE = set(":<>\\")
 
 
 class SearchError(Exception):
@@ -57,19 +62,15 @@ def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None
     `pages` are the searchable ones (`searchable_pages`) if the caller knows them;
     otherwise the folder's pages are read to find them.
     """
-    base = work or folder
-    fresh = base / f".{SEARCH_FOLDER}-new"
-    shown = base / f".{SEARCH_FOLDER}-pages"
+    fresh = (work or folder) / f".{SEARCH_FOLDER}-new"
     remove_folder(fresh)
-    remove_folder(shown)
-    link_files(folder, pages if pages is not None else searchable_pages(_pages_in(folder)), shown)
-    command = [pagefind_binary(), "--site", str(shown), "--output-path", str(fresh), "--silent"]
+    chosen = pages if pages is not None else searchable_pages(_pages_in(folder))
+    command = [pagefind_binary(), "--site", str(folder), "--output-path", str(fresh), "--silent",
+               "--glob", pages_glob(chosen)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchError(f"Pagefind did not run: {exc}") from exc
-    finally:
-        remove_folder(shown)
     if done.returncode != 0:
         remove_folder(fresh)
         raise SearchError(f"Pagefind failed: {(done.stderr or done.stdout).strip()[:2000]}")
@@ -83,14 +84,40 @@ def searchable_pages(pages: Mapping[str, bytes]) -> list[str]:
     """The HTML pages (of path → bytes) that Pagefind will index.
 
     Pagefind's rule: once any page marks a part of itself data-pagefind-body, pages
-    without that mark are left out. It still parses and segments every one of them
-    first and holds the result to the end, which on a city's site of long hours
-    statements is nearly half its time and a third of its memory; so it is shown
-    only the marked ones. A page that merely mentions the attribute in its text is
-    shown too, and Pagefind decides.
+    without that mark are left out. A page that merely mentions the attribute in its
+    text is counted too, and Pagefind decides.
     """
     html = sorted(rel for rel in pages if rel.endswith(".html"))
     return [rel for rel in html if BODY_MARK in pages[rel]] or html
+
+
+def pages_glob(pages: list[str]) -> str:
+    """A Pagefind --glob for the folder that matches every one of `pages` and few others.
+
+    Pagefind parses and segments every page its glob matches and holds the result to
+    the end, even those its rule will then leave out: on a city's site the hours
+    statements are half the HTML, and half Pagefind's time. Each page is generalised
+    to its shape (first folder, one * per folder below it, file name), so the glob
+    stays short however many pages there are. A shape shared with pages that are not
+    searchable (honors/*/index.html) lets those in too; Pagefind's rule drops them, so
+    the index is the same as without a glob, only made faster.
+    """
+    if not pages:
+        return DEFAULT_GLOB
+    shapes = set()
+    for rel in pages:
+        *folders, name = rel.split("/")
+        shape = [_glob_literal(folders[0], "*")] + ["*"] * (len(folders) - 1) if folders else []
+        shapes.add("/".join(shape + [_glob_literal(name, "*.html")]))
+    ordered = sorted(shapes)
+    return ordered[0] if len(ordered) == 1 else "{" + ",".join(ordered) + "}"
+
+
+def _glob_literal(name: str, unmatchable: str) -> str:
+    """`name` as a glob matching only itself, or `unmatchable` (a wider one) if it cannot be."""
+    if GLOB_UNMATCHABLE & set(name):
+        return unmatchable
+    return "".join("\\" + c if c in GLOB_ESCAPE else c for c in name)
 
 
 def _pages_in(folder: Path) -> dict[str, bytes]:

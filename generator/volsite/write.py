@@ -256,21 +256,6 @@ def copy_folder(source: Path, target: Path) -> None:
     os.rename(partial, target)
 
 
-def link_files(source: Path, rels: list[str], target: Path) -> None:
-    """A new folder `target` holding only these files of `source`, at the same paths.
-
-    Hard links where the disk allows (the files are never changed in place), else copies.
-    """
-    made: set[Path] = set()
-    for rel in rels:
-        path = target / rel
-        _ensure_dir(path.parent, made)
-        try:
-            os.link(source / rel, path)
-        except OSError:
-            shutil.copyfile(source / rel, path)
-
-
 def remove_folder(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
