@@ -18,20 +18,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from .checks import PrivacyScans, link_findings, orphan_warnings, privacy_findings
+from .checks import PrivacyScans, link_findings, orphan_warnings, privacy_findings, privacy_findings_in
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .figures import Figures, compute
 from .index import Model, build_model, media_path
 from .load import ParsedFiles, load_content
 from .diskcache import (CACHE_FOLDER, cached_search_index, inputs_digest, load_build_record, load_markdown,
-                        output_manifest, pages_digest, save_build_record, save_markdown, search_cache_folder)
+                        output_manifest, page_digest, pages_digest, save_build_record, save_markdown, search_cache_folder)
 from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
-from .search import SEARCH_FOLDER, SearchError, index_folder, searchable_pages
+from .search import SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
 from .sources import image_sizes
-from .write import (check_output_dir, copy_folder, discard, publish, remove_folder, site_lock, stage_site,
+from .write import (Staging, check_output_dir, copy_folder, discard, publish, remove_folder, site_lock,
                     sync_tree)
 
 Progress = Callable[[str], None]
@@ -161,14 +161,29 @@ def record_texts(model: Model) -> list[str]:
 
 @dataclass(frozen=True)
 class Rendered:
-    files: dict[str, bytes]  # every generated file, in memory
+    files: dict[str, bytes]  # every generated file, in memory (none if they were written as rendered)
     copies: dict[str, Path]  # static and media files to copy, by output path
     findings: list[Problem]  # links that lead nowhere, and what looks like private data
+    written: dict[str, Written] = field(default_factory=dict)  # files written as rendered
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a build keeps of a file it wrote to the new folder as soon as it was rendered."""
+
+    digest: bytes  # diskcache.page_digest of its bytes
+    searchable: bool  # search.is_marked
+    findings: tuple[Problem, ...]  # what looked like private data in it
 
 
 def render_site(site: Site, cache: BuildCache | None = None, progress: Progress | None = None,
-                markdown: tuple[MarkdownCache, MarkdownCache] | None = None) -> Rendered:
-    """Every output file in memory, the static files to copy, and what the checks found in them."""
+                markdown: tuple[MarkdownCache, MarkdownCache] | None = None,
+                staging: Staging | None = None) -> Rendered:
+    """Every output file, the static files to copy, and what the checks found in them.
+
+    The files are kept in memory, or with `staging` written there by whichever process
+    rendered them, so that a big site's pages are never all held at once.
+    """
     model = site.model
     if progress:
         progress("converting Markdown")
@@ -188,15 +203,26 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     # A serve session renders again only pages whose inputs changed (cache.pages): one
     # process. A build renders everything: every core.
     parallel = workers > 1 and cache is None and len(site.routes) >= PARALLEL_PAGES_FROM
-    files = render_pages(renderer, site.routes, problems, progress, workers if parallel else 1)
+    keep = _writer(staging, site.config.privacy_allow) if staging is not None else None
+    kept = render_pages(renderer, site.routes, problems, progress, workers if parallel else 1, keep)
     copies = static_files(site.root, site.config.theme, published_media(model, html, record_html))
-    for rel in sorted(set(files) & set(copies)):
+    for rel in sorted(set(kept) & set(copies)):
         problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
     if problems.errors:
         raise ContentError(problems.sorted())
     findings = link_findings(model, html, frozenset(r.url for r in site.routes), frozenset(copies))
-    findings += privacy_findings(files, site.config.privacy_allow, scans=cache.privacy if cache else None)
-    return Rendered(files, copies, findings)
+    if staging is None:
+        findings += privacy_findings(kept, site.config.privacy_allow, scans=cache.privacy if cache else None)
+        return Rendered(kept, copies, findings)
+    findings += [problem for rel in sorted(kept) for problem in kept[rel].findings]
+    return Rendered({}, copies, findings, kept)
+
+
+def _writer(staging: Staging, allowed: tuple[str, ...]) -> Callable[[str, bytes], Written]:
+    def write(rel: str, data: bytes) -> Written:
+        staging.put(rel, data)
+        return Written(page_digest(data), is_marked(data), tuple(privacy_findings_in(rel, data, allowed)))
+    return write
 
 
 # Below this many pages, starting a second process costs more than it saves.
@@ -204,39 +230,50 @@ PARALLEL_PAGES_FROM = 500
 
 
 def render_pages(renderer: Renderer, routes: list[Route], problems: Problems, progress: Progress | None,
-                 workers: int) -> dict[str, bytes]:
-    """Every page, in route order; with workers > 1 the routes are shared out (every
-    workers-th route to each) between this process and workers - 1 forked ones."""
+                 workers: int, keep: Callable[[str, bytes], object] | None = None) -> dict:
+    """Every page (path → bytes, or what `keep` makes of them where they were rendered),
+    in route order; with workers > 1 the routes are shared out (every workers-th route
+    to each) between this process and workers - 1 forked ones."""
+    keep = keep or _as_is
     shares = [list(range(start, len(routes), workers)) for start in range(workers)]
-    children = [_start_share(renderer, routes, share) for share in shares[1:]] if workers > 1 else []
-    rendered: dict[int, bytes | None] = {}
+    children = [_start_share(renderer, routes, share, keep) for share in shares[1:]] if workers > 1 else []
+    rendered: dict[int, object] = {}
     for done, index in enumerate(shares[0], 1):
-        rendered[index] = renderer.render(routes[index], problems)
+        rendered[index] = _render_one(renderer, routes[index], problems, keep)
         if progress and (done % 25 == 0 or done == len(shares[0])):
             progress(f"rendering pages: {done * workers}/{len(routes)}")
     for share, child in zip(shares[1:], children):
-        pages, found = _finish_share(renderer, routes, share, child)
+        pages, found = _finish_share(renderer, routes, share, child, keep)
         rendered.update(zip(share, pages))
         problems.extend(found)
     return {routes[i].output: rendered[i] for i in range(len(routes)) if rendered[i] is not None}
 
 
-def _start_share(renderer: Renderer, routes: list[Route], share: list[int]):
+def _as_is(rel: str, data: bytes) -> bytes:
+    return data
+
+
+def _render_one(renderer: Renderer, route: Route, problems: Problems, keep: Callable[[str, bytes], object]):
+    page = renderer.render(route, problems)
+    return None if page is None else keep(route.output, page)
+
+
+def _start_share(renderer: Renderer, routes: list[Route], share: list[int], keep):
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork here: this process renders the share itself
         return None
     reader, writer = context.Pipe(duplex=False)
-    process = context.Process(target=_render_share, args=(renderer, routes, share, writer), daemon=True)
+    process = context.Process(target=_render_share, args=(renderer, routes, share, keep, writer), daemon=True)
     process.start()
     writer.close()
     return process, reader
 
 
-def _render_share(renderer: Renderer, routes: list[Route], share: list[int], writer) -> None:
+def _render_share(renderer: Renderer, routes: list[Route], share: list[int], keep, writer) -> None:
     found = Problems()
     try:
-        pages = [renderer.render(routes[i], found) for i in share]
+        pages = [_render_one(renderer, routes[i], found, keep) for i in share]
         writer.send((pages, list(found)))
     except BaseException as exc:  # noqa: BLE001 - the parent renders the share again and reports
         writer.send(exc.__class__.__name__)
@@ -244,7 +281,7 @@ def _render_share(renderer: Renderer, routes: list[Route], share: list[int], wri
         writer.close()
 
 
-def _finish_share(renderer: Renderer, routes: list[Route], share: list[int], child):
+def _finish_share(renderer: Renderer, routes: list[Route], share: list[int], child, keep):
     """The pages and problems of a forked share; rendered here instead if the child failed."""
     if child is not None:
         process, reader = child
@@ -258,7 +295,7 @@ def _finish_share(renderer: Renderer, routes: list[Route], share: list[int], chi
         if isinstance(answer, tuple):
             return answer
     found = Problems()
-    return [renderer.render(routes[i], found) for i in share], list(found)
+    return [_render_one(renderer, routes[i], found, keep) for i in share], list(found)
 
 
 def as_warnings(problems: list[Problem]) -> list[Problem]:
@@ -351,17 +388,24 @@ def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
     """
     say("loading and checking content")
     site = load_site(site_root, drafts, base_url)
-    say(f"rendering {len(site.routes)} pages")
+    say(f"rendering {len(site.routes)} pages, writing each to a new folder beside {output}")
     markdown = (load_markdown(site_root, site.config.base_path, site.config.unsafe_html),
                 load_markdown(site_root, site.config.base_path, False))
-    rendered = render_site(site, progress=progress, markdown=markdown)
+    staging = Staging(output)
+    try:
+        rendered = render_site(site, progress=progress, markdown=markdown, staging=staging)
+        say(f"copying {len(rendered.copies)} static and media files")
+        for rel, source in sorted(rendered.copies.items()):
+            staging.copy(rel, source)
+    except BaseException:
+        discard(staging.folder)
+        raise
     save_markdown(site_root, *markdown)
-    files, copies = rendered.files, rendered.copies
-    say(f"writing {len(files) + len(copies)} files to {output}")
-    folder = stage_site(output, files, copies)
-    return Staged(folder, sum(1 for name in files if name.endswith(".html")), len(files) + len(copies),
-                  site.warnings + as_warnings(rendered.findings),
-                  searchable_pages(files) if site.config.search else None, pages_digest(files))
+    written = rendered.written
+    return Staged(staging.folder, sum(1 for name in written if name.endswith(".html")),
+                  len(written) + len(rendered.copies), site.warnings + as_warnings(rendered.findings),
+                  searchable_pages({rel: w.searchable for rel, w in written.items()}) if site.config.search else None,
+                  pages_digest({rel: w.digest for rel, w in written.items()}))
 
 
 def release_freed_memory() -> None:
@@ -414,7 +458,7 @@ def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = Fal
     if search and site.config.search and (any(rel.endswith(".html") for rel in changed)
                                           or not (output / SEARCH_FOLDER).is_dir()):
         try:
-            index_folder(output, pages=searchable_pages(files))
+            index_folder(output, pages=searchable_pages({rel: is_marked(data) for rel, data in files.items()}))
         except SearchError as exc:
             raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
     pages = sum(1 for name in files if name.endswith(".html"))

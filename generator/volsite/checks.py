@@ -68,11 +68,19 @@ def privacy_findings(files: dict[str, bytes], allowed: tuple[str, ...] = (),
         if earlier is not None and earlier[0] == data:
             found = earlier[1]
         else:
-            found = _scan(prefix + rel, data.decode("utf-8", errors="replace"), allowed)
+            found = privacy_findings_in(rel, data, allowed, prefix)
             if scans is not None:
                 scans.done[rel] = (data, found)
         findings.extend(found)
     return findings
+
+
+def privacy_findings_in(rel: str, data: bytes, allowed: tuple[str, ...] = (), prefix: str = "output/",
+                        suffixes: tuple[str, ...] = TEXT_SUFFIXES) -> list[Problem]:
+    """What looks like private data in one output file (as privacy_findings, for one)."""
+    if not rel.endswith(suffixes):
+        return []
+    return _scan(prefix + rel, data.decode("utf-8", errors="replace"), allowed)
 
 
 def _scan(name: str, text: str, allowed: tuple[str, ...]) -> list[Problem]:

@@ -65,13 +65,18 @@ def _save(site_root: Path, cache: MarkdownCache) -> None:
         pass
 
 
-def pages_digest(files: dict[str, bytes]) -> str:
-    """What the search index depends on: every HTML page, and the Pagefind that indexes them."""
+def page_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def pages_digest(digests: dict[str, bytes]) -> str:
+    """What the search index depends on: every HTML page (path → its page_digest), and
+    the Pagefind that indexes them."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(search_tool_version().encode())
-    for rel, data in sorted(files.items()):
+    for rel, page in sorted(digests.items()):
         if rel.endswith(".html"):
-            digest.update(rel.encode() + b"\0" + hashlib.blake2b(data, digest_size=16).digest())
+            digest.update(rel.encode() + b"\0" + page)
     return digest.hexdigest()
 
 

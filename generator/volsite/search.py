@@ -80,15 +80,20 @@ def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None
     replace_folder(fresh, folder / SEARCH_FOLDER)
 
 
-def searchable_pages(pages: Mapping[str, bytes]) -> list[str]:
-    """The HTML pages (of path → bytes) that Pagefind will index.
+def searchable_pages(marked: Mapping[str, bool]) -> list[str]:
+    """The HTML pages Pagefind will index, of path → whether the page is_marked.
 
     Pagefind's rule: once any page marks a part of itself data-pagefind-body, pages
-    without that mark are left out. A page that merely mentions the attribute in its
-    text is counted too, and Pagefind decides.
+    without that mark are left out.
     """
-    html = sorted(rel for rel in pages if rel.endswith(".html"))
-    return [rel for rel in html if BODY_MARK in pages[rel]] or html
+    html = sorted(rel for rel in marked if rel.endswith(".html"))
+    return [rel for rel in html if marked[rel]] or html
+
+
+def is_marked(data: bytes) -> bool:
+    """Whether a page marks its searchable part. One that merely mentions the attribute
+    in its text counts too, and Pagefind decides."""
+    return BODY_MARK in data
 
 
 def pages_glob(pages: list[str]) -> str:
@@ -120,12 +125,12 @@ def _glob_literal(name: str, unmatchable: str) -> str:
     return "".join("\\" + c if c in GLOB_ESCAPE else c for c in name)
 
 
-def _pages_in(folder: Path) -> dict[str, bytes]:
+def _pages_in(folder: Path) -> dict[str, bool]:
     pages = {}
     for path in folder.rglob("*.html"):
         rel = path.relative_to(folder).as_posix()
         if not rel.startswith((".", SEARCH_FOLDER + "/")) and path.is_file():
-            pages[rel] = path.read_bytes()
+            pages[rel] = is_marked(path.read_bytes())
     return pages
 
 

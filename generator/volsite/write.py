@@ -47,34 +47,33 @@ def check_output_dir(site_root: Path, output: Path) -> None:
                              "volsite; remove it or choose another output folder")
 
 
-def stage_site(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> Path:
-    """The new site, complete, in a hidden folder beside output/ (which is not touched).
+class Staging:
+    """The new site, written file by file into a hidden folder beside output/ (which is
+    not touched); `publish` puts it in place, `discard` removes it.
 
-    `publish` puts it in place; `discard` removes it.
+    Forked renderers write their pages through their copy of it: each file is written
+    by one process only, and folders are made with exist_ok.
     """
-    parent = output.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(output)
-    previous = output if (output / MARKER).is_file() else None
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
-    (staging / MARKER).write_bytes(MARKER_TEXT)  # marks it as volsite's from the start
-    try:
-        made: set[Path] = set()
-        for rel, source in sorted(copies.items()):
-            target = staging / rel
-            _ensure_dir(target.parent, made)
-            if not _reuse(previous, rel, target, source.stat().st_size, source.read_bytes):
-                shutil.copyfile(source, target)
-        for rel, data in sorted(files.items()):
-            target = staging / rel
-            _ensure_dir(target.parent, made)
-            if not _reuse(previous, rel, target, len(data), lambda data=data: data):
-                target.write_bytes(data)
-        (staging / MARKER).write_bytes(MARKER_TEXT)
-    except BaseException:
-        discard(staging)
-        raise
-    return staging
+
+    def __init__(self, output: Path):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(output)
+        self.previous = output if (output / MARKER).is_file() else None
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+        (self.folder / MARKER).write_bytes(MARKER_TEXT)  # marks it as volsite's from the start
+        self._made: set[Path] = set()
+
+    def put(self, rel: str, data: bytes) -> None:
+        target = self.folder / rel
+        _ensure_dir(target.parent, self._made)
+        if not _reuse(self.previous, rel, target, len(data), lambda: data):
+            target.write_bytes(data)
+
+    def copy(self, rel: str, source: Path) -> None:
+        target = self.folder / rel
+        _ensure_dir(target.parent, self._made)
+        if not _reuse(self.previous, rel, target, source.stat().st_size, source.read_bytes):
+            shutil.copyfile(source, target)
 
 
 def discard(staging: Path) -> None:

@@ -77,6 +77,36 @@ def test_pages_rendered_in_parallel_equal_pages_rendered_in_one_process(monkeypa
         assert parallel.findings == serial.findings
 
 
+def test_pages_written_as_rendered_equal_pages_kept_in_memory(site, tmp_path, monkeypatch):
+    """A build writes each page where it was rendered; the bytes, and what the checks
+    find in them, are those of rendering into memory, in one process or several."""
+    import volsite.build
+    from volsite.build import load_site, render_site
+    from volsite.diskcache import page_digest
+    from volsite.search import is_marked
+    from volsite.write import Staging
+
+    root = site({"content/stories/2024-06-01-leak.md":
+                 "---\ntitle: 热线\ndate: 2024-06-01\n---\n有事请打 139 1234 5678 找我。\n"})
+    loaded = load_site(root)
+    serial = render_site(loaded)
+    assert any("looks like" in p.message for p in serial.findings)  # the check has something to find
+    monkeypatch.setattr(volsite.build, "PARALLEL_PAGES_FROM", 0)
+    for workers in (1, 2, 3):
+        monkeypatch.setattr(volsite.build.os, "cpu_count", lambda: workers)
+        staging = Staging(tmp_path / f"out{workers}")
+        streamed = render_site(loaded, staging=staging)
+        assert streamed.files == {} and list(streamed.written) == list(serial.files)
+        on_disk = {p.relative_to(staging.folder).as_posix(): p.read_bytes()
+                   for p in staging.folder.rglob("*") if p.is_file() and not p.name.startswith(".volsite")}
+        assert on_disk == serial.files
+        assert {rel: w.digest for rel, w in streamed.written.items()} == \
+            {rel: page_digest(data) for rel, data in serial.files.items()}
+        assert {rel: w.searchable for rel, w in streamed.written.items()} == \
+            {rel: is_marked(data) for rel, data in serial.files.items()}
+        assert streamed.findings == serial.findings
+
+
 def test_a_template_error_in_a_forked_share_is_reported_once(site, monkeypatch):
     import volsite.build
 

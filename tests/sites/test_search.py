@@ -131,14 +131,15 @@ def test_leaving_unmarked_pages_out_gives_pagefinds_own_index(site, tmp_path):
 
 
 def test_searchable_pages_follow_pagefinds_rule():
-    from volsite.search import searchable_pages
+    from volsite.search import is_marked, searchable_pages
 
     marked = b'<main><div data-pagefind-body>x</div></main>'
     plain = b"<main>x</main>"
-    assert searchable_pages({"b/index.html": marked, "a/index.html": plain, "c/index.html": marked,
-                             "data/x.json": marked}) == ["b/index.html", "c/index.html"]
+    assert is_marked(marked) and not is_marked(plain)
+    pages = {"b/index.html": marked, "a/index.html": plain, "c/index.html": marked, "data/x.json": marked}
+    assert searchable_pages({rel: is_marked(data) for rel, data in pages.items()}) == ["b/index.html", "c/index.html"]
     # no page marks its body: Pagefind indexes every page
-    assert searchable_pages({"b.html": plain, "a.html": plain, "x.css": plain}) == ["a.html", "b.html"]
+    assert searchable_pages({"b.html": False, "a.html": False, "x.css": False}) == ["a.html", "b.html"]
 
 
 def fragments(out):
