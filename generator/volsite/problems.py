@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import lru_cache
 from typing import Iterable
 
 ERROR = "error"
@@ -78,5 +79,12 @@ class UsageError(Exception):
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    return _closest(word, tuple(choices))
+
+
+@lru_cache(maxsize=4096)
+def _closest(word: str, choices: tuple[str, ...]) -> str:
+    # Memoised: a city's 50,000 volunteer files tend to carry the same few extra
+    # fields, and difflib's comparison is 0.1 ms a time.
     close = get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
