@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Mapping
 
 from ..problems import Problems
 from ..sources import Raw
@@ -21,7 +23,9 @@ CSV_HEADERS = {
 }
 
 
-@dataclass(frozen=True)
+# A city has a million rows: slots, and one shared empty map of field lines (a CSV
+# row is on one line), keep each row under 200 bytes.
+@dataclass(frozen=True, slots=True)
 class LedgerRow:
     date: dt.date
     volunteer: str
@@ -31,7 +35,10 @@ class LedgerRow:
     note: str | None
     path: str
     line: int
-    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+
+NO_LINES: Mapping[str, int] = MappingProxyType({})
 
 
 def parse(raw: Raw, problems: Problems) -> LedgerRow | None:
@@ -47,4 +54,4 @@ def parse(raw: Raw, problems: Problems) -> LedgerRow | None:
     if not volunteer:
         return None
     return LedgerRow(date or dt.date.min, volunteer, hours or Decimal(0), activity, points, f.text("note"), raw.path, raw.line,
-                     dict(raw.lines))
+                     dict(raw.lines) if raw.lines else NO_LINES)
