@@ -132,3 +132,38 @@ def test_the_atomic_exchange_is_available_here(tmp_path):
     (tmp_path / "b/x").write_text("b")
     assert _exchange(tmp_path / "a", tmp_path / "b")  # Linux: renameat2(RENAME_EXCHANGE)
     assert (tmp_path / "a/x").read_text() == "b" and (tmp_path / "b/x").read_text() == "a"
+
+
+def test_the_site_is_rendered_in_a_process_that_ends_before_indexing(site, tmp_path, monkeypatch):
+    # what loading and rendering leave in a process's memory must not sit beside Pagefind's
+    import volsite.build
+
+    real_stage, real_index = volsite.build._stage, volsite.build.make_search_index
+    pids = {}
+
+    def stage(*args, **kwargs):
+        pids["stage"] = os.getpid()
+        return real_stage(*args, **kwargs)
+
+    def index(*args, **kwargs):
+        pids["index"] = os.getpid()
+        return real_index(*args, **kwargs)
+
+    monkeypatch.setattr(volsite.build, "_stage", stage)
+    monkeypatch.setattr(volsite.build, "make_search_index", index)
+    site()
+    assert site.build().exit_code == 0
+    assert "stage" not in pids and pids["index"] == os.getpid()  # _stage ran in the forked child
+
+
+def test_a_rendering_process_that_dies_is_reported_and_leaves_output_alone(site, monkeypatch):
+    import volsite.build
+
+    site()
+    first = site.build()
+    before = tree_digest(first.built)
+    monkeypatch.setattr(volsite.build, "_stage", lambda *args, **kwargs: os._exit(9))
+    result = site.build("--drafts")  # not the same build as the last, so it is not skipped
+    assert result.exit_code == 1 and "ended without finishing (exit status 9)" in result.output
+    assert tree_digest(first.built) == before
+    assert not [p.name for p in first.built.parent.iterdir() if p.name.startswith(".output.")]
