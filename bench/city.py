@@ -735,9 +735,11 @@ def report(steps: list[Step], notes: list[str], header: list[str]) -> str:
         (w0, p0, c0), (w1, p1, c1) = med[(lo, "cold")], med[(hi, "cold")]
         k = math.log(w1 / w0) / math.log(hi / lo)
         per_unit = (w1 / hi) / (w0 / lo)
+        memory_per_unit = (p1 / hi) / (p0 / lo)
         lines += ["", f"From scale {lo:g} to {hi:g} (×{hi / lo:g}) the cold build's time went ×{w1 / w0:.2f} "
-                      f"(time per unit of scale ×{per_unit:.2f}; growth exponent {k:.2f}, 1 = linear) and its peak "
-                      f"memory ×{p1 / p0:.2f}: {'linear or better' if per_unit <= 1.1 else 'worse than linear'}. "
+                      f"(time per unit of scale ×{per_unit:.2f}; growth exponent {k:.2f}, 1 = linear): "
+                      f"{'linear or better' if per_unit <= 1.1 else 'worse than linear'}; its peak memory went "
+                      f"×{p1 / p0:.2f} ({'linear or better' if memory_per_unit <= 1.1 else 'worse than linear'}). "
                       f"Its CPU time went ×{c1 / c0:.2f} (per unit of scale ×{(c1 / hi) / (c0 / lo):.2f}), which "
                       "contention on the machine disturbs less than wall time."]
     else:
