@@ -596,15 +596,18 @@ def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
                   problems: Problems) -> list[Raw]:
     """Rows of a CSV or XLSX file as records; header names mapped through `headers`."""
     errors = len(problems.errors)
+    clean = _clean_cell
     if rel.lower().endswith(".xlsx"):
         rows = _xlsx_rows(site_root / rel, rel, problems)
     else:
         text = read_text(site_root, rel, problems, TABLE_LIMIT)
         rows = _csv_rows(text, rel, problems) if text is not None else iter(())
+        if text is not None and not _UNSHOWABLE.search(text):
+            clean = _strip_cell  # every cell is text and none needs cleaning: a city's ledger is 6 million cells
     records: list[Raw] = []
     columns: list[str] | None = None
     for line, cells in rows:
-        cells = [_clean_cell(c) for c in cells]
+        cells = [clean(c) for c in cells]
         if cells.count(None) == len(cells):
             continue  # blank lines are skipped
         if columns is None:
@@ -627,6 +630,10 @@ def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
 def _column_name(cell: Any, headers: Mapping[str, str]) -> str:
     name = "" if cell is None else str(cell).strip()
     return headers.get(name, headers.get(name.lower(), name.lower()))
+
+
+def _strip_cell(value: str) -> str | None:
+    return value.strip() or None
 
 
 def _clean_cell(value: Any) -> Any:

@@ -58,6 +58,19 @@ def _date_of_text(text: str) -> dt.date | None:
     return None
 
 
+@lru_cache(maxsize=65536)
+def plain_ident(text: str) -> str | None:
+    """text as Fields.ident reads a valid id (stripped, interned), or None if it would complain."""
+    value = text.strip()
+    if not value or not ID_PATTERN.match(value) or len(value) > MAX_ID_LENGTH:
+        return None
+    return sys.intern(value)
+
+
+def in_dates(date: dt.date) -> bool:
+    return FIRST_DATE <= date <= LAST_DATE
+
+
 def parse_decimal(value: Any) -> Decimal | None:
     """A number from YAML, CSV or Excel, or None when it is none or out of range (NUMBER_DIGITS)."""
     number = _decimal(value)
