@@ -31,8 +31,7 @@ from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
 from .search import SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
 from .sources import image_sizes
-from .write import (Staging, check_output_dir, copy_folder, discard, publish, remove_folder, site_lock,
-                    sync_tree)
+from .write import Staging, check_output_dir, copy_folder, publish, remove_folder, site_lock, sync_tree
 
 Progress = Callable[[str], None]
 
@@ -354,12 +353,11 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
     staged = _stage_apart(site_root, output, drafts, base_url, progress, say)
     try:
         if staged.searchable is not None:
-            release_freed_memory()
             make_search_index(site_root, staged.folder, staged.pages_digest, staged.searchable, say)
         save_build_record(site_root, None)  # output/ is about to change
         publish(staged.folder, output)
     except BaseException:
-        discard(staged.folder)
+        remove_folder(staged.folder)
         raise
     save_build_record(site_root, {"inputs": inputs, "input_files": input_files,
                                   "manifest": output_manifest(output), "pages": staged.pages,
@@ -398,7 +396,7 @@ def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
         for rel, source in sorted(rendered.copies.items()):
             staging.copy(rel, source)
     except BaseException:
-        discard(staging.folder)
+        remove_folder(staging.folder)
         raise
     save_markdown(site_root, *markdown)
     written = rendered.written
@@ -418,8 +416,10 @@ def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | No
     """
     try:
         context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork here
-        return _stage(site_root, output, drafts, base_url, progress, say)
+    except ValueError:  # no fork here: free what can be freed in this process instead
+        staged = _stage(site_root, output, drafts, base_url, progress, say)
+        release_freed_memory()
+        return staged
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_stage_child, args=(writer, site_root, output, drafts, base_url,
                                                        progress is not None))

@@ -49,7 +49,7 @@ def check_output_dir(site_root: Path, output: Path) -> None:
 
 class Staging:
     """The new site, written file by file into a hidden folder beside output/ (which is
-    not touched); `publish` puts it in place, `discard` removes it.
+    not touched); `publish` puts it in place, `remove_folder` removes it.
 
     Forked renderers write their pages through their copy of it: each file is written
     by one process only, and folders are made with exist_ok.
@@ -74,10 +74,6 @@ class Staging:
         _ensure_dir(target.parent, self._made)
         if not _reuse(self.previous, rel, target, source.stat().st_size, source.read_bytes):
             shutil.copyfile(source, target)
-
-
-def discard(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _reuse(previous: Path | None, rel: str, target: Path, size: int, read: Callable[[], bytes]) -> bool:

@@ -167,3 +167,17 @@ def test_a_rendering_process_that_dies_is_reported_and_leaves_output_alone(site,
     assert result.exit_code == 1 and "ended without finishing (exit status 9)" in result.output
     assert tree_digest(first.built) == before
     assert not [p.name for p in first.built.parent.iterdir() if p.name.startswith(".output.")]
+
+
+def test_without_fork_the_site_is_built_in_one_process_the_same(site, tmp_path, monkeypatch):
+    import volsite.build
+
+    site()
+    forked = tree_digest(site.build("-o", str(tmp_path / "forked")).built)
+
+    def no_fork(method=None):
+        raise ValueError("no fork here")
+
+    monkeypatch.setattr(volsite.build.multiprocessing, "get_context", no_fork)
+    alone = site.build("-o", str(tmp_path / "alone"))
+    assert alone.exit_code == 0 and tree_digest(alone.built) == forked
