@@ -379,11 +379,8 @@ class Staged:
 
 def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
            progress: Progress | None, say: Progress) -> Staged:
-    """Load, render and write the new site beside output/.
-
-    Its own function so that the model and the rendered pages, most of a build's
-    memory, are let go on return, before Pagefind needs as much again.
-    """
+    """Load, render and write the new site beside output/ (in a process of its own:
+    _stage_apart)."""
     say("loading and checking content")
     site = load_site(site_root, drafts, base_url)
     say(f"rendering {len(site.routes)} pages, writing each to a new folder beside {output}")

@@ -32,6 +32,7 @@ FIRST_DATE, LAST_DATE = dt.date(1800, 1, 1), dt.date(2999, 12, 31)
 # sums exact, and keeps Decimal from overflowing (1e999999999 is a valid
 # number) or Python from building an int of a million digits.
 NUMBER_DIGITS = (-12, 15)  # 0.000000000001 <= |x| < 10**15, or 0
+HOURS_LIMIT = Decimal(24)  # hours in one record: a day
 
 def parse_date(value: Any) -> dt.date | None:
     """A date from YAML (already a date) or text (2024-03-05, 2024/3/5, 2024.3.5)."""
@@ -60,7 +61,8 @@ def _date_of_text(text: str) -> dt.date | None:
 
 @lru_cache(maxsize=65536)
 def plain_ident(text: str) -> str | None:
-    """text as Fields.ident reads a valid id (stripped, interned), or None if it would complain."""
+    """text as a valid id (stripped, and interned: a city's ledger names each of 50,000
+    volunteers in some twenty rows, one string each), or None: Fields.ident says why."""
     value = text.strip()
     if not value or not ID_PATTERN.match(value) or len(value) > MAX_ID_LENGTH:
         return None
@@ -152,18 +154,16 @@ class Fields:
         value = self.text(key, required)
         if value is None:
             return None
-        if not ID_PATTERN.match(value):
+        ident = plain_ident(value)
+        if ident is None and not ID_PATTERN.match(value):
             self.error(key, f"'{key}' must be lower-case letters, digits and '-' "
                             f"(it appears in web addresses), not '{shown(value)}'")
-            return None
-        if len(value) > MAX_ID_LENGTH:
+        elif ident is None:
             self.error(key, f"'{key}' is {len(value)} characters long; an id may have at most "
                             f"{MAX_ID_LENGTH} (it appears in web addresses): shorten it")
-            return None
-        if key == "id":
-            self.label = f"{self.kind} '{value}'"
-        # A city's ledger names each of 50,000 volunteers in some twenty rows: one string each.
-        return sys.intern(value)
+        elif key == "id":
+            self.label = f"{self.kind} '{ident}'"
+        return ident
 
     def date(self, key: str, required: bool = False) -> dt.date | None:
         value = self.value(key)
@@ -174,7 +174,7 @@ class Fields:
         parsed = parse_date(value)
         if parsed is None:
             self.error(key, f"'{key}' must be a date like 2024-03-05, not '{shown(value)}'")
-        elif not FIRST_DATE <= parsed <= LAST_DATE:
+        elif not in_dates(parsed):
             self.error(key, f"'{key}' must be a date between {FIRST_DATE.year} and {LAST_DATE.year}, "
                             f"not {parsed.isoformat()} (a typo in the year?)")
             return None
@@ -211,7 +211,7 @@ class Fields:
                 self.error(key, f"'{key}' must be a number, not '{shown(value)}'")
         return number
 
-    def hours(self, key: str, required: bool = False, limit: Decimal = Decimal(24)) -> Decimal | None:
+    def hours(self, key: str, required: bool = False, limit: Decimal = HOURS_LIMIT) -> Decimal | None:
         number = self.number(key, required)
         if number is None:
             return None

@@ -10,7 +10,7 @@ from typing import Mapping
 
 from ..problems import Problems
 from ..sources import Raw
-from .fields import Fields, in_dates, parse_date, parse_decimal, plain_ident
+from .fields import HOURS_LIMIT, Fields, in_dates, parse_date, parse_decimal, plain_ident
 
 FOLDER = "content/ledger"
 KNOWN = ("date", "volunteer", "hours", "activity", "points", "note", "name")
@@ -43,9 +43,6 @@ NO_LINES: Mapping[str, int] = MappingProxyType({})
 
 def parse(raw: Raw, problems: Problems) -> LedgerRow | None:
     return plain_row(raw) or checked_row(raw, problems)
-
-
-HOURS_LIMIT = Decimal(24)
 
 
 def plain_row(raw: Raw) -> LedgerRow | None:
