@@ -128,26 +128,6 @@ def document_texts(model: Model) -> list[str]:
     return [d.body for d in list(model.stories.values()) + list(model.pages.values())]
 
 
-def markdown_problems(model: Model, html: dict, record_html: dict) -> list[Problem]:
-    """Texts Python-Markdown could not convert, each named by the file it came from."""
-    found = []
-    for document in list(model.stories.values()) + list(model.pages.values()):
-        if html[document.body].problem:
-            found.append(Problem(document.path, document.body_line,
-                                 f"{document.kind} '{document.slug}': {html[document.body].problem}"))
-    sources = [(p.bio, *model.positions[vid], f"volunteer '{vid}': 'bio'") for vid, p in model.people.items()]
-    sources += [(t.description, t.path, t.lines.get("description", t.line), f"team '{t.id}': 'description'")
-                for t in model.teams.values()]
-    sources += [(a.summary, a.path, a.lines.get("summary", a.line), f"activity '{a.id}': 'summary'")
-                for a in model.activities.values()]
-    sources += [(a.citation, a.path, a.lines.get("citation", a.line), f"award '{a.id}': 'citation'")
-                for a in model.awards.values()]
-    for text, path, line, label in sources:
-        if text and record_html[text].problem:
-            found.append(Problem(path, line, f"{label}: {record_html[text].problem}"))
-    return sorted(found)
-
-
 def record_texts(model: Model) -> list[str]:
     """Markdown fields of records (bios, descriptions, summaries, citations): not trusted,
     as rosters come from other systems; their HTML is always shown as text."""
@@ -188,13 +168,9 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
         progress("converting Markdown")
     workers = os.cpu_count() or 1
     documents, records = (cache.markdown, cache.record_markdown) if cache else markdown or (None, None)
-    html = convert_texts(document_texts(model), site.config.base_path, documents, workers=workers,
+    html = convert_texts(document_texts(model), site.config.base_path, documents,
                          unsafe_html=site.config.unsafe_html)
-    record_html = convert_texts(record_texts(model), site.config.base_path, records, workers=workers,
-                                unsafe_html=False)
-    unconvertible = markdown_problems(model, html, record_html)
-    if unconvertible:
-        raise ContentError(unconvertible)
+    record_html = convert_texts(record_texts(model), site.config.base_path, records, unsafe_html=False)
     covers = {media_path(s.cover)[0] for s in model.stories.values() if s.cover}
     renderer = Renderer(site.root, model, site.figures, html, site.routes, cache.pages if cache else None,
                         record_html, image_sizes(site.root, covers - {None}))

@@ -17,17 +17,15 @@ import time
 from stat import S_ISDIR
 from pathlib import Path
 
-import markdown
-
-from . import __version__
-from .markup import EXTENSIONS, Html, MarkdownCache
+from . import __version__, cmark
+from .markup import Html, MarkdownCache
 from .render import default_theme_dir
 from .write import CACHE_FOLDER
 
 
 
 def _markdown_file(site_root: Path, base_path: str, unsafe_html: bool) -> Path:
-    conditions = json.dumps([__version__, markdown.__version__, EXTENSIONS, base_path, unsafe_html])
+    conditions = json.dumps([__version__, cmark.version(), cmark.EXTENSIONS, cmark.OPTIONS, base_path, unsafe_html])
     name = hashlib.blake2b(conditions.encode(), digest_size=8).hexdigest()
     return site_root / CACHE_FOLDER / f"markdown-{name}.json"
 
@@ -57,8 +55,7 @@ def _save(site_root: Path, cache: MarkdownCache) -> None:
     path = _markdown_file(site_root, cache.base_path, cache.unsafe_html)
     try:
         path.parent.mkdir(exist_ok=True)
-        data = {key: [h.html, h.toc, h.minutes, list(h.links)] for key, h in sorted(cache.done.items())
-                if h.problem is None}  # a text that failed is tried again next time
+        data = {key: [h.html, h.toc, h.minutes, list(h.links)] for key, h in sorted(cache.done.items())}
         _replace_file(path, json.dumps(data, ensure_ascii=False))
         (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
     except OSError:
@@ -117,7 +114,7 @@ def inputs_digest(site_root: Path, output: Path, options: dict,
     known = known or {}
     digest = hashlib.blake2b(digest_size=16)
     package = Path(__file__).resolve().parent
-    conditions = [__version__, markdown.__version__, search_tool_version(), str(output.resolve()), options]
+    conditions = [__version__, cmark.version(), search_tool_version(), str(output.resolve()), options]
     digest.update(json.dumps(conditions, sort_keys=True, ensure_ascii=False).encode())
     now = time.time_ns()
     seen: dict[str, list] = {}

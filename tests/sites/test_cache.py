@@ -1,12 +1,11 @@
 """The build cache in .volsite-cache/: same bytes with or without it, never trusted when
-stale or damaged, and parallel conversion equal to serial."""
+stale or damaged, and pages rendered in parallel equal to pages rendered in one process."""
 
 from __future__ import annotations
 
 import shutil
 
 from volsite.diskcache import CACHE_FOLDER
-from volsite.markup import PARALLEL_FROM, convert_texts
 
 from conftest import tree_digest
 
@@ -50,14 +49,6 @@ def test_settings_that_change_the_html_are_not_served_from_the_cache(site, tmp_p
     site.build("-o", str(tmp_path / "two"))
     assert 'href="/other/teams/hq/"' in (tmp_path / "two/stories/clinic/index.html").read_text()
     assert len(list((root / CACHE_FOLDER).glob("markdown-*.json"))) == 1
-
-
-def test_parallel_conversion_equals_serial():
-    texts = [f"## 第{i}节\n\n正文 **{i}** [链接](/stories/s{i}/)\n\n| a | b |\n|---|---|\n| {i} | 2 |\n\n注[^1]\n\n[^1]: 脚注{i}"
-             for i in range(PARALLEL_FROM + 10)]
-    serial = convert_texts(texts, "/v/", workers=1)
-    for workers in (2, 3):  # this process converts every workers-th chunk, forked ones the rest
-        assert list(convert_texts(texts, "/v/", workers=workers).items()) == list(serial.items())
 
 
 def test_pages_rendered_in_parallel_equal_pages_rendered_in_one_process(monkeypatch):

@@ -1,8 +1,9 @@
 """Bad input that crashed or stalled volsite past the loaders, found by the fuzz tests.
 
 All are fixed and stay as regression tests: config.py (a broken IPv6 base_url, line
-breaks in setting names) and markup.py (Markdown nested hundreds of levels deep,
-unclosed link brackets, and a time budget for whatever else is quadratic)."""
+breaks in setting names) and markup.py (Markdown nested hundreds of levels deep and
+unclosed link brackets, which Python-Markdown took minutes or hours over; cmark-gfm,
+which replaced it, is linear)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ NESTED_LIST = "".join("    " * level + "- 项\n" for level in range(300))
 
 
 @pytest.mark.parametrize("where", ["story", "bio"])
-def test_markdown_nested_300_levels_is_a_problem_not_a_crash(where):
+def test_markdown_nested_300_levels_is_not_a_crash(where):
     files = ({"content/stories/deep.md": "---\ntitle: 深\ndate: 2024-01-01\n---\n" + NESTED_LIST}
              if where == "story" else
              {"content/volunteers/deep.yaml": record_yaml([{"id": "wang", "name": "王", "bio": NESTED_LIST}],
@@ -22,29 +23,27 @@ def test_markdown_nested_300_levels_is_a_problem_not_a_crash(where):
     loads(files, render=True)
 
 
-def test_the_command_line_on_markdown_nested_300_levels_exits_1():
+def test_the_command_line_on_markdown_nested_300_levels_is_not_a_crash():
     with fresh_site({"content/stories/deep.md": "---\ntitle: 深\ndate: 2024-01-01\n---\n" + NESTED_LIST}) as root:
         assert_not_a_bug(run_cli("build", str(root), "-q"))
 
 
-def test_unclosed_link_brackets_render_in_bounded_time():
-    """Python-Markdown scanned ahead from every '[' (quadratic: 4,000 took 2-4 s); markup.py
-    now finds closing brackets from an index built once per text."""
+def test_unclosed_link_brackets_render():
+    """Python-Markdown scanned ahead from every '[' (quadratic: 4,000 took 2-4 s)."""
     with fresh_site({"content/stories/brackets.md": "---\ntitle: 括号\ndate: 2024-01-01\n---\n" + "[" * 4000}) as root:
         from volsite.build import load_site, render_site
         rendered = render_site(load_site(root))
     assert "[" * 4000 in rendered.files["stories/brackets/index.html"].decode()
 
 
-def test_markdown_that_would_take_hours_is_a_problem_naming_the_file():
-    """Other runs stay quadratic inside Python-Markdown ('[a](' scans for ')' to the end);
-    each text has a time budget (markup.budget_seconds), and going over it is a problem."""
-    story = "---\ntitle: 括号\ndate: 2024-01-01\n---\n" + "[a](" * 20000  # hours without a budget
+def test_markdown_that_took_python_markdown_hours_builds():
+    """'[a](' twenty thousand times: hours in Python-Markdown (it scanned for ')' to the end)."""
+    story = "---\ntitle: 括号\ndate: 2024-01-01\n---\n" + "[a](" * 20000
     with fresh_site({"content/stories/brackets.md": story}) as root:
         result = run_cli("build", str(root), "-q")
-    assert_not_a_bug(result)
-    assert result.returncode == 1
-    assert "content/stories/brackets.md:" in result.stderr and "took more than" in result.stderr
+        assert_not_a_bug(result)
+        assert result.returncode == 0, result.stderr
+        assert "[a](" * 100 in (root / "output/stories/brackets/index.html").read_text()
 
 
 @pytest.mark.parametrize("url", ["http://[", "https://[::1/v/"])
