@@ -29,6 +29,7 @@ from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
+from .shares import dealt, map_shares
 from .search import SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
 from .sources import image_sizes
 from .write import Staging, check_output_dir, copy_folder, publish, remove_folder, site_lock, sync_tree
@@ -115,7 +116,8 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
                                             "the feed, sitemap and sharing links need one")
     if cache is not None:
         cache.for_config(config, templates_digest(site_root, config.theme))
-    content = load_content(site_root, config, problems, cache.parsed if cache else None)
+    content = load_content(site_root, config, problems, cache.parsed if cache else None,
+                           workers=os.cpu_count() or 1)
     model = build_model(content, config, problems)
     routes = plan(model, problems)
     if problems.errors:
@@ -207,18 +209,23 @@ PARALLEL_PAGES_FROM = 500
 def render_pages(renderer: Renderer, routes: list[Route], problems: Problems, progress: Progress | None,
                  workers: int, keep: Callable[[str, bytes], object] | None = None) -> dict:
     """Every page (path → bytes, or what `keep` makes of them where they were rendered),
-    in route order; with workers > 1 the routes are shared out (every workers-th route
-    to each) between this process and workers - 1 forked ones."""
+    in route order; with workers > 1 the routes are dealt out between this process and
+    workers - 1 forked ones."""
     keep = keep or _as_is
-    shares = [list(range(start, len(routes), workers)) for start in range(workers)]
-    children = [_start_share(renderer, routes, share, keep) for share in shares[1:]] if workers > 1 else []
+    shares = dealt(range(len(routes)), max(1, workers))
+
+    def render_share(share: list[int], report: Progress | None = None) -> tuple[list, list[Problem]]:
+        found = Problems()
+        pages = []
+        for done, index in enumerate(share, 1):
+            pages.append(_render_one(renderer, routes[index], found, keep))
+            if report and (done % 25 == 0 or done == len(share)):
+                report(f"rendering pages: {done * len(shares)}/{len(routes)}")
+        return pages, list(found)
+
     rendered: dict[int, object] = {}
-    for done, index in enumerate(shares[0], 1):
-        rendered[index] = _render_one(renderer, routes[index], problems, keep)
-        if progress and (done % 25 == 0 or done == len(shares[0])):
-            progress(f"rendering pages: {done * workers}/{len(routes)}")
-    for share, child in zip(shares[1:], children):
-        pages, found = _finish_share(renderer, routes, share, child, keep)
+    for share, (pages, found) in zip(shares, map_shares(render_share, shares,
+                                                        here=lambda share: render_share(share, progress))):
         rendered.update(zip(share, pages))
         problems.extend(found)
     return {routes[i].output: rendered[i] for i in range(len(routes)) if rendered[i] is not None}
@@ -231,46 +238,6 @@ def _as_is(rel: str, data: bytes) -> bytes:
 def _render_one(renderer: Renderer, route: Route, problems: Problems, keep: Callable[[str, bytes], object]):
     page = renderer.render(route, problems)
     return None if page is None else keep(route.output, page)
-
-
-def _start_share(renderer: Renderer, routes: list[Route], share: list[int], keep):
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork here: this process renders the share itself
-        return None
-    reader, writer = context.Pipe(duplex=False)
-    process = context.Process(target=_render_share, args=(renderer, routes, share, keep, writer), daemon=True)
-    process.start()
-    writer.close()
-    return process, reader
-
-
-def _render_share(renderer: Renderer, routes: list[Route], share: list[int], keep, writer) -> None:
-    found = Problems()
-    try:
-        pages = [_render_one(renderer, routes[i], found, keep) for i in share]
-        writer.send((pages, list(found)))
-    except BaseException as exc:  # noqa: BLE001 - the parent renders the share again and reports
-        writer.send(exc.__class__.__name__)
-    finally:
-        writer.close()
-
-
-def _finish_share(renderer: Renderer, routes: list[Route], share: list[int], child, keep):
-    """The pages and problems of a forked share; rendered here instead if the child failed."""
-    if child is not None:
-        process, reader = child
-        try:
-            answer = reader.recv()
-        except (EOFError, OSError):  # killed (out of memory?)
-            answer = None
-        finally:
-            reader.close()
-            process.join()
-        if isinstance(answer, tuple):
-            return answer
-    found = Problems()
-    return [_render_one(renderer, routes[i], found, keep) for i in share], list(found)
 
 
 def as_warnings(problems: list[Problem]) -> list[Problem]:

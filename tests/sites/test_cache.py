@@ -209,3 +209,38 @@ def test_a_build_keeps_unchanged_files_as_they_were_and_equals_a_cold_build(site
     assert not story.exists()
     site.build("-o", str(tmp_path / "cold"))
     assert tree_digest(out) == tree_digest(tmp_path / "cold")
+
+
+def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, monkeypatch):
+    """A cold load parses files in forked processes (load.PARALLEL_BYTES and up): the same
+    records and problems as one process, the files read by the children."""
+    import os
+
+    import volsite.load
+    from volsite.config import load_config
+    from volsite.problems import Problems
+
+    from conftest import REPO
+
+    def load(workers: int):
+        problems = Problems()
+        content = volsite.load.load_content(REPO, load_config(REPO, Problems()), problems, workers=workers)
+        return content, list(problems)
+
+    serial = load(1)
+    assert serial[0].ledger and serial[0].stories and serial[0].volunteers
+    readers = tmp_path / "pids"
+    digest = volsite.load._digest
+
+    def digest_telling_who(path):
+        with open(readers, "a") as log:
+            log.write(f"{os.getpid()}\n")
+        return digest(path)
+
+    monkeypatch.setattr(volsite.load, "_digest", digest_telling_who)
+    monkeypatch.setattr(volsite.load, "PARALLEL_BYTES", 0)
+    for workers in (2, 3):
+        readers.write_text("")
+        assert load(workers) == serial
+        pids = set(readers.read_text().split())
+        assert len(pids) == workers and str(os.getpid()) in pids  # no share fell back to this process

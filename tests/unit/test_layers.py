@@ -12,7 +12,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "generator" / "volsite"
 
 LAYERS = [
-    {"problems", "slugs", "i18n", "charts", "cmark"},
+    {"problems", "slugs", "i18n", "charts", "cmark", "shares"},
     {"sources"},
     {"kinds.fields", "kinds.documents"},
     {"kinds.volunteers", "kinds.teams", "kinds.activities", "kinds.ledger", "kinds.awards",
