@@ -171,8 +171,9 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     workers = os.cpu_count() or 1
     documents, records = (cache.markdown, cache.record_markdown) if cache else markdown or (None, None)
     html = convert_texts(document_texts(model), site.config.base_path, documents,
-                         unsafe_html=site.config.unsafe_html)
-    record_html = convert_texts(record_texts(model), site.config.base_path, records, unsafe_html=False)
+                         unsafe_html=site.config.unsafe_html, workers=workers)
+    record_html = convert_texts(record_texts(model), site.config.base_path, records, unsafe_html=False,
+                                workers=workers)
     covers = {media_path(s.cover)[0] for s in model.stories.values() if s.cover}
     renderer = Renderer(site.root, model, site.figures, html, site.routes, cache.pages if cache else None,
                         record_html, image_sizes(site.root, covers - {None}))

@@ -244,3 +244,28 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
         assert load(workers) == serial
         pids = set(readers.read_text().split())
         assert len(pids) == workers and str(os.getpid()) in pids  # no share fell back to this process
+
+
+def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch):
+    import os
+
+    import volsite.markup
+    from volsite.markup import convert_texts
+
+    texts = [f"## 第{i}节\n\n正文 **{i}** [链接](/stories/s{i}/)\n\n| a | b |\n|---|---|\n| {i} | 2 |\n\n注[^1]\n\n"
+             f"[^1]: 脚注{i}" for i in range(40)]
+    serial = convert_texts(texts, "/v/")
+    converters = tmp_path / "pids"
+    to_html = volsite.markup.cmark.to_html
+
+    def to_html_telling_who(text, trust_html):
+        with open(converters, "a") as log:
+            log.write(f"{os.getpid()}\n")
+        return to_html(text, trust_html)
+
+    monkeypatch.setattr(volsite.markup.cmark, "to_html", to_html_telling_who)
+    monkeypatch.setattr(volsite.markup, "PARALLEL_CHARS", 0)
+    for workers in (2, 3):
+        converters.write_text("")
+        assert convert_texts(texts, "/v/", workers=workers) == serial
+        assert len(set(converters.read_text().split())) == workers
