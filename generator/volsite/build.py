@@ -116,8 +116,9 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
                                             "the feed, sitemap and sharing links need one")
     if cache is not None:
         cache.for_config(config, templates_digest(site_root, config.theme))
+    # A serve session (cache) never forks: its server threads would be copied mid-work.
     content = load_content(site_root, config, problems, cache.parsed if cache else None,
-                           workers=os.cpu_count() or 1)
+                           workers=1 if cache else os.cpu_count() or 1)
     model = build_model(content, config, problems)
     routes = plan(model, problems)
     if problems.errors:
@@ -168,7 +169,7 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     model = site.model
     if progress:
         progress("converting Markdown")
-    workers = os.cpu_count() or 1
+    workers = 1 if cache else os.cpu_count() or 1  # a serve session never forks (load_site)
     documents, records = (cache.markdown, cache.record_markdown) if cache else markdown or (None, None)
     html = convert_texts(document_texts(model), site.config.base_path, documents,
                          unsafe_html=site.config.unsafe_html, workers=workers)
@@ -180,7 +181,7 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     problems = Problems()
     # A serve session renders again only pages whose inputs changed (cache.pages): one
     # process. A build renders everything: every core.
-    parallel = workers > 1 and cache is None and len(site.routes) >= PARALLEL_PAGES_FROM
+    parallel = workers > 1 and len(site.routes) >= PARALLEL_PAGES_FROM
     keep = _writer(staging, site.config.privacy_allow) if staging is not None else None
     kept = render_pages(renderer, site.routes, problems, progress, workers if parallel else 1, keep)
     copies = static_files(site.root, site.config.theme, published_media(model, html, record_html))
@@ -294,7 +295,10 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
                                unchanged=True)
         except (KeyError, TypeError):
             pass  # a record from an older volsite: build
-    staged = _stage_apart(site_root, output, drafts, base_url, progress, say)
+    # Only Pagefind needs what loading and rendering leave in memory given back first;
+    # without a search index, forking would only add a process.
+    searching = load_config(site_root, Problems(), drafts=drafts or None, base_url=base_url).search
+    staged = (_stage_apart if searching else _stage)(site_root, output, drafts, base_url, progress, say)
     try:
         if staged.searchable is not None:
             make_search_index(site_root, staged.folder, staged.pages_digest, staged.searchable, say)

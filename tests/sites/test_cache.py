@@ -213,7 +213,8 @@ def test_a_build_keeps_unchanged_files_as_they_were_and_equals_a_cold_build(site
 
 def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, monkeypatch):
     """A cold load parses files in forked processes (load.PARALLEL_BYTES and up): the same
-    records and problems as one process, the files read by the children."""
+    records and problems as one process, each file parsed once, by one of the processes
+    (a share whose records could not be sent back would be parsed again here)."""
     import os
 
     import volsite.load
@@ -229,21 +230,22 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
 
     serial = load(1)
     assert serial[0].ledger and serial[0].stories and serial[0].volunteers
-    readers = tmp_path / "pids"
+    log = tmp_path / "parsed"
     digest = volsite.load._digest
 
     def digest_telling_who(path):
-        with open(readers, "a") as log:
-            log.write(f"{os.getpid()}\n")
+        with open(log, "a") as out:
+            out.write(f"{os.getpid()} {path}\n")
         return digest(path)
 
     monkeypatch.setattr(volsite.load, "_digest", digest_telling_who)
     monkeypatch.setattr(volsite.load, "PARALLEL_BYTES", 0)
     for workers in (2, 3):
-        readers.write_text("")
+        log.write_text("")
         assert load(workers) == serial
-        pids = set(readers.read_text().split())
-        assert len(pids) == workers and str(os.getpid()) in pids  # no share fell back to this process
+        entries = [line.split(" ", 1) for line in log.read_text().splitlines()]
+        assert len({path for _, path in entries}) == len(entries)  # none parsed twice
+        assert len({pid for pid, _ in entries}) == workers and str(os.getpid()) in {pid for pid, _ in entries}
 
 
 def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch):
@@ -268,4 +270,27 @@ def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch
     for workers in (2, 3):
         converters.write_text("")
         assert convert_texts(texts, "/v/", workers=workers) == serial
-        assert len(set(converters.read_text().split())) == workers
+        pids = converters.read_text().split()
+        assert len(pids) == len(texts) and len(set(pids)) == workers  # each once, in every process
+
+
+def test_a_serve_session_never_forks(site, tmp_path, monkeypatch):
+    """The preview server's threads would be copied mid-work into a fork: its rebuilds
+    load, convert and render in its own process, however big the work."""
+    import volsite.build
+    import volsite.load
+    import volsite.markup
+    import volsite.shares
+    from volsite.build import BuildCache, load_site, rebuild, render_site
+
+    forks = []
+    monkeypatch.setattr(volsite.shares, "_start", lambda work, share: forks.append(share))
+    for module, name in ((volsite.load, "PARALLEL_BYTES"), (volsite.markup, "PARALLEL_CHARS"),
+                         (volsite.build, "PARALLEL_PAGES_FROM")):
+        monkeypatch.setattr(module, name, 0)
+    monkeypatch.setattr(volsite.build.os, "cpu_count", lambda: 2)
+    root = site()
+    rebuild(root, tmp_path / "out", BuildCache(), search=False)
+    assert (tmp_path / "out/index.html").exists() and forks == []
+    render_site(load_site(root))  # as a build does: it forks
+    assert forks

@@ -156,6 +156,18 @@ def test_the_site_is_rendered_in_a_process_that_ends_before_indexing(site, tmp_p
     assert "stage" not in pids and pids["index"] == os.getpid()  # _stage ran in the forked child
 
 
+def test_a_site_without_search_is_rendered_in_this_process(site, monkeypatch):
+    import volsite.build
+
+    real_stage = volsite.build._stage
+    pids = []
+    monkeypatch.setattr(volsite.build, "_stage", lambda *args, **kwargs: pids.append(os.getpid()) or
+                        real_stage(*args, **kwargs))
+    site({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
+    assert site.build().exit_code == 0
+    assert pids == [os.getpid()]
+
+
 def test_a_rendering_process_that_dies_is_reported_and_leaves_output_alone(site, monkeypatch):
     import volsite.build
 

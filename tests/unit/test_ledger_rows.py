@@ -80,3 +80,17 @@ def test_every_field_varied_alone_agrees_with_the_checked_way():
                 assert not list(problems), (key, value, list(problems))
                 assert fingerprint(quick) == fingerprint(checked), (key, value)
     assert quick_rows > 20  # the quick way is really taken
+
+
+def test_rows_pickled_between_processes_come_back_equal_and_sharing_the_empty_line_map():
+    import pickle
+
+    from volsite.kinds.ledger import NO_LINES
+
+    one_line = plain_row(Raw("content/ledger/a.csv", 2, dict(BASE), {}))
+    problems = Problems()
+    with_lines = checked_row(Raw("content/ledger/a.yaml", 4, dict(BASE), {"date": 4, "hours": 5}), problems)
+    assert one_line.lines is NO_LINES and with_lines.lines == {"date": 4, "hours": 5}
+    back = pickle.loads(pickle.dumps([one_line, with_lines], protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == [one_line, with_lines] and fingerprint(back[1]) == fingerprint(with_lines)
+    assert back[0].lines is NO_LINES and back[1].lines == {"date": 4, "hours": 5}

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import MappingProxyType
-from typing import Mapping
+from typing import Iterator, Mapping
 
 from ..problems import Problems
 from ..sources import Raw
@@ -37,8 +36,32 @@ class LedgerRow:
     line: int
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
+    def __reduce__(self):
+        # Rows parsed in another process come back pickled (load.parse_all): the fields
+        # as arguments cost half of the default, a dictionary of slots for each row.
+        return LedgerRow, (self.date, self.volunteer, self.hours, self.activity, self.points, self.note,
+                           self.path, self.line, self.lines)
 
-NO_LINES: Mapping[str, int] = MappingProxyType({})
+
+class _NoLines(Mapping[str, int]):
+    """The empty, read-only map of field lines that every one-line row shares. Pickled as
+    a reference to NO_LINES, so rows parsed in another process (load.parse_all) share
+    this one too."""
+
+    def __getitem__(self, key: str) -> int:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __reduce__(self) -> str:
+        return "NO_LINES"
+
+
+NO_LINES: Mapping[str, int] = _NoLines()
 
 
 def parse(raw: Raw, problems: Problems) -> LedgerRow | None:
