@@ -156,6 +156,7 @@ class Written:
     digest: bytes  # diskcache.page_digest of its bytes
     searchable: bool  # search.is_marked
     findings: tuple[Problem, ...]  # what looked like private data in it
+    size_and_time: tuple[int, int]  # of the file written (st_size, st_mtime_ns)
 
 
 def render_site(site: Site, cache: BuildCache | None = None, progress: Progress | None = None,
@@ -199,8 +200,9 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
 
 def _writer(staging: Staging, allowed: tuple[str, ...]) -> Callable[[str, bytes], Written]:
     def write(rel: str, data: bytes) -> Written:
-        staging.put(rel, data)
-        return Written(page_digest(data), is_marked(data), tuple(privacy_findings_in(rel, data, allowed)))
+        size_and_time = staging.put(rel, data)
+        return Written(page_digest(data), is_marked(data), tuple(privacy_findings_in(rel, data, allowed)),
+                       size_and_time)
     return write
 
 
@@ -307,8 +309,11 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
     except BaseException:
         remove_folder(staged.folder)
         raise
+    # What was written is known; only the search index's files are listed from disk.
+    manifest = {**staged.manifest, **{f"{SEARCH_FOLDER}/{rel}": entry
+                                      for rel, entry in output_manifest(output / SEARCH_FOLDER).items()}}
     save_build_record(site_root, {"inputs": inputs, "input_files": input_files,
-                                  "manifest": output_manifest(output), "pages": staged.pages,
+                                  "manifest": dict(sorted(manifest.items())), "pages": staged.pages,
                                   "files": staged.files, "warnings": [w.as_json() for w in staged.warnings]})
     return BuildResult(staged.pages, staged.files, time.perf_counter() - started, staged.warnings)
 
@@ -323,6 +328,7 @@ class Staged:
     warnings: list[Problem]
     searchable: list[str] | None  # the pages to index for search; None if the site has no search
     pages_digest: str  # what the search index depends on
+    manifest: dict[str, list[int]]  # size and time of each file written so far (diskcache.output_manifest)
 
 
 def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
@@ -338,17 +344,20 @@ def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
     try:
         rendered = render_site(site, progress=progress, markdown=markdown, staging=staging)
         say(f"copying {len(rendered.copies)} static and media files")
-        for rel, source in sorted(rendered.copies.items()):
-            staging.copy(rel, source)
+        copied = {rel: staging.copy(rel, source) for rel, source in sorted(rendered.copies.items())}
     except BaseException:
         remove_folder(staging.folder)
         raise
     save_markdown(site_root, *markdown)
     written = rendered.written
+    marker, marker_size_and_time = staging.marker()
+    manifest = {rel: list(w.size_and_time) for rel, w in written.items()}
+    manifest.update((rel, list(size_and_time)) for rel, size_and_time in copied.items())
+    manifest[marker] = list(marker_size_and_time)
     return Staged(staging.folder, sum(1 for name in written if name.endswith(".html")),
                   len(written) + len(rendered.copies), site.warnings + as_warnings(rendered.findings),
                   searchable_pages({rel: w.searchable for rel, w in written.items()}) if site.config.search else None,
-                  pages_digest({rel: w.digest for rel, w in written.items()}))
+                  pages_digest({rel: w.digest for rel, w in written.items()}), manifest)
 
 
 def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | None,

@@ -63,17 +63,29 @@ class Staging:
         (self.folder / MARKER).write_bytes(MARKER_TEXT)  # marks it as volsite's from the start
         self._made: set[Path] = set()
 
-    def put(self, rel: str, data: bytes) -> None:
+    def put(self, rel: str, data: bytes) -> tuple[int, int]:
+        """Write one file; its size and modification time (ns) as written, for the
+        build's record of output/ (diskcache.output_manifest, without walking it)."""
         target = self.folder / rel
         _ensure_dir(target.parent, self._made)
         if not _reuse(self.previous, rel, target, len(data), lambda: data):
             target.write_bytes(data)
+        return _size_and_time(target)
 
-    def copy(self, rel: str, source: Path) -> None:
+    def copy(self, rel: str, source: Path) -> tuple[int, int]:
         target = self.folder / rel
         _ensure_dir(target.parent, self._made)
         if not _reuse(self.previous, rel, target, source.stat().st_size, source.read_bytes):
             shutil.copyfile(source, target)
+        return _size_and_time(target)
+
+    def marker(self) -> tuple[str, tuple[int, int]]:
+        return MARKER, _size_and_time(self.folder / MARKER)
+
+
+def _size_and_time(path: Path) -> tuple[int, int]:
+    info = os.lstat(path)
+    return info.st_size, info.st_mtime_ns
 
 
 def _reuse(previous: Path | None, rel: str, target: Path, size: int, read: Callable[[], bytes]) -> bool:

@@ -294,3 +294,19 @@ def test_a_serve_session_never_forks(site, tmp_path, monkeypatch):
     assert (tmp_path / "out/index.html").exists() and forks == []
     render_site(load_site(root))  # as a build does: it forks
     assert forks
+
+
+def test_the_record_of_output_is_what_is_on_disk_without_walking_it(site, tmp_path):
+    """The build records each file's size and time as it writes it (and walks only
+    Pagefind's folder): the record is exactly what a walk of output/ finds, with search
+    on or off, on a cold build and on one that reuses files."""
+    from volsite.diskcache import load_build_record, output_manifest
+
+    root = site()
+    for options in ((), ("--drafts",)):  # cold, then reusing the unchanged files
+        out = site.build(*options).built
+        assert load_build_record(root)["manifest"] == output_manifest(out)
+        assert any(name.startswith("pagefind/") for name in output_manifest(out))
+    site.write({"site.yaml": (root / "site.yaml").read_text() + "search: false\n"})
+    out = site.build().built
+    assert load_build_record(root)["manifest"] == output_manifest(out)
