@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from .index import Model, Service
@@ -38,6 +39,14 @@ def round_hours(hours: Decimal) -> Decimal:
     """At most one decimal place, half up, as shown to people (12.25 → 12.3, 12.0 → 12)."""
     rounded = hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return rounded.quantize(Decimal(1)) if rounded == rounded.to_integral_value() else rounded
+
+
+@lru_cache(maxsize=4096)
+def hours_text(hours: Decimal) -> str:
+    """round_hours as shown in a page. Memoised: a city's statements show a million
+    hours, nearly all of them one of a few dozen values (equal Decimals, 2 and 2.0,
+    round alike, so sharing an entry is right)."""
+    return str(round_hours(hours))
 
 
 def sum_hours(services: Iterable[Service]) -> Decimal:

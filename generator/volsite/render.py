@@ -10,7 +10,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
                     TemplateNotFound)
 
 from . import charts, i18n
-from .figures import Figures, round_hours, stats_json
+from .figures import Figures, hours_text, round_hours, stats_json
 from .index import Model
 from .markup import Html
 from .problems import Problems
@@ -92,7 +92,7 @@ class Renderer:
             abs_url=lambda u: origin + base + (u or "").lstrip("/"),
             date=lambda d: i18n.format_date(d, language),
             month=lambda ym: i18n.format_month(ym[0], ym[1], language),
-            hours=lambda h: str(round_hours(h)),
+            hours=hours_text,
             number=lambda n: i18n.format_number(n, language),
             stars=lambda n: "★" * n,
         )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from volsite.figures import (hours_to_next_star, leaderboard, round_hours, stars_for, sum_hours,
+from volsite.figures import (hours_text, hours_to_next_star, leaderboard, round_hours, stars_for, sum_hours,
                              volunteer_figures)
 from volsite.index import Service
 
@@ -60,6 +60,13 @@ def test_stars_and_next_star_agree(hours):
         assert gap is not None and gap > 0
         assert stars_for(hours + gap, STARS) == stars + 1
         assert stars_for(hours + gap - Decimal("0.1"), STARS) == stars
+
+
+@given(st.decimals(min_value=0, max_value=100000, places=3, allow_nan=False))
+def test_hours_text_is_round_hours_as_text_whatever_was_shown_before(hours):
+    assert hours_text(hours) == str(round_hours(hours))
+    same_value = hours.quantize(Decimal("0.0001"))  # equal, written with more places
+    assert hours_text(same_value) == str(round_hours(same_value)) == hours_text(hours)
 
 
 def test_round_hours_shows_at_most_one_decimal():
