@@ -193,6 +193,10 @@ class Views:
         self.tag_segments = routes.tag_slugs(model.tags)
         self._services_by_volunteer: dict[str, list[Service]] = defaultdict(list)
         self._services_by_activity: dict[str, list[Service]] = defaultdict(list)
+        # An activity's brief counts and sums its services (a city's: hundreds); every
+        # profile, team page and timeline that lists it shows the same one.
+        self._activity_briefs: dict[str, ActivityBrief] = {}
+        self._activity_links: dict[str, Link] = {}
         for service in model.services:
             self._services_by_volunteer[service.volunteer].append(service)
             if service.activity:
@@ -242,12 +246,16 @@ class Views:
                          d.author, body.html, body.toc, body.minutes, (), (), None)
 
     def activity(self, aid: str) -> ActivityBrief:
-        a = self.model.activities[aid]
-        services = self._services_by_activity.get(aid, [])
-        return ActivityBrief(aid, a.title, self._url(routes.activity_url(aid)), a.date, a.end, a.category,
-                             a.location, len({s.volunteer for s in services}),
-                             sum((s.hours for s in services), ZERO), a.people_served,
-                             tuple(self.team(t) for t in a.teams if t in self.model.teams))
+        brief = self._activity_briefs.get(aid)
+        if brief is None:
+            a = self.model.activities[aid]
+            services = self._services_by_activity.get(aid, [])
+            brief = ActivityBrief(aid, a.title, self._url(routes.activity_url(aid)), a.date, a.end, a.category,
+                                  a.location, len({s.volunteer for s in services}),
+                                  sum((s.hours for s in services), ZERO), a.people_served,
+                                  tuple(self.team(t) for t in a.teams if t in self.model.teams))
+            self._activity_briefs[aid] = brief
+        return brief
 
     def award(self, award_id: str) -> AwardBrief:
         a = self.model.awards[award_id]
@@ -335,10 +343,13 @@ class Views:
 
     def statement(self, vid: str) -> tuple[list[ServiceLine], list[YearHours]]:
         lines = []
+        links = self._activity_links  # a city's statements name each activity hundreds of times
         for s in sorted(self._services_by_volunteer.get(vid, []), key=lambda s: (s.date, s.activity or "", s.line)):
-            if s.activity and s.activity in self.model.activities:
-                what = Link(self.model.activities[s.activity].title, self._url(routes.activity_url(s.activity)))
-            else:
+            what = links.get(s.activity) if s.activity else None
+            if what is None and s.activity and s.activity in self.model.activities:
+                what = links[s.activity] = Link(self.model.activities[s.activity].title,
+                                                self._url(routes.activity_url(s.activity)))
+            if what is None:
                 what = Link(s.note or "", None)
             lines.append(ServiceLine(s.date, what, s.note if s.activity else None, s.hours, s.points))
         by_year = self.figures.volunteers[vid].hours_by_year

@@ -310,3 +310,29 @@ def test_the_record_of_output_is_what_is_on_disk_without_walking_it(site, tmp_pa
     site.write({"site.yaml": (root / "site.yaml").read_text() + "search: false\n"})
     out = site.build().built
     assert load_build_record(root)["manifest"] == output_manifest(out)
+
+
+def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_while_rendering(
+        site, tmp_path, monkeypatch):
+    import gc
+
+    import volsite.build
+
+    seen = {}
+    real_load, real_render = volsite.build.load_site, volsite.build.render_site
+
+    def load_site(*args, **kwargs):
+        seen["loading"] = gc.isenabled()
+        return real_load(*args, **kwargs)
+
+    def render_site(site_, *args, **kwargs):
+        seen["rendering"] = (gc.isenabled(), gc.get_freeze_count() > 0)
+        return real_render(site_, *args, **kwargs)
+
+    monkeypatch.setattr(volsite.build, "load_site", load_site)
+    monkeypatch.setattr(volsite.build, "render_site", render_site)
+    root = site({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
+    assert gc.isenabled()
+    volsite.build.build(root, tmp_path / "out")  # no search: staged in this process
+    assert seen == {"loading": False, "rendering": (True, True)}
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # as it was
