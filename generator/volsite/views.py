@@ -196,7 +196,6 @@ class Views:
         # An activity's brief counts and sums its services (a city's: hundreds); every
         # profile, team page and timeline that lists it shows the same one.
         self._activity_briefs: dict[str, ActivityBrief] = {}
-        self._activity_links: dict[str, Link] = {}
         for service in model.services:
             self._services_by_volunteer[service.volunteer].append(service)
             if service.activity:
@@ -343,13 +342,10 @@ class Views:
 
     def statement(self, vid: str) -> tuple[list[ServiceLine], list[YearHours]]:
         lines = []
-        links = self._activity_links  # a city's statements name each activity hundreds of times
         for s in sorted(self._services_by_volunteer.get(vid, []), key=lambda s: (s.date, s.activity or "", s.line)):
-            what = links.get(s.activity) if s.activity else None
-            if what is None and s.activity and s.activity in self.model.activities:
-                what = links[s.activity] = Link(self.model.activities[s.activity].title,
-                                                self._url(routes.activity_url(s.activity)))
-            if what is None:
+            if s.activity and s.activity in self.model.activities:
+                what = Link(self.model.activities[s.activity].title, self._url(routes.activity_url(s.activity)))
+            else:
                 what = Link(s.note or "", None)
             lines.append(ServiceLine(s.date, what, s.note if s.activity else None, s.hours, s.points))
         by_year = self.figures.volunteers[vid].hours_by_year
