@@ -82,6 +82,9 @@ class Renderer:
                                      for d in theme_dirs(site_root, self.config.theme)]),
                 autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                 keep_trailing_newline=True,
+                # Only a serve session keeps templates from one build to the next; a build
+                # need not stat each template again for every page.
+                auto_reload=cache is not None,
             )
             if cache is not None:
                 cache.env = self.env
