@@ -173,9 +173,15 @@ def count_files(root: Path) -> int:
     return sum(len(files) for _f, _d, files in os.walk(root))
 
 
+# ext4 without a journal (as here) passes over inodes freed within the last
+# dirty_expire_centisecs (30 s) when it makes a file: a build started right after
+# 100,000 files were deleted spends seconds of system time scanning for inodes.
+SETTLE_S = 35.0
+
+
 class Trash:
-    """Old outputs are moved here (outside the timing) and deleted between runs: on this
-    discard-mounted ext4, deleting many files just before a timed run disturbs it."""
+    """Old outputs are moved here (outside the timing) and deleted only between rounds,
+    followed by a wait (SETTLE_S), never right before a timed run."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -186,7 +192,7 @@ class Trash:
             if path.exists() or path.is_symlink():
                 shutil.move(str(path), tempfile.mkdtemp(dir=self.folder))
 
-    def purge(self, settle: float = 2.0) -> None:
+    def purge(self, settle: float = SETTLE_S) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         os.sync()

@@ -20,6 +20,7 @@ from pathlib import Path
 from . import __version__, cmark
 from .markup import Html, MarkdownCache
 from .render import default_theme_dir
+from .search import INDEX_LAYOUT
 from .write import CACHE_FOLDER
 
 
@@ -70,7 +71,7 @@ def pages_digest(digests: dict[str, bytes]) -> str:
     """What the search index depends on: every HTML page (path → its page_digest), and
     the Pagefind that indexes them."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(search_tool_version().encode())
+    digest.update(search_tool_version().encode() + b"\0" + INDEX_LAYOUT.encode())
     for rel, page in sorted(digests.items()):
         if rel.endswith(".html"):
             digest.update(rel.encode() + b"\0" + page)

@@ -16,8 +16,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cbor2
@@ -37,6 +39,17 @@ BODY_MARK = b"data-pagefind-body"
 # Pagefind's globs (the wax crate): these are read as more than a letter unless escaped,
 # and these cannot be matched as letters at all (a name holding one is matched by *).
 DEFAULT_GLOB = "**/*.{html}"
+# Pagefind indexes on one core and holds every page it reads until it writes the index
+# (~0.3 MB a long Chinese story): a large site's pages are indexed in parts, by as many
+# Pagefinds at once as there are cores, each holding only its part; the search page
+# merges them (Pagefind's mergeIndex). Parts hold at least PART_PAGES pages.
+PART_PAGES = 1000
+MAX_PARTS = 4
+PART_PREFIX = "part-"
+PARTS_FILE = "parts.json"  # the parts the search page merges into the first: {"parts": ["part-2/"]}
+INDEX_LAYOUT = f"parts of {PART_PAGES}+ pages, at most {MAX_PARTS}"  # a cached index of another layout is not reused
+# A merged part is read with the first part's code and WebAssembly.
+MERGED_UNUSED = ("pagefind.js", "pagefind-worker.js", "pagefind-highlight.js")
 GLOB_ESCAPE = set("*?()[]{},")
 GLOB_UNMATCHABLE = set(":<>\\")
 
@@ -54,30 +67,139 @@ def pagefind_binary() -> str:
     return str(get_executable())
 
 
-def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None = None) -> None:
+def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None = None,
+                 workers: int | None = None) -> None:
     """Write folder/pagefind/ for the HTML pages in folder, replacing any earlier index.
 
     The new index is made in `work` (default: folder itself), which must be on the
     same file system; the preview server keeps it out of the folder it is syncing.
     `pages` are the searchable ones (`searchable_pages`) if the caller knows them;
-    otherwise the folder's pages are read to find them.
+    otherwise the folder's pages are read to find them. A large site's index is made
+    in parts (`part_globs`), up to `workers` (default: every core) at once.
     """
     fresh = (work or folder) / f".{SEARCH_FOLDER}-new"
     remove_folder(fresh)
     chosen = pages if pages is not None else searchable_pages(_pages_in(folder))
-    command = [pagefind_binary(), "--site", str(folder), "--output-path", str(fresh), "--silent",
-               "--glob", pages_glob(chosen)]
+    globs = part_globs(chosen, part_count(len(chosen))) or [pages_glob(chosen)]
+    bundles = [fresh] + [fresh.with_name(f"{fresh.name}-{number}") for number in range(2, len(globs) + 1)]
+    for bundle in bundles[1:]:
+        remove_folder(bundle)
+    try:
+        with ThreadPoolExecutor(max(1, min(len(globs), workers or os.cpu_count() or 1))) as pool:
+            failures = [failure for failure in pool.map(lambda job: _run_pagefind(folder, *job),
+                                                        zip(bundles, globs)) if failure]
+        if failures:
+            raise SearchError(failures[0])
+        for number, bundle in enumerate(bundles, 1):
+            normalise(bundle)
+            for name in UNUSED + (MERGED_UNUSED if number > 1 else ()):
+                (bundle / name).unlink(missing_ok=True)
+            if number > 1:
+                bundle.rename(fresh / f"{PART_PREFIX}{number}")
+        parts = [f"{PART_PREFIX}{number}/" for number in range(2, len(bundles) + 1)]
+        (fresh / PARTS_FILE).write_text(json.dumps({"parts": parts}) + "\n", encoding="utf-8")
+    except BaseException:
+        for bundle in bundles:
+            remove_folder(bundle)
+        raise
+    replace_folder(fresh, folder / SEARCH_FOLDER)
+
+
+def _run_pagefind(site: Path, output: Path, glob: str) -> str | None:
+    """Run Pagefind on the pages of `site` that `glob` matches; why it failed, or None."""
+    command = [pagefind_binary(), "--site", str(site), "--output-path", str(output), "--silent", "--glob", glob]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchError(f"Pagefind did not run: {exc}") from exc
+        return f"Pagefind did not run: {exc}"
     if done.returncode != 0:
-        remove_folder(fresh)
-        raise SearchError(f"Pagefind failed: {(done.stderr or done.stdout).strip()[:2000]}")
-    normalise(fresh)
-    for name in UNUSED:
-        (fresh / name).unlink(missing_ok=True)
-    replace_folder(fresh, folder / SEARCH_FOLDER)
+        return f"Pagefind failed: {(done.stderr or done.stdout).strip()[:2000]}"
+    return None
+
+
+def part_count(pages: int) -> int:
+    """How many parts to index `pages` searchable pages in: a function of the content
+    alone, so that the same site gives the same index on any machine."""
+    parts = 1
+    while parts < MAX_PARTS and pages >= 2 * parts * PART_PAGES:
+        parts *= 2
+    return parts
+
+
+def part_globs(pages: list[str], parts: int) -> list[str] | None:
+    """`parts` Pagefind globs that together match each of `pages` exactly once (and
+    no other page of the same shape outside its part), or None when one part will do
+    or a page's name cannot be matched literally.
+
+    The pages, ordered by shape (as in pages_glob) and then by the folders that vary
+    in it, are cut into runs of equal length; a run of one shape is matched by the
+    shortest prefixes of those folders that no page outside the run shares.
+    """
+    if parts < 2 or len(pages) < parts:
+        return None
+    shaped = []
+    for rel in pages:
+        if GLOB_UNMATCHABLE & set(rel):
+            return None
+        *folders, name = rel.split("/")
+        first = folders[0] if folders else None
+        shaped.append(((first is None, first or "", len(folders), name), "/".join(folders[1:])))
+    shaped.sort()
+    middles: dict[tuple, list[str]] = {}
+    for shape, middle in shaped:
+        middles.setdefault(shape, []).append(middle)
+    starts, position = {}, 0
+    for shape, found in middles.items():
+        starts[shape] = position
+        position += len(found)
+    cuts = [round(number * len(shaped) / parts) for number in range(parts + 1)]
+    globs = []
+    for begin, end in zip(cuts, cuts[1:]):
+        terms = []
+        for shape, found in middles.items():
+            low, high = max(begin - starts[shape], 0), min(end - starts[shape], len(found))
+            if low < high:
+                terms += [_part_term(shape, prefix, whole) for prefix, whole in _prefix_cover(found, low, high)]
+        globs.append(terms[0] if len(terms) == 1 else "{" + ",".join(terms) + "}")
+    return globs
+
+
+def _prefix_cover(names: list[str], low: int, high: int) -> list[tuple[str, bool]]:
+    """(prefix, is a whole name) pairs matching names[low:high] of the sorted, distinct
+    `names` and none of the others: a prefix stands for every name starting with it."""
+    cover: list[tuple[str, bool]] = []
+
+    def walk(first: int, last: int, length: int) -> None:  # names[first:last] share length chars
+        if last <= low or first >= high:
+            return
+        prefix = names[first][:length]
+        if low <= first and last <= high:
+            cover.append((prefix, first + 1 == last and len(names[first]) == length))
+            return
+        if len(names[first]) == length:  # the prefix is itself a name (sorted first)
+            if low <= first < high:
+                cover.append((prefix, True))
+            first += 1
+        while first < last:
+            letter, stop = names[first][length], first
+            while stop < last and names[stop][length] == letter:
+                stop += 1
+            walk(first, stop, length + 1)
+            first = stop
+
+    walk(0, len(names), 0)
+    return cover
+
+
+def _part_term(shape: tuple, prefix: str, whole: bool) -> str:
+    top_level, first, folders, name = shape
+    head = "" if top_level else _glob_literal(first, "") + "/"
+    if folders <= 1:
+        return head + _glob_literal(name, "")
+    middle = _glob_literal(prefix, "")
+    if not whole:
+        middle += "*" + "/*" * (folders - 2 - prefix.count("/"))
+    return head + middle + "/" + _glob_literal(name, "")
 
 
 def searchable_pages(marked: Mapping[str, bool]) -> list[str]:

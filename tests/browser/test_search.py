@@ -37,16 +37,32 @@ FIXTURE = {
 }
 
 
-@pytest.fixture(scope="module")
-def search_site(tmp_path_factory):
+@pytest.fixture(scope="module", params=["one index", "index in parts"])
+def search_site(request, tmp_path_factory):
     source = tmp_path_factory.mktemp("search-site")
     for rel, text in FIXTURE.items():
         path = source / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     output = serving.build(source, tmp_path_factory.mktemp("search-out") / "output")
+    if request.param == "index in parts":  # as a large site's: each page in one of four parts
+        index_in_parts(output)
     with serving.StaticServer(output, "/volunteer/") as server:
         yield server
+
+
+def index_in_parts(output):
+    import json
+
+    import volsite.search as search
+
+    wanted = search.PART_PAGES
+    search.PART_PAGES = 1
+    try:
+        search.index_folder(output)
+    finally:
+        search.PART_PAGES = wanted
+    assert len(json.loads((output / "pagefind/parts.json").read_text())["parts"]) == 3
 
 
 @pytest.fixture

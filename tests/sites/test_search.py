@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import tree_digest
 
 
@@ -127,6 +131,8 @@ def test_leaving_unmarked_pages_out_gives_pagefinds_own_index(site, tmp_path):
     for name in UNUSED:
         (tmp_path / "own" / name).unlink(missing_ok=True)
     ours = {k.removeprefix("pagefind/"): v for k, v in tree_digest(out).items() if k.startswith("pagefind/")}
+    assert json.loads((out / "pagefind/parts.json").read_text()) == {"parts": []}  # a small site: one part
+    del ours["parts.json"]
     assert ours and ours == tree_digest(tmp_path / "own")
 
 
@@ -169,3 +175,135 @@ def test_figures_and_lists_of_names_are_not_searched(site):
     assert any(url.startswith("/activities/") for url in teams_and_activities)
     for url in teams_and_activities:
         assert "服务时长" not in texts[url] and "参与人数" not in texts[url], url
+
+
+# ---------------------------------------------------------------- an index in parts
+
+
+def _indexed_urls(bundle) -> list[str]:
+    import gzip
+
+    urls = []
+    for fragment in sorted((bundle / "fragment").iterdir()):
+        data = gzip.decompress(fragment.read_bytes())
+        urls.append(json.loads(data[data.index(b"{"):])["url"])
+    return urls
+
+
+def test_a_large_sites_index_is_made_in_parts_that_hold_each_page_once(site, tmp_path, monkeypatch):
+    import volsite.search as search
+
+    site()
+    monkeypatch.setattr(search, "PART_PAGES", 1)  # the fixture's few searchable pages make four parts
+    out = tmp_path / "a"
+    assert site.build("-o", str(out)).exit_code == 0
+    marked = search.searchable_pages({p.relative_to(out).as_posix(): search.is_marked(p.read_bytes())
+                                      for p in out.rglob("*.html") if "pagefind" not in p.parts})
+    assert len(marked) >= 4
+    parts = json.loads((out / "pagefind/parts.json").read_text())["parts"]
+    assert parts == ["part-2/", "part-3/", "part-4/"]
+    bundles = [out / "pagefind"] + [out / "pagefind" / part for part in parts]
+    urls = [url for bundle in bundles for url in _indexed_urls(bundle)]
+    wanted = sorted("/" + rel.removesuffix("index.html") for rel in marked)  # the base path is added when shown
+    assert sorted(urls) == wanted  # every searchable page, in exactly one part
+    assert all(_indexed_urls(bundle) for bundle in bundles)
+    for bundle in bundles[1:]:  # merged parts are read with the first part's code
+        assert (bundle / "pagefind-entry.json").is_file() and not (bundle / "pagefind.js").exists()
+        assert not list(bundle.glob("part-*")) and not (bundle / "parts.json").exists()
+    assert not [p for p in (tmp_path).iterdir() if p.name.startswith(".pagefind")]
+    assert site.build("-o", str(tmp_path / "b")).exit_code == 0
+    assert tree_digest(out) == tree_digest(tmp_path / "b")
+
+
+def test_parts_are_a_function_of_the_page_count_alone():
+    from volsite.search import MAX_PARTS, PART_PAGES, part_count
+
+    assert [part_count(n) for n in (0, 1, 2 * PART_PAGES - 1)] == [1, 1, 1]
+    assert part_count(2 * PART_PAGES) == 2 and part_count(4 * PART_PAGES - 1) == 2
+    assert part_count(4 * PART_PAGES) == 4 == MAX_PARTS and part_count(100 * PART_PAGES) == MAX_PARTS
+
+
+def _glob_regex(glob: str) -> re.Pattern:
+    """The globs part_globs writes ({a,b}, *, backslash escapes), as Pagefind's wax reads them."""
+    out, index = [], 0
+    while index < len(glob):
+        char = glob[index]
+        if char == "\\":
+            out.append(re.escape(glob[index + 1]))
+            index += 2
+            continue
+        out.append({"{": "(?:", "}": ")", ",": "|", "*": "[^/]*"}.get(char, re.escape(char)))
+        index += 1
+    return re.compile("".join(out))
+
+
+PAGE_NAMES = ["a", "ab", "abc", "abd", "b", "ba", "x-1", "x-10", "x-2", "普通", "(q)", "s,t", "u{v}"]
+
+
+@pytest.mark.parametrize("parts", [2, 3, 4])
+def test_part_globs_match_each_page_once_and_no_other_of_its_shape(parts):
+    from volsite.search import part_globs
+
+    pages = sorted({f"stories/{name}/index.html" for name in PAGE_NAMES}
+                   | {f"t/{a}/{b}/index.html" for a in PAGE_NAMES[:5] for b in PAGE_NAMES[5:9]}
+                   | {"index.html", "about/index.html", "x.html"})
+    others = [f"stories/{name}z/index.html" for name in PAGE_NAMES] + ["stories/a/b/index.html", "t/a/index.html"]
+    globs = part_globs(pages, parts)
+    assert len(globs) == parts
+    matchers = [_glob_regex(glob) for glob in globs]
+    for page in pages:
+        assert sum(bool(m.fullmatch(page)) for m in matchers) == 1, page
+    sizes = [sum(bool(m.fullmatch(page)) for page in pages) for m in matchers]
+    assert max(sizes) - min(sizes) <= 1  # equal runs
+    for other in others:  # a page outside the list may be let in (Pagefind drops it), but by one part
+        assert sum(bool(m.fullmatch(other)) for m in matchers) <= 1, other
+
+
+@given(st.sets(st.text(alphabet="ab-1", min_size=1, max_size=5), min_size=2, max_size=40),
+       st.integers(min_value=2, max_value=4))
+@settings(max_examples=300, deadline=None)
+def test_part_globs_cover_any_names(names, parts):
+    from volsite.search import part_globs
+
+    pages = sorted(f"v/{name}/index.html" for name in names)
+    globs = part_globs(pages, parts)
+    if len(pages) < parts:
+        assert globs is None
+        return
+    matchers = [_glob_regex(glob) for glob in globs]
+    for page in pages:
+        assert sum(bool(m.fullmatch(page)) for m in matchers) == 1, (page, globs)
+
+
+def test_names_pagefind_cannot_match_give_one_part():
+    from volsite.search import part_globs
+
+    assert part_globs(["a/x/index.html", "a/y:z/index.html"], 2) is None
+    assert part_globs(["a/x/index.html", "a/y/index.html"], 1) is None
+
+
+def test_pagefind_reads_part_globs_as_we_do(tmp_path):
+    import subprocess
+
+    from volsite.search import pagefind_binary, part_globs
+
+    marked = sorted([f"stories/s-{i:02d}/index.html" for i in range(23)] + ["about/index.html"]
+                    + [f"volunteers/v{i}/index.html" for i in range(9)] + ["a(b)/x,y.html"])
+    unmarked = ["stories/page/2/index.html", "volunteers/v1/hours/2024/index.html", "index.html"]
+    for rel in marked + unmarked:
+        path = tmp_path / "site" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = "data-pagefind-body" if rel in marked else ""
+        path.write_text(f'<html lang="zh-CN"><body><main {body}><h1>{rel}</h1><p>志愿服务</p></main></body></html>')
+    for parts in (2, 3, 4):
+        indexed = 0
+        for number, glob in enumerate(part_globs(marked, parts)):
+            done = subprocess.run([pagefind_binary(), "--site", str(tmp_path / "site"), "--output-path",
+                                   str(tmp_path / f"out-{parts}-{number}"), "--glob", glob, "--verbose"],
+                                  capture_output=True, text=True)
+            assert done.returncode == 0, done.stdout + done.stderr
+            found = int(re.search(r"Found (\d+) files? matching", done.stdout).group(1))
+            count = int(re.search(r"Indexed (\d+) pages?", done.stdout).group(1))
+            assert found == count > 0, done.stdout  # its own pages, and no unmarked one
+            indexed += count
+        assert indexed == len(marked)

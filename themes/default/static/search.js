@@ -15,10 +15,23 @@ let shown = PAGE;
 let lastResults = [];
 let serial = 0;
 
+// A large site's index comes in parts (made side by side, one per core); parts.json
+// names those to merge into the first. An index without it has one part.
+async function indexParts() {
+  try {
+    const reply = await fetch(base + "pagefind/parts.json");
+    return reply.ok ? (await reply.json()).parts || [] : [];
+  } catch {
+    return [];
+  }
+}
+
 async function start() {
-  pagefind = await import(base + "pagefind/pagefind.js");
+  const [module, parts] = await Promise.all([import(base + "pagefind/pagefind.js"), indexParts()]);
+  pagefind = module;
   await pagefind.options({ baseUrl: base });
   await pagefind.init();
+  for (const part of parts) await pagefind.mergeIndex(base + "pagefind/" + part, { baseUrl: base });
   const filters = await pagefind.filters();
   const names = { [form.dataset.kind]: "kind", [form.dataset.year]: "year", [form.dataset.team]: "team" };
   for (const [name, values] of Object.entries(filters)) {
