@@ -42,7 +42,9 @@ _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 # cmark writes every attribute it makes with double quotes and escapes '"' in text,
 # so these find exactly the links and headings of the text (and of trusted raw HTML
 # written the same way).
-_URL_ATTRIBUTE = re.compile(r'(?<=\s)(href|src)="([^"]*)"')
+# (The space before the attribute is checked in _link: a pattern that starts with it is
+# tried at every character of a story, one starting with h or s is found by a fast scan.)
+_URL_ATTRIBUTE = re.compile(r'(href|src)="([^"]*)"')
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 # HTML5 void elements need no closing slash; cmark writes XHTML's.
 _VOID_SLASH = re.compile(r"(<(?:br|hr|img)\b[^<>]*?) />")
@@ -62,14 +64,24 @@ class Converter:
 
     def convert(self, text: str) -> Html:
         html = cmark.to_html(text, trust_html=self.unsafe_html)
+        # Most stories have no link, image, heading or footnote: each pass is made only
+        # where a quick look finds what it changes (about a third of the time of a story).
         links: list[str] = []
-        html = _URL_ATTRIBUTE.sub(lambda m: self._link(m, links), html)
+        if 'href="' in html or 'src="' in html:
+            html = _URL_ATTRIBUTE.sub(lambda m: self._link(m, links), html)
         headings: list[tuple[int, str, str]] = []
-        html = _HEADING.sub(lambda m: self._heading(m, headings), html)
-        html = _BACKREF_LABEL.sub("", _VOID_SLASH.sub(r"\1>", html))
+        if "<h" in html:
+            html = _HEADING.sub(lambda m: self._heading(m, headings), html)
+        if " />" in html:
+            html = _VOID_SLASH.sub(r"\1>", html)
+        if "Back to reference" in html:
+            html = _BACKREF_LABEL.sub("", html)
         return Html(html, table_of_contents(headings), reading_minutes(html), tuple(links))
 
     def _link(self, match: re.Match, links: list[str]) -> str:
+        start = match.start()
+        if start == 0 or not match.string[start - 1].isspace():
+            return match.group(0)  # text such as 'xhref="', not an attribute
         attribute, value = match.group(1), match.group(2)
         written = unquote(unescape(value))
         links.append(written)

@@ -196,6 +196,8 @@ class Views:
         # An activity's brief counts and sums its services (a city's: hundreds); every
         # profile, team page and timeline that lists it shows the same one.
         self._activity_briefs: dict[str, ActivityBrief] = {}
+        # A story's card is on its tags' pages, the lists and the home page as well: made once.
+        self._stories: dict[str, StoryView] = {}
         for service in model.services:
             self._services_by_volunteer[service.volunteer].append(service)
             if service.activity:
@@ -222,6 +224,12 @@ class Views:
         return Link(tag, self._url(routes.tag_url(self.tag_segments[tag])) if tag in self.tag_segments else None)
 
     def story(self, slug: str) -> StoryView:
+        view = self._stories.get(slug)
+        if view is None:
+            view = self._stories[slug] = self._story(slug)
+        return view
+
+    def _story(self, slug: str) -> StoryView:
         d = self.model.stories[slug]
         body = self.html[d.body]
         cover = media_path(d.cover)[0] if d.cover else None

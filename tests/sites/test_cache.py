@@ -337,3 +337,19 @@ def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_w
     volsite.build.build(root, tmp_path / "out")  # no search: staged in this process
     assert seen == {"loading": False, "rendering": (True, True)}
     assert gc.isenabled() and gc.get_freeze_count() == 0  # as it was
+
+
+def test_a_storys_card_is_made_once_per_build_and_equals_a_fresh_one():
+    """Tag pages, lists and the home page all show story cards: one StoryView per story."""
+    from volsite.build import document_texts, load_site
+    from volsite.markup import convert_texts
+    from volsite.views import Views
+
+    from conftest import REPO
+
+    site = load_site(REPO)
+    html = convert_texts(document_texts(site.model), site.config.base_path)
+    views = Views(site.model, site.figures, html, frozenset(r.url for r in site.routes), {}, {})
+    slug = next(iter(site.model.stories))
+    first = views.story(slug)
+    assert views.story(slug) is first and first == views._story(slug) and first.html

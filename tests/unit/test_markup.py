@@ -38,6 +38,12 @@ def test_links_and_images_go_under_the_base_path_and_are_recorded_as_written():
     assert converted.links == ("/stories/a/", "media/照片.jpg", "https://example.org/x?a=1&b=2", "#top")
 
 
+def test_only_href_and_src_attributes_are_links():
+    converted = Converter("/volunteer/").convert('<p data-href="/a" xsrc="/b">x</p>\n\n[c](/c) href="/d"\n')
+    assert 'data-href="/a" xsrc="/b"' in converted.html and 'href="/volunteer/c"' in converted.html
+    assert "href=&quot;/d&quot;" in converted.html and converted.links == ("/c",)
+
+
 def test_untrusted_html_shows_as_text_and_only_safe_schemes_link():
     html = Converter("/", unsafe_html=False).convert(
         '<div class="x">\n块\n</div>\n\n正文 <b onclick="x()">粗</b> `<i>代码</i>` '
