@@ -43,8 +43,8 @@ DEFAULT_GLOB = "**/*.{html}"
 # (~0.3 MB a long Chinese story): a large site's pages are indexed in parts, by as many
 # Pagefinds at once as there are cores, each holding only its part; the search page
 # merges them (Pagefind's mergeIndex). Parts hold at least PART_PAGES pages.
-PART_PAGES = 1000
-MAX_PARTS = 4
+PART_PAGES = 500
+MAX_PARTS = 8
 PART_PREFIX = "part-"
 PARTS_FILE = "parts.json"  # the parts the search page merges into the first: {"parts": ["part-2/"]}
 INDEX_LAYOUT = f"parts of {PART_PAGES}+ pages, at most {MAX_PARTS}"  # a cached index of another layout is not reused

@@ -56,12 +56,12 @@ def index_in_parts(output):
 
     import volsite.search as search
 
-    wanted = search.PART_PAGES
-    search.PART_PAGES = 1
+    wanted = search.PART_PAGES, search.MAX_PARTS
+    search.PART_PAGES, search.MAX_PARTS = 1, 4
     try:
         search.index_folder(output)
     finally:
-        search.PART_PAGES = wanted
+        search.PART_PAGES, search.MAX_PARTS = wanted
     assert len(json.loads((output / "pagefind/parts.json").read_text())["parts"]) == 3
 
 

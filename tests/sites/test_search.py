@@ -195,6 +195,7 @@ def test_a_large_sites_index_is_made_in_parts_that_hold_each_page_once(site, tmp
 
     site()
     monkeypatch.setattr(search, "PART_PAGES", 1)  # the fixture's few searchable pages make four parts
+    monkeypatch.setattr(search, "MAX_PARTS", 4)
     out = tmp_path / "a"
     assert site.build("-o", str(out)).exit_code == 0
     marked = search.searchable_pages({p.relative_to(out).as_posix(): search.is_marked(p.read_bytes())
@@ -220,7 +221,8 @@ def test_parts_are_a_function_of_the_page_count_alone():
 
     assert [part_count(n) for n in (0, 1, 2 * PART_PAGES - 1)] == [1, 1, 1]
     assert part_count(2 * PART_PAGES) == 2 and part_count(4 * PART_PAGES - 1) == 2
-    assert part_count(4 * PART_PAGES) == 4 == MAX_PARTS and part_count(100 * PART_PAGES) == MAX_PARTS
+    assert part_count(4 * PART_PAGES) == 4 and part_count(8 * PART_PAGES - 1) == 4
+    assert part_count(1000 * PART_PAGES) == MAX_PARTS == 8
 
 
 def _glob_regex(glob: str) -> re.Pattern:
