@@ -168,7 +168,7 @@ def measure_all(sizes: list[int], runs: int, tools: list[str], work: Path, timeo
                 rebuild: bool, warmup: bool, volsite: tuple[list[str], dict | None]) -> list[Row]:
     rows: list[Row] = []
     trash, logs, raw = run_files(work, "anchors", "tool\tmode\tsize\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\t"
-                                 "tree_rss_kb\trc\thtml\tfiles\tother_cpu_s\tmemory_by_command\n")
+                                 "tree_rss_kb\tproportional_kb\trc\thtml\tfiles\tother_cpu_s\tmemory_by_command\n")
 
     def record(tool: str, mode: str, size: int, r: int, result: Result, s: Spec) -> None:
         html = count_html(s.output) if s.output.is_dir() else 0
@@ -178,7 +178,7 @@ def measure_all(sizes: list[int], runs: int, tools: list[str], work: Path, timeo
         rows.append(row)
         with open(raw, "a") as f:
             f.write(f"{tool}\t{mode}\t{size}\t{r}\t{result.wall:.3f}\t{result.user:.2f}\t{result.sys:.2f}\t"
-                    f"{result.maxrss_kb}\t{result.tree_kb}\t{result.rc}\t{html}\t{files}\t{result.other_cpu:.2f}\t"
+                    f"{result.maxrss_kb}\t{result.tree_kb}\t{result.proportional_kb}\t{result.rc}\t{html}\t{files}\t{result.other_cpu:.2f}\t"
                     f"{result.memory_by_command()}\n")
         status = "ok" if result.ok else ("TIMED OUT" if result.timed_out else f"FAILED rc={result.rc}")
         print(f"  {tool:<17} {mode:<17} {size:>6} run {r}  wall {result.wall:7.2f} s  cpu {result.cpu:7.2f} s  "
@@ -224,6 +224,7 @@ class Summary:
     hi: float
     cpu: float
     peak: float
+    rss_sum: float  # MiB: the plain sum of resident sets, an upper bound
     largest: float  # MiB of the largest single process
     html: int
     aliases: int
@@ -251,6 +252,7 @@ def summarise(rows: list[Row]) -> dict[tuple[str, str, int], Summary]:
             wall=median(walls), lo=min(walls, default=float("nan")), hi=max(walls, default=float("nan")),
             cpu=median([g.result.cpu for g in good]),
             peak=max((g.result.peak_mib for g in good), default=float("nan")),
+            rss_sum=max((g.result.rss_sum_mib for g in good), default=float("nan")),
             largest=max((g.result.maxrss_kb / 1024 for g in good), default=float("nan")),
             html=good[-1].html if good else 0, aliases=good[-1].aliases if good else 0,
             files=good[-1].files if good else 0,
@@ -266,8 +268,8 @@ def report(summaries: dict[tuple[str, str, int], Summary], sizes: list[int], too
            header: list[str]) -> str:
     lines = header + ["",
                       "| tool | mode | stories | runs ok | median wall s | min–max s | median CPU s | peak memory MiB "
-                      "| largest process MiB | HTML pages | files | others' CPU s (max) |",
-                      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                      "| RSS sum MiB | largest process MiB | HTML pages | files | others' CPU s (max) |",
+                      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     order = [(t, m) for t in tools for m in (("cold", "no-change rebuild") if t in VOLSITE else ("cold",))]
     for size in sizes:
         for tool, mode in order:
@@ -277,12 +279,14 @@ def report(summaries: dict[tuple[str, str, int], Summary], sizes: list[int], too
             html = f"{s.html - s.aliases} (+{s.aliases} aliases)" if s.aliases else str(s.html)
             if s.ok:
                 lines.append(f"| {tool} | {mode} | {size} | {s.ok}/{s.runs} | {s.wall:.2f} | {s.lo:.2f}–{s.hi:.2f} | "
-                             f"{s.cpu:.2f} | {s.peak:.0f} | {s.largest:.0f} | {html} | {s.files} | {s.other:.1f} |")
+                             f"{s.cpu:.2f} | {s.peak:.0f} | {s.rss_sum:.0f} | {s.largest:.0f} | {html} | {s.files} | {s.other:.1f} |")
             if s.failure:
-                lines.append(f"| {tool} | {mode} | {size} | {s.ok}/{s.runs} | failed: {s.failure} | | | | | | | |")
+                lines.append(f"| {tool} | {mode} | {size} | {s.ok}/{s.runs} | failed: {s.failure} | | | | | | | | |")
     lines += ["", "Peak memory: the largest over the runs of the larger of the biggest process's maxrss and "
-              "the sampled sum of resident sets over the build's processes (an upper bound when forked workers "
-              "share pages); largest process: maxrss alone. Others' CPU: what the rest of the machine used during "
+              "the sampled sum of the build's processes, forked ones (two or more of one command) counted by "
+              "their proportional set size (PSS: pages they share counted once); RSS sum: the plain sum of "
+              "resident sets, which counts shared pages once per process (an upper bound); largest process: "
+              "maxrss alone. Others' CPU: what the rest of the machine used during "
               "the run (contention). Pages and files are those of the last good run. "
               "volsite writes its own page set (stories, tags, volunteers, teams, timeline, honours, stats, "
               "search, feed, 404, ...), so its page count differs from the anchors' common set.", ""]

@@ -612,7 +612,7 @@ def time_scales(scales: list[float], runs: int, work: Path, seed: int, timeout: 
                 search: bool, volsite: tuple[list[str], dict | None], keep_going: bool) -> tuple[list[Step], list[str]]:
     steps: list[Step] = []
     notes: list[str] = []
-    trash, logs, raw = run_files(work, "city", "scale\tmode\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_rss_kb\trc\t"
+    trash, logs, raw = run_files(work, "city", "scale\tmode\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\ttree_rss_kb\tproportional_kb\trc\t"
                                  "timed_out\tkilled_for_memory\thtml\tother_cpu_s\tmemory_by_command\n")
     prefix, env = volsite
 
@@ -621,7 +621,7 @@ def time_scales(scales: list[float], runs: int, work: Path, seed: int, timeout: 
         res = step.result
         with open(raw, "a") as f:
             f.write(f"{step.scale:g}\t{step.mode}\t{n}\t{res.wall:.2f}\t{res.user:.2f}\t{res.sys:.2f}\t{res.maxrss_kb}\t"
-                    f"{res.tree_kb}\t{res.rc}\t{res.timed_out}\t{res.killed_for_memory}\t{step.html}\t{res.other_cpu:.2f}\t"
+                    f"{res.tree_kb}\t{res.proportional_kb}\t{res.rc}\t{res.timed_out}\t{res.killed_for_memory}\t{step.html}\t{res.other_cpu:.2f}\t"
                     f"{res.memory_by_command()}\n")
         show(step)
 
@@ -719,9 +719,9 @@ def report(steps: list[Step], notes: list[str], header: list[str]) -> str:
             lines.append(f"| {scale:g} | {mode} | {len(good)}/{len(group)} | ({b.result.wall:.1f}) | | {b.result.cpu:.1f} | "
                          f"({b.result.peak_mib:.0f}) | ({b.result.maxrss_kb / 1024:.0f}) | {b.html} | {b.result.other_cpu:.1f} | {status(b.result)}: "
                          f"{last_line(b.result)} (log {b.result.log}) |")
-    lines += ["", "Peak memory: the larger of the biggest process's maxrss and the sampled sum of resident sets "
-              "over the build's processes (an upper bound when forked workers share pages); largest process: "
-              "maxrss alone. Others' CPU: what the rest of the machine used meanwhile (contention).", ""]
+    lines += ["", "Peak memory: the larger of the biggest process's maxrss and the sampled sum of the build's "
+              "processes, forked ones counted by their proportional set size (PSS: shared pages once; see "
+              "bench/measure.py); largest process: maxrss alone. Others' CPU: what the rest of the machine used meanwhile (contention).", ""]
 
     scales = sorted({s for s, m in med if m == "cold"})
     lines += ["## How the cost grows (cold build)", ""]
