@@ -104,3 +104,73 @@ def test_yaml_duplicate_key_is_a_problem(tmp_path):
     problems = Problems()
     assert yaml_records(tmp_path, "t.yaml", problems) == []
     assert [p.format() for p in problems] == ["t.yaml:3: YAML does not parse: the key 'name' is given twice"]
+
+
+# ---------------------------------------------------------------- YAML: the quick composer
+
+
+def _parsed_both_ways(text: str, monkeypatch) -> tuple:
+    """parse_yaml's value, line numbers and problems, by the quick path and by _compose alone."""
+    import volsite.sources as sources
+
+    def parse():
+        problems = Problems()
+        value = sources.parse_yaml(text, "x.yaml", problems)
+        return value, _lines_of(value), [(p.line, p.message) for p in problems]
+
+    quick = parse()
+    with monkeypatch.context() as patch:
+        patch.setattr(sources, "QUICK_COMPOSE_CHARS", -1)
+        careful = parse()
+    return quick, careful
+
+
+def _lines_of(value):
+    from volsite.sources import LineMap
+
+    if isinstance(value, LineMap):
+        return (value.line, dict(value.lines), {k: _lines_of(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_lines_of(v) for v in value]
+    return None
+
+
+yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.dates(),
+                         st.text(alphabet=st.sampled_from(list("志愿者 abc:-#'\"[]{},?|>%@`\\\t")), max_size=8))
+yaml_values = st.recursive(yaml_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4),
+    st.dictionaries(st.text(alphabet=st.sampled_from(list("abc名字")), min_size=1, max_size=4), inner, max_size=4)),
+    max_leaves=20)
+
+
+@given(yaml_values, st.sampled_from([False, True, None]))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_quick_composer_reads_yaml_as_the_careful_one(monkeypatch, value, flow):
+    import yaml
+
+    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=flow)
+    quick, careful = _parsed_both_ways(text, monkeypatch)
+    assert quick == careful
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\n---\nb: 2\n", "a: 1\na: 2\n", "date: 2024-13-01\n", "n: " + "9" * 4500 + "\n",
+    "<<: {a: 1}\nb: 2\n", "a:\n\t- 1\n", "", "---\n", "[1, [2, [3]]]\n", "[" * 70 + "]" * 70 + "\n",
+    "- - - - - a\n", "a: [1, 2\n", "a: !!int x\n", "a: &x 1\nb: *x\n", "a: 5*3\n", "? [a]\n: 1\n",
+    "title: 标题\ndate: 2024-03-05\ntags: [甲, 乙]\n",
+], ids=lambda text: repr(text[:24]))
+def test_the_quick_composer_agrees_on_edge_cases(monkeypatch, text):
+    quick, careful = _parsed_both_ways(text, monkeypatch)
+    assert quick == careful
+
+
+def test_the_quick_composer_is_used_on_front_matter(monkeypatch):
+    import volsite.sources as sources
+
+    calls = []
+    compose = sources._compose
+    monkeypatch.setattr(sources, "_compose", lambda loader: calls.append(1) or compose(loader))
+    assert sources.parse_yaml("title: 标题\ntags: [甲]\n", "x.md", Problems()) == {"title": "标题", "tags": ["甲"]}
+    assert calls == []
+    sources.parse_yaml("a: &x 1\nb: *x\n", "x.yaml", Problems())
+    assert calls == [1]
