@@ -64,6 +64,16 @@ class PageCache:
         self.env: Environment | None = None  # compiled templates, reused while they are unchanged
 
 
+class Fields(dict):
+    """A dict whose keys templates read as attributes at once: Jinja tries getattr before
+    [key], and on a plain dict every such miss raises first (some 50 a page: a fifth of
+    the time of rendering one)."""
+
+    def __init__(self, items) -> None:
+        super().__init__(items)
+        self.__dict__.update(self)
+
+
 class Renderer:
     def __init__(self, site_root: Path, model: Model, figures: Figures, html: dict[str, Html],
                  routes: list[Route], cache: PageCache | None = None,
@@ -73,7 +83,7 @@ class Renderer:
         self.routes = routes
         self.views = Views(model, figures, html, frozenset(r.url for r in routes), record_html or {}, image_sizes)
         language = self.config.language
-        self.t = i18n.strings(language)
+        self.t = Fields(i18n.strings(language))
         if cache is not None and cache.env is not None:
             self.env = cache.env
         else:
@@ -108,7 +118,7 @@ class Renderer:
 
     def _nav(self) -> list[dict]:
         if self.config.nav is not None:
-            return [{"title": n.title, "url": n.url} for n in self.config.nav]
+            return [Fields({"title": n.title, "url": n.url}) for n in self.config.nav]
         t = self.t
         urls = {r.url for r in self.routes}
         items = [("", t["home"]), ("stories/", t["stories"]), ("volunteers/", t["volunteers"]),
@@ -116,7 +126,7 @@ class Renderer:
                  ("stats/", t["stats"]), ("search/", t["search"])]
         items += [(f"{slug}/", d.title) for slug, d in sorted(self.model.pages.items(),
                   key=lambda kv: (kv[1].order if kv[1].order is not None else 999, kv[0])) if d.menu]
-        return [{"title": title, "url": "/" + url} for url, title in items if url in urls]
+        return [Fields({"title": title, "url": "/" + url}) for url, title in items if url in urls]
 
     def render(self, route: Route, problems: Problems) -> bytes | None:
         if route.kind == "stats_json":

@@ -353,3 +353,15 @@ def test_a_storys_card_is_made_once_per_build_and_equals_a_fresh_one():
     slug = next(iter(site.model.stories))
     first = views.story(slug)
     assert views.story(slug) is first and first == views._story(slug) and first.html
+
+
+def test_strings_and_menu_items_read_as_attributes_and_as_a_dict():
+    """Templates read t.skip and item.url; Fields answers at once and stays a dict."""
+    from volsite.i18n import strings
+    from volsite.render import Fields
+
+    plain = strings("zh-CN")
+    fields = Fields(plain)
+    assert fields == plain and repr(fields) == repr(plain) and fields.get("skip") == plain["skip"]
+    assert all(getattr(fields, key) == value for key, value in plain.items())
+    assert "skip" in vars(fields)  # found by the plain attribute lookup, no failed one first
