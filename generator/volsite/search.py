@@ -50,6 +50,9 @@ PARTS_FILE = "parts.json"  # the parts the search page merges into the first: {"
 INDEX_LAYOUT = f"parts of {PART_PAGES}+ pages, at most {MAX_PARTS}"  # a cached index of another layout is not reused
 # A merged part is read with the first part's code and WebAssembly.
 MERGED_UNUSED = ("pagefind.js", "pagefind-worker.js", "pagefind-highlight.js")
+# A part's glob is one command-line argument, and Linux takes at most 128 KiB in one;
+# names that need a longer glob (never seen: it takes thousands of odd names) get one part.
+MAX_GLOB = 100_000
 GLOB_ESCAPE = set("*?()[]{},")
 GLOB_UNMATCHABLE = set(":<>\\")
 
@@ -80,7 +83,7 @@ def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None
     fresh = (work or folder) / f".{SEARCH_FOLDER}-new"
     remove_folder(fresh)
     chosen = pages if pages is not None else searchable_pages(_pages_in(folder))
-    globs = part_globs(chosen, part_count(len(chosen))) or [pages_glob(chosen)]
+    globs = part_globs(chosen, part_count(len(chosen)), _sizes(folder, chosen)) or [pages_glob(chosen)]
     bundles = [fresh] + [fresh.with_name(f"{fresh.name}-{number}") for number in range(2, len(globs) + 1)]
     for bundle in bundles[1:]:
         remove_folder(bundle)
@@ -117,6 +120,16 @@ def _run_pagefind(site: Path, output: Path, glob: str) -> str | None:
     return None
 
 
+def _sizes(folder: Path, pages: list[str]) -> dict[str, int]:
+    sizes = {}
+    for rel in pages:
+        try:
+            sizes[rel] = os.stat(folder / rel).st_size
+        except OSError:
+            sizes[rel] = 0
+    return sizes
+
+
 def part_count(pages: int) -> int:
     """How many parts to index `pages` searchable pages in: a function of the content
     alone, so that the same site gives the same index on any machine."""
@@ -126,14 +139,16 @@ def part_count(pages: int) -> int:
     return parts
 
 
-def part_globs(pages: list[str], parts: int) -> list[str] | None:
+def part_globs(pages: list[str], parts: int, sizes: Mapping[str, int] | None = None) -> list[str] | None:
     """`parts` Pagefind globs that together match each of `pages` exactly once (and
     no other page of the same shape outside its part), or None when one part will do
     or a page's name cannot be matched literally.
 
     The pages, ordered by shape (as in pages_glob) and then by the folders that vary
-    in it, are cut into runs of equal length; a run of one shape is matched by the
-    shortest prefixes of those folders that no page outside the run shares.
+    in it, are cut into runs of about equal bytes (by `sizes`; of equal length without):
+    Pagefind's time goes with the text it reads, and a city's activity pages are ten
+    times the size of its profiles. A run of one shape is matched by the shortest
+    prefixes of those folders that no page outside the run shares.
     """
     if parts < 2 or len(pages) < parts:
         return None
@@ -143,16 +158,16 @@ def part_globs(pages: list[str], parts: int) -> list[str] | None:
             return None
         *folders, name = rel.split("/")
         first = folders[0] if folders else None
-        shaped.append(((first is None, first or "", len(folders), name), "/".join(folders[1:])))
+        shaped.append(((first is None, first or "", len(folders), name), "/".join(folders[1:]), rel))
     shaped.sort()
     middles: dict[tuple, list[str]] = {}
-    for shape, middle in shaped:
+    for shape, middle, _rel in shaped:
         middles.setdefault(shape, []).append(middle)
     starts, position = {}, 0
     for shape, found in middles.items():
         starts[shape] = position
         position += len(found)
-    cuts = [round(number * len(shaped) / parts) for number in range(parts + 1)]
+    cuts = _cuts([max(1, sizes.get(rel, 0)) if sizes else 1 for _shape, _middle, rel in shaped], parts)
     globs = []
     for begin, end in zip(cuts, cuts[1:]):
         terms = []
@@ -161,7 +176,25 @@ def part_globs(pages: list[str], parts: int) -> list[str] | None:
             if low < high:
                 terms += [_part_term(shape, prefix, whole) for prefix, whole in _prefix_cover(found, low, high)]
         globs.append(terms[0] if len(terms) == 1 else "{" + ",".join(terms) + "}")
+    if max(map(len, globs)) > MAX_GLOB:
+        return None
     return globs
+
+
+def _cuts(weights: list[int], parts: int) -> list[int]:
+    """Where to cut items of these weights (at least `parts` of them) into `parts` runs
+    of about equal weight, none empty: [0, ..., len(weights)]."""
+    total, cuts, reached = sum(weights), [0], 0
+    for index in range(1, len(weights)):
+        reached += weights[index - 1]
+        needed = parts - len(cuts)
+        if not needed:
+            break
+        # cut before the item if most of it lies past the next mark, or if every item
+        # left must start a run of its own
+        if reached + weights[index] / 2 >= total * len(cuts) / parts or len(weights) - index <= needed:
+            cuts.append(index)
+    return cuts + [len(weights)]
 
 
 def _prefix_cover(names: list[str], low: int, high: int) -> list[tuple[str, bool]]:

@@ -284,6 +284,16 @@ def test_names_pagefind_cannot_match_give_one_part():
     assert part_globs(["a/x/index.html", "a/y/index.html"], 1) is None
 
 
+def test_names_that_would_need_too_long_a_glob_give_one_part(monkeypatch):
+    import volsite.search as search
+
+    pages = [f"a/{n:05d}/index.html" for n in range(0, 3000, 7)]
+    globs = search.part_globs(pages, 2)
+    assert globs is not None and len(globs) == 2
+    monkeypatch.setattr(search, "MAX_GLOB", max(map(len, globs)) - 1)
+    assert search.part_globs(pages, 2) is None
+
+
 def test_pagefind_reads_part_globs_as_we_do(tmp_path):
     import subprocess
 
@@ -309,3 +319,29 @@ def test_pagefind_reads_part_globs_as_we_do(tmp_path):
             assert found == count > 0, done.stdout  # its own pages, and no unmarked one
             indexed += count
         assert indexed == len(marked)
+
+
+@given(st.lists(st.integers(min_value=1, max_value=1000), min_size=8, max_size=60), st.sampled_from([2, 4, 8]))
+@settings(max_examples=300, deadline=None)
+def test_parts_are_cut_into_runs_of_about_equal_bytes(weights, parts):
+    from volsite.search import _cuts
+
+    cuts = _cuts(weights, parts)
+    assert cuts[0] == 0 and cuts[-1] == len(weights) and len(cuts) == parts + 1
+    assert all(a < b for a, b in zip(cuts, cuts[1:]))  # no part empty
+    runs = [sum(weights[a:b]) for a, b in zip(cuts, cuts[1:])]
+    # each run is within one item of its share (or a single item)
+    assert all(run <= sum(weights) / parts + max(weights) or b - a == 1
+               for run, a, b in zip(runs, cuts, cuts[1:])), (runs, cuts)
+
+
+def test_heavy_pages_are_spread_over_the_parts():
+    """A city's activity pages are ten times its profiles: parts share the bytes, not the count."""
+    from volsite.search import part_globs
+
+    pages = [f"activities/a{i:03d}/index.html" for i in range(100)] + \
+        [f"volunteers/v{i:04d}/index.html" for i in range(1000)]
+    sizes = {rel: 10_000 if rel.startswith("activities") else 1_000 for rel in pages}
+    matchers = [_glob_regex(glob) for glob in part_globs(sorted(pages), 2, sizes)]
+    loads = [sum(sizes[rel] for rel in pages if m.fullmatch(rel)) for m in matchers]
+    assert abs(loads[0] - loads[1]) <= 10_000 and sum(loads) == sum(sizes.values())
