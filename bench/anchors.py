@@ -9,16 +9,20 @@ For each size, ../shared/bench-anchors/make_corpus.py writes the corpus once (in
 --work, default ~/.cache/volsite-bench/anchors) with the same site for Hugo,
 Eleventy and Pelican; beside it go two volsite sites holding the same content/
 (hard links): `volsite` (search on, as a real site would be) and
-`volsite-nosearch` (search: false), so that the Pagefind share shows.
+`volsite-nosearch` (search: false), so that the Pagefind share shows. The others
+build no search index; `hugo+pagefind` is Hugo followed by the same Pagefind volsite
+runs (`pagefind --site public`, as Pagefind's docs tell a Hugo site to add search),
+the like-for-like anchor for volsite with its index.
 
 Then, after one untimed warm-up build of each tool, every tool is run round
-robin (volsite, volsite-nosearch, hugo, eleventy, pelican, volsite, ...) --runs
+robin (volsite, volsite-nosearch, hugo, hugo+pagefind, eleventy, pelican, ...) --runs
 times: a cold build each time, the old output (and any cache folder) moved aside
 before the timing and deleted only after the last run of a size (deleting many files
 right before a build slows its file creation on this disk). Right after
 each cold volsite build, a second build to the same folder times the rebuild with
 nothing changed. Measured: wall time, CPU (user + sys), peak memory (the larger of
-the biggest process's maxrss and the sampled sum over the process tree), the HTML
+the biggest process's maxrss and the sampled sum over the process tree, forked
+processes by PSS: see measure.py), the HTML
 pages written, and the CPU that anything else on the machine used meanwhile.
 
 Prints a table of medians (min–max over the runs), volsite's ratios to each tool
