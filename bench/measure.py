@@ -61,26 +61,24 @@ def _session_pids(sid: int) -> list[tuple[int, str]]:
     return pids
 
 
-def _pss_kb(pid: int) -> int | None:
+def _proc_kb(pid: int, file: str, field: bytes) -> int | None:
+    """A 'Field:   1234 kB' line of /proc/PID/file, in KiB; None if the process is gone."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+        with open(f"/proc/{pid}/{file}", "rb") as f:
             for line in f:
-                if line.startswith(b"Pss:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
     return None
 
 
+def _pss_kb(pid: int) -> int | None:
+    return _proc_kb(pid, "smaps_rollup", b"Pss:")
+
+
 def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", "rb") as f:
-            for line in f:
-                if line.startswith(b"VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kb(pid, "status", b"VmRSS:") or 0
 
 
 @dataclass
