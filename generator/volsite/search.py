@@ -83,7 +83,8 @@ def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None
     fresh = (work or folder) / f".{SEARCH_FOLDER}-new"
     remove_folder(fresh)
     chosen = pages if pages is not None else searchable_pages(_pages_in(folder))
-    globs = part_globs(chosen, part_count(len(chosen)), _sizes(folder, chosen)) or [pages_glob(chosen)]
+    parts = part_count(len(chosen))
+    globs = (part_globs(chosen, parts, _sizes(folder, chosen)) if parts > 1 else None) or [pages_glob(chosen)]
     bundles = [fresh] + [fresh.with_name(f"{fresh.name}-{number}") for number in range(2, len(globs) + 1)]
     for bundle in bundles[1:]:
         remove_folder(bundle)
