@@ -121,3 +121,35 @@ def test_record_text_in_results_stays_text(browser, tmp_path_factory):
         assert page.locator(".search-results img, .search-results script").count() == 0
         assert "onerror=alert" in page.locator(".search-results").inner_text()
         page.close()
+
+
+def test_a_part_missing_on_the_server_leaves_the_others_searchable(browser, tmp_path_factory):
+    """An upload still under way: parts.json names a part the server does not have yet."""
+    import shutil
+
+    source = tmp_path_factory.mktemp("missing-part-site")
+    for rel, text in FIXTURE.items():
+        path = source / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    output = serving.build(source, tmp_path_factory.mktemp("missing-part-out") / "output")
+    index_in_parts(output)
+    shutil.rmtree(output / "pagefind" / "part-2")
+    wanted = {"蒲公英": {"/volunteer/stories/a/"}, "李娜": {"/volunteer/volunteers/li-na/", "/volunteer/stories/a/"},
+              "导诊台": {"/volunteer/stories/b/"}}
+    with serving.StaticServer(output, "/volunteer/") as server:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        found = {}
+        for query in wanted:
+            page.goto(server.url("search/"))
+            page.get_by_label("搜索内容").fill(query)
+            page.wait_for_function("document.querySelector('.search-status').textContent.length > 0",
+                                   timeout=15_000)
+            page.wait_for_timeout(300)
+            found[query] = {a.get_attribute("href") for a in page.locator(".search-results h2 a").all()}
+        page.close()
+    assert errors == []
+    assert all(found[query] <= wanted[query] for query in wanted), found
+    assert any(found.values()), found  # the parts that are there are searched

@@ -26,12 +26,25 @@ async function indexParts() {
   }
 }
 
+// A part that is not on the server (an upload still under way) is left out: once merged,
+// a part that cannot load makes every search fail.
+async function present(part) {
+  try {
+    return (await fetch(base + "pagefind/" + part + "pagefind-entry.json")).ok;
+  } catch {
+    return false;
+  }
+}
+
 async function start() {
   const [module, parts] = await Promise.all([import(base + "pagefind/pagefind.js"), indexParts()]);
   pagefind = module;
   await pagefind.options({ baseUrl: base });
   await pagefind.init();
-  for (const part of parts) await pagefind.mergeIndex(base + "pagefind/" + part, { baseUrl: base });
+  const found = await Promise.all(parts.map(present));
+  for (const [index, part] of parts.entries()) {
+    if (found[index]) await pagefind.mergeIndex(base + "pagefind/" + part, { baseUrl: base });
+  }
   const filters = await pagefind.filters();
   const names = { [form.dataset.kind]: "kind", [form.dataset.year]: "year", [form.dataset.team]: "team" };
   for (const [name, values] of Object.entries(filters)) {
