@@ -39,16 +39,21 @@ FIXTURE = {
 
 @pytest.fixture(scope="module", params=["one index", "index in parts"])
 def search_site(request, tmp_path_factory):
+    output = built_fixture(tmp_path_factory)
+    if request.param == "index in parts":  # as a large site's: each page in one of four parts
+        index_in_parts(output)
+    with serving.StaticServer(output, "/volunteer/") as server:
+        yield server
+
+
+def built_fixture(tmp_path_factory):
+    """FIXTURE written out and built; its output folder."""
     source = tmp_path_factory.mktemp("search-site")
     for rel, text in FIXTURE.items():
         path = source / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    output = serving.build(source, tmp_path_factory.mktemp("search-out") / "output")
-    if request.param == "index in parts":  # as a large site's: each page in one of four parts
-        index_in_parts(output)
-    with serving.StaticServer(output, "/volunteer/") as server:
-        yield server
+    return serving.build(source, tmp_path_factory.mktemp("search-out") / "output")
 
 
 def index_in_parts(output):
@@ -127,12 +132,7 @@ def test_a_part_missing_on_the_server_leaves_the_others_searchable(browser, tmp_
     """An upload still under way: parts.json names a part the server does not have yet."""
     import shutil
 
-    source = tmp_path_factory.mktemp("missing-part-site")
-    for rel, text in FIXTURE.items():
-        path = source / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    output = serving.build(source, tmp_path_factory.mktemp("missing-part-out") / "output")
+    output = built_fixture(tmp_path_factory)
     index_in_parts(output)
     shutil.rmtree(output / "pagefind" / "part-2")
     wanted = {"蒲公英": {"/volunteer/stories/a/"}, "李娜": {"/volunteer/volunteers/li-na/", "/volunteer/stories/a/"},
