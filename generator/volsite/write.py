@@ -68,7 +68,7 @@ class Staging:
         build's record of output/ (diskcache.output_manifest, without walking it)."""
         target = self.folder / rel
         _ensure_dir(target.parent, self._made)
-        if self.previous is not None and _reuse(self.previous, rel, target, len(data), lambda: data):
+        if _reuse(self.previous, rel, target, len(data), lambda: data):
             return _size_and_time(target)
         # os calls on the open file, not pathlib's and a stat after: a page is written in
         # half the time (12 us, of a build's 6,000 and more).
