@@ -10,7 +10,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
                     TemplateNotFound)
 
 from . import charts, i18n
-from .figures import Figures, hours_text, round_hours, stats_json
+from .figures import Figures, hours_text, stats_json
 from .index import Model
 from .markup import Html
 from .problems import Problems
@@ -249,14 +249,14 @@ class Renderer:
         charts_ = [
             # (title, drawing, scrolls sideways on a phone, table headings, table rows)
             (t["chart_hours_by_month"], charts.column_chart(months, t["chart_hours_by_month"], t["hours_unit"]),
-             True, (t["month"], hours_head), [(m, str(round_hours(h))) for m, h in months]),
+             True, (t["month"], hours_head), [(m, hours_text(h)) for m, h in months]),
             (t["chart_activities_by_category"], charts.bar_chart(categories, t["chart_activities_by_category"]),
              False, (t["category"], t["count"]), [(c, str(n)) for c, n in categories]),
             (t["chart_volunteers_by_stars"], charts.bar_chart(stars, t["chart_volunteers_by_stars"]),
              False, (t["stars"], t["people"]),
              [(t["star_level"].format(n=s), str(n)) for s, n in sorted(f.stars.items(), reverse=True)]),
             (t["chart_teams"], charts.bar_chart(teams, t["chart_teams"], t["hours_unit"]),
-             False, (t["teams"], hours_head), [(name, str(round_hours(h))) for name, h in teams]),
+             False, (t["teams"], hours_head), [(name, hours_text(h)) for name, h in teams]),
         ]
         return "stats.html", {"charts": charts_, "years": sorted(f.years.items(), reverse=True),
                               "headline": self.views.headline()}
