@@ -3,7 +3,8 @@
 - links and images written in Markdown that point at no page or file;
 - records nothing refers to (a volunteer in no team, a team with no one in it);
 - a privacy scan of every output file for what looks like a mainland mobile
-  number, a resident ID number (with a valid checksum) or an e-mail address.
+  number, a resident ID number (with a valid checksum) or an e-mail address,
+  whether typed in ASCII or in an input method's full-width digits.
 
 `volsite build` reports these as warnings; `volsite check` reports links and
 privacy findings as errors. All are pure functions of the model and the bytes.
@@ -97,7 +98,12 @@ def _scan(name: str, text: str, allowed: tuple[str, ...]) -> list[Problem]:
 # Runs of digits (with the separators people type) and '@' signs are cheap to find; the
 # exact patterns, whose optional prefixes and look-arounds are slow to try at every
 # position of a long Chinese page, then run only on a small window around each.
-_DIGIT_RUN = re.compile(r"\d[\d \-]{9,}[\dXx]?")
+_DIGIT_RUN = re.compile(r"\d[\d \-\uff0d\u3000]{9,}[\dXx\uff38\uff58]?")
+# What a Chinese input method types in full-width mode is the same number to a reader:
+# digits, plus, hyphen, space and X are read as their ASCII selves (one character for
+# one, so positions and lines stay true).
+HALF_WIDTH = str.maketrans("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff0b\uff0d\u3000\uff38\uff58",
+                           "0123456789+- Xx")
 _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
 
@@ -106,11 +112,13 @@ def _suspects(text: str):
     # neighbouring characters.
     for run in _DIGIT_RUN.finditer(text):
         start, end = max(0, run.start() - 5), run.end() + 1  # room for a +86 before the run
-        for match in MOBILE.finditer(text, start, end):
-            yield match.start(), "a mobile phone number", "".join(match.groups())
-        for match in RESIDENT_ID.finditer(text, start, end):
+        first = max(0, start - 1)  # and a character either side for the look-arounds
+        window = text[first:end + 1].translate(HALF_WIDTH)
+        for match in MOBILE.finditer(window, start - first, end - first):
+            yield first + match.start(), "a mobile phone number", "".join(match.groups())
+        for match in RESIDENT_ID.finditer(window, start - first, end - first):
             if resident_id_valid(match.group(1)):
-                yield match.start(), "a resident ID number", match.group(1)
+                yield first + match.start(), "a resident ID number", match.group(1)
     consumed = 0  # like finditer, an address never overlaps the one before it
     at = text.find("@")
     while at != -1:

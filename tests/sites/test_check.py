@@ -65,6 +65,16 @@ def test_privacy_scan_finds_numbers_typed_into_a_story(site):
     assert "13812345678" not in result.output and "11010519491231002X" not in result.output
 
 
+def test_privacy_scan_finds_numbers_typed_in_full_width(site):
+    # A Chinese input method in full-width mode types these; a reader dials them all the same.
+    site(story("联系人：１３８－１２３４－５６７８，证件 １１０１０５１９４９１２３１００２Ｘ。"))
+    result = site.run("check", str(site.root))
+    assert result.exit_code == 1
+    assert "output/stories/clinic/index.html:" in result.output
+    assert "looks like a mobile phone number (138******78)" in result.output
+    assert "looks like a resident ID number (110*************2X)" in result.output
+
+
 def test_privacy_allow_lets_an_organisations_public_contact_through(site):
     site({**story("志愿者服务站电话 13800001111，邮箱 volunteer@hospital.cn。"),
           "site.yaml": "title: x\nbase_url: https://example.org/volunteer/\n"
