@@ -11,11 +11,13 @@ from __future__ import annotations
 import ctypes
 import gc
 import hashlib
+import math
 import multiprocessing
 import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Callable
 
@@ -30,7 +32,7 @@ from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
-from .shares import dealt, map_shares
+from .shares import MAX_CHUNKS, map_claimed, runs
 from .search import SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
 from .sources import image_sizes
 from .write import Staging, check_output_dir, copy_folder, publish, remove_folder, site_lock, sync_tree
@@ -214,26 +216,30 @@ PARALLEL_PAGES_FROM = 500
 def render_pages(renderer: Renderer, routes: list[Route], problems: Problems, progress: Progress | None,
                  workers: int, keep: Callable[[str, bytes], object] | None = None) -> dict:
     """Every page (path → bytes, or what `keep` makes of them where they were rendered),
-    in route order; with workers > 1 the routes are dealt out between this process and
-    workers - 1 forked ones."""
+    in route order; with workers > 1 runs of routes are claimed in turn by this process
+    and workers - 1 forked ones."""
     keep = keep or _as_is
-    shares = dealt(range(len(routes)), max(1, workers))
+    chunks = runs(range(len(routes)), min(MAX_CHUNKS, math.ceil(len(routes) / ROUTES_A_CHUNK)))
+    ends = list(accumulate(map(len, chunks)))
 
-    def render_share(share: list[int], report: Progress | None = None) -> tuple[list, list[Problem]]:
+    def render_chunk(chunk: list[int]) -> tuple[list, list[Problem]]:
         found = Problems()
-        pages = []
-        for done, index in enumerate(share, 1):
-            pages.append(_render_one(renderer, routes[index], found, keep))
-            if report and (done % 25 == 0 or done == len(share)):
-                report(f"rendering pages: {done * len(shares)}/{len(routes)}")
-        return pages, list(found)
+        return [_render_one(renderer, routes[index], found, keep) for index in chunk], list(found)
+
+    def claimed(count: int) -> None:
+        if progress and (count % 2 == 0 or count == len(chunks)):
+            progress(f"rendering pages: {ends[count - 1]}/{len(routes)}")
 
     rendered: dict[int, object] = {}
-    for share, (pages, found) in zip(shares, map_shares(render_share, shares,
-                                                        here=lambda share: render_share(share, progress))):
-        rendered.update(zip(share, pages))
+    for chunk, (pages, found) in zip(chunks, map_claimed(render_chunk, chunks, workers, claimed)):
+        rendered.update(zip(chunk, pages))
         problems.extend(found)
     return {routes[i].output: rendered[i] for i in range(len(routes)) if rendered[i] is not None}
+
+
+# A run of routes a process claims at a time: some milliseconds of work, so that claiming
+# costs nothing beside it and the processes finish within a few milliseconds of each other.
+ROUTES_A_CHUNK = 16
 
 
 def _as_is(rel: str, data: bytes) -> bytes:

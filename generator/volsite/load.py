@@ -12,7 +12,7 @@ from .config import SiteConfig
 from .kinds import activities, awards, ledger, pages, stories, teams, volunteers
 from .kinds.documents import Document
 from .problems import Problem, Problems
-from .shares import balanced, map_shares
+from .shares import MAX_CHUNKS, map_claimed, runs_by_size
 from .sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, find_files, read_text,
                       table_records, yaml_records)
 
@@ -83,9 +83,9 @@ class ParsedFiles:
         if workers < 2 or sum(sizes.values()) < PARALLEL_BYTES:
             return
 
-        def parse_share(share: list[Job]) -> list[tuple[str, bytes, tuple, tuple[Problem, ...]]]:
+        def parse_chunk(chunk: list[Job]) -> list[tuple[str, bytes, tuple, tuple[Problem, ...]]]:
             done = []
-            for rel, parse in share:
+            for rel, parse in chunk:
                 try:
                     digest = _digest(site_root / rel) if self._reused else b""
                 except OSError:
@@ -94,8 +94,10 @@ class ParsedFiles:
                 done.append((rel, digest, tuple(parse(found)), tuple(found)))
             return done
 
-        for share in map_shares(parse_share, balanced(unknown, workers, lambda job: sizes[job[0]])):
-            for rel, digest, items, found in share:
+        largest_first = sorted(unknown, key=lambda job: -sizes[job[0]])
+        chunks = runs_by_size(largest_first, min(MAX_CHUNKS, 64 * workers), lambda job: sizes[job[0]])
+        for chunk in map_claimed(parse_chunk, chunks, workers):
+            for rel, digest, items, found in chunk:
                 self._entries[rel] = (digest, items, found)
                 self._fresh.add(rel)
 

@@ -17,7 +17,7 @@ from html import unescape
 from urllib.parse import unquote
 
 from . import cmark
-from .shares import balanced, map_shares
+from .shares import MAX_CHUNKS, map_claimed, runs_by_size
 from .slugs import slugify
 
 _CJK_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
@@ -193,9 +193,9 @@ def convert_texts(texts, base_path: str, cache: MarkdownCache | None = None,
     missing = [text for text, key in wanted.items() if key not in cache.done]
     converter = cache.converter
     if workers > 1 and sum(map(len, missing)) >= PARALLEL_CHARS:
-        shares = balanced(missing, workers, len)
-        converted = map_shares(lambda share: [converter.convert(text) for text in share], shares)
-        done = zip((text for share in shares for text in share), (html for part in converted for html in part))
+        chunks = runs_by_size(sorted(missing, key=len, reverse=True), min(MAX_CHUNKS, 64 * workers), len)
+        converted = map_claimed(lambda chunk: [converter.convert(text) for text in chunk], chunks, workers)
+        done = zip((text for chunk in chunks for text in chunk), (html for part in converted for html in part))
     else:
         done = ((text, converter.convert(text)) for text in missing)
     for text, html in done:

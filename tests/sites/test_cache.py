@@ -251,6 +251,7 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
 
 def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch):
     import os
+    import time
 
     import volsite.markup
     from volsite.markup import convert_texts
@@ -264,6 +265,7 @@ def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch
     def to_html_telling_who(text, trust_html):
         with open(converters, "a") as log:
             log.write(f"{os.getpid()}\n")
+        time.sleep(0.01)  # slow enough that every process gets to claim some
         return to_html(text, trust_html)
 
     monkeypatch.setattr(volsite.markup.cmark, "to_html", to_html_telling_who)
@@ -285,7 +287,7 @@ def test_a_serve_session_never_forks(site, tmp_path, monkeypatch):
     from volsite.build import BuildCache, load_site, rebuild, render_site
 
     forks = []
-    monkeypatch.setattr(volsite.shares, "_start", lambda work, share: forks.append(share))
+    monkeypatch.setattr(volsite.shares, "_start", lambda work: forks.append(work))
     for module, name in ((volsite.load, "PARALLEL_BYTES"), (volsite.markup, "PARALLEL_CHARS"),
                          (volsite.build, "PARALLEL_PAGES_FROM")):
         monkeypatch.setattr(module, name, 0)

@@ -1,74 +1,105 @@
 """Work shared out between this process and forked ones: the same results as doing it
-all here, and a child that fails costs only time."""
+all here, whoever claims which chunk, and a child that fails costs only time."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from volsite import shares
-from volsite.shares import balanced, dealt, map_shares
+from volsite.shares import MAX_CHUNKS, map_claimed, runs, runs_by_size
 
 
-def test_each_share_after_the_first_runs_in_a_child_and_results_keep_their_order():
-    here = os.getpid()
-    results = map_shares(lambda share: (os.getpid(), [n * 2 for n in share]), [[1, 2], [3], [4, 5]])
-    assert [doubled for _, doubled in results] == [[2, 4], [6], [8, 10]]
-    assert results[0][0] == here and here not in {pid for pid, _ in results[1:]}
-    assert len({pid for pid, _ in results[1:]}) == 2
+def slowly(chunk):
+    time.sleep(0.01)  # long enough that every process gets to claim some
+    return os.getpid(), [n * 2 for n in chunk]
 
 
-def test_the_first_share_can_be_done_by_another_function_here():
-    results = map_shares(lambda share: ("work", share), [["a"], ["b"]], here=lambda share: ("here", share))
-    assert results == [("here", ["a"]), ("work", ["b"])]
+def test_every_chunk_is_done_once_results_keep_their_order_and_all_processes_claim():
+    chunks = [[n] for n in range(60)]
+    results = map_claimed(slowly, chunks, workers=3)
+    assert [doubled for _, doubled in results] == [[n * 2] for n in range(60)]
+    pids = {pid for pid, _ in results}
+    assert os.getpid() in pids and len(pids) == 3
 
 
-def test_a_child_that_raises_or_dies_has_its_share_done_here():
+def test_a_faster_process_claims_more():
     parent = os.getpid()
 
-    def work(share):
-        if os.getpid() != parent and share == ["raise"]:
-            raise RuntimeError("broken")
-        if os.getpid() != parent and share == ["die"]:
-            os._exit(9)  # as if killed
-        return (os.getpid(), share)
+    def work(chunk):
+        time.sleep(0.002 if os.getpid() == parent else 0.02)  # the child is ten times slower
+        return os.getpid()
 
-    results = map_shares(work, [["first"], ["raise"], ["die"], ["fine"]])
-    assert [share for _, share in results] == [["first"], ["raise"], ["die"], ["fine"]]
-    assert results[1][0] == results[2][0] == parent and results[3][0] != parent
+    done_by = map_claimed(work, [[n] for n in range(100)], workers=2)
+    assert done_by.count(parent) > 3 * (100 - done_by.count(parent))
+
+
+def test_claimed_counts_every_chunk_as_it_is_claimed_here():
+    seen = []
+    map_claimed(lambda chunk: chunk, [[n] for n in range(10)], workers=1, claimed=seen.append)
+    assert seen == list(range(1, 11))
+    seen = []
+    map_claimed(slowly, [[n] for n in range(20)], workers=2, claimed=seen.append)
+    assert seen == sorted(set(seen)) and all(1 <= count <= 20 for count in seen)
+
+
+def test_a_child_that_raises_or_dies_has_its_chunks_done_here():
+    parent = os.getpid()
+
+    def work(chunk):
+        time.sleep(0.01)
+        if os.getpid() != parent and chunk == ["raise"]:
+            raise RuntimeError("broken")
+        if os.getpid() != parent and chunk == ["die"]:
+            os._exit(9)  # as if killed
+        return os.getpid(), chunk
+
+    chunks = [["a"], ["raise"], ["b"], ["die"], ["c"], ["d"]] * 3
+    results = map_claimed(work, chunks, workers=3)
+    assert [chunk for _, chunk in results] == chunks
 
 
 def test_a_result_that_cannot_be_sent_back_is_made_here():
     parent = os.getpid()
-    results = map_shares(lambda share: (os.getpid(), lambda: share) if os.getpid() != parent else (parent, None),
-                         [[1], [2]])
-    assert results[1][0] == parent
+    results = map_claimed(lambda chunk: (os.getpid(), (lambda: chunk) if os.getpid() != parent else None),
+                          [[n] for n in range(30)], workers=2)
+    assert [pid for pid, _ in results] == [parent] * 30
 
 
 def test_without_fork_everything_is_done_here(monkeypatch):
     def no_fork(method=None):
         raise ValueError("cannot find context for 'fork'")
     monkeypatch.setattr(multiprocessing, "get_context", no_fork)
-    assert map_shares(lambda share: os.getpid(), [[1], [2], [3]]) == [os.getpid()] * 3
+    assert map_claimed(lambda chunk: os.getpid(), [[1], [2], [3]], workers=4) == [os.getpid()] * 3
 
 
-def test_no_shares_no_work():
-    assert map_shares(lambda share: 1 / 0, []) == []
+def test_no_chunks_no_work():
+    assert map_claimed(lambda chunk: 1 / 0, [], workers=2) == []
 
 
-@given(items=st.lists(st.integers(1, 1000), max_size=60), count=st.integers(1, 5))
-def test_balanced_shares_hold_every_item_once_in_order_and_about_equal(items, count):
-    labelled = list(enumerate(items))
-    parts = balanced(labelled, count, lambda item: item[1])
-    assert sorted(item for part in parts for item in part) == labelled
-    assert all(part == sorted(part) for part in parts)
-    totals = [sum(size for _, size in part) for part in parts]
-    assert max(totals) - min(totals) <= max(items, default=0)
+def test_more_chunks_than_tickets_is_a_mistake():
+    with pytest.raises(ValueError):
+        map_claimed(lambda chunk: chunk, [[n] for n in range(MAX_CHUNKS + 1)], workers=2)
 
 
-def test_dealt_gives_every_count_th_item_to_each():
-    assert dealt(range(7), 3) == [[0, 3, 6], [1, 4], [2, 5]]
-    assert shares.dealt([], 2) == [[], []]
+@given(items=st.lists(st.integers(), max_size=60), count=st.integers(1, 70))
+def test_runs_cut_items_in_order_into_about_equal_runs(items, count):
+    parts = runs(items, count)
+    assert [item for part in parts for item in part] == items
+    assert len(parts) <= count
+    if parts:
+        assert max(map(len, parts)) - min(map(len, parts)) <= 1
+
+
+@given(sizes=st.lists(st.integers(0, 1000), max_size=60), count=st.integers(1, 20))
+def test_runs_by_size_keep_order_and_stay_near_the_target(sizes, count):
+    parts = runs_by_size(sizes, count, lambda size: size)
+    assert [size for part in parts for size in part] == sizes
+    target = max(1, -(-sum(sizes) // count))
+    for part in parts:
+        assert sum(part) <= target or len(part) == 1
+    assert all(sum(a) + b[0] > target for a, b in zip(parts, parts[1:]))  # a run ends only when full
