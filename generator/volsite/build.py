@@ -156,8 +156,8 @@ class Rendered:
 class Written:
     """What a build keeps of a file it wrote to the new folder as soon as it was rendered."""
 
-    digest: bytes  # diskcache.page_digest of its bytes
-    searchable: bool  # search.is_marked
+    digest: bytes  # diskcache.page_digest of its bytes (b"" in a site without search)
+    searchable: bool  # search.is_marked (False in a site without search)
     findings: tuple[Problem, ...]  # what looked like private data in it
     size_and_time: tuple[int, int]  # of the file written (st_size, st_mtime_ns)
 
@@ -186,7 +186,7 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     # A serve session renders again only pages whose inputs changed (cache.pages): one
     # process. A build renders everything: every core.
     parallel = workers > 1 and len(site.routes) >= PARALLEL_PAGES_FROM
-    keep = _writer(staging, site.config.privacy_allow) if staging is not None else None
+    keep = _writer(staging, site.config.privacy_allow, site.config.search) if staging is not None else None
     kept = render_pages(renderer, site.routes, problems, progress, workers if parallel else 1, keep)
     copies = static_files(site.root, site.config.theme, published_media(model, html, record_html))
     for rel in sorted(set(kept) & set(copies)):
@@ -201,11 +201,12 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     return Rendered({}, copies, findings, kept)
 
 
-def _writer(staging: Staging, allowed: tuple[str, ...]) -> Callable[[str, bytes], Written]:
+def _writer(staging: Staging, allowed: tuple[str, ...], search: bool) -> Callable[[str, bytes], Written]:
     def write(rel: str, data: bytes) -> Written:
         size_and_time = staging.put(rel, data)
-        return Written(page_digest(data), is_marked(data), tuple(privacy_findings_in(rel, data, allowed)),
-                       size_and_time)
+        # Only a search index needs the pages' digest and marks.
+        return Written(page_digest(data) if search else b"", search and is_marked(data),
+                       tuple(privacy_findings_in(rel, data, allowed)), size_and_time)
     return write
 
 
@@ -334,7 +335,7 @@ class Staged:
     files: int
     warnings: list[Problem]
     searchable: list[str] | None  # the pages to index for search; None if the site has no search
-    pages_digest: str  # what the search index depends on
+    pages_digest: str  # what the search index depends on ("" without search)
     manifest: dict[str, list[int]]  # size and time of each file written so far (diskcache.output_manifest)
 
 
@@ -390,7 +391,8 @@ def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress
     return Staged(staging.folder, sum(1 for name in written if name.endswith(".html")),
                   len(written) + len(rendered.copies), site.warnings + as_warnings(rendered.findings),
                   searchable_pages({rel: w.searchable for rel, w in written.items()}) if site.config.search else None,
-                  pages_digest({rel: w.digest for rel, w in written.items()}), manifest)
+                  pages_digest({rel: w.digest for rel, w in written.items()}) if site.config.search else "",
+                  manifest)
 
 
 def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | None,

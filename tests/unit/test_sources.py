@@ -115,7 +115,7 @@ def _parsed_both_ways(text: str, monkeypatch) -> tuple:
 
     def parse():
         problems = Problems()
-        value = sources.parse_yaml(text, "x.yaml", problems)
+        value = sources.parse_yaml_by_pyyaml(text, "x.yaml", problems)
         return value, _lines_of(value), [(p.line, p.message) for p in problems]
 
     quick = parse()
@@ -170,7 +170,94 @@ def test_the_quick_composer_is_used_on_front_matter(monkeypatch):
     calls = []
     compose = sources._compose
     monkeypatch.setattr(sources, "_compose", lambda loader: calls.append(1) or compose(loader))
-    assert sources.parse_yaml("title: 标题\ntags: [甲]\n", "x.md", Problems()) == {"title": "标题", "tags": ["甲"]}
+    assert sources.parse_yaml_by_pyyaml("title: 标题\ntags: [甲]\n# 注\n", "x.md", Problems()) == \
+        {"title": "标题", "tags": ["甲"]}
     assert calls == []
-    sources.parse_yaml("a: &x 1\nb: *x\n", "x.yaml", Problems())
+    sources.parse_yaml_by_pyyaml("a: &x 1\nb: *x\n", "x.yaml", Problems())
     assert calls == [1]
+
+
+# ---------------------------------------------------------------- YAML: simple lines read without PyYAML
+
+
+def _typed(value):
+    """value with the type of everything in it, so that True and 1, or 1 and 1.0, differ."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
+def _simple_equals_pyyaml(text: str) -> bool:
+    """True if the simple reader took text; then it must read it as PyYAML does."""
+    from volsite.sources import parse_yaml_by_pyyaml, read_simple_mapping
+
+    simple = read_simple_mapping(text)
+    if simple is None:
+        return False
+    problems = Problems()
+    full = parse_yaml_by_pyyaml(text, "x.md", problems)
+    assert list(problems) == []
+    assert _typed(simple) == _typed(full) and list(simple) == list(full)
+    assert _lines_of(simple) == _lines_of(full)
+    return True
+
+
+simple_keys = st.sampled_from(["title", "date", "tags", "a", "_b", "c1", "n", "y", "x_y"] * 4
+                              + ["on", "yes", "null", "True", "Off"])
+# Mostly what plain values are made of, now and then something that means more to YAML.
+_PLAIN_PIECES = [
+    "志愿者", "服务", "a", "b", "x", " ", "  ", "1", "0", "12", "-", ".", "5", "e", "+", "_", "yes", "no", "on", "~",
+    "null", "true", "0x1F", "0o17", "017", "1_000", "1e3", ".inf", ".nan", "2024-03-05", "2024-13-01", "2024-3-5",
+    "\xa0", "\u3000", "\U0001F600", "\ufdd0", "/", "(", ")", "，", "<<", "=", "?", "-1",
+]
+_YAML_PIECES = [":", "#", "'", '"', "[", "]", "{", "}", ",", "&", "*", "!", "|", ">", "%", "@", "`", "\\",
+                "\t", "\r", "\x85", "\u2028", "\ufeff", "\x7f", "\x00"]
+simple_pieces = st.sampled_from(_PLAIN_PIECES * 8 + _YAML_PIECES)
+simple_values = st.one_of(
+    st.lists(simple_pieces, min_size=1, max_size=5).map("".join),
+    st.lists(st.lists(simple_pieces, min_size=1, max_size=3).map("".join), max_size=4).map(
+        lambda items: "[" + (", ".join(items) if len(items) % 2 else " ,".join(items)) + "]"),
+)
+key_value_lines = st.tuples(simple_keys, st.sampled_from([": "] * 6 + [":  ", ":", ":\t", " : "]),
+                            simple_values).map("".join)
+other_lines = st.sampled_from(["", " ", "# 注", "---", "...", "- a", "  a: 1", "a:", "a: b: c"])
+simple_lines = st.integers(0, 9).flatmap(lambda n: key_value_lines if n else other_lines)
+
+
+@given(st.lists(simple_lines, max_size=8).map("\n".join), st.sampled_from(["", "\n"]))
+@settings(max_examples=3000, deadline=None)
+def test_simple_lines_are_read_as_pyyaml_reads_them(text, end):
+    _simple_equals_pyyaml(text + end)
+
+
+@given(st.dictionaries(st.text(alphabet=st.sampled_from(list("abcxyz_")), min_size=1, max_size=6),
+                       st.one_of(yaml_scalars, st.lists(yaml_scalars, max_size=4)), min_size=1, max_size=6),
+       st.sampled_from([False, True, None]))
+@settings(max_examples=1000, deadline=None)
+def test_simple_lines_read_what_yaml_dump_writes_as_pyyaml_does(value, flow):
+    import yaml
+
+    _simple_equals_pyyaml(yaml.safe_dump(value, allow_unicode=True, default_flow_style=flow))
+
+
+@pytest.mark.parametrize("text", [
+    "title: 社区服务站的空巢老人故事\nslug: story-00001\ndate: 2021-06-26\ntags: [关爱儿童, 留守儿童]\n"
+    "summary: 深夜十一点，青年突击队赶到海岛渔村。\n",
+    "title: Clinic day\ndate: 2024-03-05\nvolunteers: [li-na, zhang-wei]\ncover: media/a.jpg\nfeatured: yes\n",
+    "a: 1\n\nb: [ ]\nc: [1 , x,y]\nd: x  y  \n",
+], ids=["story", "english", "spacing"])
+def test_the_simple_reader_takes_ordinary_front_matter(text):
+    assert _simple_equals_pyyaml(text)
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\na: 2\n", "a: 'x'\n", "a: x # note\n", "# note\na: 1\n", "a:\n  - x\n", "a: |\n  x\n", "a: -1\n",
+    "a: [x, [y]]\n", "a: {b: 1}\n", "a: &x 1\n", "yes: 1\n", "a: =\n", "a: x\r\n", "a:\tx\n", "", "\n\n",
+    "a: x\u2028y\n", "a: [x,]\n", "a: 12:30\n",
+], ids=repr)
+def test_the_simple_reader_leaves_anything_else_to_pyyaml(text):
+    from volsite.sources import read_simple_mapping
+
+    assert read_simple_mapping(text) is None
