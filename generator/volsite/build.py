@@ -33,6 +33,7 @@ from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
 from .shares import MAX_CHUNKS, map_claimed, runs
+from .slugs import load_dictionary
 from .search import SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
 from .sources import image_sizes
 from .write import Staging, check_output_dir, copy_folder, publish, remove_folder, site_lock, sync_tree
@@ -120,8 +121,9 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
     if cache is not None:
         cache.for_config(config, templates_digest(site_root, config.theme))
     # A serve session (cache) never forks: its server threads would be copied mid-work.
+    # While forked processes parse the files, this one loads what planning needs next.
     content = load_content(site_root, config, problems, cache.parsed if cache else None,
-                           workers=1 if cache else os.cpu_count() or 1)
+                           workers=1 if cache else os.cpu_count() or 1, meanwhile=load_dictionary)
     model = build_model(content, config, problems)
     routes = plan(model, problems)
     if problems.errors:

@@ -75,9 +75,11 @@ class ParsedFiles:
         self._entries[rel] = (digest, items, tuple(found))
         return items, list(found)
 
-    def parse_all(self, site_root: Path, jobs: list[Job], workers: int) -> None:
+    def parse_all(self, site_root: Path, jobs: list[Job], workers: int,
+                  meanwhile: Callable[[], None] | None = None) -> None:
         """Parse the files never parsed before (all of them, in a cold build) on `workers`
-        processes at once, so that `get` finds them."""
+        processes at once, so that `get` finds them; this process does `meanwhile` first
+        (shares.map_claimed)."""
         unknown = [(rel, parse) for rel, parse in jobs if rel not in self._entries]
         sizes = {rel: _size(site_root / rel) for rel, _ in unknown}
         if workers < 2 or sum(sizes.values()) < PARALLEL_BYTES:
@@ -96,7 +98,7 @@ class ParsedFiles:
 
         largest_first = sorted(unknown, key=lambda job: -sizes[job[0]])
         chunks = runs_by_size(largest_first, min(MAX_CHUNKS, 64 * workers), lambda job: sizes[job[0]])
-        for chunk in map_claimed(parse_chunk, chunks, workers):
+        for chunk in map_claimed(parse_chunk, chunks, workers, meanwhile=meanwhile):
             for rel, digest, items, found in chunk:
                 self._entries[rel] = (digest, items, found)
                 self._fresh.add(rel)
@@ -125,7 +127,8 @@ def _digest(path: Path) -> bytes:
 
 
 def load_content(site_root: Path, config: SiteConfig, problems: Problems,
-                 parsed: ParsedFiles | None = None, workers: int = 1) -> Content:
+                 parsed: ParsedFiles | None = None, workers: int = 1,
+                 meanwhile: Callable[[], None] | None = None) -> Content:
     parsed = parsed if parsed is not None else ParsedFiles(reused=False)
 
     def record_jobs(folder: str, parse_raw, tables: dict | None = None) -> list[Job]:
@@ -160,7 +163,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
         "stories": document_jobs(stories.FOLDER, stories.parse),
         "pages": document_jobs(pages.FOLDER, pages.parse),
     }
-    parsed.parse_all(site_root, [job for kind in jobs.values() for job in kind], workers)
+    parsed.parse_all(site_root, [job for kind in jobs.values() for job in kind], workers, meanwhile)
 
     def items(kind: str) -> tuple:
         found = []

@@ -60,11 +60,14 @@ _TICKET = 2
 
 
 def map_claimed(work: Callable[[list[Item]], Result], chunks: list[list[Item]], workers: int,
-                claimed: Callable[[int], None] | None = None) -> list[Result]:
+                claimed: Callable[[int], None] | None = None,
+                meanwhile: Callable[[], None] | None = None) -> list[Result]:
     """[work(chunk) for chunk in chunks], the chunks claimed in turn by this process and
     workers - 1 forked ones while they last. `claimed`, if given, is told in this process
-    how many chunks have been claimed so far, as it goes. Without fork, or with one
-    worker, all are done here."""
+    how many chunks have been claimed so far, as it goes. `meanwhile`, if given, is work of
+    another kind this process does first, once the others have started claiming (it is
+    not done at all when nothing is forked). Without fork, or with one worker, all are
+    done here."""
     if len(chunks) > MAX_CHUNKS:
         raise ValueError(f"at most {MAX_CHUNKS} chunks, not {len(chunks)}")
     if workers < 2 or len(chunks) < 2 or not _can_fork():
@@ -89,6 +92,8 @@ def map_claimed(work: Callable[[list[Item]], Result], chunks: list[list[Item]], 
 
     try:
         children = [_start(lambda: claim_while_they_last(None)) for _ in range(min(workers, len(chunks)) - 1)]
+        if meanwhile:
+            meanwhile()
         done = claim_while_they_last(claimed)
         for child in children:
             answer = _answer(child)

@@ -17,14 +17,31 @@ _LEADING_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}[-_ ]?")
 MAX_SLUG_LENGTH = 80
 
 
+def load_dictionary() -> None:
+    """Load pypinyin's dictionaries now (a sixth of a second), while other processes work,
+    rather than when the first Chinese name is slugified."""
+    from pypinyin import lazy_pinyin
+
+    lazy_pinyin("志愿")
+
+
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by '-'; Chinese characters by their pinyin."""
+    head = text[:4 * MAX_SLUG_LENGTH]  # enough for any slug; pinyin of megabytes takes seconds
+    # ASCII comes out of pypinyin as it went in (in one piece or several, the same slug):
+    # only other text needs it.
+    return _slug(text, head, [head] if head.isascii() else _pinyin(head))
+
+
+def _pinyin(head: str) -> list[str]:
     # Imported here: its dictionary takes a sixth of a second to load, which a build with
-    # nothing to do (or a site without Chinese file names) need not pay.
+    # nothing to do (or a site without Chinese names) need not pay.
     from pypinyin import Style, lazy_pinyin
 
-    head = text[:4 * MAX_SLUG_LENGTH]  # enough for any slug; pinyin of megabytes takes seconds
-    parts = lazy_pinyin(head, style=Style.NORMAL, errors="default")
+    return lazy_pinyin(head, style=Style.NORMAL, errors="default")
+
+
+def _slug(text: str, head: str, parts: list[str]) -> str:
     words = []
     for part in parts:
         # Strip accents from Latin letters (café → cafe) before dropping the rest.

@@ -47,6 +47,22 @@ def test_claimed_counts_every_chunk_as_it_is_claimed_here():
     assert seen == sorted(set(seen)) and all(1 <= count <= 20 for count in seen)
 
 
+def test_meanwhile_runs_here_once_while_the_children_claim():
+    parent = os.getpid()
+    ran = []
+
+    def meanwhile():
+        ran.append(os.getpid())
+        time.sleep(0.3)
+
+    done_by = map_claimed(lambda chunk: time.sleep(0.01) or os.getpid(), [[n] for n in range(20)], workers=2,
+                          meanwhile=meanwhile)
+    assert ran == [parent]
+    assert done_by.count(parent) < 10  # the child claimed most while this process was busy
+    assert map_claimed(lambda chunk: chunk, [[1], [2]], workers=1, meanwhile=meanwhile) == [[1], [2]]
+    assert ran == [parent]  # nothing forked: nothing to overlap with, so not done
+
+
 def test_a_child_that_raises_or_dies_has_its_chunks_done_here():
     parent = os.getpid()
 
