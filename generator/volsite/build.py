@@ -166,11 +166,12 @@ class Written:
 
 def render_site(site: Site, cache: BuildCache | None = None, progress: Progress | None = None,
                 markdown: tuple[MarkdownCache, MarkdownCache] | None = None,
-                staging: Staging | None = None) -> Rendered:
+                staging: Staging | None = None, meanwhile: Callable[[], None] | None = None) -> Rendered:
     """Every output file, the static files to copy, and what the checks found in them.
 
     The files are kept in memory, or with `staging` written there by whichever process
-    rendered them, so that a big site's pages are never all held at once.
+    rendered them, so that a big site's pages are never all held at once. `meanwhile`
+    is done once the Markdown is converted, while forked processes start rendering.
     """
     model = site.model
     if progress:
@@ -189,7 +190,7 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     # process. A build renders everything: every core.
     parallel = workers > 1 and len(site.routes) >= PARALLEL_PAGES_FROM
     keep = _writer(staging, site.config.privacy_allow, site.config.search) if staging is not None else None
-    kept = render_pages(renderer, site.routes, problems, progress, workers if parallel else 1, keep)
+    kept = render_pages(renderer, site.routes, problems, progress, workers if parallel else 1, keep, meanwhile)
     copies = static_files(site.root, site.config.theme, published_media(model, html, record_html))
     for rel in sorted(set(kept) & set(copies)):
         problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
@@ -217,10 +218,11 @@ PARALLEL_PAGES_FROM = 500
 
 
 def render_pages(renderer: Renderer, routes: list[Route], problems: Problems, progress: Progress | None,
-                 workers: int, keep: Callable[[str, bytes], object] | None = None) -> dict:
+                 workers: int, keep: Callable[[str, bytes], object] | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> dict:
     """Every page (path → bytes, or what `keep` makes of them where they were rendered),
     in route order; with workers > 1 runs of routes are claimed in turn by this process
-    and workers - 1 forked ones."""
+    and workers - 1 forked ones (this one does `meanwhile` first)."""
     keep = keep or _as_is
     chunks = runs(range(len(routes)), min(MAX_CHUNKS, math.ceil(len(routes) / ROUTES_A_CHUNK)))
     ends = list(accumulate(map(len, chunks)))
@@ -234,7 +236,7 @@ def render_pages(renderer: Renderer, routes: list[Route], problems: Problems, pr
             progress(f"rendering pages: {ends[count - 1]}/{len(routes)}")
 
     rendered: dict[int, object] = {}
-    for chunk, (pages, found) in zip(chunks, map_claimed(render_chunk, chunks, workers, claimed)):
+    for chunk, (pages, found) in zip(chunks, map_claimed(render_chunk, chunks, workers, claimed, meanwhile)):
         rendered.update(zip(chunk, pages))
         problems.extend(found)
     return {routes[i].output: rendered[i] for i in range(len(routes)) if rendered[i] is not None}
@@ -378,13 +380,15 @@ def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress
                 load_markdown(site_root, site.config.base_path, False))
     staging = Staging(output)
     try:
-        rendered = render_site(site, progress=progress, markdown=markdown, staging=staging)
+        # The converted Markdown is saved (for the next build) while forked processes
+        # render; a build that then fails has it all the same.
+        rendered = render_site(site, progress=progress, markdown=markdown, staging=staging,
+                               meanwhile=lambda: save_markdown(site_root, *markdown))
         say(f"copying {len(rendered.copies)} static and media files")
         copied = {rel: staging.copy(rel, source) for rel, source in sorted(rendered.copies.items())}
     except BaseException:
         remove_folder(staging.folder)
         raise
-    save_markdown(site_root, *markdown)
     written = rendered.written
     marker, marker_size_and_time = staging.marker()
     manifest = {rel: list(w.size_and_time) for rel, w in written.items()}

@@ -65,12 +65,13 @@ def map_claimed(work: Callable[[list[Item]], Result], chunks: list[list[Item]], 
     """[work(chunk) for chunk in chunks], the chunks claimed in turn by this process and
     workers - 1 forked ones while they last. `claimed`, if given, is told in this process
     how many chunks have been claimed so far, as it goes. `meanwhile`, if given, is work of
-    another kind this process does first, once the others have started claiming (it is
-    not done at all when nothing is forked). Without fork, or with one worker, all are
-    done here."""
+    another kind this process does first, once the others have started claiming. Without
+    fork, or with one worker, all are done here."""
     if len(chunks) > MAX_CHUNKS:
         raise ValueError(f"at most {MAX_CHUNKS} chunks, not {len(chunks)}")
     if workers < 2 or len(chunks) < 2 or not _can_fork():
+        if meanwhile:
+            meanwhile()
         return _claim_all(work, chunks, claimed)
     tickets, filler = os.pipe()
     try:
