@@ -27,7 +27,8 @@ from .figures import Figures, compute
 from .index import Model, build_model, media_path
 from .load import ParsedFiles, load_content
 from .diskcache import (CACHE_FOLDER, cached_search_index, inputs_digest, load_build_record, load_markdown,
-                        output_manifest, page_digest, pages_digest, save_build_record, save_markdown, search_cache_folder)
+                        output_manifest, page_digest, pages_digest, save_build_record, save_markdown, search_cache_folder,
+                        SearchParts)
 from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
@@ -315,7 +316,8 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
     staged = (_stage_apart if searching else _stage)(site_root, output, drafts, base_url, progress, say)
     try:
         if staged.searchable is not None:
-            make_search_index(site_root, staged.folder, staged.pages_digest, staged.searchable, say)
+            make_search_index(site_root, staged.folder, staged.pages_digest, staged.searchable, say,
+                              staged.page_digests)
         save_build_record(site_root, None)  # output/ is about to change
         publish(staged.folder, output)
     except BaseException:
@@ -340,6 +342,7 @@ class Staged:
     warnings: list[Problem]
     searchable: list[str] | None  # the pages to index for search; None if the site has no search
     pages_digest: str  # what the search index depends on ("" without search)
+    page_digests: dict[str, bytes]  # of the searchable pages, by path (diskcache.page_digest)
     manifest: dict[str, list[int]]  # size and time of each file written so far (diskcache.output_manifest)
 
 
@@ -398,7 +401,7 @@ def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress
                   len(written) + len(rendered.copies), site.warnings + as_warnings(rendered.findings),
                   searchable_pages({rel: w.searchable for rel, w in written.items()}) if site.config.search else None,
                   pages_digest({rel: w.digest for rel, w in written.items()}) if site.config.search else "",
-                  manifest)
+                  {rel: w.digest for rel, w in written.items() if w.searchable}, manifest)
 
 
 def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | None,
@@ -471,18 +474,21 @@ def release_freed_memory() -> None:
 
 
 def make_search_index(site_root: Path, folder: Path, digest: str, searchable: list[str],
-                      say: Progress) -> None:
-    """folder/pagefind/: the index of the last build when the pages are the same, else Pagefind's."""
+                      say: Progress, page_digests: dict[str, bytes] | None = None) -> None:
+    """folder/pagefind/: the index of the last build when the pages are the same, else
+    Pagefind's, made again only for the parts whose pages changed (`page_digests`)."""
     cached = cached_search_index(site_root, digest)
     if cached is not None:
         say("search index unchanged: reusing it")
         copy_folder(cached, folder / SEARCH_FOLDER)
         return
     say("indexing for search")
+    kept = SearchParts(site_root, page_digests or {})
     try:
-        index_folder(folder, pages=searchable)
+        index_folder(folder, pages=searchable, kept=kept)
     except SearchError as exc:
         raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
+    kept.forget_others()
     try:  # remember it, keeping only the latest: the cache never grows without end
         remove_folder(site_root / CACHE_FOLDER / "search")
         copy_folder(folder / SEARCH_FOLDER, search_cache_folder(site_root, digest))

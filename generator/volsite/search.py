@@ -21,10 +21,11 @@ import subprocess
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Protocol
 
 import cbor2
 
-from .write import remove_folder, replace_folder
+from .write import copy_folder, remove_folder, replace_folder
 
 SEARCH_FOLDER = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
@@ -70,34 +71,50 @@ def pagefind_binary() -> str:
     return str(get_executable())
 
 
+class KeptParts(Protocol):
+    """Parts of earlier indexes, by the pages each was made of (diskcache.SearchParts)."""
+
+    def find(self, pages: list[str], first: bool) -> Path | None: ...
+
+    def keep(self, pages: list[str], first: bool, bundle: Path) -> None: ...
+
+
 def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None = None,
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, kept: KeptParts | None = None) -> None:
     """Write folder/pagefind/ for the HTML pages in folder, replacing any earlier index.
 
     The new index is made in `work` (default: folder itself), which must be on the
     same file system; the preview server keeps it out of the folder it is syncing.
     `pages` are the searchable ones (`searchable_pages`) if the caller knows them;
     otherwise the folder's pages are read to find them. A large site's index is made
-    in parts (`part_globs`), up to `workers` (default: every core) at once.
+    in parts (`part_plan`), up to `workers` (default: every core) at once; a part whose
+    pages are all as they were is taken from `kept` instead, and each new one given to it.
     """
     fresh = (work or folder) / f".{SEARCH_FOLDER}-new"
     remove_folder(fresh)
     chosen = pages if pages is not None else searchable_pages(_pages_in(folder))
     parts = part_count(len(chosen))
-    globs = (part_globs(chosen, parts, _sizes(folder, chosen)) if parts > 1 else None) or [pages_glob(chosen)]
-    bundles = [fresh] + [fresh.with_name(f"{fresh.name}-{number}") for number in range(2, len(globs) + 1)]
+    plan = (part_plan(chosen, parts, _sizes(folder, chosen)) if parts > 1 else None) or [(pages_glob(chosen), chosen)]
+    bundles = [fresh] + [fresh.with_name(f"{fresh.name}-{number}") for number in range(2, len(plan) + 1)]
     for bundle in bundles[1:]:
         remove_folder(bundle)
     try:
-        with ThreadPoolExecutor(max(1, min(len(globs), workers or os.cpu_count() or 1))) as pool:
-            failures = [failure for failure in pool.map(lambda job: _run_pagefind(folder, *job),
-                                                        zip(bundles, globs)) if failure]
+        found = [kept.find(part, number == 1) if kept else None for number, (_glob, part) in enumerate(plan, 1)]
+        for bundle, earlier in zip(bundles, found):
+            if earlier is not None:
+                copy_folder(earlier, bundle)
+        jobs = [(bundle, glob) for bundle, (glob, _part), earlier in zip(bundles, plan, found) if earlier is None]
+        with ThreadPoolExecutor(max(1, min(len(jobs), workers or os.cpu_count() or 1))) as pool:
+            failures = [failure for failure in pool.map(lambda job: _run_pagefind(folder, *job), jobs) if failure]
         if failures:
             raise SearchError(failures[0])
-        for number, bundle in enumerate(bundles, 1):
-            normalise(bundle)
-            for name in UNUSED + (MERGED_UNUSED if number > 1 else ()):
-                (bundle / name).unlink(missing_ok=True)
+        for number, (bundle, (_glob, part), earlier) in enumerate(zip(bundles, plan, found), 1):
+            if earlier is None:
+                normalise(bundle)
+                for name in UNUSED + (MERGED_UNUSED if number > 1 else ()):
+                    (bundle / name).unlink(missing_ok=True)
+                if kept:
+                    kept.keep(part, number == 1, bundle)
             if number > 1:
                 bundle.rename(fresh / f"{PART_PREFIX}{number}")
         parts = [f"{PART_PREFIX}{number}/" for number in range(2, len(bundles) + 1)]
@@ -143,7 +160,14 @@ def part_count(pages: int) -> int:
 def part_globs(pages: list[str], parts: int, sizes: Mapping[str, int] | None = None) -> list[str] | None:
     """`parts` Pagefind globs that together match each of `pages` exactly once (and
     no other page of the same shape outside its part), or None when one part will do
-    or a page's name cannot be matched literally.
+    or a page's name cannot be matched literally (part_plan, the globs alone)."""
+    plan = part_plan(pages, parts, sizes)
+    return [glob for glob, _pages in plan] if plan is not None else None
+
+
+def part_plan(pages: list[str], parts: int, sizes: Mapping[str, int] | None = None) -> list[tuple[str, list[str]]] | None:
+    """The parts to index `pages` in: each part's glob and the pages it matches (see
+    part_globs), or None.
 
     The pages, ordered by shape (as in pages_glob) and then by the folders that vary
     in it, are cut into runs of about equal bytes (by `sizes`; of equal length without):
@@ -169,17 +193,18 @@ def part_globs(pages: list[str], parts: int, sizes: Mapping[str, int] | None = N
         starts[shape] = position
         position += len(found)
     cuts = _cuts([max(1, sizes.get(rel, 0)) if sizes else 1 for _shape, _middle, rel in shaped], parts)
-    globs = []
+    plan = []
     for begin, end in zip(cuts, cuts[1:]):
         terms = []
         for shape, found in middles.items():
             low, high = max(begin - starts[shape], 0), min(end - starts[shape], len(found))
             if low < high:
                 terms += [_part_term(shape, prefix, whole) for prefix, whole in _prefix_cover(found, low, high)]
-        globs.append(terms[0] if len(terms) == 1 else "{" + ",".join(terms) + "}")
-    if max(map(len, globs)) > MAX_GLOB:
+        plan.append((terms[0] if len(terms) == 1 else "{" + ",".join(terms) + "}",
+                     [rel for _shape, _middle, rel in shaped[begin:end]]))
+    if max(len(glob) for glob, _pages in plan) > MAX_GLOB:
         return None
-    return globs
+    return plan
 
 
 def _cuts(weights: list[int], parts: int) -> list[int]:

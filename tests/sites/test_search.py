@@ -190,6 +190,35 @@ def _indexed_urls(bundle) -> list[str]:
     return urls
 
 
+def test_after_an_edit_only_the_part_holding_the_changed_page_is_indexed_again(site, tmp_path, monkeypatch):
+    import shutil
+
+    import volsite.search as search
+
+    root = site()
+    monkeypatch.setattr(search, "PART_PAGES", 1)  # four parts
+    monkeypatch.setattr(search, "MAX_PARTS", 4)
+    globs = []
+    run_pagefind = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda folder, output, glob: globs.append(glob)
+                        or run_pagefind(folder, output, glob))
+    out = tmp_path / "out"
+    assert site.build("-o", str(out)).exit_code == 0
+    assert len(globs) == 4
+    story = root / "content/stories/2024-03-05-clinic.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("正文。", "正本。"), encoding="utf-8")  # same size
+    globs.clear()
+    assert site.build("-o", str(out)).exit_code == 0
+    assert len(globs) == 1 and "stories" in globs[0], globs  # the part that holds the story's page
+    assert len(list((root / ".volsite-cache/search-parts").iterdir())) == 4  # only the latest index's parts
+    # exactly the index a build from nothing makes
+    shutil.rmtree(root / ".volsite-cache")
+    globs.clear()
+    assert site.build("-o", str(tmp_path / "cold")).exit_code == 0
+    assert len(globs) == 4
+    assert tree_digest(out / "pagefind") == tree_digest(tmp_path / "cold/pagefind")
+
+
 def test_a_large_sites_index_is_made_in_parts_that_hold_each_page_once(site, tmp_path, monkeypatch):
     import volsite.search as search
 
