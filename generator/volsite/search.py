@@ -325,9 +325,15 @@ def _read(path: Path):
 def _write(folder: Path, name: str, suffix: str, value, digits: int) -> str:
     """Write value as a Pagefind file named by its content; return the name's hash part."""
     blob = SIGNATURE + cbor2.dumps(value)
-    name = f"{name}_{hashlib.sha256(blob).hexdigest()[:digits]}"
-    (folder / f"{name}{suffix}").write_bytes(gzip.compress(blob, mtime=0))
-    return name
+    digest = hashlib.sha256(blob).hexdigest()
+    packed = gzip.compress(blob, mtime=0)
+    while True:  # a longer name where another file's name begins the same (as Pagefind does)
+        path = folder / f"{name}_{digest[:digits]}{suffix}"
+        if not path.exists() or path.read_bytes() == packed or digits >= len(digest):
+            break
+        digits += 1
+    path.write_bytes(packed)
+    return f"{name}_{digest[:digits]}"
 
 
 def normalise(bundle: Path) -> None:

@@ -190,6 +190,24 @@ def _indexed_urls(bundle) -> list[str]:
     return urls
 
 
+def test_a_rewritten_pagefind_file_never_takes_the_name_of_another(tmp_path):
+    import gzip
+    import hashlib
+
+    import cbor2
+
+    from volsite.search import SIGNATURE, _read, _write
+
+    value = ["类型", [["志愿者故事", [0, 1]]]]
+    digest = hashlib.sha256(SIGNATURE + cbor2.dumps(value)).hexdigest()
+    taken = tmp_path / f"zh-cn_{digest[:7]}.pf_filter"  # another file whose name begins the same
+    taken.write_bytes(gzip.compress(SIGNATURE + cbor2.dumps(["年份", []]), mtime=0))
+    name = _write(tmp_path, "zh-cn", ".pf_filter", value, 7)
+    assert name == f"zh-cn_{digest[:8]}"
+    assert _read(tmp_path / f"{name}.pf_filter") == value and _read(taken) == ["年份", []]
+    assert _write(tmp_path, "zh-cn", ".pf_filter", value, 7) == name  # the same bytes: the same name
+
+
 def test_after_an_edit_only_the_part_holding_the_changed_page_is_indexed_again(site, tmp_path, monkeypatch):
     import shutil
 
