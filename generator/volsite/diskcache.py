@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__, cmark
 from .markup import Html, MarkdownCache
 from .render import default_theme_dir
-from .search import INDEX_LAYOUT
+from .search import INDEX_LAYOUT, PART_PREFIX, is_complete
 from .write import CACHE_FOLDER, copy_folder, remove_folder
 
 
@@ -88,7 +88,8 @@ def search_tool_version() -> str:
 
 def cached_search_index(site_root: Path, digest: str) -> Path | None:
     folder = site_root / CACHE_FOLDER / "search" / digest
-    return folder if (folder / "pagefind-entry.json").is_file() else None
+    parts = [folder] + sorted(folder.glob(f"{PART_PREFIX}*"))
+    return folder if all(is_complete(part) for part in parts) else None
 
 
 def search_cache_folder(site_root: Path, digest: str) -> Path:
@@ -120,7 +121,7 @@ class SearchParts:
 
     def find(self, pages: list[str], first: bool) -> Path | None:
         key = self._key(pages, first)
-        if key is None or not (self.folder / key / "pagefind-entry.json").is_file():
+        if key is None or not is_complete(self.folder / key):
             return None
         self.used.add(key)
         return self.folder / key

@@ -355,3 +355,20 @@ def normalise(bundle: Path) -> None:
         info["hash"] = _write(bundle, f"pagefind.{language}", ".pf_meta", meta, 13).removeprefix("pagefind.")
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
                           encoding="utf-8")
+
+
+def is_complete(bundle: Path) -> bool:
+    """Whether every file a bundle's entry and meta files name is there (a kept copy that
+    lost a file would be published as a search that fails)."""
+    try:
+        entry = json.loads((bundle / ENTRY_FILE).read_text(encoding="utf-8"))
+        for info in entry["languages"].values():
+            meta = _read(bundle / f"pagefind.{info['hash']}.pf_meta")
+            named = [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
+            named += [bundle / "filter" / f"{name}.pf_filter" for _filter, name in meta[META_FILTERS]]
+            named += [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[1]]
+            if not all(path.is_file() for path in named):
+                return False
+    except (OSError, ValueError, KeyError, TypeError, IndexError, SearchError, EOFError):
+        return False
+    return True

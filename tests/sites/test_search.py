@@ -237,6 +237,37 @@ def test_after_an_edit_only_the_part_holding_the_changed_page_is_indexed_again(s
     assert tree_digest(out / "pagefind") == tree_digest(tmp_path / "cold/pagefind")
 
 
+@pytest.mark.parametrize("damaged", ["a kept part", "the kept whole index"])
+def test_a_kept_index_that_lost_a_file_is_not_published(site, tmp_path, monkeypatch, damaged):
+    import shutil
+
+    import volsite.search as search
+
+    root = site()
+    monkeypatch.setattr(search, "PART_PAGES", 1)  # four parts
+    monkeypatch.setattr(search, "MAX_PARTS", 4)
+    globs = []
+    run_pagefind = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda folder, output, glob: globs.append(glob)
+                        or run_pagefind(folder, output, glob))
+    out = tmp_path / "out"
+    assert site.build("-o", str(out)).exit_code == 0
+    cold = tree_digest(out / "pagefind")
+    whole = next((root / ".volsite-cache/search").iterdir())
+    if damaged == "a kept part":
+        part = sorted((root / ".volsite-cache/search-parts").iterdir())[0]
+        next(iter(sorted((part / "fragment").iterdir()))).unlink()
+        shutil.rmtree(whole)
+    else:
+        next(iter(sorted((whole / "part-2/fragment").iterdir()))).unlink()
+    shutil.rmtree(out)  # so that the build is not one with nothing to do
+    globs.clear()
+    assert site.build("-o", str(out)).exit_code == 0
+    assert len(globs) == (1 if damaged == "a kept part" else 0)  # the parts kept whole are used
+    assert tree_digest(out / "pagefind") == cold
+    assert all(search.is_complete(bundle) for bundle in [out / "pagefind", *(out / "pagefind").glob("part-*")])
+
+
 def test_a_large_sites_index_is_made_in_parts_that_hold_each_page_once(site, tmp_path, monkeypatch):
     import volsite.search as search
 
