@@ -88,8 +88,8 @@ def search_tool_version() -> str:
 
 def cached_search_index(site_root: Path, digest: str) -> Path | None:
     folder = site_root / CACHE_FOLDER / "search" / digest
-    parts = [folder] + sorted(folder.glob(f"{PART_PREFIX}*"))
-    return folder if all(is_complete(part) for part in parts) else None
+    parts = sorted(folder.glob(f"{PART_PREFIX}*"))
+    return folder if is_complete(folder, first=True) and all(is_complete(part) for part in parts) else None
 
 
 def search_cache_folder(site_root: Path, digest: str) -> Path:
@@ -121,7 +121,7 @@ class SearchParts:
 
     def find(self, pages: list[str], first: bool) -> Path | None:
         key = self._key(pages, first)
-        if key is None or not is_complete(self.folder / key):
+        if key is None or not is_complete(self.folder / key, first):
             return None
         self.used.add(key)
         return self.folder / key

@@ -35,7 +35,7 @@ SIGNATURE = b"pagefind_dcd"  # every Pagefind data file starts with it, after gz
 # translators' e-mail addresses, which a privacy scan of the site rightly flags.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
-META_FILTERS = 3  # the meta file is [version, pages, index chunks, filters, sorts, meta fields]
+META_PAGES, META_CHUNKS, META_FILTERS = 1, 2, 3  # the meta file is [version, pages, index chunks, filters, sorts, meta fields]
 BODY_MARK = b"data-pagefind-body"
 # Pagefind's globs (the wax crate): these are read as more than a letter unless escaped,
 # and these cannot be matched as letters at all (a name holding one is matched by *).
@@ -357,16 +357,18 @@ def normalise(bundle: Path) -> None:
                           encoding="utf-8")
 
 
-def is_complete(bundle: Path) -> bool:
-    """Whether every file a bundle's entry and meta files name is there (a kept copy that
-    lost a file would be published as a search that fails)."""
+def is_complete(bundle: Path, first: bool = False) -> bool:
+    """Whether every file a bundle's entry and meta files name is there, and in the first
+    part the code the others are read with (a kept copy that lost a file would be
+    published as a search that fails)."""
     try:
         entry = json.loads((bundle / ENTRY_FILE).read_text(encoding="utf-8"))
+        named = [bundle / name for name in MERGED_UNUSED if first and name not in UNUSED]
         for info in entry["languages"].values():
             meta = _read(bundle / f"pagefind.{info['hash']}.pf_meta")
-            named = [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
+            named += [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[META_CHUNKS]]
             named += [bundle / "filter" / f"{name}.pf_filter" for _filter, name in meta[META_FILTERS]]
-            named += [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[1]]
+            named += [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[META_PAGES]]
             if not all(path.is_file() for path in named):
                 return False
     except (OSError, ValueError, KeyError, TypeError, IndexError, SearchError, EOFError):
