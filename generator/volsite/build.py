@@ -316,8 +316,8 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
     staged = (_stage_apart if searching else _stage)(site_root, output, drafts, base_url, progress, say)
     try:
         if staged.searchable is not None:
-            make_search_index(site_root, staged.folder, staged.pages_digest, staged.searchable, say,
-                              staged.page_digests)
+            make_search_index(site_root, staged.folder, staged.pages_digest, staged.searchable,
+                              staged.page_digests, say)
         save_build_record(site_root, None)  # output/ is about to change
         publish(staged.folder, output)
     except BaseException:
@@ -474,7 +474,7 @@ def release_freed_memory() -> None:
 
 
 def make_search_index(site_root: Path, folder: Path, digest: str, searchable: list[str],
-                      say: Progress, page_digests: dict[str, bytes] | None = None) -> None:
+                      page_digests: dict[str, bytes], say: Progress) -> None:
     """folder/pagefind/: the index of the last build when the pages are the same, else
     Pagefind's, made again only for the parts whose pages changed (`page_digests`)."""
     cached = cached_search_index(site_root, digest)
@@ -483,7 +483,7 @@ def make_search_index(site_root: Path, folder: Path, digest: str, searchable: li
         copy_folder(cached, folder / SEARCH_FOLDER)
         return
     say("indexing for search")
-    kept = SearchParts(site_root, page_digests or {})
+    kept = SearchParts(site_root, page_digests)
     try:
         index_folder(folder, pages=searchable, kept=kept)
     except SearchError as exc:
