@@ -20,8 +20,10 @@ from .index import Model
 from .markup import Html
 from .problems import Problem
 
-MOBILE = re.compile(r"(?<![\d])(?:(?:\+|00)86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![\d])")
-RESIDENT_ID = re.compile(r"(?<![\dA-Za-z])(\d{17}[\dXx])(?![\dA-Za-z])")
+# Digits are ASCII ones, and an input method's full-width ones read as ASCII (HALF_WIDTH):
+# what people type a number in.
+MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])")
+RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx])(?![0-9A-Za-z])")
 # ASCII local parts only: real addresses are, and a \w that matched Chinese would make the
 # pattern try every run of a CJK paragraph (seconds on a large site).
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})(?![A-Za-z0-9-])")
@@ -81,12 +83,35 @@ def privacy_findings_in(rel: str, data: bytes, allowed: tuple[str, ...] = (), pr
     """What looks like private data in one output file (as privacy_findings, for one)."""
     if not rel.endswith(suffixes):
         return []
-    return _scan(prefix + rel, data.decode("utf-8", errors="replace"), allowed)
+    numbers, addresses = _number_shaped(data), b"@" in data
+    if not numbers and not addresses:
+        return []  # most pages: nothing to decode and look at character by character
+    return _scan(prefix + rel, data.decode("utf-8", errors="replace"), allowed, numbers, addresses)
 
 
-def _scan(name: str, text: str, allowed: tuple[str, ...]) -> list[Problem]:
+def _number_shaped(data: bytes) -> bool:
+    """Whether the bytes could hold a phone or ID number, as the patterns read them: 11
+    digits with at most a separator between, or 17 in a row (it may say yes to more).
+
+    Looked for in a copy where each digit is "0" and separators are gone, by a scan for
+    a literal that runs far faster than a pattern tried at each character of a Chinese
+    page (which almost always holds digits: dates, counts). A full-width digit is the
+    bytes EF BC 90-99 and its separators EF BC 8D and E3 80 80: deleting EF, BC, E3, 80
+    and 8D wherever they are leaves each as its "0" or nothing. Other characters may
+    leave a "0" too (【 is E3 80 90): a page is then scanned in full for nothing, but
+    no digit or separator of a number is ever turned into a ".".
+    """
+    return b"0" * 11 in data.translate(_SHAPES, _SEPARATOR_BYTES)
+
+
+_SHAPES = bytes(ord("0") if 0x30 <= b <= 0x39 or 0x90 <= b <= 0x99 else ord(".") for b in range(256))
+_SEPARATOR_BYTES = b" -\xef\xbc\xe3\x80\x8d"
+
+
+def _scan(name: str, text: str, allowed: tuple[str, ...], numbers: bool = True,
+          addresses: bool = True) -> list[Problem]:
     found = []
-    for start, kind, value in sorted(set(_suspects(text))):
+    for start, kind, value in sorted(set(_suspects(text, numbers, addresses))):
         if not any(value in allow or allow in value for allow in allowed):
             found.append(Problem(name, text.count("\n", 0, start) + 1,
                                  f"looks like {kind} ({_mask(value)}): private data must not be "
@@ -98,7 +123,7 @@ def _scan(name: str, text: str, allowed: tuple[str, ...]) -> list[Problem]:
 # Runs of digits (with the separators people type) and '@' signs are cheap to find; the
 # exact patterns, whose optional prefixes and look-arounds are slow to try at every
 # position of a long Chinese page, then run only on a small window around each.
-_DIGIT_RUN = re.compile(r"\d[\d \-\uff0d\u3000]{9,}[\dXx\uff38\uff58]?")
+_DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19][0-9\uff10-\uff19 \-\uff0d\u3000]{9,}[0-9\uff10-\uff19Xx\uff38\uff58]?")
 # What a Chinese input method types in full-width mode is the same number to a reader:
 # digits, plus, hyphen, space and X are read as their ASCII selves (one character for
 # one, so positions and lines stay true).
@@ -107,10 +132,10 @@ HALF_WIDTH = str.maketrans("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff
 _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
 
-def _suspects(text: str):
+def _suspects(text: str, numbers: bool = True, addresses: bool = True):
     # pos/endpos instead of slices: the look-behinds and look-aheads then see the real
     # neighbouring characters.
-    for run in _DIGIT_RUN.finditer(text):
+    for run in _DIGIT_RUN.finditer(text) if numbers else ():
         start, end = max(0, run.start() - 5), run.end() + 1  # room for a +86 before the run
         first = max(0, start - 1)  # and a character either side for the look-arounds
         window = text[first:end + 1].translate(HALF_WIDTH)
@@ -120,7 +145,7 @@ def _suspects(text: str):
             if resident_id_valid(match.group(1)):
                 yield first + match.start(), "a resident ID number", match.group(1)
     consumed = 0  # like finditer, an address never overlaps the one before it
-    at = text.find("@")
+    at = text.find("@") if addresses else -1
     while at != -1:
         start = at
         while start > consumed and text[start - 1] in _LOCAL_PART:  # back over the local part

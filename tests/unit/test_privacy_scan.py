@@ -1,13 +1,14 @@
-"""The privacy scan looks only near digit runs and '@' signs, for speed: it must find
-exactly what the plain patterns find over the whole text, with full-width digits read
-as ASCII ones."""
+"""The privacy scan looks only near digit runs and '@' signs, and only in pages whose
+bytes have a number's shape or an '@', for speed: it must find exactly what the plain
+patterns find over the whole text, with full-width digits read as ASCII ones."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from volsite.checks import EMAIL, HALF_WIDTH, MOBILE, RESIDENT_ID, _IMAGE_SUFFIXES, _suspects, resident_id_valid
+from volsite.checks import (EMAIL, HALF_WIDTH, MOBILE, RESIDENT_ID, _IMAGE_SUFFIXES, _number_shaped, _scan,
+                            _suspects, privacy_findings_in, resident_id_valid)
 
 pieces = st.sampled_from([
     "13812345678", "138-1234-5678", "+86 139 1234 5678", "0086 13912345678", "11010519491231002X",
@@ -16,6 +17,9 @@ pieces = st.sampled_from([
     # typed in an input method's full-width mode
     "１３８１２３４５６７８", "１３８－１２３４－５６７８", "＋８６\u3000１３９", "１", "－", "\u3000", "Ｘ", "ｘ",
     "１１０１０５１９４９１２３１００２",
+    # what a page holds anyway: dates, counts, and characters whose UTF-8 bytes the
+    # shape test deletes or reads as digits (【 is E3 80 90, 伙 E4 BC 99, ｃ EF BD 83)
+    "2024-05-03", "12 人", "300", "【", "】", "伙", "年", "ｃ", "，", "。", "×", "😀",
 ])
 
 
@@ -45,3 +49,18 @@ def test_full_width_numbers_are_found_as_typed_in_ascii():
     assert found == [(5, "a mobile phone number", "13812345678"),
                      (22, "a resident ID number", "11010519491231002X")]
     assert text[5] == "１" and text[22] == "１"  # positions are those of the text as written
+
+
+@settings(max_examples=2000)
+@given(st.lists(pieces, max_size=30).map("".join))
+def test_a_page_is_passed_over_only_when_a_full_scan_finds_nothing(text):
+    # The bytes' shape decides whether the text is looked at; the findings must be those
+    # of looking at all of it.
+    assert privacy_findings_in("p.html", text.encode()) == _scan("output/p.html", text, ())
+
+
+def test_a_page_of_dates_and_counts_is_not_looked_at_character_by_character():
+    page = "<time>2024-05-03</time> · 共 12 人，服务 300 小时（2023 年 1 月 15 日）【队伍 2024】".encode()
+    assert not _number_shaped(page)
+    assert _number_shaped("电话 138 1234 5678".encode())
+    assert _number_shaped("１３８\u3000１２３４－５６７８".encode())
