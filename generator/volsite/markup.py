@@ -189,19 +189,28 @@ def convert_texts(texts, base_path: str, cache: MarkdownCache | None = None,
     how it was made."""
     if cache is None or cache.base_path != base_path or cache.unsafe_html != unsafe_html:
         cache = MarkdownCache(base_path, unsafe_html=unsafe_html)
-    wanted = {text: text_key(text) for text in set(texts)}
-    missing = [text for text, key in wanted.items() if key not in cache.done]
+    keys: dict[str, str] = {}
+    if cache.done:
+        keys = {text: text_key(text) for text in set(texts)}
+        missing = [text for text, key in keys.items() if key not in cache.done]
+    else:  # nothing to look up (a cold build): each key is made where its text is converted
+        missing = list(set(texts))
     converter = cache.converter
+
+    def convert(text: str) -> tuple[str, Html]:
+        return keys.get(text) or text_key(text), converter.convert(text)
+
     if workers > 1 and sum(map(len, missing)) >= PARALLEL_CHARS:
         chunks = runs_by_size(sorted(missing, key=len, reverse=True), min(MAX_CHUNKS, 64 * workers), len)
-        converted = map_claimed(lambda chunk: [converter.convert(text) for text in chunk], chunks, workers)
-        done = zip((text for chunk in chunks for text in chunk), (html for part in converted for html in part))
+        converted = map_claimed(lambda chunk: [convert(text) for text in chunk], chunks, workers)
+        done = zip((text for chunk in chunks for text in chunk), (pair for part in converted for pair in part))
     else:
-        done = ((text, converter.convert(text)) for text in missing)
-    for text, html in done:
-        cache.done[wanted[text]] = html
+        done = ((text, convert(text)) for text in missing)
+    for text, (key, html) in done:
+        keys[text] = key
+        cache.done[key] = html
     cache.added += len(missing)
-    result = {text: cache.done[key] for text, key in wanted.items()}
-    used = set(wanted.values())
+    result = {text: cache.done[key] for text, key in keys.items()}
+    used = set(keys.values())
     cache.done = {key: html for key, html in cache.done.items() if key in used}  # no growth without end
     return result
