@@ -98,6 +98,32 @@ def test_a_volunteers_name_finds_their_profile_first(search):
     assert results and results[0] == "/volunteer/volunteers/li-na/"
 
 
+# The parts merged into the first come slowly, as on a phone's network.
+SLOW_PARTS = """
+const fetchNow = window.fetch;
+window.fetch = async (resource, ...rest) => {
+  if (String(resource.url || resource).includes("/pagefind/part-")) {
+    await new Promise((resume) => setTimeout(resume, 1500));
+  }
+  return fetchNow(resource, ...rest);
+};
+"""
+
+
+def test_words_typed_while_the_parts_load_are_looked_up_in_all_of_them(browser, search_site, width):
+    # Pages are cut into parts in folder order: volunteers/ last, so the profile is in
+    # a merged part: searched before it is merged, her name finds nothing.
+    context = browser.new_context(**serving.WIDTHS[width])
+    context.add_init_script(SLOW_PARTS)
+    page = context.new_page()
+    page.goto(search_site.url("search/"))
+    page.get_by_label("搜索内容").fill("李娜")
+    page.wait_for_function("document.querySelector('.search-status').textContent.length > 0", timeout=15_000)
+    results = [a.get_attribute("href") for a in page.locator(".search-results h2 a").all()]
+    assert results and results[0] == "/volunteer/volunteers/li-na/"
+    context.close()
+
+
 @pytest.mark.parametrize("name", ["赵磊", "孙小雨"])
 def test_a_hidden_volunteers_real_name_finds_nothing(search, name):
     assert search(name) == []

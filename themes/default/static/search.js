@@ -81,6 +81,7 @@ async function run() {
   const filters = chosenFilters();
   history.replaceState(null, "", query ? "?q=" + encodeURIComponent(query) : location.pathname);
   if (!query && !Object.keys(filters).length) { status.textContent = ""; list.replaceChildren(); return; }
+  await ready; // words typed while the parts still load are looked up in all of them
   const search = await pagefind.search(query || null, { filters });
   if (mine !== serial) return; // a newer search has started
   lastResults = search.results;
@@ -143,4 +144,4 @@ function marked(excerpt) {
 let timer;
 input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 250); });
 form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
-start();
+const ready = start();
