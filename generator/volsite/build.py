@@ -26,9 +26,8 @@ from .config import CONFIG_FILE, SiteConfig, load_config
 from .figures import Figures, compute
 from .index import Model, build_model, media_path
 from .load import ParsedFiles, load_content
-from .diskcache import (CACHE_FOLDER, cached_search_index, inputs_digest, load_build_record, load_markdown,
-                        output_manifest, page_digest, pages_digest, save_build_record, save_markdown, search_cache_folder,
-                        SearchParts)
+from .diskcache import (CACHE_FOLDER, SearchParts, inputs_digest, load_build_record, load_markdown, output_manifest,
+                        page_digest, save_build_record, save_markdown)
 from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
@@ -37,7 +36,7 @@ from .shares import MAX_CHUNKS, map_claimed, runs
 from .slugs import load_dictionary
 from .search import SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
 from .sources import image_sizes
-from .write import Staging, check_output_dir, copy_folder, publish, remove_folder, site_lock, sync_tree
+from .write import Staging, check_output_dir, publish, remove_folder, site_lock, sync_tree
 
 Progress = Callable[[str], None]
 
@@ -316,8 +315,7 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
     staged = (_stage_apart if searching else _stage)(site_root, output, drafts, base_url, progress, say)
     try:
         if staged.searchable is not None:
-            make_search_index(site_root, staged.folder, staged.pages_digest, staged.searchable,
-                              staged.page_digests, say)
+            make_search_index(site_root, staged.folder, staged.searchable, staged.page_digests, say)
         save_build_record(site_root, None)  # output/ is about to change
         publish(staged.folder, output)
     except BaseException:
@@ -341,7 +339,6 @@ class Staged:
     files: int
     warnings: list[Problem]
     searchable: list[str] | None  # the pages to index for search; None if the site has no search
-    pages_digest: str  # what the search index depends on ("" without search)
     page_digests: dict[str, bytes]  # of the searchable pages, by path (diskcache.page_digest)
     manifest: dict[str, list[int]]  # size and time of each file written so far (diskcache.output_manifest)
 
@@ -400,7 +397,6 @@ def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress
     return Staged(staging.folder, sum(1 for name in written if name.endswith(".html")),
                   len(written) + len(rendered.copies), site.warnings + as_warnings(rendered.findings),
                   searchable_pages({rel: w.searchable for rel, w in written.items()}) if site.config.search else None,
-                  pages_digest({rel: w.digest for rel, w in written.items()}) if site.config.search else "",
                   {rel: w.digest for rel, w in written.items() if w.searchable}, manifest)
 
 
@@ -473,27 +469,21 @@ def release_freed_memory() -> None:
         pass  # another C library: the memory is only reused, not returned
 
 
-def make_search_index(site_root: Path, folder: Path, digest: str, searchable: list[str],
+def make_search_index(site_root: Path, folder: Path, searchable: list[str],
                       page_digests: dict[str, bytes], say: Progress) -> None:
-    """folder/pagefind/: the index of the last build when the pages are the same, else
-    Pagefind's, made again only for the parts whose pages changed (`page_digests`)."""
-    cached = cached_search_index(site_root, digest)
-    if cached is not None:
-        say("search index unchanged: reusing it")
-        copy_folder(cached, folder / SEARCH_FOLDER)
-        return
+    """folder/pagefind/: Pagefind's index of the searchable pages, made again only for the
+    parts whose pages changed (`page_digests`) since they were kept."""
     say("indexing for search")
     kept = SearchParts(site_root, page_digests)
     try:
-        index_folder(folder, pages=searchable, kept=kept)
+        made = index_folder(folder, pages=searchable, kept=kept)
     except SearchError as exc:
         raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
     kept.forget_others()
-    try:  # remember it, keeping only the latest: the cache never grows without end
-        remove_folder(site_root / CACHE_FOLDER / "search")
-        copy_folder(folder / SEARCH_FOLDER, search_cache_folder(site_root, digest))
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    if made == 0:
+        say("search index unchanged: every part was kept")
+    # Where volsite before 0.1 kept whole indexes: as large as a part store, and unused.
+    remove_folder(site_root / CACHE_FOLDER / "search")
 
 
 def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = False,

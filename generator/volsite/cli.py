@@ -165,7 +165,7 @@ def check_command(site: Path, strict: bool, fmt: str, drafts: bool) -> None:
     else:
         _report(problems)
         if not failing:
-            click.echo(f"volsite: no problems" + (f" ({len(problems)} warning(s))" if problems else ""))
+            click.echo("volsite: no problems" + (f" ({len(problems)} warning(s))" if problems else ""))
     sys.exit(EXIT_CONTENT if failing else 0)
 
 

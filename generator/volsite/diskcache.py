@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__, cmark
 from .markup import Html, MarkdownCache
 from .render import default_theme_dir
-from .search import INDEX_LAYOUT, PART_PREFIX, is_complete
+from .search import INDEX_LAYOUT, is_complete
 from .write import CACHE_FOLDER, copy_folder, remove_folder
 
 
@@ -67,33 +67,12 @@ def page_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def pages_digest(digests: dict[str, bytes]) -> str:
-    """What the search index depends on: every HTML page (path → its page_digest), and
-    the Pagefind that indexes them."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(search_tool_version().encode() + b"\0" + INDEX_LAYOUT.encode())
-    for rel, page in sorted(digests.items()):
-        if rel.endswith(".html"):
-            digest.update(rel.encode() + b"\0" + page)
-    return digest.hexdigest()
-
-
 def search_tool_version() -> str:
     try:
         from importlib.metadata import version
         return version("pagefind_bin_extended")
     except Exception:  # noqa: BLE001 - no version known: the digest then never matches a stale one
         return "unknown"
-
-
-def cached_search_index(site_root: Path, digest: str) -> Path | None:
-    folder = site_root / CACHE_FOLDER / "search" / digest
-    parts = sorted(folder.glob(f"{PART_PREFIX}*"))
-    return folder if is_complete(folder, first=True) and all(is_complete(part) for part in parts) else None
-
-
-def search_cache_folder(site_root: Path, digest: str) -> Path:
-    return site_root / CACHE_FOLDER / "search" / digest
 
 
 class SearchParts:

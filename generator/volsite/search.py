@@ -80,7 +80,7 @@ class KeptParts(Protocol):
 
 
 def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None = None,
-                 workers: int | None = None, kept: KeptParts | None = None) -> None:
+                 workers: int | None = None, kept: KeptParts | None = None) -> int:
     """Write folder/pagefind/ for the HTML pages in folder, replacing any earlier index.
 
     The new index is made in `work` (default: folder itself), which must be on the
@@ -89,6 +89,7 @@ def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None
     otherwise the folder's pages are read to find them. A large site's index is made
     in parts (`part_plan`), up to `workers` (default: every core) at once; a part whose
     pages are all as they were is taken from `kept` instead, and each new one given to it.
+    How many parts Pagefind made (the others were kept).
     """
     fresh = (work or folder) / f".{SEARCH_FOLDER}-new"
     remove_folder(fresh)
@@ -124,6 +125,7 @@ def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None
             remove_folder(bundle)
         raise
     replace_folder(fresh, folder / SEARCH_FOLDER)
+    return len(jobs)
 
 
 def _run_pagefind(site: Path, output: Path, glob: str) -> str | None:

@@ -14,9 +14,9 @@ def test_a_build_from_the_cache_equals_a_build_without(site, tmp_path):
     root = site()
     assert site.build("-o", str(tmp_path / "cold")).exit_code == 0
     assert list((root / CACHE_FOLDER).glob("markdown-*.json"))
-    assert list((root / CACHE_FOLDER / "search").iterdir())
+    assert list((root / CACHE_FOLDER / "search-parts").iterdir())
     warm = site.build("-o", str(tmp_path / "warm"), "-v")
-    assert "search index unchanged: reusing it" in warm.output
+    assert "search index unchanged: every part was kept" in warm.output
     shutil.rmtree(root / CACHE_FOLDER)
     site.build("-o", str(tmp_path / "again"))
     assert tree_digest(tmp_path / "cold") == tree_digest(tmp_path / "warm") == tree_digest(tmp_path / "again")
@@ -27,8 +27,8 @@ def test_a_changed_page_makes_a_new_search_index(site, tmp_path):
     site.build()
     site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 新标题\ndate: 2024-03-05\n---\n新正文。\n"})
     result = site.build("-v")
-    assert "indexing for search" in result.output and "reusing" not in result.output
-    assert len(list((root / CACHE_FOLDER / "search").iterdir())) == 1  # only the latest is kept
+    assert "indexing for search" in result.output and "unchanged" not in result.output
+    assert len(list((root / CACHE_FOLDER / "search-parts").iterdir())) == 1  # only the latest is kept
 
 
 def test_a_damaged_cache_is_ignored(site, tmp_path):
@@ -367,3 +367,12 @@ def test_strings_and_menu_items_read_as_attributes_and_as_a_dict():
     assert fields == plain and repr(fields) == repr(plain) and fields.get("skip") == plain["skip"]
     assert all(getattr(fields, key) == value for key, value in plain.items())
     assert "skip" in vars(fields)  # found by the plain attribute lookup, no failed one first
+
+
+def test_the_whole_indexes_earlier_versions_kept_are_removed(site):
+    root = site()
+    old = root / CACHE_FOLDER / "search" / "0123abcd"
+    old.mkdir(parents=True)
+    (old / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+    assert site.build().exit_code == 0
+    assert not (root / CACHE_FOLDER / "search").exists()
