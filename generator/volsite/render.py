@@ -109,7 +109,8 @@ class Renderer:
             number=lambda n: i18n.format_number(n, language),
             stars=lambda n: "★" * n,
         )
-        site_globals = dict(site=self.config, t=self.t, lang=language, nav=self._nav(),
+        self.nav = self._nav()
+        site_globals = dict(site=self.config, t=self.t, lang=language, nav=self.nav,
                             max_stars=len(self.config.stars))
         self.env.globals.update(site_globals)
         # Every page sees the globals too (the menu holds page titles), so they are part of
@@ -117,8 +118,12 @@ class Renderer:
         self._globals_key = repr(site_globals)
 
     def _nav(self) -> list[dict]:
+        """The menu: each entry's title, its site path (url) and its link (href, under the
+        base path)."""
+        base = self.config.base_path
         if self.config.nav is not None:
-            return [Fields({"title": n.title, "url": n.url}) for n in self.config.nav]
+            return [Fields({"title": n.title, "url": n.url, "href": base + n.url.lstrip("/")})
+                    for n in self.config.nav]
         t = self.t
         urls = {r.url for r in self.routes}
         items = [("", t["home"]), ("stories/", t["stories"]), ("volunteers/", t["volunteers"]),
@@ -126,7 +131,13 @@ class Renderer:
                  ("stats/", t["stats"]), ("search/", t["search"])]
         items += [(f"{slug}/", d.title) for slug, d in sorted(self.model.pages.items(),
                   key=lambda kv: (kv[1].order if kv[1].order is not None else 999, kv[0])) if d.menu]
-        return [Fields({"title": title, "url": "/" + url}) for url, title in items if url in urls]
+        return [Fields({"title": title, "url": "/" + url, "href": base + url}) for url, title in items if url in urls]
+
+    def nav_here(self, route: Route) -> frozenset[str]:
+        """The urls of the menu entries a page is at or under (the home entry only at home)."""
+        here = "/" + route.url
+        return frozenset(item.url for item in self.nav
+                         if here == item.url or (item.url != "/" and here.startswith(item.url)))
 
     def render(self, route: Route, problems: Problems) -> bytes | None:
         if route.kind == "stats_json":
@@ -141,7 +152,7 @@ class Renderer:
             if hit is not None and hit[0] == fingerprint:
                 return hit[1]
         try:
-            text = self.env.get_template(template_name).render(route=route, **context)
+            text = self.env.get_template(template_name).render(route=route, nav_here=self.nav_here(route), **context)
         except TemplateNotFound as exc:
             problems.error(f"themes/{self.config.theme}", None,
                            f"the template {exc.name} is missing (needed for {route.output})")

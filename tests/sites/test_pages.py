@@ -261,3 +261,32 @@ def test_a_cover_carries_its_own_size_so_the_page_does_not_jump(example, site):
     assert 'src="/volunteer/media/tall.png" alt="" width="300" height="500"' in (out / "stories/tall/index.html").read_text()
     # an image Pillow cannot measure keeps the default 16:9 box
     assert 'src="/volunteer/media/logo.svg" alt="" width="1280" height="720"' in (out / "stories/svg/index.html").read_text()
+
+
+def _menu(page: Path) -> list[tuple[str, bool]]:
+    """The menu of a page: each entry's link, and whether it is marked as where the page is."""
+    nav = re.search(r'<nav class="site-nav".*?</nav>', page.read_text(encoding="utf-8"), re.S).group(0)
+    return [(href, bool(current)) for href, current in re.findall(r'<a href="([^"]*)"( aria-current="page")?', nav)]
+
+
+def test_the_menu_marks_the_section_a_page_is_in(example, at_root):
+    def current(page: Path) -> list[str]:
+        return [href for href, marked in _menu(page) if marked]
+    assert current(example / "index.html") == ["/volunteer/"]  # home: only the home entry
+    assert current(example / "stories/index.html") == ["/volunteer/stories/"]
+    story = next((example / "stories").glob("*/index.html"))
+    assert current(story) == ["/volunteer/stories/"]  # a page under a section marks it, not home
+    assert current(example / "honors/candidates/index.html") == ["/volunteer/honors/"]
+    assert current(example / "404.html") == []
+    # links follow the base path; the marks do not depend on it
+    assert [href for href, _ in _menu(at_root / "stories/index.html")][:2] == ["/", "/stories/"]
+    assert current(at_root / "stories/index.html") == ["/stories/"]
+
+
+def test_a_pages_title_and_summary_are_also_its_sharing_title_and_description(example):
+    text = next((example / "stories").glob("*/index.html")).read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", text).group(1)
+    description = re.search(r'<meta name="description" content="([^"]*)"', text).group(1)
+    assert re.search(r'<meta property="og:title" content="([^"]*)"', text).group(1) == title.strip()
+    assert re.search(r'<meta property="og:description" content="([^"]*)"', text).group(1) == description.strip()
+    assert " · " in title and description  # the story's own title before the site's, and its summary
