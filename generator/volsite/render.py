@@ -64,6 +64,19 @@ class PageCache:
         self.env: Environment | None = None  # compiled templates, reused while they are unchanged
 
 
+class ThemeEnvironment(Environment):
+    def make_globals(self, d):
+        """A template's globals as a plain dict, not Jinja's ChainMap over the environment's:
+        every page's context copies them, which through a ChainMap is 6 us of a 45 us page.
+        Templates are loaded after the globals are set; `set_globals` updates loaded ones."""
+        return {**self.globals, **(d or {})}
+
+    def set_globals(self, values: dict) -> None:
+        self.globals.update(values)
+        for template in self.cache.values() if self.cache is not None else ():
+            template.globals.update(values)
+
+
 class Fields(dict):
     """A dict whose keys templates read as attributes at once: Jinja tries getattr before
     [key], and on a plain dict every such miss raises first (some 50 a page: a fifth of
@@ -87,7 +100,7 @@ class Renderer:
         if cache is not None and cache.env is not None:
             self.env = cache.env
         else:
-            self.env = Environment(
+            self.env = ThemeEnvironment(
                 loader=ChoiceLoader([FileSystemLoader(str(d / "templates"))
                                      for d in theme_dirs(site_root, self.config.theme)]),
                 autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -112,7 +125,7 @@ class Renderer:
         self.nav = self._nav()
         site_globals = dict(site=self.config, t=self.t, lang=language, nav=self.nav,
                             max_stars=len(self.config.stars))
-        self.env.globals.update(site_globals)
+        self.env.set_globals(site_globals)
         # Every page sees the globals too (the menu holds page titles), so they are part of
         # each page's fingerprint.
         self._globals_key = repr(site_globals)

@@ -47,6 +47,7 @@ STEPS = [
     ("add an award", {"content/awards/x.yaml": "title: 先进集体\nteam: g1\ndate: 2025-01-10\n"}),
     ("add a candidate", {"content/awards/c.yaml": "title: 优秀志愿者\nvolunteer: b\ndate: 2026-11-20\nstatus: candidate\nposting_until: 2026-12-01\n"}),
     ("edit a page", {"content/pages/about.md": "---\ntitle: 关于我们\ndate: 2024-01-01\n---\n新的介绍。\n"}),
+    ("take a page out of the menu", {"content/pages/about.md": "---\ntitle: 关于我们\ndate: 2024-01-01\nmenu: false\n---\n新的介绍。\n"}),
     ("add and change media", {"content/media/b.png": b"\x89PNG two", "content/media/a.png": b"\x89PNG one, changed"}),
     ("delete media", {"content/media/b.png": None}),
     ("override a template", {"themes/default/templates/404.html": "{% extends 'base.html' %}{% block main %}自己的 404{% endblock %}"}),
