@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -169,5 +170,28 @@ def check_command(site: Path, strict: bool, fmt: str, drafts: bool) -> None:
     sys.exit(EXIT_CONTENT if failing else 0)
 
 
+def run() -> None:
+    """The volsite command: `main`, after which the process ends as soon as what it printed
+    is flushed, without Python's teardown.
+
+    What a build loaded (pypinyin's dictionaries, a large site's model) would otherwise be
+    freed object by object and walked by the collector once more on the way out: 0.2 s
+    after a 5,000-story build, for memory the system takes back whole. By then every
+    command has closed its files and removed its folders, and joined its processes and
+    threads.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # as Python prints sys.exit("message")
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    main()
+    run()
