@@ -315,7 +315,7 @@ def test_the_record_of_output_is_what_is_on_disk_without_walking_it(site, tmp_pa
     assert load_build_record(root)["manifest"] == output_manifest(out)
 
 
-def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_while_rendering(
+def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_to_the_end(
         site, tmp_path, monkeypatch):
     import gc
 
@@ -332,12 +332,19 @@ def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_w
         seen["rendering"] = (gc.isenabled(), gc.get_freeze_count() > 0)
         return real_render(site_, *args, **kwargs)
 
+    def save_build_record(root_, record):
+        if record is not None:  # the build's last work: still without the loaded site in its walks
+            seen["recording"] = gc.get_freeze_count() > 0
+        return real_save(root_, record)
+
+    real_save = volsite.build.save_build_record
     monkeypatch.setattr(volsite.build, "load_site", load_site)
     monkeypatch.setattr(volsite.build, "render_site", render_site)
+    monkeypatch.setattr(volsite.build, "save_build_record", save_build_record)
     root = site({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
     assert gc.isenabled()
     volsite.build.build(root, tmp_path / "out")  # no search: staged in this process
-    assert seen == {"loading": False, "rendering": (True, True)}
+    assert seen == {"loading": False, "rendering": (True, True), "recording": True}
     assert gc.isenabled() and gc.get_freeze_count() == 0  # as it was
 
 
