@@ -13,8 +13,8 @@ from .kinds import activities, awards, ledger, pages, stories, teams, volunteers
 from .kinds.documents import Document
 from .problems import Problem, Problems
 from .shares import MAX_CHUNKS, map_claimed, runs_by_size
-from .sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, find_files, read_text,
-                      table_records, yaml_records)
+from .sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, find_files, find_sized_files,
+                      read_text, table_records, yaml_records)
 
 # No content file larger than this is read (each kind has its own, smaller limit
 # in sources); a larger one is told apart by its size and time, not its bytes.
@@ -76,12 +76,12 @@ class ParsedFiles:
         return items, list(found)
 
     def parse_all(self, site_root: Path, jobs: list[Job], workers: int,
-                  meanwhile: Callable[[], None] | None = None) -> None:
+                  meanwhile: Callable[[], None] | None = None, sizes: dict[str, int] | None = None) -> None:
         """Parse the files never parsed before (all of them, in a cold build) on `workers`
         processes at once, so that `get` finds them; this process does `meanwhile` first
-        (shares.map_claimed)."""
+        (shares.map_claimed). `sizes` are the files' as listed, if known."""
         unknown = [(rel, parse) for rel, parse in jobs if rel not in self._entries]
-        sizes = {rel: _size(site_root / rel) for rel, _ in unknown}
+        sizes = {rel: sizes[rel] if sizes and rel in sizes else _size(site_root / rel) for rel, _ in unknown}
         if workers < 2 or sum(sizes.values()) < PARALLEL_BYTES:
             return
 
@@ -130,11 +130,14 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
                  parsed: ParsedFiles | None = None, workers: int = 1,
                  meanwhile: Callable[[], None] | None = None) -> Content:
     parsed = parsed if parsed is not None else ParsedFiles(reused=False)
+    sizes: dict[str, int] = {}  # of the files listed, as found
 
     def record_jobs(folder: str, parse_raw, tables: dict | None = None) -> list[Job]:
         suffixes = YAML_SUFFIXES + (TABLE_SUFFIXES if tables is not None else ())
         jobs = []
-        for rel in find_files(site_root, folder, suffixes, problems):
+        for rel, size in find_sized_files(site_root, folder, suffixes, problems):
+            sizes[rel] = size
+
             def parse_file(local: Problems, rel=rel):
                 raws = (yaml_records(site_root, rel, local) if rel.lower().endswith(YAML_SUFFIXES)
                         else table_records(site_root, rel, tables, local))
@@ -145,7 +148,8 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
 
     def document_jobs(folder: str, parse) -> list[Job]:
         jobs = []
-        for rel in find_files(site_root, folder, (".md", ".markdown"), problems):
+        for rel, size in find_sized_files(site_root, folder, (".md", ".markdown"), problems):
+            sizes[rel] = size
             def parse_file(local: Problems, rel=rel):
                 text = read_text(site_root, rel, local, MARKDOWN_LIMIT)
                 doc = parse(rel, text, local) if text is not None else None
@@ -163,7 +167,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
         "stories": document_jobs(stories.FOLDER, stories.parse),
         "pages": document_jobs(pages.FOLDER, pages.parse),
     }
-    parsed.parse_all(site_root, [job for kind in jobs.values() for job in kind], workers, meanwhile)
+    parsed.parse_all(site_root, [job for kind in jobs.values() for job in kind], workers, meanwhile, sizes)
 
     def items(kind: str) -> tuple:
         found = []

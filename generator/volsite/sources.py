@@ -307,7 +307,13 @@ def read_text(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML
 
 def find_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
                problems: Problems) -> list[str]:
-    """Every file under site_root/folder with one of the suffixes, sorted.
+    """Every file under site_root/folder with one of the suffixes, sorted (find_sized_files)."""
+    return [rel for rel, _size in find_sized_files(site_root, folder, suffixes, problems)]
+
+
+def find_sized_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
+                     problems: Problems) -> list[tuple[str, int]]:
+    """Every file under site_root/folder with one of the suffixes, and its size, sorted.
 
     Hidden files and Office lock files (~$x.xlsx) are passed over. A file that
     resolves outside the folder (a symlink out), a link that leads nowhere or
@@ -318,7 +324,7 @@ def find_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
     if not base.is_dir():
         return []
     real_base = base.resolve()
-    found: list[str] = []
+    found: list[tuple[str, int]] = []
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
         rel_dir = Path(dirpath).relative_to(site_root).as_posix()
         for name in list(dirnames):
@@ -343,22 +349,22 @@ def find_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
                                "the file name holds a line break or control character: rename the file")
                 continue
             try:
-                mode = os.lstat(full).st_mode
-                if stat.S_ISLNK(mode):
+                info = os.lstat(full)
+                if stat.S_ISLNK(info.st_mode):
                     # Only a link can lead out: the walk enters no linked folder, so a
                     # file that is no link lies under base (resolving each costs ~50 us).
                     resolved = Path(full).resolve(strict=True)
-                    mode = resolved.stat().st_mode
+                    info = resolved.stat()
                     if not _inside(resolved, real_base):
                         problems.error(rel, None, f"is a link that points outside {folder}/")
                         continue
             except (OSError, RuntimeError):  # a broken link, or a loop of links
                 problems.error(rel, None, "is a link that leads nowhere (or in a loop): remove it")
                 continue
-            if not stat.S_ISREG(mode):
+            if not stat.S_ISREG(info.st_mode):
                 problems.error(rel, None, "is not a regular file (a pipe, socket or device?): remove it")
                 continue
-            found.append(rel)
+            found.append((rel, info.st_size))
     return sorted(found)
 
 
