@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
@@ -190,7 +191,7 @@ class Renderer:
                              "activities": v.recent_activities(6), "awards": v.newest_awards(6),
                              "candidates": len(v.candidates())}
 
-    def _paginated(self, items: list, number: int, url_of) -> dict:
+    def _paginated(self, items: Sequence, number: int, url_of) -> dict:
         """One page of a list: its items, its number and count, and the links either side."""
         per_page = self.config.pagination
         pages = page_count(len(items), per_page)

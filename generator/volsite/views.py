@@ -198,6 +198,8 @@ class Views:
         self._activity_briefs: dict[str, ActivityBrief] = {}
         # A story's card is on its tags' pages, the lists and the home page as well: made once.
         self._stories: dict[str, StoryView] = {}
+        # A tag's stories, for each of its pages (a city's tag has hundreds).
+        self._tag_story_slugs: dict[str, tuple[str, ...]] = {}
         for service in model.services:
             self._services_by_volunteer[service.volunteer].append(service)
             if service.activity:
@@ -471,5 +473,8 @@ class Views:
                        if any(s in self.model.stories for s in slugs)),
                       key=lambda kv: (-kv[1], self.tag_segments.get(kv[0].text, "")))
 
-    def tag_story_slugs(self, tag: str) -> list[str]:
-        return [s for s in self.model.tags.get(tag, ()) if s in self.model.stories]
+    def tag_story_slugs(self, tag: str) -> tuple[str, ...]:
+        slugs = self._tag_story_slugs.get(tag)
+        if slugs is None:
+            slugs = self._tag_story_slugs[tag] = tuple(s for s in self.model.tags.get(tag, ()) if s in self.model.stories)
+        return slugs
