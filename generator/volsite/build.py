@@ -26,8 +26,8 @@ from .config import CONFIG_FILE, SiteConfig, load_config
 from .figures import Figures, compute
 from .index import Model, build_model, media_path
 from .load import ParsedFiles, load_content
-from .diskcache import (CACHE_FOLDER, SearchParts, inputs_digest, load_build_record, load_markdown, output_manifest,
-                        page_digest, save_build_record, save_markdown)
+from .diskcache import (CACHE_FOLDER, SearchParts, inputs_digest, kept_search_parts, load_build_record, load_markdown,
+                        output_manifest, page_digest, save_build_record, save_markdown)
 from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
@@ -478,7 +478,7 @@ def make_search_index(site_root: Path, folder: Path, searchable: list[str],
     """folder/pagefind/: Pagefind's index of the searchable pages, made again only for the
     parts whose pages changed (`page_digests`) since they were kept."""
     say("indexing for search")
-    kept = SearchParts(site_root, page_digests)
+    kept = SearchParts(kept_search_parts(site_root), page_digests)
     try:
         made = index_folder(folder, pages=searchable, kept=kept)
     except SearchError as exc:

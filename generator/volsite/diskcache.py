@@ -76,13 +76,13 @@ def search_tool_version() -> str:
 
 
 class SearchParts:
-    """Parts of the last search index (search.index_folder), kept by a digest of the pages
-    each was made of: a build in which a story changed makes again only the part that
-    holds it (Pagefind's time goes with the pages it reads: 33 s for a city's).
+    """Parts of the last search index (search.index_folder), kept in `folder` by a digest of
+    the pages each was made of: a build in which a story changed makes again only the part
+    that holds it (Pagefind's time goes with the pages it reads: 33 s for a city's).
     Only the parts of the latest index are kept (`forget_others`)."""
 
-    def __init__(self, site_root: Path, page_digests: dict[str, bytes]):
-        self.folder = site_root / CACHE_FOLDER / "search-parts"
+    def __init__(self, folder: Path, page_digests: dict[str, bytes]):
+        self.folder = folder
         self.page_digests = page_digests
         self.version = search_tool_version()
         self.used: set[str] = set()
@@ -120,6 +120,11 @@ class SearchParts:
         for old in sorted(self.folder.iterdir()) if self.folder.is_dir() else ():
             if old.name not in self.used:
                 remove_folder(old)
+
+
+def kept_search_parts(site_root: Path) -> Path:
+    """Where a build keeps the parts of its search index."""
+    return site_root / CACHE_FOLDER / "search-parts"
 
 
 # The last build, to recognise a build with nothing to do: the digest of everything a

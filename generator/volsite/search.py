@@ -21,7 +21,7 @@ import subprocess
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 import cbor2
 
@@ -309,12 +309,21 @@ def _glob_literal(name: str, unmatchable: str) -> str:
 
 
 def _pages_in(folder: Path) -> dict[str, bool]:
-    pages = {}
+    return read_pages(folder)[0]
+
+
+def read_pages(folder: Path, digest: Callable[[bytes], bytes] | None = None) -> tuple[dict[str, bool], dict[str, bytes]]:
+    """The HTML pages in folder (not the index's own): whether each is_marked, and with
+    `digest` what it makes of each page's bytes."""
+    marks, digests = {}, {}
     for path in folder.rglob("*.html"):
         rel = path.relative_to(folder).as_posix()
         if not rel.startswith((".", SEARCH_FOLDER + "/")) and path.is_file():
-            pages[rel] = is_marked(path.read_bytes())
-    return pages
+            data = path.read_bytes()
+            marks[rel] = is_marked(data)
+            if digest is not None:
+                digests[rel] = digest(data)
+    return marks, digests
 
 
 def _read(path: Path):

@@ -20,7 +20,8 @@ from typing import Callable
 from .build import BuildCache, rebuild
 from .config import CONFIG_FILE, load_config
 from .problems import ContentError, Problem, Problems, UsageError
-from .search import SEARCH_FOLDER, SearchError, index_folder
+from .diskcache import SearchParts, page_digest
+from .search import SEARCH_FOLDER, SearchError, index_folder, read_pages, searchable_pages
 from .write import new_preview_folder, remove_preview_folder, site_lock
 
 POLL_SECONDS = 0.1
@@ -95,7 +96,9 @@ class SearchIndexer:
     """Updates the preview's search index in the background, one run at a time.
 
     Pagefind takes longer than a page rebuild; the page is written and the
-    browser reloaded first, then the index catches up.
+    browser reloaded first, then the index catches up: a large site's index in parts,
+    of which only those holding a changed page are made again (the others are kept in
+    the preview's own folder, `work`, for the session).
     """
 
     def __init__(self, output: Path, work: Path, say: Callable[[str], None]):
@@ -120,7 +123,10 @@ class SearchIndexer:
                     return
                 self.wanted = False
             try:
-                index_folder(self.output, self.work)
+                marks, digests = read_pages(self.output, page_digest)
+                kept = SearchParts(self.work / "search-parts", digests)
+                index_folder(self.output, self.work, pages=searchable_pages(marks), kept=kept)
+                kept.forget_others()
             except SearchError as exc:
                 self.say(f"volsite: search index not updated: {exc}")
 

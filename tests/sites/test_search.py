@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import tree_digest
+from conftest import in_four_parts_counting_runs, tree_digest
 
 
 def test_search_page_and_index_are_built(site, tmp_path):
@@ -208,25 +208,11 @@ def test_a_rewritten_pagefind_file_never_takes_the_name_of_another(tmp_path):
     assert _write(tmp_path, "zh-cn", ".pf_filter", value, 7) == name  # the same bytes: the same name
 
 
-def _in_four_parts_counting_runs(monkeypatch) -> list[str]:
-    """Index the fixture's few searchable pages in four parts; the glob of each Pagefind run
-    is added to the list returned."""
-    import volsite.search as search
-
-    monkeypatch.setattr(search, "PART_PAGES", 1)
-    monkeypatch.setattr(search, "MAX_PARTS", 4)
-    globs: list[str] = []
-    run_pagefind = search._run_pagefind
-    monkeypatch.setattr(search, "_run_pagefind", lambda folder, output, glob: globs.append(glob)
-                        or run_pagefind(folder, output, glob))
-    return globs
-
-
 def test_after_an_edit_only_the_part_holding_the_changed_page_is_indexed_again(site, tmp_path, monkeypatch):
     import shutil
 
     root = site()
-    globs = _in_four_parts_counting_runs(monkeypatch)
+    globs = in_four_parts_counting_runs(monkeypatch)
     out = tmp_path / "out"
     assert site.build("-o", str(out)).exit_code == 0
     assert len(globs) == 4
@@ -251,7 +237,7 @@ def test_a_kept_index_that_lost_a_file_is_not_published(site, tmp_path, monkeypa
     import volsite.search as search
 
     root = site()
-    globs = _in_four_parts_counting_runs(monkeypatch)
+    globs = in_four_parts_counting_runs(monkeypatch)
     out = tmp_path / "out"
     assert site.build("-o", str(out)).exit_code == 0
     cold = tree_digest(out / "pagefind")

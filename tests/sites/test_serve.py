@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -172,5 +173,33 @@ def test_a_rebuild_while_the_search_index_is_being_made_leaves_the_index_alone(s
         assert not [line for line in said if "search index not updated" in line or "Traceback" in line], said
         assert sorted(p.name for p in preview.output.iterdir() if p.name.startswith(".")) == [".volsite-output"]
         assert (preview.output / "pagefind/pagefind-entry.json").is_file()
+    finally:
+        preview.close()
+
+
+def test_after_a_save_only_the_search_part_holding_the_changed_page_is_indexed_again(site, monkeypatch):
+    from volsite.serve import Preview
+
+    from conftest import in_four_parts_counting_runs, tree_digest
+
+    root = site()
+    globs = in_four_parts_counting_runs(monkeypatch)
+    preview = Preview(root, False, lambda message: None)
+    try:
+        preview.update()
+        preview.search.wait()
+        assert len(globs) == 4
+        globs.clear()
+        site.write({STORY: "---\ntitle: 义诊的一天\ndate: 2024-03-05\nvolunteers: [li-na]\n---\n改过的正文。\n"})
+        assert preview.update()
+        preview.search.wait()
+        assert len(globs) == 1 and "stories" in globs[0], globs
+        # the index equals one made from nothing for the same pages
+        kept = tree_digest(preview.output / "pagefind")
+        shutil.rmtree(preview.root / "_volsite" / "search-parts")
+        globs.clear()
+        preview.search.request()
+        preview.search.wait()
+        assert len(globs) == 4 and tree_digest(preview.output / "pagefind") == kept
     finally:
         preview.close()
