@@ -159,17 +159,11 @@ def part_count(pages: int) -> int:
     return parts
 
 
-def part_globs(pages: list[str], parts: int, sizes: Mapping[str, int] | None = None) -> list[str] | None:
-    """`parts` Pagefind globs that together match each of `pages` exactly once (and
-    no other page of the same shape outside its part), or None when one part will do
-    or a page's name cannot be matched literally (part_plan, the globs alone)."""
-    plan = part_plan(pages, parts, sizes)
-    return [glob for glob, _pages in plan] if plan is not None else None
-
-
 def part_plan(pages: list[str], parts: int, sizes: Mapping[str, int] | None = None) -> list[tuple[str, list[str]]] | None:
-    """The parts to index `pages` in: each part's glob and the pages it matches (see
-    part_globs), or None.
+    """The parts to index `pages` in: each part's Pagefind glob and the pages it matches.
+    Together the globs match each of `pages` exactly once (and no other page of the same
+    shape outside its part). None when one part will do or a page's name cannot be
+    matched literally.
 
     The pages, ordered by shape (as in pages_glob) and then by the folders that vary
     in it, are cut into runs of about equal bytes (by `sizes`; of equal length without):

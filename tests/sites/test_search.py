@@ -289,8 +289,20 @@ def test_parts_are_a_function_of_the_page_count_alone():
     assert part_count(1000 * PART_PAGES) == MAX_PARTS == 8
 
 
+def part_globs(pages: list[str], parts: int, sizes: dict[str, int] | None = None) -> list[str] | None:
+    """The globs of search.part_plan's parts, checked against the pages it says each holds."""
+    from volsite.search import part_plan
+
+    plan = part_plan(pages, parts, sizes)
+    if plan is None:
+        return None
+    for glob, held in plan:
+        assert sorted(page for page in pages if _glob_regex(glob).fullmatch(page)) == sorted(held), glob
+    return [glob for glob, _held in plan]
+
+
 def _glob_regex(glob: str) -> re.Pattern:
-    """The globs part_globs writes ({a,b}, *, backslash escapes), as Pagefind's wax reads them."""
+    """The globs part_plan writes ({a,b}, *, backslash escapes), as Pagefind's wax reads them."""
     out, index = [], 0
     while index < len(glob):
         char = glob[index]
@@ -308,8 +320,6 @@ PAGE_NAMES = ["a", "ab", "abc", "abd", "b", "ba", "x-1", "x-10", "x-2", "普通"
 
 @pytest.mark.parametrize("parts", [2, 3, 4])
 def test_part_globs_match_each_page_once_and_no_other_of_its_shape(parts):
-    from volsite.search import part_globs
-
     pages = sorted({f"stories/{name}/index.html" for name in PAGE_NAMES}
                    | {f"t/{a}/{b}/index.html" for a in PAGE_NAMES[:5] for b in PAGE_NAMES[5:9]}
                    | {"index.html", "about/index.html", "x.html"})
@@ -329,8 +339,6 @@ def test_part_globs_match_each_page_once_and_no_other_of_its_shape(parts):
        st.integers(min_value=2, max_value=4))
 @settings(max_examples=300, deadline=None)
 def test_part_globs_cover_any_names(names, parts):
-    from volsite.search import part_globs
-
     pages = sorted(f"v/{name}/index.html" for name in names)
     globs = part_globs(pages, parts)
     if len(pages) < parts:
@@ -342,8 +350,6 @@ def test_part_globs_cover_any_names(names, parts):
 
 
 def test_names_pagefind_cannot_match_give_one_part():
-    from volsite.search import part_globs
-
     assert part_globs(["a/x/index.html", "a/y:z/index.html"], 2) is None
     assert part_globs(["a/x/index.html", "a/y/index.html"], 1) is None
 
@@ -352,16 +358,16 @@ def test_names_that_would_need_too_long_a_glob_give_one_part(monkeypatch):
     import volsite.search as search
 
     pages = [f"a/{n:05d}/index.html" for n in range(0, 3000, 7)]
-    globs = search.part_globs(pages, 2)
+    globs = part_globs(pages, 2)
     assert globs is not None and len(globs) == 2
     monkeypatch.setattr(search, "MAX_GLOB", max(map(len, globs)) - 1)
-    assert search.part_globs(pages, 2) is None
+    assert part_globs(pages, 2) is None
 
 
 def test_pagefind_reads_part_globs_as_we_do(tmp_path):
     import subprocess
 
-    from volsite.search import pagefind_binary, part_globs
+    from volsite.search import pagefind_binary
 
     marked = sorted([f"stories/s-{i:02d}/index.html" for i in range(23)] + ["about/index.html"]
                     + [f"volunteers/v{i}/index.html" for i in range(9)] + ["a(b)/x,y.html"])
@@ -401,8 +407,6 @@ def test_parts_are_cut_into_runs_of_about_equal_bytes(weights, parts):
 
 def test_heavy_pages_are_spread_over_the_parts():
     """A city's activity pages are ten times its profiles: parts share the bytes, not the count."""
-    from volsite.search import part_globs
-
     pages = [f"activities/a{i:03d}/index.html" for i in range(100)] + \
         [f"volunteers/v{i:04d}/index.html" for i in range(1000)]
     sizes = {rel: 10_000 if rel.startswith("activities") else 1_000 for rel in pages}
