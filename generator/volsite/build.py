@@ -486,7 +486,7 @@ def make_search_index(site_root: Path, folder: Path, searchable: list[str],
     kept.forget_others()
     if made == 0:
         say("search index unchanged: every part was kept")
-    # Where volsite before 0.1 kept whole indexes: as large as a part store, and unused.
+    # Where earlier builds kept whole indexes beside the parts: as large as the parts, unused now.
     remove_folder(site_root / CACHE_FOLDER / "search")
 
 
