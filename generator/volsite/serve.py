@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import time
 import traceback
@@ -226,6 +227,7 @@ def serve(site_root: Path, host: str, port: int, drafts: bool, say: Callable[[st
     from tornado import ioloop
 
     preview = Preview(site_root, drafts, say)
+    restore = _stop_on_hangup_and_terminate()
     try:
         preview.update()
         server = Server()
@@ -241,4 +243,27 @@ def serve(site_root: Path, host: str, port: int, drafts: bool, say: Callable[[st
         say(f"volsite: serving {site_root} at http://{host}:{port}{preview.base_path} (Ctrl+C to stop)")
         server.serve(port=port, host=host, root=str(preview.root), open_url_delay=None)
     finally:
+        restore()
         preview.close()
+
+
+def _stop_on_hangup_and_terminate() -> Callable[[], None]:
+    """Make a closed terminal (SIGHUP) or a `kill` (SIGTERM) stop the server as Ctrl+C does,
+    so that the preview folder (a whole built site) is removed, not left in the temporary
+    folder; what puts the earlier handlers back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # only the main thread may set handlers (and receives signals)
+
+    def interrupt(number, frame):
+        raise KeyboardInterrupt
+
+    earlier = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)  # no SIGHUP on Windows
+        if number is not None:
+            earlier[number] = signal.signal(number, interrupt)
+
+    def restore() -> None:
+        for number, handler in earlier.items():
+            signal.signal(number, handler)
+    return restore

@@ -203,3 +203,29 @@ def test_after_a_save_only_the_search_part_holding_the_changed_page_is_indexed_a
         assert len(globs) == 4 and tree_digest(preview.output / "pagefind") == kept
     finally:
         preview.close()
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_stopped_server_removes_its_preview_folder(site, tmp_path, signal_name):
+    """Ctrl+C, a `kill` and a closed terminal all stop it the same way: the preview (a whole
+    built site) does not stay behind in the temporary folder."""
+    import os
+    import signal
+
+    root = site()
+    port = free_port()
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "TMPDIR": str(temporary)})
+    try:
+        wait_for(lambda: fetch(f"http://127.0.0.1:{port}/volunteer/"))
+        assert [p.name for p in temporary.iterdir() if p.name.startswith("volsite-serve-")]
+        process.send_signal(getattr(signal, signal_name))
+        process.wait(15)
+    finally:
+        process.kill()
+        process.wait(10)
+    assert process.returncode == 0, process.stdout.read()
+    assert not [p.name for p in temporary.iterdir() if p.name.startswith("volsite-serve-")]
