@@ -261,3 +261,33 @@ def test_the_simple_reader_leaves_anything_else_to_pyyaml(text):
     from volsite.sources import read_simple_mapping
 
     assert read_simple_mapping(text) is None
+
+
+@pytest.mark.parametrize("size", [0, 1, 99, 100, 101, 5000])
+@pytest.mark.parametrize("told", [0, 10, 100, 10**6])
+def test_a_file_is_read_whole_up_to_its_limit_whatever_its_size_was_when_opened(tmp_path, monkeypatch, size, told):
+    """read_bytes asks for the size the file had when opened; a file that grew since (here:
+    one whose size is told smaller or larger than it is) is still read to its end, and
+    refused past the limit."""
+    import os
+
+    from volsite import sources
+
+    (tmp_path / "f.md").write_bytes(b"x" * size)
+    real_fstat = os.fstat
+
+    def fstat(descriptor):
+        info = real_fstat(descriptor)
+        return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink, info.st_uid, info.st_gid,
+                               told, int(info.st_atime), int(info.st_mtime), int(info.st_ctime)))
+
+    monkeypatch.setattr(sources.os, "fstat", fstat)
+    limit = sources.Limit(100, "a test file", "keep it short")
+    problems = Problems()
+    data = sources.read_bytes(tmp_path, "f.md", problems, limit)
+    if size <= 100:
+        assert data == b"x" * size and not list(problems)
+    else:
+        assert data is None
+        [message] = [problem.message for problem in problems]
+        assert message.startswith("is ") and message.endswith(", more than the 100 bytes a test file may hold: keep it short")
