@@ -291,3 +291,22 @@ def test_a_file_is_read_whole_up_to_its_limit_whatever_its_size_was_when_opened(
         assert data is None
         [message] = [problem.message for problem in problems]
         assert message.startswith("is ") and message.endswith(", more than the 100 bytes a test file may hold: keep it short")
+
+
+@pytest.mark.parametrize("told", [0, 10, 5000])
+def test_a_files_digest_for_the_serve_cache_is_of_all_its_bytes_though_it_grew(tmp_path, monkeypatch, told):
+    import hashlib
+    import os
+
+    from volsite import load
+
+    path = tmp_path / "s.md"
+    path.write_bytes("故事".encode() * 1000)
+    real_stat = os.stat
+
+    def stat(target, *args, **kwargs):
+        info = real_stat(target, *args, **kwargs)
+        return os.stat_result((*info[:6], told, *info[7:10]))
+
+    monkeypatch.setattr(load.os, "stat", stat)
+    assert load._digest(path) == hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
