@@ -14,7 +14,7 @@ from .kinds.documents import Document
 from .problems import Problem, Problems
 from .shares import MAX_CHUNKS, map_claimed, runs_by_size
 from .sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, find_files, find_sized_files,
-                      read_text, table_records, yaml_records)
+                      read_text, read_within, table_records, yaml_records)
 
 # No content file larger than this is read (each kind has its own, smaller limit
 # in sources); a larger one is told apart by its size and time, not its bytes.
@@ -123,12 +123,7 @@ def _digest(path: Path) -> bytes:
     if info.st_size > _LARGEST_READ:  # it will be refused: do not read gigabytes to say so
         return f"{info.st_size}:{info.st_mtime_ns}".encode()
     with open(path, "rb") as handle:
-        # Its size and a byte more (not the largest size at once: a 20 MB allocation a
-        # file), and on to the largest if it grew since.
-        data = handle.read(info.st_size + 1)
-        if len(data) == info.st_size + 1:
-            data += handle.read(_LARGEST_READ + 1 - len(data))
-        return hashlib.blake2b(data, digest_size=16).digest()
+        return hashlib.blake2b(read_within(handle, info.st_size, _LARGEST_READ), digest_size=16).digest()
 
 
 def load_content(site_root: Path, config: SiteConfig, problems: Problems,

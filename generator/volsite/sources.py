@@ -22,7 +22,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, BinaryIO, Iterator, Mapping
 
 import yaml
 from yaml.events import (AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarEvent,
@@ -260,6 +260,20 @@ def image_sizes(site_root: Path, rels) -> dict[str, tuple[int, int]]:
     return sizes
 
 
+def read_within(handle: BinaryIO, size: int, limit: int) -> bytes:
+    """An open file's bytes, at most limit + 1 (one more than allowed shows it is too big).
+
+    Asked for by the size the file had (and a byte more, to see that it ended), not by
+    the limit: asking for limit + 1 at once allocates that much for every file (1 MB a
+    story, two thirds of the time of reading one). A file that grew since is read on.
+    """
+    wanted = min(size, limit) + 1
+    data = handle.read(wanted)
+    if len(data) == wanted:
+        data += handle.read(limit + 1 - len(data))
+    return data
+
+
 def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT) -> bytes | None:
     """The bytes of a file, or None (with the problem recorded) when it cannot be read or is too big."""
     try:
@@ -270,13 +284,7 @@ def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAM
             if not stat.S_ISREG(info.st_mode):
                 problems.error(rel, None, "is not a regular file (a pipe, socket or device?)")
                 return None
-            # What the file holds and a byte more (to see that it ended): asking for the
-            # whole limit at once would allocate that much for every file (1 MB a story,
-            # two thirds of the time of reading one).
-            wanted = min(info.st_size, limit.bytes) + 1
-            data = handle.read(wanted)
-            if len(data) == wanted:  # it grew since fstat, or holds the limit: read on to it
-                data += handle.read(limit.bytes + 1 - len(data))
+            data = read_within(handle, info.st_size, limit.bytes)
             if len(data) > limit.bytes:
                 size = max(os.fstat(handle.fileno()).st_size, len(data))
                 problems.error(rel, None, f"is {_size(size)}, more than the {_size(limit.bytes)} "
