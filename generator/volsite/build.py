@@ -158,7 +158,7 @@ class Rendered:
 class Written:
     """What a build keeps of a file it wrote to the new folder as soon as it was rendered."""
 
-    digest: bytes  # diskcache.page_digest of its bytes (b"" in a site without search)
+    digest: bytes  # diskcache.page_digest of its bytes if searchable, else b"" (kept index parts)
     searchable: bool  # search.is_marked (False in a site without search)
     findings: tuple[Problem, ...]  # what looked like private data in it
     size_and_time: tuple[int, int]  # of the file written (st_size, st_mtime_ns)
@@ -207,8 +207,9 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
 def _writer(staging: Staging, allowed: tuple[str, ...], search: bool) -> Callable[[str, bytes], Written]:
     def write(rel: str, data: bytes) -> Written:
         size_and_time = staging.put(rel, data)
-        # Only a search index needs the pages' digest and marks.
-        return Written(page_digest(data) if search else b"", search and is_marked(data),
+        # Only a search index needs the marks, and the digests of the pages it reads.
+        searchable = search and is_marked(data)
+        return Written(page_digest(data) if searchable else b"", searchable,
                        tuple(privacy_findings_in(rel, data, allowed)), size_and_time)
     return write
 

@@ -92,7 +92,7 @@ def test_pages_written_as_rendered_equal_pages_kept_in_memory(site, tmp_path, mo
                    for p in staging.folder.rglob("*") if p.is_file() and not p.name.startswith(".volsite")}
         assert on_disk == serial.files
         assert {rel: w.digest for rel, w in streamed.written.items()} == \
-            {rel: page_digest(data) for rel, data in serial.files.items()}
+            {rel: page_digest(data) if is_marked(data) else b"" for rel, data in serial.files.items()}
         assert {rel: w.searchable for rel, w in streamed.written.items()} == \
             {rel: is_marked(data) for rel, data in serial.files.items()}
         assert streamed.findings == serial.findings
