@@ -306,8 +306,9 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
 def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | None,
                   progress: Progress | None, say: Progress, started: float) -> BuildResult:
     record = load_build_record(site_root)
+    searching = load_config(site_root, Problems(), drafts=drafts or None, base_url=base_url).search
     inputs, input_files = inputs_digest(site_root, output, {"drafts": drafts, "base_url": base_url},
-                                        record.get("input_files") if record else None)
+                                        record.get("input_files") if record else None, searching)
     if record is not None and record.get("inputs") == inputs and output.is_dir() \
             and record.get("manifest") == output_manifest(output):
         try:
@@ -318,7 +319,6 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
             pass  # a record from an older volsite: build
     # Only Pagefind needs what loading and rendering leave in memory given back first;
     # without a search index, forking would only add a process.
-    searching = load_config(site_root, Problems(), drafts=drafts or None, base_url=base_url).search
     staged = (_stage_apart if searching else _stage)(site_root, output, drafts, base_url, progress, say)
     try:
         if staged.searchable is not None:

@@ -134,10 +134,10 @@ _SKIPPED_FOLDERS = {"__pycache__"}
 
 
 def inputs_digest(site_root: Path, output: Path, options: dict,
-                  known: dict[str, list] | None = None) -> tuple[str, dict[str, list]]:
+                  known: dict[str, list] | None = None, search: bool = True) -> tuple[str, dict[str, list]]:
     """The hash of every byte a build reads: site.yaml, content/, themes/, volsite's own code
-    and theme, the Pagefind it runs, and the options it was given; and, for the next time,
-    each file's hash beside its size, times and inode.
+    and theme, the Pagefind it runs (if it makes a search index), and the options it was
+    given; and, for the next time, each file's hash beside its size, times and inode.
 
     A file whose size, times and inode are those `known` from the last time is not read
     again: ctime cannot be set back by any tool, so only a write within the same clock
@@ -147,7 +147,9 @@ def inputs_digest(site_root: Path, output: Path, options: dict,
     known = known or {}
     digest = hashlib.blake2b(digest_size=16)
     package = Path(__file__).resolve().parent
-    conditions = [__version__, cmark.version(), search_tool_version(), str(output.resolve()), options]
+    # (Finding Pagefind's version loads importlib.metadata: 12 ms, at every start.)
+    conditions = [__version__, cmark.version(), search_tool_version() if search else None,
+                  str(output.resolve()), options]
     digest.update(json.dumps(conditions, sort_keys=True, ensure_ascii=False).encode())
     now = time.time_ns()
     seen: dict[str, list] = {}

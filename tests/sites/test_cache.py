@@ -142,6 +142,23 @@ def test_any_change_to_what_a_build_reads_builds_again(site, tmp_path):
         assert "nothing changed" not in site.build(*options).output
 
 
+def test_another_pagefind_builds_a_searchable_site_again_and_is_not_asked_for_without_search(site, monkeypatch):
+    import volsite.diskcache as diskcache
+
+    root = site()
+    site.build()
+    monkeypatch.setattr(diskcache, "search_tool_version", lambda: "0.0.0-other")
+    assert "nothing changed" not in site.build().output
+    site.write({"site.yaml": (root / "site.yaml").read_text() + "search: false\n"})
+    site.build()
+
+    def not_to_be_asked() -> str:
+        raise AssertionError("a site without search asked for Pagefind's version")
+    monkeypatch.setattr(diskcache, "search_tool_version", not_to_be_asked)
+    again = site.build()
+    assert "nothing changed since the last build" in again.output and again.exit_code == 0
+
+
 def test_an_output_folder_changed_by_hand_is_built_again(site):
     root = site()
     out = site.build().built

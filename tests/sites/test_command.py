@@ -38,3 +38,16 @@ def test_check_writes_its_whole_report(site):
     root = site()
     done = volsite("check", str(root), "--format", "json")
     assert json.loads(done.stdout)["ok"] is (done.returncode == 0)
+
+
+def test_a_site_without_covers_or_search_loads_neither_pillow_nor_package_metadata(site):
+    # Each is some 10 ms of every start, before any work can be shared out.
+    root = site()
+    (root / "site.yaml").write_text((root / "site.yaml").read_text() + "search: false\n", encoding="utf-8")
+    code = ("import sys; from pathlib import Path; from volsite.build import build; "
+            f"build(Path({str(root)!r})); "
+            "print(sorted(m for m in ('PIL', 'importlib.metadata') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert (root / "output/index.html").is_file()
