@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import types
 from collections.abc import Sequence
 from pathlib import Path
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound)
 from jinja2.compiler import CodeGenerator
+from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
 try:
@@ -96,8 +98,31 @@ class _OutputEscapingCodeGenerator(CodeGenerator):
             super()._output_child_pre(node, frame, finalize)
 
 
+# Callables that cannot ask for the context (pass_context and the like mark a function
+# with an attribute; these take none): builtin methods such as str.format and
+# date.isoformat, and the theme's own macros.
+_PLAIN_CALLABLES = frozenset({types.BuiltinFunctionType, Macro})
+
+
+class ThemeContext(Context):
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        """Context.call, without its look for a pass_context mark on callables that
+        cannot carry one: three calls (t.minutes_read.format, date.isoformat, the macro)
+        of each story card, 1.5 us apiece."""
+        if type(__obj) not in _PLAIN_CALLABLES:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Context.call answers it
+            return __self.environment.undefined("value was undefined because a callable raised a"
+                                                " StopIteration exception")
+
+
 class ThemeEnvironment(Environment):
     code_generator_class = _OutputEscapingCodeGenerator
+    context_class = ThemeContext
     escape_output = staticmethod(escape_output)
 
     def make_globals(self, d):

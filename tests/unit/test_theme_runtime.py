@@ -1,5 +1,7 @@
-"""Values printed by {{ }} in a theme are escaped as markupsafe escapes them, by volsite's
-quicker path (render.escape_output), in every place a template prints one."""
+"""volsite's quicker paths through Jinja's runtime keep its meaning: values printed by {{ }}
+are escaped as markupsafe escapes them (render.escape_output), in every place a template
+prints one; calls skip the look for a pass_context mark only where none can be
+(render.ThemeContext)."""
 
 from __future__ import annotations
 
@@ -62,3 +64,40 @@ def test_printed_values_are_escaped_once_in_blocks_macros_sets_and_includes():
 def test_an_undefined_value_is_still_an_error():
     with pytest.raises(UndefinedError):
         _environment({"page.html": "{{ missing }}"}).get_template("page.html").render()
+
+
+def test_builtin_methods_and_macros_are_called_without_looking_for_a_context_mark(monkeypatch):
+    from jinja2.runtime import Context
+
+    def looked(*args, **kwargs):
+        raise AssertionError("Context.call looked for a pass_context mark")
+    monkeypatch.setattr(Context, "call", looked)
+    env = _environment({
+        "page.html": ("{% macro card(n) %}<i>{{ n }}</i>{% endmacro %}{% block main %}"
+                      "{% for n in [1, 2] %}{{ '第{}页'.format(n) }}{{ card(n) }}{{ day.isoformat() }}{% endfor %}"
+                      "{% endblock %}"),
+    })
+    page = env.get_template("page.html").render(day=datetime.date(2024, 3, 5))
+    assert page == "第1页<i>1</i>2024-03-05第2页<i>2</i>2024-03-05"
+
+
+def test_functions_that_ask_for_the_context_or_environment_still_get_it():
+    from jinja2 import pass_context, pass_environment
+
+    @pass_context
+    def who(context, suffix):
+        return context["name"] + suffix
+
+    @pass_environment
+    def kind(environment):
+        return type(environment).__name__
+
+    page = _environment({"page.html": "{{ who('!') }} {{ kind() }}"}).get_template("page.html").render(
+        name="小明", who=who, kind=kind)
+    assert page == "小明! ThemeEnvironment"
+
+
+def test_a_builtin_that_stops_an_iteration_gives_an_undefined_value_as_in_jinja():
+    page = _environment({"page.html": "{{ next(empty) is defined }}"}).get_template("page.html").render(
+        next=next, empty=iter([]))
+    assert page == "False"
