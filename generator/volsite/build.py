@@ -26,8 +26,8 @@ from .config import CONFIG_FILE, SiteConfig, load_config
 from .figures import Figures, compute
 from .index import Model, build_model, media_path
 from .load import ParsedFiles, load_content
-from .diskcache import (CACHE_FOLDER, SearchParts, inputs_digest, kept_search_parts, load_build_record, load_markdown,
-                        output_manifest, page_digest, save_build_record, save_markdown)
+from .diskcache import (CACHE_FOLDER, SearchParts, finish_markdown, inputs_digest, kept_search_parts, load_build_record,
+                        load_markdown, output_manifest, page_digest, save_build_record)
 from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
@@ -381,14 +381,15 @@ def _collector_paused():
 def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress | None,
                    say: Progress) -> Staged:
     say(f"rendering {len(site.routes)} pages, writing each to a new folder beside {output}")
-    markdown = (load_markdown(site_root, site.config.base_path, site.config.unsafe_html),
-                load_markdown(site_root, site.config.base_path, False))
+    stored = (load_markdown(site_root, site.config.base_path, site.config.unsafe_html, "documents"),
+              load_markdown(site_root, site.config.base_path, False, "records"))
     staging = Staging(output)
     try:
-        # The converted Markdown is saved (for the next build) while forked processes
-        # render; a build that then fails has it all the same.
-        rendered = render_site(site, progress=progress, markdown=markdown, staging=staging,
-                               meanwhile=lambda: save_markdown(site_root, *markdown))
+        # Converted Markdown is written for the next build as it is converted (a build
+        # that then fails has it all the same); what is left to tidy is done while forked
+        # processes render.
+        rendered = render_site(site, progress=progress, markdown=(stored[0].cache, stored[1].cache),
+                               staging=staging, meanwhile=lambda: finish_markdown(site_root, *stored))
         say(f"copying {len(rendered.copies)} static and media files")
         copied = {rel: staging.copy(rel, source) for rel, source in sorted(rendered.copies.items())}
     except BaseException:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Callable
 from html import unescape
 from urllib.parse import unquote
 
@@ -163,11 +164,15 @@ class MarkdownCache:
     .volsite-cache/ between runs (see diskcache).
     """
 
-    def __init__(self, base_path: str, done: dict[str, Html] | None = None, unsafe_html: bool = True):
+    def __init__(self, base_path: str, done: dict[str, Html] | None = None, unsafe_html: bool = True,
+                 keep: Callable[[list[tuple[str, Html]]], None] | None = None):
         self.base_path = base_path
         self.unsafe_html = unsafe_html
         self.done: dict[str, Html] = done or {}
         self.added = 0  # conversions since the cache was loaded
+        # Given each run of new conversions (key, html) in the process that made them, as
+        # they are made: a forked converter's own objects, written out without a copy.
+        self.keep = keep
         self._converter: Converter | None = None
 
     @property
@@ -197,15 +202,18 @@ def convert_texts(texts, base_path: str, cache: MarkdownCache | None = None,
         missing = list(set(texts))
     converter = cache.converter
 
-    def convert(text: str) -> tuple[str, Html]:
-        return keys.get(text) or text_key(text), converter.convert(text)
+    def convert(chunk: list[str]) -> list[tuple[str, Html]]:
+        pairs = [(keys.get(text) or text_key(text), converter.convert(text)) for text in chunk]
+        if cache.keep is not None and pairs:
+            cache.keep(pairs)
+        return pairs
 
     if workers > 1 and sum(map(len, missing)) >= PARALLEL_CHARS:
         chunks = runs_by_size(sorted(missing, key=len, reverse=True), min(MAX_CHUNKS, 64 * workers), len)
-        converted = map_claimed(lambda chunk: [convert(text) for text in chunk], chunks, workers)
-        done = zip((text for chunk in chunks for text in chunk), (pair for part in converted for pair in part))
     else:
-        done = ((text, convert(text)) for text in missing)
+        chunks = [missing]
+    converted = map_claimed(convert, chunks, workers if len(chunks) > 1 else 1)
+    done = zip((text for chunk in chunks for text in chunk), (pair for part in converted for pair in part))
     for text, (key, html) in done:
         keys[text] = key
         cache.done[key] = html

@@ -3,7 +3,9 @@ stale or damaged, and pages rendered in parallel equal to pages rendered in one 
 
 from __future__ import annotations
 
+import json
 import shutil
+import time
 
 from volsite.diskcache import CACHE_FOLDER
 
@@ -13,7 +15,7 @@ from conftest import tree_digest
 def test_a_build_from_the_cache_equals_a_build_without(site, tmp_path):
     root = site()
     assert site.build("-o", str(tmp_path / "cold")).exit_code == 0
-    assert list((root / CACHE_FOLDER).glob("markdown-*.json"))
+    assert list((root / CACHE_FOLDER).glob("markdown-*/*.jsonl"))
     assert list((root / CACHE_FOLDER / "search-parts").iterdir())
     warm = site.build("-o", str(tmp_path / "warm"), "-v")
     assert "search index unchanged: every part was kept" in warm.output
@@ -34,7 +36,9 @@ def test_a_changed_page_makes_a_new_search_index(site, tmp_path):
 def test_a_damaged_cache_is_ignored(site, tmp_path):
     root = site()
     site.build("-o", str(tmp_path / "one"))
-    for path in (root / CACHE_FOLDER).glob("markdown-*.json"):
+    parts = list((root / CACHE_FOLDER).glob("markdown-*/*.jsonl"))
+    assert parts
+    for path in parts:
         path.write_text("{not json", encoding="utf-8")
     assert site.build("-o", str(tmp_path / "two")).exit_code == 0
     assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
@@ -45,10 +49,12 @@ def test_settings_that_change_the_html_are_not_served_from_the_cache(site, tmp_p
     site.build("-o", str(tmp_path / "one"))
     site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n[链接](/teams/hq/)\n"})
     site.build("-o", str(tmp_path / "one"))
+    before = set((root / CACHE_FOLDER).glob("markdown-*"))
     site.write({"site.yaml": "title: 测试站\nbase_url: https://example.org/other/\n"})
     site.build("-o", str(tmp_path / "two"))
     assert 'href="/other/teams/hq/"' in (tmp_path / "two/stories/clinic/index.html").read_text()
-    assert len(list((root / CACHE_FOLDER).glob("markdown-*.json"))) == 1
+    after = set((root / CACHE_FOLDER).glob("markdown-*"))
+    assert before and after and not before & after  # what other settings made is gone
 
 
 def test_pages_rendered_in_parallel_equal_pages_rendered_in_one_process(monkeypatch):
@@ -400,3 +406,88 @@ def test_the_whole_indexes_earlier_versions_kept_are_removed(site):
     (old / "pagefind-entry.json").write_text("{}", encoding="utf-8")
     assert site.build().exit_code == 0
     assert not (root / CACHE_FOLDER / "search").exists()
+
+
+def _conversions(monkeypatch) -> list[str]:
+    """The texts converted from now on in this process."""
+    import volsite.markup
+
+    converted: list[str] = []
+    convert = volsite.markup.Converter.convert
+
+    def counted(self, text):
+        converted.append(text)
+        return convert(self, text)
+    monkeypatch.setattr(volsite.markup.Converter, "convert", counted)
+    return converted
+
+
+def _stories(count: int, word: str = "正文") -> dict[str, str]:
+    return {f"content/stories/2024-04-{day:02d}-s{day}.md": f"---\ntitle: 第{day}篇\ndate: 2024-04-{day:02d}\n---\n{word}{day}。\n"
+            for day in range(1, count + 1)}
+
+
+def test_each_process_that_converts_writes_its_own_part_and_the_next_build_converts_nothing(site, monkeypatch):
+    import volsite.build
+    import volsite.markup
+
+    root = site(_stories(12))
+    to_html = volsite.markup.cmark.to_html
+
+    def slowly(text, trust_html):
+        time.sleep(0.02)  # slow enough that both processes get to claim some
+        return to_html(text, trust_html)
+    monkeypatch.setattr(volsite.markup.cmark, "to_html", slowly)
+    monkeypatch.setattr(volsite.markup, "PARALLEL_CHARS", 0)
+    monkeypatch.setattr(volsite.build.os, "cpu_count", lambda: 2)
+    assert site.build().exit_code == 0
+    parts = {part.parent.name: [] for part in (root / CACHE_FOLDER).glob("markdown-*/*.jsonl")}
+    for part in (root / CACHE_FOLDER).glob("markdown-*/*.jsonl"):
+        parts[part.parent.name].append(part.name.split("-")[0])
+    assert [len(set(pids)) for pids in parts.values()] == [2]  # the stories' texts (records have none here)
+    converted = _conversions(monkeypatch)
+    assert site.build("-o", str(root / "again")).exit_code == 0
+    assert converted == []
+
+
+def test_parts_are_put_together_once_many_of_their_texts_are_gone(site, monkeypatch):
+    root = site(_stories(20))  # and the base site's story: 21 texts
+    site.build()
+    folder = max((root / CACHE_FOLDER).glob("markdown-*"), key=lambda f: len(list(f.iterdir())))
+    site.write({rel: text.replace("正文", "改写") for rel, text in _stories(3).items()})
+    site.build()
+    assert len(list(folder.glob("*.jsonl"))) == 2  # the first build's and this one's: 3 of 24 texts unused
+    site.write({rel: text.replace("正文", "再改") for rel, text in _stories(3).items()})
+    site.build()  # 6 of 27 unused, more than a fifth: put together, without them
+    [whole] = folder.glob("*.jsonl")
+    assert sum(len(json.loads(line)) for line in whole.read_text(encoding="utf-8").splitlines()) == 21
+    converted = _conversions(monkeypatch)
+    site.build("-o", str(root / "again"))
+    assert converted == []
+
+
+def test_a_line_cut_short_costs_only_its_own_texts(site, tmp_path, monkeypatch):
+    root = site(_stories(5))
+    site.build("-o", str(tmp_path / "one"))
+    [part] = [p for p in (root / CACHE_FOLDER).glob("markdown-*/*.jsonl") if "第" in p.read_text(encoding="utf-8")
+              or "正文" in p.read_text(encoding="utf-8")]
+    lines = part.read_bytes().splitlines(keepends=True)
+    part.write_bytes(b"".join(lines) + b'{"cut": ["<p>' + "半".encode() * 3)  # as a killed build leaves it
+    converted = _conversions(monkeypatch)
+    assert site.build("-o", str(tmp_path / "two")).exit_code == 0
+    assert converted == []
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_stories_and_records_keep_apart_caches_when_neither_may_hold_html(site, monkeypatch):
+    # With markdown.unsafe_html: false both kinds of text are converted alike; one cache
+    # file for both was written twice, each time with only one kind's texts.
+    root = site({"site.yaml": "title: 测试站\nbase_url: https://example.org/v/\nmarkdown: {unsafe_html: false}\n",
+                 "content/volunteers/people.yaml": ("- {id: zhang-wei, name: 张伟, teams: [hq]}\n"
+                                                    "- id: li-na\n  name: 李娜\n  bio: 退休**教师**。\n"),
+                 **_stories(2)})
+    assert site.build().exit_code == 0
+    assert len(list((root / CACHE_FOLDER).glob("markdown-*"))) == 2
+    converted = _conversions(monkeypatch)
+    site.build("-o", str(root / "again"))
+    assert converted == []
