@@ -27,7 +27,7 @@ from .figures import Figures, compute
 from .index import Model, build_model, media_path
 from .load import ParsedFiles, load_content
 from .diskcache import (CACHE_FOLDER, SearchParts, finish_markdown, inputs_digest, kept_search_parts, load_build_record,
-                        load_markdown, output_manifest, page_digest, save_build_record)
+                        load_markdown, output_manifest, page_digest, save_build_record, scan_inputs)
 from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
@@ -35,7 +35,7 @@ from .routes import Route, plan
 from .shares import MAX_CHUNKS, map_claimed, runs
 from .slugs import load_dictionary
 from .search import SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
-from .sources import image_sizes
+from .sources import FileRead, image_sizes
 from .write import Staging, check_output_dir, publish, remove_folder, site_lock, sync_tree
 
 Progress = Callable[[str], None]
@@ -51,6 +51,7 @@ class Site:
     figures: Figures
     routes: list[Route]
     warnings: list[Problem]
+    reads: dict[str, FileRead] = field(default_factory=dict)  # what loading read of each content file
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
     routes = plan(model, problems)
     if problems.errors:
         raise ContentError(problems.sorted())
-    return Site(site_root, config, model, compute(model), routes, problems.sorted())
+    return Site(site_root, config, model, compute(model), routes, problems.sorted(), content.reads)
 
 
 def document_texts(model: Model) -> list[str]:
@@ -307,19 +308,25 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
                   progress: Progress | None, say: Progress, started: float) -> BuildResult:
     record = load_build_record(site_root)
     searching = load_config(site_root, Problems(), drafts=drafts or None, base_url=base_url).search
-    inputs, input_files = inputs_digest(site_root, output, {"drafts": drafts, "base_url": base_url},
-                                        record.get("input_files") if record else None, searching)
-    if record is not None and record.get("inputs") == inputs and output.is_dir() \
-            and record.get("manifest") == output_manifest(output):
-        try:
-            warnings = [Problem(**w) for w in record["warnings"]]
-            return BuildResult(record["pages"], record["files"], time.perf_counter() - started, warnings,
-                               unchanged=True)
-        except (KeyError, TypeError):
-            pass  # a record from an older volsite: build
+    options = {"drafts": drafts, "base_url": base_url}
+    scan = None
+    if record is None:
+        # Nothing to compare with: the files loading parses are hashed as it reads them.
+        scan = scan_inputs(site_root, output, options, None, searching, hash_as_read=True)
+    else:
+        inputs, input_files = inputs_digest(site_root, output, options, record.get("input_files"), searching)
+        if record.get("inputs") == inputs and output.is_dir() and record.get("manifest") == output_manifest(output):
+            try:
+                warnings = [Problem(**w) for w in record["warnings"]]
+                return BuildResult(record["pages"], record["files"], time.perf_counter() - started, warnings,
+                                   unchanged=True)
+            except (KeyError, TypeError):
+                pass  # a record from an older volsite: build
     # Only Pagefind needs what loading and rendering leave in memory given back first;
     # without a search index, forking would only add a process.
     staged = (_stage_apart if searching else _stage)(site_root, output, drafts, base_url, progress, say)
+    if scan is not None:
+        inputs, input_files = scan.digest({os.fspath(site_root / rel): read for rel, read in staged.reads.items()})
     try:
         if staged.searchable is not None:
             make_search_index(site_root, staged.folder, staged.searchable, staged.page_digests, say)
@@ -348,6 +355,7 @@ class Staged:
     searchable: list[str] | None  # the pages to index for search; None if the site has no search
     page_digests: dict[str, bytes]  # of the searchable pages, by path (diskcache.page_digest)
     manifest: dict[str, list[int]]  # size and time of each file written so far (diskcache.output_manifest)
+    reads: dict[str, FileRead]  # what loading read of each content file (Site.reads)
 
 
 def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
@@ -403,7 +411,7 @@ def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress
     return Staged(staging.folder, sum(1 for name in written if name.endswith(".html")),
                   len(written) + len(rendered.copies), site.warnings + as_warnings(rendered.findings),
                   searchable_pages({rel: w.searchable for rel, w in written.items()}) if site.config.search else None,
-                  {rel: w.digest for rel, w in written.items() if w.searchable}, manifest)
+                  {rel: w.digest for rel, w in written.items() if w.searchable}, manifest, site.reads)
 
 
 def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | None,

@@ -13,8 +13,8 @@ from .kinds import activities, awards, ledger, pages, stories, teams, volunteers
 from .kinds.documents import Document
 from .problems import Problem, Problems
 from .shares import MAX_CHUNKS, map_claimed, runs_by_size
-from .sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, find_files, find_sized_files,
-                      read_text, read_within, table_records, yaml_records)
+from .sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, FileRead, find_files,
+                      find_sized_files, read_text, read_within, table_records, yaml_records)
 
 # No content file larger than this is read (each kind has its own, smaller limit
 # in sources); a larger one is told apart by its size and time, not its bytes.
@@ -26,7 +26,8 @@ MEDIA_FOLDER = "content/media"
 # about 0.3 ms a 4 KB story, 5 us a ledger row).
 PARALLEL_BYTES = 2_000_000
 
-Job = tuple[str, Callable[[Problems], list]]  # a file and how to parse it
+# A file and how to parse it (noting what it read of the file in the dict it is given).
+Job = tuple[str, Callable[[Problems, dict[str, FileRead]], list]]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Content:
     stories: tuple[Document, ...]
     pages: tuple[Document, ...]
     media: frozenset[str]  # files under content/media, as "media/..." paths
+    reads: dict[str, FileRead]  # what was read of each file parsed for this load (not kept from before)
 
 
 class ParsedFiles:
@@ -55,15 +57,16 @@ class ParsedFiles:
         self._entries: dict[str, tuple[bytes, tuple, tuple[Problem, ...]]] = {}
         self._seen: set[str] = set()
         self._fresh: set[str] = set()  # parsed by parse_all for this load: not read again
+        self.reads: dict[str, FileRead] = {}  # of the files parsed since forget_unseen
 
-    def get(self, site_root: Path, rel: str, parse: Callable[[Problems], list]) -> tuple[tuple, list[Problem]]:
+    def get(self, site_root: Path, rel: str, parse: Callable[[Problems, dict], list]) -> tuple[tuple, list[Problem]]:
         self._seen.add(rel)
         entry = self._entries.get(rel)
         if rel in self._fresh and entry is not None:
             return entry[1], list(entry[2])
         if not self._reused:
             found = Problems()
-            return tuple(parse(found)), list(found)
+            return tuple(parse(found, self.reads)), list(found)
         try:
             digest = _digest(site_root / rel)
         except OSError:
@@ -71,7 +74,7 @@ class ParsedFiles:
         if entry is not None and entry[0] == digest and digest:
             return entry[1], list(entry[2])
         found = Problems()
-        items = tuple(parse(found))
+        items = tuple(parse(found, self.reads))
         self._entries[rel] = (digest, items, tuple(found))
         return items, list(found)
 
@@ -85,7 +88,7 @@ class ParsedFiles:
         if workers < 2 or sum(sizes.values()) < PARALLEL_BYTES:
             return
 
-        def parse_chunk(chunk: list[Job]) -> list[tuple[str, bytes, tuple, tuple[Problem, ...]]]:
+        def parse_chunk(chunk: list[Job]) -> list[tuple[str, bytes, tuple, tuple[Problem, ...], dict]]:
             done = []
             for rel, parse in chunk:
                 try:
@@ -93,15 +96,17 @@ class ParsedFiles:
                 except OSError:
                     continue  # get reports it
                 found = Problems()
-                done.append((rel, digest, tuple(parse(found)), tuple(found)))
+                reads: dict[str, FileRead] = {}
+                done.append((rel, digest, tuple(parse(found, reads)), tuple(found), reads))
             return done
 
         largest_first = sorted(unknown, key=lambda job: -sizes[job[0]])
         chunks = runs_by_size(largest_first, min(MAX_CHUNKS, 64 * workers), lambda job: sizes[job[0]])
         for chunk in map_claimed(parse_chunk, chunks, workers, meanwhile=meanwhile):
-            for rel, digest, items, found in chunk:
+            for rel, digest, items, found, reads in chunk:
                 self._entries[rel] = (digest, items, found)
                 self._fresh.add(rel)
+                self.reads.update(reads)
 
     def forget_unseen(self) -> None:
         """Drop files that were not asked for since the last call (deleted or renamed)."""
@@ -109,6 +114,7 @@ class ParsedFiles:
             del self._entries[rel]
         self._seen = set()
         self._fresh = set()
+        self.reads = {}
 
 
 def _size(path: Path) -> int:
@@ -138,9 +144,9 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
         for rel, size in find_sized_files(site_root, folder, suffixes, problems):
             sizes[rel] = size
 
-            def parse_file(local: Problems, rel=rel):
-                raws = (yaml_records(site_root, rel, local) if rel.lower().endswith(YAML_SUFFIXES)
-                        else table_records(site_root, rel, tables, local))
+            def parse_file(local: Problems, reads: dict[str, FileRead], rel=rel):
+                raws = (yaml_records(site_root, rel, local, reads) if rel.lower().endswith(YAML_SUFFIXES)
+                        else table_records(site_root, rel, tables, local, reads))
                 return [item for raw in raws if (item := parse_raw(raw, local)) is not None]
             jobs.append((rel, parse_file))
         _warn_ignored(site_root, folder, suffixes, problems)
@@ -150,8 +156,8 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
         jobs = []
         for rel, size in find_sized_files(site_root, folder, (".md", ".markdown"), problems):
             sizes[rel] = size
-            def parse_file(local: Problems, rel=rel):
-                text = read_text(site_root, rel, local, MARKDOWN_LIMIT)
+            def parse_file(local: Problems, reads: dict[str, FileRead], rel=rel):
+                text = read_text(site_root, rel, local, MARKDOWN_LIMIT, reads)
                 doc = parse(rel, text, local) if text is not None else None
                 return [doc] if doc is not None else []
             jobs.append((rel, parse_file))
@@ -182,6 +188,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
         ledger=items("ledger"), awards=items("awards"), stories=items("stories"), pages=items("pages"),
         media=frozenset(rel.removeprefix("content/")
                         for rel in find_files(site_root, MEDIA_FOLDER, ("",), problems)),
+        reads=parsed.reads,
     )
     parsed.forget_unseen()
     return content

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import re
@@ -278,8 +279,15 @@ def read_within(handle: BinaryIO, size: int, limit: int) -> bytes:
     return data
 
 
-def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT) -> bytes | None:
-    """The bytes of a file, or None (with the problem recorded) when it cannot be read or is too big."""
+# What was read of a file: its size, times and inode as it was opened, and the hash of the
+# bytes read (diskcache.inputs_digest's, so that a build need not read the file again).
+FileRead = tuple[int, int, int, int, str]
+
+
+def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT,
+               reads: dict[str, FileRead] | None = None) -> bytes | None:
+    """The bytes of a file, or None (with the problem recorded) when it cannot be read or is too big.
+    With `reads`, what was read is noted there under rel."""
     try:
         # Non-blocking, so that a pipe named like a content file cannot hang the build.
         descriptor = os.open(site_root / rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -297,12 +305,16 @@ def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAM
     except OSError as exc:
         problems.error(rel, None, f"cannot be read: {exc.strerror or exc}")
         return None
+    if reads is not None:
+        reads[rel] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
+                      hashlib.blake2b(data, digest_size=16).hexdigest())
     return data
 
 
-def read_text(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT) -> str | None:
+def read_text(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT,
+              reads: dict[str, FileRead] | None = None) -> str | None:
     """A text file as a str with '\\n' line ends, or None with the problem recorded."""
-    data = read_bytes(site_root, rel, problems, limit)
+    data = read_bytes(site_root, rel, problems, limit, reads)
     if data is None:
         return None
     text, how, line = _decode(data)
@@ -699,9 +711,10 @@ def parse_yaml_by_pyyaml(text: str, rel: str, problems: Problems, line_offset: i
     return None
 
 
-def yaml_records(site_root: Path, rel: str, problems: Problems) -> list[Raw]:
+def yaml_records(site_root: Path, rel: str, problems: Problems,
+                 reads: dict[str, FileRead] | None = None) -> list[Raw]:
     """A YAML file holds one record (a mapping) or a list of records."""
-    text = read_text(site_root, rel, problems, YAML_LIMIT)
+    text = read_text(site_root, rel, problems, YAML_LIMIT, reads)
     if text is None:
         return []
     errors = len(problems.errors)
@@ -724,14 +737,14 @@ def yaml_records(site_root: Path, rel: str, problems: Problems) -> list[Raw]:
 
 
 def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
-                  problems: Problems) -> list[Raw]:
+                  problems: Problems, reads: dict[str, FileRead] | None = None) -> list[Raw]:
     """Rows of a CSV or XLSX file as records; header names mapped through `headers`."""
     errors = len(problems.errors)
     clean = _clean_cell
     if rel.lower().endswith(".xlsx"):
         rows = _xlsx_rows(site_root / rel, rel, problems)
     else:
-        text = read_text(site_root, rel, problems, TABLE_LIMIT)
+        text = read_text(site_root, rel, problems, TABLE_LIMIT, reads)
         rows = _csv_rows(text, rel, problems) if text is not None else iter(())
         if text is not None and not _UNSHOWABLE.search(text):
             clean = _strip_cell  # every cell is text and none needs cleaning: a city's ledger is 6 million cells

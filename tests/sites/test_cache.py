@@ -491,3 +491,44 @@ def test_stories_and_records_keep_apart_caches_when_neither_may_hold_html(site, 
     converted = _conversions(monkeypatch)
     site.build("-o", str(root / "again"))
     assert converted == []
+
+
+def test_a_cold_build_hashes_what_it_parses_as_it_reads_it_and_records_the_same_digest(site, monkeypatch):
+    import volsite.diskcache as diskcache
+    from volsite.diskcache import inputs_digest, load_build_record
+
+    root = site({"content/ledger/2024.csv": "date,volunteer,hours\n2024-01-02,li-na,2\n"})
+    hashed: list[str] = []
+    file_hash = diskcache._file_hash
+
+    def noted(path):
+        hashed.append(path)
+        return file_hash(path)
+    monkeypatch.setattr(diskcache, "_file_hash", noted)
+    assert site.build().exit_code == 0
+    parsed = [p for p in hashed if "content" in p and p.endswith((".md", ".yaml", ".csv"))]
+    assert parsed == [] and any(p.endswith("site.yaml") for p in hashed)  # the rest is still hashed before
+    record = load_build_record(root)
+    monkeypatch.setattr(diskcache, "_file_hash", file_hash)
+    whole, _ = inputs_digest(root, root / "output", {"drafts": False, "base_url": None})
+    assert record["inputs"] == whole
+    assert "nothing changed" in site.build().output
+
+
+def test_a_file_changed_after_the_build_read_it_is_built_again(site, monkeypatch):
+    import volsite.build
+
+    root = site()
+    story = root / "content/stories/2024-03-05-clinic.md"
+    build_model = volsite.build.build_model
+
+    def edited_once_read(content, config, problems):
+        story.write_text(story.read_text(encoding="utf-8").replace("正文", "改过的正文"), encoding="utf-8")
+        return build_model(content, config, problems)
+    monkeypatch.setattr(volsite.build, "build_model", edited_once_read)
+    first = site.build()
+    assert "改过的正文" not in (first.built / "stories/clinic/index.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(volsite.build, "build_model", build_model)
+    again = site.build()
+    assert "nothing changed" not in again.output
+    assert "改过的正文" in (again.built / "stories/clinic/index.html").read_text(encoding="utf-8")
