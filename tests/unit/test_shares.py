@@ -79,6 +79,40 @@ def test_a_child_that_raises_or_dies_has_its_chunks_done_here():
     assert [chunk for _, chunk in results] == chunks
 
 
+def test_what_a_child_sent_before_it_died_is_kept():
+    # Each result comes back as soon as it is made: a child killed at its third chunk has
+    # sent two, which are not done again here.
+    parent = os.getpid()
+    made = []
+
+    def work(chunk):
+        if os.getpid() == parent:
+            time.sleep(0.05)  # slow here: the child claims most
+        else:
+            made.append(chunk)  # (the child's own copy)
+            if len(made) == 3:
+                os._exit(9)
+        return os.getpid(), chunk
+
+    results = map_claimed(work, [[n] for n in range(20)], workers=2)
+    assert [chunk for _, chunk in results] == [[n] for n in range(20)]
+    assert len([pid for pid, _ in results if pid != parent]) == 2
+
+
+def test_a_failure_here_stops_the_children():
+    parent = os.getpid()
+
+    def work(chunk):
+        time.sleep(0.01)
+        if os.getpid() == parent:
+            raise RuntimeError("broken here")
+        return chunk
+
+    with pytest.raises(RuntimeError):
+        map_claimed(work, [[n] for n in range(200)], workers=3)
+    assert multiprocessing.active_children() == []
+
+
 def test_a_result_that_cannot_be_sent_back_is_made_here():
     parent = os.getpid()
     results = map_claimed(lambda chunk: (os.getpid(), (lambda: chunk) if os.getpid() != parent else None),
@@ -119,3 +153,11 @@ def test_runs_by_size_keep_order_and_stay_near_the_target(sizes, count):
     for part in parts:
         assert sum(part) <= target or len(part) == 1
     assert all(sum(a) + b[0] > target for a, b in zip(parts, parts[1:]))  # a run ends only when full
+
+
+def test_a_child_that_cannot_be_forked_leaves_its_share_here(monkeypatch):
+    def out_of_processes(self):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", out_of_processes)
+    assert map_claimed(lambda chunk: (os.getpid(), chunk), [[n] for n in range(6)], workers=3) == \
+        [(os.getpid(), [n]) for n in range(6)]
