@@ -260,6 +260,7 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
     def read_telling_who(site_root, rel, *args):
         with open(log, "a") as out:
             out.write(f"{os.getpid()} {rel}\n")
+        time.sleep(0.003)  # slow enough that a process forked last still gets to claim some
         return read_bytes(site_root, rel, *args)
 
     monkeypatch.setattr(volsite.sources, "read_bytes", read_telling_who)
