@@ -15,6 +15,7 @@ import math
 import multiprocessing
 import os
 import time
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
@@ -226,7 +227,13 @@ def render_pages(renderer: Renderer, routes: list[Route], problems: Problems, pr
     in route order; with workers > 1 runs of routes are claimed in turn by this process
     and workers - 1 forked ones (this one does `meanwhile` first)."""
     keep = keep or _as_is
-    chunks = runs(range(len(routes)), min(MAX_CHUNKS, math.ceil(len(routes) / ROUTES_A_CHUNK)))
+    # Pages of a kind that has one page (home, honours, timeline, the directory, the sitemap,
+    # the feed) are the heaviest, one of them seconds in a city: rendered first, so that the
+    # runs claimed last are light and the processes end together. (It was the last run, the
+    # one to end the phase alone.)
+    kinds = Counter(route.kind for route in routes)
+    order = sorted(range(len(routes)), key=lambda index: kinds[routes[index].kind] > 1)
+    chunks = runs(order, min(MAX_CHUNKS, math.ceil(len(routes) / ROUTES_A_CHUNK)))
     ends = list(accumulate(map(len, chunks)))
 
     def render_chunk(chunk: list[int]) -> tuple[list, list[Problem]]:

@@ -74,6 +74,33 @@ def test_pages_rendered_in_parallel_equal_pages_rendered_in_one_process(monkeypa
         assert parallel.findings == serial.findings
 
 
+def test_pages_of_a_kind_with_one_page_are_rendered_first_and_files_keep_route_order(monkeypatch):
+    # The heavy pages (home, sitemap, honours, the directory) first: the run claimed last
+    # is then light, and no process ends the phase alone with one of them.
+    import collections
+
+    import volsite.build
+    from volsite.build import load_site, render_site
+    from volsite.render import Renderer
+
+    from conftest import REPO
+
+    site = load_site(REPO)
+    rendered: list[str] = []
+    render = Renderer.render
+
+    def noted(self, route, problems):
+        rendered.append(route.kind)
+        return render(self, route, problems)
+    monkeypatch.setattr(Renderer, "render", noted)
+    files = render_site(site).files
+    kinds = collections.Counter(route.kind for route in site.routes)
+    singles = sum(1 for count in kinds.values() if count == 1)
+    assert singles > 5 and all(kinds[kind] == 1 for kind in rendered[:singles])
+    assert all(kinds[kind] > 1 for kind in rendered[singles:])
+    assert list(files) == [route.output for route in site.routes if route.output in files]
+
+
 def test_pages_written_as_rendered_equal_pages_kept_in_memory(site, tmp_path, monkeypatch):
     """A build writes each page where it was rendered; the bytes, and what the checks
     find in them, are those of rendering into memory, in one process or several."""
