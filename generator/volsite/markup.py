@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Callable
 from html import unescape
+from typing import Callable
 from urllib.parse import unquote
 
 from . import cmark
