@@ -23,7 +23,7 @@ from .markup import Html, MarkdownCache
 from .render import default_theme_dir
 from .search import INDEX_LAYOUT, is_complete
 from .sources import FileRead
-from .write import CACHE_FOLDER, copy_folder, remove_folder
+from .write import CACHE_FOLDER, copy_folder, remove_folder, write_all
 
 
 
@@ -58,9 +58,7 @@ class MarkdownParts:
                 self._handle = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_APPEND
                                        | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
                 self._pid = os.getpid()
-            view = memoryview(line.encode("utf-8", "surrogatepass"))
-            while view:
-                view = view[os.write(self._handle, view):]
+            write_all(self._handle, line.encode("utf-8", "surrogatepass"))
         except OSError:
             pass
 

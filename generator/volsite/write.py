@@ -77,9 +77,7 @@ class Staging:
         # half the time (12 us, of a build's 6,000 and more).
         handle = os.open(target, _NEW_FILE, 0o666)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view):]
+            write_all(handle, data)
             info = os.fstat(handle)
         finally:
             os.close(handle)
@@ -100,6 +98,13 @@ class Staging:
 # inherited by the processes a build starts (Pagefind).
 _NEW_FILE = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
              | getattr(os, "O_CLOEXEC", 0))
+
+
+def write_all(handle: int, data: bytes) -> None:
+    """All of data to an open file (one os.write may take less than it is given)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view):]
 
 
 def _size_and_time(path: str | Path) -> tuple[int, int]:
