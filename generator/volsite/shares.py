@@ -148,8 +148,7 @@ class _Child:
     def __init__(self, process, reader):
         self.process = process
         self.reader = reader
-        self.arrived: collections.deque[bytes] = collections.deque()
-        self.ended = False  # the child has said it is done or failed, or its pipe closed
+        self.arrived: collections.deque[bytes] = collections.deque()  # pickled messages
         self._thread: threading.Thread | None = None
 
     def listen(self) -> None:
@@ -164,13 +163,11 @@ class _Child:
             self.arrived.append(b"")
 
     def take_results(self, done: dict) -> None:
-        """Unpickle what has arrived into done (number: result)."""
+        """Unpickle the results that have arrived into done (number: result); the child's
+        last word ("done", "failed", or its pipe closing) needs no answer."""
         while self.arrived:
-            data = self.arrived.popleft()
-            message = _message(data)
-            if message is None or message[0] != "chunk":
-                self.ended = True
-            else:
+            message = _message(self.arrived.popleft())
+            if message is not None and message[0] == "chunk":
                 done[message[1]] = message[2]
 
     def finish(self, done: dict) -> None:
