@@ -52,7 +52,7 @@ class Site:
     figures: Figures
     routes: list[Route]
     warnings: list[Problem]
-    reads: dict[str, FileRead] = field(default_factory=dict)  # what loading read of each content file
+    reads: dict[str, FileRead] = field(default_factory=dict)  # what loading read of each content file, if noted
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,9 @@ def templates_digest(site_root: Path, theme: str) -> str:
 
 
 def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None,
-              cache: BuildCache | None = None) -> Site:
-    """Load and check everything; raise ContentError with every problem found."""
+              cache: BuildCache | None = None, note_reads: bool = False) -> Site:
+    """Load and check everything; raise ContentError with every problem found. With
+    note_reads, Site.reads holds what was read of each content file (for the inputs digest)."""
     find_site(site_root)
     problems = Problems()
     config = load_config(site_root, problems, drafts=drafts or None, base_url=base_url)
@@ -125,7 +126,8 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
     # A serve session (cache) never forks: its server threads would be copied mid-work.
     # While forked processes parse the files, this one loads what planning needs next.
     content = load_content(site_root, config, problems, cache.parsed if cache else None,
-                           workers=1 if cache else os.cpu_count() or 1, meanwhile=load_dictionary)
+                           workers=1 if cache else os.cpu_count() or 1, meanwhile=load_dictionary,
+                           note_reads=note_reads)
     model = build_model(content, config, problems)
     routes = plan(model, problems)
     if problems.errors:
@@ -331,7 +333,8 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
                 pass  # a record from an older volsite: build
     # Only Pagefind needs what loading and rendering leave in memory given back first;
     # without a search index, forking would only add a process.
-    staged = (_stage_apart if searching else _stage)(site_root, output, drafts, base_url, progress, say)
+    staged = (_stage_apart if searching else _stage)(site_root, output, drafts, base_url, progress, say,
+                                                      scan is not None)
     if scan is not None:
         inputs, input_files = scan.digest({os.fspath(site_root / rel): read for rel, read in staged.reads.items()})
     try:
@@ -366,9 +369,9 @@ class Staged:
 
 
 def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
-           progress: Progress | None, say: Progress) -> Staged:
+           progress: Progress | None, say: Progress, note_reads: bool = False) -> Staged:
     """Load, render and write the new site beside output/ (in a process of its own:
-    _stage_apart)."""
+    _stage_apart); with note_reads, Staged.reads holds what was read of each content file."""
     say("loading and checking content")
     # Python's cycle collector walks every object again and again as their number
     # grows: a fifth of loading a city's site, a third of rendering an hours statement,
@@ -377,7 +380,7 @@ def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
     # set aside (gc.freeze) before the collector runs again (its first walk would be of
     # all of it), and collections while rendering walk only what it made (see build).
     with _collector_paused():
-        site = load_site(site_root, drafts, base_url)
+        site = load_site(site_root, drafts, base_url, note_reads=note_reads)
         gc.freeze()
     return _render_staged(site, site_root, output, progress, say)
 
@@ -422,7 +425,7 @@ def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress
 
 
 def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | None,
-                 progress: Progress | None, say: Progress) -> Staged:
+                 progress: Progress | None, say: Progress, note_reads: bool = False) -> Staged:
     """_stage in a forked process, its progress and outcome sent back through a pipe.
 
     What loading and rendering leave behind in a process (a heap freed but fragmented,
@@ -432,12 +435,12 @@ def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | No
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork here: free what can be freed in this process instead
-        staged = _stage(site_root, output, drafts, base_url, progress, say)
+        staged = _stage(site_root, output, drafts, base_url, progress, say, note_reads)
         release_freed_memory()
         return staged
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_stage_child, args=(writer, site_root, output, drafts, base_url,
-                                                       progress is not None))
+                                                       progress is not None, note_reads))
     child.start()
     writer.close()
     try:
@@ -463,12 +466,12 @@ def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | No
 
 
 def _stage_child(writer, site_root: Path, output: Path, drafts: bool, base_url: str | None,
-                 relay: bool) -> None:
+                 relay: bool, note_reads: bool) -> None:
     def send(message: str) -> None:
         writer.send(("say", message))
     try:
         staged = _stage(site_root, output, drafts, base_url, send if relay else None,
-                        send if relay else (lambda message: None))
+                        send if relay else (lambda message: None), note_reads)
         writer.send(("done", staged))
     except ContentError as exc:  # its problems, not its message, are what the parent reports
         writer.send(("problems", exc.problems))

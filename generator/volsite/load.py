@@ -26,8 +26,8 @@ MEDIA_FOLDER = "content/media"
 # about 0.3 ms a 4 KB story, 5 us a ledger row).
 PARALLEL_BYTES = 2_000_000
 
-# A file and how to parse it (noting what it read of the file in the dict it is given).
-Job = tuple[str, Callable[[Problems, dict[str, FileRead]], list]]
+# A file and how to parse it (noting what it read of the file in the dict it is given, if any).
+Job = tuple[str, Callable[[Problems, dict[str, FileRead] | None], list]]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Content:
     stories: tuple[Document, ...]
     pages: tuple[Document, ...]
     media: frozenset[str]  # files under content/media, as "media/..." paths
-    reads: dict[str, FileRead]  # what was read of each file parsed for this load (not kept from before)
+    reads: dict[str, FileRead]  # what was read of each file parsed for this load, if noted (load_content)
 
 
 class ParsedFiles:
@@ -50,23 +50,26 @@ class ParsedFiles:
     the problems a file had are kept with it and reported again.
     """
 
-    def __init__(self, reused: bool = True) -> None:
+    def __init__(self, reused: bool = True, note_reads: bool = False) -> None:
         # Only files parsed again later need their bytes hashed (a second read of each
         # file, ~30 us a story): one build's own instance is not reused.
         self._reused = reused
         self._entries: dict[str, tuple[bytes, tuple, tuple[Problem, ...]]] = {}
         self._seen: set[str] = set()
         self._fresh: set[str] = set()  # parsed by parse_all for this load: not read again
-        self.reads: dict[str, FileRead] = {}  # of the files parsed since forget_unseen
+        # What was read of each file parsed since forget_unseen, if asked for (hashing
+        # every file read costs a cold build nothing; other builds would hash for nothing).
+        self._note_reads = note_reads
+        self.reads: dict[str, FileRead] = {}
 
-    def get(self, site_root: Path, rel: str, parse: Callable[[Problems, dict], list]) -> tuple[tuple, list[Problem]]:
+    def get(self, site_root: Path, rel: str, parse: Callable[[Problems, dict | None], list]) -> tuple[tuple, list[Problem]]:
         self._seen.add(rel)
         entry = self._entries.get(rel)
         if rel in self._fresh and entry is not None:
             return entry[1], list(entry[2])
         if not self._reused:
             found = Problems()
-            return tuple(parse(found, self.reads)), list(found)
+            return tuple(parse(found, self.reads if self._note_reads else None)), list(found)
         try:
             digest = _digest(site_root / rel)
         except OSError:
@@ -74,7 +77,7 @@ class ParsedFiles:
         if entry is not None and entry[0] == digest and digest:
             return entry[1], list(entry[2])
         found = Problems()
-        items = tuple(parse(found, self.reads))
+        items = tuple(parse(found, self.reads if self._note_reads else None))
         self._entries[rel] = (digest, items, tuple(found))
         return items, list(found)
 
@@ -88,7 +91,7 @@ class ParsedFiles:
         if workers < 2 or sum(sizes.values()) < PARALLEL_BYTES:
             return
 
-        def parse_chunk(chunk: list[Job]) -> list[tuple[str, bytes, tuple, tuple[Problem, ...], dict]]:
+        def parse_chunk(chunk: list[Job]) -> list[tuple[str, bytes, tuple, tuple[Problem, ...], dict | None]]:
             done = []
             for rel, parse in chunk:
                 try:
@@ -96,7 +99,7 @@ class ParsedFiles:
                 except OSError:
                     continue  # get reports it
                 found = Problems()
-                reads: dict[str, FileRead] = {}
+                reads: dict[str, FileRead] | None = {} if self._note_reads else None
                 done.append((rel, digest, tuple(parse(found, reads)), tuple(found), reads))
             return done
 
@@ -106,7 +109,7 @@ class ParsedFiles:
             for rel, digest, items, found, reads in chunk:
                 self._entries[rel] = (digest, items, found)
                 self._fresh.add(rel)
-                self.reads.update(reads)
+                self.reads.update(reads or {})
 
     def forget_unseen(self) -> None:
         """Drop files that were not asked for since the last call (deleted or renamed)."""
@@ -134,8 +137,10 @@ def _digest(path: Path) -> bytes:
 
 def load_content(site_root: Path, config: SiteConfig, problems: Problems,
                  parsed: ParsedFiles | None = None, workers: int = 1,
-                 meanwhile: Callable[[], None] | None = None) -> Content:
-    parsed = parsed if parsed is not None else ParsedFiles(reused=False)
+                 meanwhile: Callable[[], None] | None = None, note_reads: bool = False) -> Content:
+    """Every content file parsed; with note_reads (and no `parsed` of a session), Content.reads
+    holds what was read of each."""
+    parsed = parsed if parsed is not None else ParsedFiles(reused=False, note_reads=note_reads)
     sizes: dict[str, int] = {}  # of the files listed, as found
 
     def record_jobs(folder: str, parse_raw, tables: dict | None = None) -> list[Job]:
@@ -144,7 +149,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
         for rel, size in find_sized_files(site_root, folder, suffixes, problems):
             sizes[rel] = size
 
-            def parse_file(local: Problems, reads: dict[str, FileRead], rel=rel):
+            def parse_file(local: Problems, reads: dict[str, FileRead] | None, rel=rel):
                 raws = (yaml_records(site_root, rel, local, reads) if rel.lower().endswith(YAML_SUFFIXES)
                         else table_records(site_root, rel, tables, local, reads))
                 return [item for raw in raws if (item := parse_raw(raw, local)) is not None]
@@ -156,7 +161,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
         jobs = []
         for rel, size in find_sized_files(site_root, folder, (".md", ".markdown"), problems):
             sizes[rel] = size
-            def parse_file(local: Problems, reads: dict[str, FileRead], rel=rel):
+            def parse_file(local: Problems, reads: dict[str, FileRead] | None, rel=rel):
                 text = read_text(site_root, rel, local, MARKDOWN_LIMIT, reads)
                 doc = parse(rel, text, local) if text is not None else None
                 return [doc] if doc is not None else []

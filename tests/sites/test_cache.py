@@ -560,3 +560,26 @@ def test_a_file_changed_after_the_build_read_it_is_built_again(site, monkeypatch
     again = site.build()
     assert "nothing changed" not in again.output
     assert "改过的正文" in (again.built / "stories/clinic/index.html").read_text(encoding="utf-8")
+
+
+def test_a_build_with_a_record_does_not_hash_what_it_parses(site, monkeypatch):
+    # Only a cold build's inputs digest is made from the files as they are read; one with
+    # a record hashed them beforehand, and hashing again would be for nothing.
+    import volsite.sources
+
+    root = site()
+    site.write({"site.yaml": (root / "site.yaml").read_text(encoding="utf-8") + "search: false\n"})  # one process
+    noting: dict[str, bool] = {}
+    read_bytes = volsite.sources.read_bytes
+
+    def noted(site_root, rel, problems, limit=volsite.sources.YAML_LIMIT, reads=None):
+        noting[rel] = reads is not None
+        return read_bytes(site_root, rel, problems, limit, reads)
+    monkeypatch.setattr(volsite.sources, "read_bytes", noted)
+    assert site.build().exit_code == 0
+    assert noting["content/stories/2024-03-05-clinic.md"] is True  # cold: hashed as read
+    site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 改\ndate: 2024-03-05\n---\n新正文。\n"})
+    noting.clear()
+    again = site.build()
+    assert "nothing changed" not in again.output and again.exit_code == 0
+    assert "content/stories/2024-03-05-clinic.md" in noting and not any(noting.values())
