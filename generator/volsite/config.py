@@ -13,7 +13,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from .kinds.fields import parse_decimal
-from .kinds.volunteers import CONTROL_FIELDS, PRIVATE_FIELDS, PUBLISHED_FIELDS
+from .kinds.volunteers import CONTROL_FIELDS, PUBLISHED_FIELDS, field_key, private_field
 from .problems import Problems, did_you_mean
 from .sources import LineMap, parse_yaml, read_text, shown
 
@@ -227,8 +227,19 @@ def _publish_fields(r: _Reader, put) -> None:
         return
     fields = []
     for name in value:
-        if name in PRIVATE_FIELDS:
-            r.error("publish_fields", f"'{name}' is a private field of volunteers and is never published")
+        # Under any of its names (手机号码, Phone, ID_Number) or inside another
+        # (紧急联系电话): the one table of private names decides (volunteers.private_field).
+        private = private_field(name)
+        if private is not None:
+            field_name, found = private
+            if name == field_name:
+                what = ""
+            elif field_key(name) == field_key(found):
+                what = f" (another name of '{field_name}')"
+            else:
+                what = f" (its name holds '{found}', another name of '{field_name}')"
+            r.error("publish_fields", f"'{shown(name)}' is a private field of volunteers{what} and is never "
+                                      "published: remove it from publish_fields")
         elif name in PUBLISHED_FIELDS or name in CONTROL_FIELDS:
             continue  # already handled by its own rule
         else:

@@ -7,6 +7,8 @@ allow-list are read only to be dropped here: they never enter the record.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..problems import Problems
@@ -16,18 +18,69 @@ from .fields import Fields, shown
 
 FOLDER = "content/volunteers"
 
-PRIVATE_FIELDS = ("phone", "mobile", "email", "id_number", "address", "wechat")
+# The private fields of a volunteer, each with every name a roster or a platform export
+# gives its column (志愿中国 exports 证件号码 and 手机号码). This one table is read both by
+# the roster reader (CSV_HEADERS) and by site.yaml's check of publish_fields
+# (private_field), so no name of a private column can be private to one and publishable
+# by the other. Names are compared by field_key: case, spaces, '_' and '-' do not count.
+PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
+    "phone": ("手机", "手机号", "手机号码", "联系电话", "电话", "电话号码", "联系方式",
+              "phone number", "telephone", "tel"),
+    "mobile": ("移动电话", "mobile number", "mobile phone", "cell phone", "cellphone"),
+    "email": ("邮箱", "电子邮箱", "电子邮件", "邮箱地址", "e-mail", "mail", "email address"),
+    "id_number": ("身份证", "身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码",
+                  "id card", "id card number", "id no"),
+    "address": ("地址", "住址", "家庭住址", "家庭地址", "现住址", "居住地址", "联系地址", "通讯地址",
+                "户籍地址", "home address"),
+    "wechat": ("微信", "微信号", "wechat id", "weixin"),
+    "qq": ("QQ", "QQ号", "QQ号码"),
+}
+PRIVATE_FIELDS = tuple(PRIVATE_NAMES)
 PUBLISHED_FIELDS = ("id", "name", "teams", "role", "joined", "photo", "bio", "skills")
 CONTROL_FIELDS = ("public", "minor", "guardian_consent", "consent", "photo_consent")
+
+
+def field_key(name: str) -> str:
+    """A field or column name as compared: ID_Number, id number, Ｉｄ－ｎｕｍｂｅｒ and
+    idnumber are one name (NFKC folds full-width letters, which an input method types)."""
+    return _NOT_IN_KEY.sub("", unicodedata.normalize("NFKC", name)).casefold()
+
+
+_NOT_IN_KEY = re.compile(r"[\s_\-\u2010-\u2015\u00b7\u30fb.]+")
+
+
+def _private_keys() -> dict[str, tuple[str, str]]:
+    keys: dict[str, tuple[str, str]] = {}
+    for private, aliases in PRIVATE_NAMES.items():
+        for alias in (private,) + aliases:
+            keys.setdefault(field_key(alias), (private, alias))  # e-mail is email's, not its own
+    return keys
+
+
+_PRIVATE_KEYS = _private_keys()
+# A name that holds one of these is private data as well (紧急联系电话, 监护人手机号,
+# parent_email): the Chinese ones, and English ones long enough not to be part of an
+# innocent word ("tel" is in "hotel").
+_PRIVATE_PARTS = tuple((key, found) for key, found in _PRIVATE_KEYS.items()
+                       if not key.isascii() or len(key) >= 5)
+
+
+def private_field(name: str) -> tuple[str, str] | None:
+    """(the private field, the name of it found) that a field or column name is, or holds."""
+    key = field_key(name)
+    if key in _PRIVATE_KEYS:
+        return _PRIVATE_KEYS[key]
+    return next((found for part, found in _PRIVATE_PARTS if part in key), None)
+
 
 CSV_HEADERS = {
     "编号": "id", "志愿者编号": "id", "姓名": "name", "所属队伍": "teams", "队伍": "teams",
     "职务": "role", "注册日期": "joined", "公开": "public", "未成年": "minor",
     "监护人同意": "guardian_consent", "同意公开": "consent", "照片": "photo",
     "照片同意": "photo_consent", "技能": "skills", "简介": "bio",
-    "手机": "phone", "手机号": "phone", "联系电话": "phone", "身份证号": "id_number",
-    "身份证号码": "id_number", "邮箱": "email", "电子邮箱": "email", "地址": "address",
-    "住址": "address", "微信": "wechat", "微信号": "wechat",
+    # Every other name of a private column (the reader looks a header up as it is and in
+    # lower case: QQ号 finds qq号, Phone Number finds phone number).
+    **{alias.lower(): private for private, aliases in PRIVATE_NAMES.items() for alias in aliases},
 }
 
 
