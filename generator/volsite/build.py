@@ -37,7 +37,7 @@ from .shares import MAX_CHUNKS, map_claimed, runs
 from .slugs import load_dictionary
 from .search import SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
 from .sources import FileRead, image_sizes
-from .write import Staging, check_output_dir, publish, remove_folder, site_lock, sync_tree
+from .write import Staging, check_output_dir, publish, real_output, remove_folder, site_lock, sync_tree
 
 Progress = Callable[[str], None]
 
@@ -302,6 +302,8 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
     say = progress or (lambda message: None)
     output = output if output is not None else site_root / "output"
     check_output_dir(site_root, output)
+    # A link (a deploy's web root elsewhere) stays as it is: its target is replaced.
+    output = real_output(output)
     find_site(site_root)
     with site_lock(site_root, say=say):
         try:

@@ -13,7 +13,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 from typing import Callable
 
 from .problems import UsageError
@@ -25,9 +25,13 @@ MARKER_TEXT = b"This folder is written by volsite build; it is replaced on every
 
 
 def check_output_dir(site_root: Path, output: Path) -> None:
-    """Refuse an output folder whose replacement would destroy something else."""
+    """Refuse an output folder whose replacement would destroy something else, or that
+    cannot be replaced. Where output is a symbolic link, these rules are its target's."""
     site = site_root.resolve()
-    out = output.resolve()
+    try:
+        out = output.resolve()
+    except (OSError, RuntimeError):  # links in a loop
+        raise UsageError(f"refusing to write the site to {output}: it is a link that leads in a loop") from None
     home = Path.home().resolve()
     forbidden = {site: "the site folder itself", site / "content": "the content folder",
                  site / "themes": "the themes folder", Path(out.anchor): "the root of the disk",
@@ -45,21 +49,51 @@ def check_output_dir(site_root: Path, output: Path) -> None:
         if any(out.iterdir()) and not (out / MARKER).is_file():
             raise UsageError(f"refusing to replace {output}: it is not empty and was not written by "
                              "volsite; remove it or choose another output folder")
+    _check_writable_beside(output, out)
+
+
+def _check_writable_beside(output: Path, out: Path) -> None:
+    """The new site is made beside the folder it replaces (out, output's target if output
+    is a link): refused before anything is done if this user may not make folders there."""
+    place = out.parent
+    while not place.exists() and place != place.parent:
+        place = place.parent  # made when the site is written
+    if os.access(place, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
+        return
+    linked = Path(os.path.abspath(output)) != out
+    what = f"it is a link to {out}, and the new site is written beside that" if linked else \
+        "the new site is written beside it"
+    raise UsageError(f"refusing to write the site to {output}: {what}, in {place}, where this user may not "
+                     f"make folders; let it write to {place}, or choose an output folder "
+                     f"{'(or a link target) ' if linked else ''}in a folder it may write to")
+
+
+def real_output(output: Path) -> Path:
+    """The folder a build really replaces: output, or where output is a symbolic link (a
+    deploy's web root elsewhere), the folder it leads to, which is exchanged with the new
+    site beside it there. The link itself is never replaced."""
+    return output.resolve()
 
 
 class Staging:
-    """The new site, written file by file into a hidden folder beside output/ (which is
-    not touched); `publish` puts it in place, `remove_folder` removes it.
+    """The new site, written file by file into a hidden folder beside output/ (beside its
+    target, if output/ is a link), which is not touched; `publish` puts it in place,
+    `remove_folder` removes it.
 
     Forked renderers write their pages through their copy of it: each file is written
     by one process only, and folders are made with exist_ok.
     """
 
     def __init__(self, output: Path):
-        output.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(output)
+        output = real_output(output)
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(output)
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+        except PermissionError as exc:  # (check_output_dir found it writable: changed since, or an ACL)
+            raise UsageError(f"cannot write the new site beside {output}: {exc.strerror} "
+                             f"({exc.filename})") from None
         self.previous = output if (output / MARKER).is_file() else None
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
         (self.folder / MARKER).write_bytes(MARKER_TEXT)  # marks it as volsite's from the start
         # Paths as strings, not pathlib's: joining and splitting each page's path through
         # Path objects was a third of writing it (8 us of 26).
@@ -145,8 +179,10 @@ def _ensure_dir(path: str, made: set[str]) -> None:
 
 
 def publish(staging: Path, output: Path) -> None:
-    """Put staging where output is in one step, so that a kill at any moment leaves the
-    complete old site or the complete new one."""
+    """Put staging where output is (its target, if output is a link: staging was made
+    beside that) in one step, so that a kill at any moment leaves the complete old site
+    or the complete new one."""
+    output = real_output(output)
     if not output.exists():
         os.rename(staging, output)
         return
@@ -164,8 +200,11 @@ def publish(staging: Path, output: Path) -> None:
 
 def remove_own_folder(folder: Path) -> None:
     """Delete a folder volsite made, its marker last: a deletion cut short by a kill
-    leaves a folder that is still recognisably volsite's, for the next build to finish."""
-    for child in sorted(folder.iterdir()) if folder.is_dir() else ():
+    leaves a folder that is still recognisably volsite's, for the next build to finish.
+    A link is never followed: a folder reached through one is not volsite's to empty."""
+    if not _is_folder(folder):
+        return
+    for child in sorted(folder.iterdir()):
         if child.name == MARKER:
             continue
         if child.is_dir() and not child.is_symlink():
@@ -200,16 +239,24 @@ def _exchange(a: Path, b: Path) -> bool:
 def remove_leftovers(output: Path) -> None:
     """Folders a killed build left beside output/ (its staging, or an old site being retired).
 
-    Only folders volsite made: hidden, named after the output folder, holding the marker.
+    Only folders volsite made: hidden, named after the output folder, holding the marker;
+    never a link, nor a folder reached through one.
     """
     if not output.parent.is_dir():
         return
     for path in output.parent.glob(f".{output.name}.*-*"):
-        if path.is_dir() and (path.name.startswith((f".{output.name}.new-", f".{output.name}.old-"))):
+        if _is_folder(path) and (path.name.startswith((f".{output.name}.new-", f".{output.name}.old-"))):
             if (path / MARKER).is_file() or (path / "site" / MARKER).is_file() or not any(path.iterdir()):
-                if (path / "site").is_dir():
-                    remove_own_folder(path / "site")
+                remove_own_folder(path / "site")
                 remove_own_folder(path)
+
+
+def _is_folder(path: Path) -> bool:
+    """A folder itself, not a link to one."""
+    try:
+        return S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path],
