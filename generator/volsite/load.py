@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -128,10 +129,14 @@ def _size(path: Path) -> int:
 
 
 def _digest(path: Path) -> bytes:
-    info = os.stat(path)
-    if info.st_size > _LARGEST_READ:  # it will be refused: do not read gigabytes to say so
-        return f"{info.st_size}:{info.st_mtime_ns}".encode()
-    with open(path, "rb") as handle:
+    """The hash of a file's bytes; OSError for one that cannot be read or is not a regular
+    file (opened without waiting: a file made a pipe since it was listed would wait for a writer)."""
+    with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError("not a regular file")
+        if info.st_size > _LARGEST_READ:  # it will be refused: do not read gigabytes to say so
+            return f"{info.st_size}:{info.st_mtime_ns}".encode()
         return hashlib.blake2b(read_within(handle, info.st_size, _LARGEST_READ), digest_size=16).digest()
 
 

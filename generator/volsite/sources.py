@@ -294,7 +294,7 @@ def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAM
         with open(descriptor, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
-                problems.error(rel, None, "is not a regular file (a pipe, socket or device?)")
+                problems.error(rel, None, NOT_REGULAR)
                 return None
             data = read_within(handle, info.st_size, limit.bytes)
             if len(data) > limit.bytes:
@@ -367,10 +367,14 @@ def find_sized_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
         for name in sorted(filenames):
             if name.startswith((".", "~$")):
                 continue
-            if not name.lower().endswith(suffixes):
-                continue
             full = os.path.join(dirpath, name)
             rel = f"{rel_dir}/{name}"
+            if not name.lower().endswith(suffixes):
+                # Not read, but a pipe here is no file staff meant to keep (and would stall a tool
+                # that reads the folder): said like one that is read.
+                if _is_special(full):
+                    problems.error(_printable(rel), None, NOT_REGULAR)
+                continue
             # A printable name (a C-speed test) holds no undecodable byte (a lone surrogate),
             # line break or control character; only others need the checks that say which.
             if not rel.isprintable():
@@ -396,10 +400,22 @@ def find_sized_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
                 problems.error(rel, None, "is a link that leads nowhere (or in a loop): remove it")
                 continue
             if not stat.S_ISREG(info.st_mode):
-                problems.error(rel, None, "is not a regular file (a pipe, socket or device?): remove it")
+                problems.error(rel, None, NOT_REGULAR)
                 continue
             found.append((rel, info.st_size))
     return sorted(found)
+
+
+NOT_REGULAR = "is not a regular file (a pipe, socket or device?): remove it"
+
+
+def _is_special(path: str) -> bool:
+    """Whether path is itself a pipe, socket or device (not a link to one, not a folder)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
 
 
 def _printable(rel: str) -> str:
@@ -812,8 +828,11 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
 def _xlsx_problem(path: Path) -> str | None:
     """Why a file cannot be an .xlsx worth opening, before openpyxl sees it."""
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return NOT_REGULAR
+            size = info.st_size
             head = handle.read(8)
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"

@@ -1,0 +1,62 @@
+"""Input that held a build for ever or for minutes (issue 15, item 7): a pipe, socket or
+device among the content files, Markdown nested thousands of levels deep, a workbook
+whose other sheets were passed over without a word."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+
+import pytest
+from conftest import tree_digest
+from trustsite import assert_not_a_bug, fresh_site, run_cli
+
+NOT_REGULAR = "is not a regular file (a pipe, socket or device?): remove it"
+
+# ------------------------------------------------------------------ special files
+
+SPECIAL_PLACES = ["content/stories/pipe.md", "content/volunteers/pipe.yaml", "content/ledger/pipe.csv",
+                  "content/ledger/pipe.xlsx", "content/media/pipe.jpg", "content/media/photos/pipe.png",
+                  "content/stories/notes.txt"]
+
+
+def _build(root, timeout: float = 30) -> subprocess.CompletedProcess:
+    try:
+        result = run_cli("build", str(root), "-q", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the build waited more than {timeout} s")
+    assert_not_a_bug(result)
+    return result
+
+
+@pytest.mark.parametrize("remembered", [True, False], ids=["with-a-build-record", "cold"])
+@pytest.mark.parametrize("where", SPECIAL_PLACES)
+def test_a_pipe_among_the_content_files_is_a_problem_not_a_hang(where, remembered):
+    """A pipe opened for reading waits for a writer for ever: the no-change check (which hashes
+    every input), the reading of content and the listing of media must all refuse it unopened."""
+    with fresh_site({}) as root:
+        assert _build(root).returncode == 0
+        if not remembered:  # nothing to compare with: the build hashes what it reads as it reads it
+            shutil.rmtree(root / ".volsite-cache")
+        before = tree_digest(root / "output")
+        (root / where).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(root / where)
+        result = _build(root)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"{where}: {NOT_REGULAR}" in result.stderr, result.stderr
+        assert tree_digest(root / "output") == before
+
+
+def test_a_socket_among_the_stories_is_a_problem(monkeypatch):
+    with fresh_site({}) as root:
+        listening = socket.socket(socket.AF_UNIX)
+        try:
+            monkeypatch.chdir(root)  # a socket's path is limited to about 100 bytes: bound relative to here
+            listening.bind("content/stories/socket.md")
+            result = _build(root)
+        finally:
+            listening.close()
+    assert result.returncode == 1
+    assert f"content/stories/socket.md: {NOT_REGULAR}" in result.stderr, result.stderr
