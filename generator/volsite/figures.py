@@ -73,14 +73,14 @@ class TeamFigures:
     members: int  # distinct volunteers in the team or any sub-team
     hours: Decimal  # all service hours of those members, each counted once
     activities: int  # organised by the team or any sub-team
-    people_served: int
+    people_served: int  # by those activities
 
 
 @dataclass(frozen=True)
 class YearFigures:
-    hours: Decimal
-    activities: int
-    active_volunteers: int
+    hours: Decimal  # service hours that year
+    activities: int  # activities held that year
+    active_volunteers: int  # distinct volunteers with any service that year
     services: int  # person-times (人次)
     people_served: int
 

@@ -26,7 +26,11 @@ from .index import Model
 from .markup import Html
 from .problems import Problems
 from .routes import Route, page_count, stories_url, tag_url
-from .views import Views
+from .contexts import (CandidatesPage, CertificatePage, Chart, ChartRow, DirectoryPage, EmptyPage, FeedPage,
+                       HomePage, HonoursPage, HonoursYearPage, NavEntry, ProfilePage, SitemapEntry, SitemapPage,
+                       StandalonePage, StatementPage, StatsPage, StatsYear, StoriesPage, StoryPage, TagPage, TagsPage,
+                       TeamPage, TeamsPage, TimelinePage, context_fields)
+from .views import Views, YearAwards
 
 # The feed carries this many newest stories.
 FEED_SIZE = 20
@@ -190,13 +194,12 @@ class Renderer:
         # each page's fingerprint.
         self._globals_key = repr(site_globals)
 
-    def _nav(self) -> list[dict]:
+    def _nav(self) -> tuple[NavEntry, ...]:
         """The menu: each entry's title, its site path (url) and its link (href, under the
         base path)."""
         base = self.config.base_path
         if self.config.nav is not None:
-            return [Fields({"title": n.title, "url": n.url, "href": base + n.url.lstrip("/")})
-                    for n in self.config.nav]
+            return tuple(NavEntry(n.title, n.url, base + n.url.lstrip("/")) for n in self.config.nav)
         t = self.t
         urls = {r.url for r in self.routes}
         items = [("", t["home"]), ("stories/", t["stories"]), ("volunteers/", t["volunteers"]),
@@ -204,7 +207,7 @@ class Renderer:
                  ("stats/", t["stats"]), ("search/", t["search"])]
         items += [(f"{slug}/", d.title) for slug, d in sorted(self.model.pages.items(),
                   key=lambda kv: (kv[1].order if kv[1].order is not None else 999, kv[0])) if d.menu]
-        return [Fields({"title": title, "url": "/" + url, "href": base + url}) for url, title in items if url in urls]
+        return tuple(NavEntry(title, "/" + url, base + url) for url, title in items if url in urls)
 
     def nav_here(self, route: Route) -> frozenset[str]:
         """The urls of the menu entries a page is at or under (the home entry only at home)."""
@@ -225,7 +228,8 @@ class Renderer:
             if hit is not None and hit[0] == fingerprint:
                 return hit[1]
         try:
-            text = self.env.get_template(template_name).render(route=route, nav_here=self.nav_here(route), **context)
+            text = self.env.get_template(template_name).render(route=route, nav_here=self.nav_here(route),
+                                                               **context_fields(context))
         except TemplateNotFound as exc:
             problems.error(f"themes/{self.config.theme}", None,
                            f"the template {exc.name} is missing (needed for {route.output})")
@@ -245,82 +249,73 @@ class Renderer:
 
     def _home(self, route: Route):
         v = self.views
-        return "home.html", {"headline": v.headline(),
-                             "stories": [v.story(slug) for slug in list(self.model.stories)[:6]],
-                             "activities": v.recent_activities(6), "awards": v.newest_awards(6),
-                             "candidates": len(v.candidates())}
+        return "home.html", HomePage(v.headline(), tuple(v.story(slug) for slug in list(self.model.stories)[:6]),
+                                     tuple(v.recent_activities(6)), tuple(v.newest_awards(6)), len(v.candidates()))
 
-    def _paginated(self, items: Sequence, number: int, url_of) -> dict:
-        """One page of a list: its items, its number and count, and the links either side."""
+    def _paginated(self, slugs: Sequence[str], number: int, url_of) -> tuple:
+        """One page of a list of stories: its stories, its number and count, and the links either side."""
         per_page = self.config.pagination
-        pages = page_count(len(items), per_page)
-        return {"stories": items[(number - 1) * per_page: number * per_page], "number": number, "pages": pages,
-                "newer": url_of(number - 1) if number > 1 else None,
-                "older": url_of(number + 1) if number < pages else None}
+        pages = page_count(len(slugs), per_page)
+        shown = tuple(self.views.story(s) for s in slugs[(number - 1) * per_page: number * per_page])
+        return (shown, number, pages, url_of(number - 1) if number > 1 else None,
+                url_of(number + 1) if number < pages else None)
 
     def _stories(self, route: Route):
-        context = self._paginated(list(self.model.stories), route.number, stories_url)
-        context["stories"] = [self.views.story(s) for s in context["stories"]]
-        return "stories.html", context
+        return "stories.html", StoriesPage(*self._paginated(list(self.model.stories), route.number, stories_url))
 
     def _story(self, route: Route):
-        return "story.html", {"story": self.views.story(route.key)}
+        return "story.html", StoryPage(self.views.story(route.key))
 
     def _tags(self, route: Route):
-        return "tags.html", {"tags": self.views.tags()}
+        return "tags.html", TagsPage(self.views.tags())
 
     def _tag(self, route: Route):
         segment = self.views.tag_segments[route.key]
-        context = self._paginated(self.views.tag_story_slugs(route.key), route.number,
-                                  lambda number: tag_url(segment, number))
-        context["stories"] = [self.views.story(s) for s in context["stories"]]  # only this page's
-        return "tag.html", {"tag": route.key, **context}
+        return "tag.html", TagPage(route.key, *self._paginated(self.views.tag_story_slugs(route.key), route.number,
+                                                               lambda number: tag_url(segment, number)))
 
     def _page(self, route: Route):
-        return "page.html", {"page": self.views.page(route.key)}
+        return "page.html", StandalonePage(self.views.page(route.key))
 
     def _volunteers(self, route: Route):
-        groups, hidden = self.views.directory()
-        return "volunteers.html", {"groups": groups, "hidden": hidden}
+        return "volunteers.html", DirectoryPage(*self.views.directory())
 
     def _volunteer(self, route: Route):
-        return "volunteer.html", {"p": self.views.profile(route.key)}
+        return "volunteer.html", ProfilePage(self.views.profile(route.key))
 
     def _hours(self, route: Route):
         lines, years = self.views.statement(route.key)
-        return "hours.html", {"p": self.views.profile(route.key), "lines": lines, "years": years}
+        return "hours.html", StatementPage(self.views.profile(route.key), tuple(lines), tuple(years))
 
     def _teams(self, route: Route):
-        return "teams.html", {"forest": self.views.forest()}
+        return "teams.html", TeamsPage(self.views.forest())
 
     def _team(self, route: Route):
-        return "team.html", {"team": self.views.team_page(route.key)}
+        return "team.html", TeamPage(self.views.team_page(route.key))
 
     def _activity(self, route: Route):
         return "activity.html", self.views.activity_page(route.key)
 
     def _timeline(self, route: Route):
-        return "timeline.html", {"years": self.views.timeline()}
+        return "timeline.html", TimelinePage(self.views.timeline())
 
     def _honors(self, route: Route):
         v = self.views
-        years = v.award_years()
-        return "honors.html", {"years": [(y, v.awards_by_title(y)) for y in years],
-                               "rolls": v.star_rolls(), "board": v.leaderboard(),
-                               "board_years": sorted(self.figures.years, reverse=True),
-                               "candidates": len(v.candidates())}
+        return "honors.html", HonoursPage(tuple(YearAwards(y, v.awards_by_title(y)) for y in v.award_years()),
+                                          v.star_rolls(), tuple(v.leaderboard()),
+                                          tuple(sorted(self.figures.years, reverse=True)), len(v.candidates()))
 
     def _honors_year(self, route: Route):
         year = int(route.key)
         v = self.views
-        return "honors_year.html", {"year": year, "titles": v.awards_by_title(year),
-                                    "board": v.leaderboard(year), "years": v.award_years()}
+        return "honors_year.html", HonoursYearPage(year, v.awards_by_title(year), tuple(v.leaderboard(year)),
+                                                   tuple(v.award_years()))
 
     def _candidates(self, route: Route):
-        return "candidates.html", {"candidates": self.views.candidates()}
+        return "candidates.html", CandidatesPage(tuple(self.views.candidates()))
 
     def _certificate(self, route: Route):
-        return "certificate.html", {"award": self.views.award(route.key)}
+        return "certificate.html", CertificatePage(self.views.award(route.key))
 
     def _stats(self, route: Route):
         f, t = self.figures, self.t
@@ -330,37 +325,41 @@ class Renderer:
         teams = sorted(((self.model.teams[tid].name, tf.hours) for tid, tf in f.teams.items()),
                        key=lambda kv: (-kv[1], kv[0]))
         hours_head = f"{t['hours']}（{t['hours_unit']}）"
-        charts_ = [
-            # (title, drawing, scrolls sideways on a phone, table headings, table rows)
-            (t["chart_hours_by_month"], charts.column_chart(months, t["chart_hours_by_month"], t["hours_unit"]),
-             True, (t["month"], hours_head), [(m, hours_text(h)) for m, h in months]),
-            (t["chart_activities_by_category"], charts.bar_chart(categories, t["chart_activities_by_category"]),
-             False, (t["category"], t["count"]), [(c, str(n)) for c, n in categories]),
-            (t["chart_volunteers_by_stars"], charts.bar_chart(stars, t["chart_volunteers_by_stars"]),
-             False, (t["stars"], t["people"]),
-             [(t["star_level"].format(n=s), str(n)) for s, n in sorted(f.stars.items(), reverse=True)]),
-            (t["chart_teams"], charts.bar_chart(teams, t["chart_teams"], t["hours_unit"]),
-             False, (t["teams"], hours_head), [(name, hours_text(h)) for name, h in teams]),
-        ]
-        return "stats.html", {"charts": charts_, "years": sorted(f.years.items(), reverse=True),
-                              "headline": self.views.headline()}
+
+        def rows(pairs) -> tuple[ChartRow, ...]:
+            return tuple(ChartRow(label, value) for label, value in pairs)
+
+        charts_ = (
+            Chart(t["chart_hours_by_month"], charts.column_chart(months, t["chart_hours_by_month"], t["hours_unit"]),
+                  True, t["month"], hours_head, rows((m, hours_text(h)) for m, h in months)),
+            Chart(t["chart_activities_by_category"], charts.bar_chart(categories, t["chart_activities_by_category"]),
+                  False, t["category"], t["count"], rows((c, str(n)) for c, n in categories)),
+            Chart(t["chart_volunteers_by_stars"], charts.bar_chart(stars, t["chart_volunteers_by_stars"]),
+                  False, t["stars"], t["people"],
+                  rows((t["star_level"].format(n=s), str(n)) for s, n in sorted(f.stars.items(), reverse=True))),
+            Chart(t["chart_teams"], charts.bar_chart(teams, t["chart_teams"], t["hours_unit"]),
+                  False, t["teams"], hours_head, rows((name, hours_text(h)) for name, h in teams)),
+        )
+        years = tuple(StatsYear(year, figures) for year, figures in sorted(f.years.items(), reverse=True))
+        return "stats.html", StatsPage(charts_, years, self.views.headline())
 
     def _search(self, route: Route):
-        return "search.html", {}
+        return "search.html", EmptyPage()
 
     def _404(self, route: Route):
-        return "404.html", {}
+        return "404.html", EmptyPage()
 
     def _feed(self, route: Route):
-        stories = [self.views.story(s) for s in list(self.model.stories)[:FEED_SIZE]]
+        stories = tuple(self.views.story(s) for s in list(self.model.stories)[:FEED_SIZE])
         updated = max((s.updated or s.date for s in stories), default=None)
-        return "feed.xml", {"stories": stories, "updated": updated}
+        return "feed.xml", FeedPage(stories, updated)
 
     def _sitemap(self, route: Route):
-        pages = [r for r in self.routes if r.output.endswith("index.html")]
-        dates = {r.url: (self.model.stories[r.key].updated or self.model.stories[r.key].date)
-                 for r in pages if r.kind == "story"}
-        return "sitemap.xml", {"pages": pages, "dates": dates}
+        def updated(r: Route):
+            story = self.model.stories[r.key] if r.kind == "story" else None
+            return (story.updated or story.date) if story else None
+        return "sitemap.xml", SitemapPage(tuple(SitemapEntry(r.url, updated(r)) for r in self.routes
+                                                if r.output.endswith("index.html")))
 
     def _robots(self, route: Route):
-        return "robots.txt", {}
+        return "robots.txt", EmptyPage()

@@ -16,6 +16,7 @@ from decimal import Decimal
 from . import routes
 from .figures import Figures, TeamFigures, leaderboard, round_hours
 from .index import Model, Service, media_path
+from .kinds.awards import LEVELS
 from .markup import Html
 
 ZERO = Decimal(0)
@@ -23,74 +24,87 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class Link:
+    """A name and, where its page exists, the link to it (print with the link macro)."""
+
     text: str
-    url: str | None  # relative to the base path; None: shown as plain text
+    url: str | None  # relative to the base path (print with | url); None: shown as plain text
 
 
 @dataclass(frozen=True)
 class StoryView:
+    """A story (or a standalone page)."""
+
     slug: str
-    url: str
+    url: str  # its page, relative to the base path
     title: str
     date: dt.date
-    updated: dt.date | None
-    summary: str | None
+    updated: dt.date | None  # when it was last changed, if the front matter says
+    summary: str | None  # one line, as text
     tags: tuple[Link, ...]
-    cover: str | None  # media path
-    cover_size: tuple[int, int] | None  # in pixels, when the image could be read
+    cover: str | None  # the cover image, a path under the site (media/...)
+    cover_width: int | None  # in pixels, when the image could be read
+    cover_height: int | None
     author: str | None
-    html: str
-    toc: str
-    minutes: int
-    people: tuple[Link, ...]
+    html: str  # the body, HTML
+    toc: str  # a table of contents as a nested <ul> (HTML), empty under two headings
+    minutes: int  # reading time
+    people: tuple[Link, ...]  # the volunteers it is about (masked names, unlinked, for those not public)
     teams: tuple[Link, ...]
-    activity: Link | None
+    activity: Link | None  # the activity it reports
 
 
 @dataclass(frozen=True)
 class ActivityBrief:
+    """An activity as it is listed (profiles, team pages, the timeline)."""
+
     id: str
     title: str
-    url: str | None
+    url: str | None  # its page
     date: dt.date
-    end: dt.date | None
+    end: dt.date | None  # the last day of a multi-day activity
     category: str | None
     location: str | None
-    participants: int
-    hours: Decimal
-    people_served: int | None
-    teams: tuple[Link, ...]
+    participants: int  # distinct volunteers who served
+    hours: Decimal  # hours served at it (on a profile: that volunteer's own)
+    people_served: int | None  # 服务人次
+    teams: tuple[Link, ...]  # the teams that organised it
 
 
 @dataclass(frozen=True)
 class AwardBrief:
+    """An award (or a nominee under public posting)."""
+
     id: str
-    title: str
-    level: str | None
+    title: str  # e.g. 优秀志愿者
+    level: str | None  # 国家级, 省级, 市级, 区县级 or 单位
     issuer: str | None
     year: int
     date: dt.date | None
-    recipient: Link
-    is_team: bool
-    url: str | None  # the certificate
-    citation: str  # HTML
-    posting_until: dt.date | None
-    number: str
+    recipient: Link  # a volunteer or a team
+    is_team: bool  # the recipient is a team
+    url: str | None  # the certificate's page
+    citation: str  # HTML, empty when none
+    posting_until: dt.date | None  # a nominee's last day of public posting
+    number: str  # the certificate's number
 
 
 @dataclass(frozen=True)
 class PersonCard:
+    """A volunteer in the directory."""
+
     link: Link
     role: str | None
     stars: int
     hours: Decimal
     teams: tuple[Link, ...]
-    photo: str | None
+    photo: str | None  # a path under the site, only with photo consent
 
 
 @dataclass(frozen=True)
 class Ranked:
-    rank: int
+    """A row of a leaderboard."""
+
+    rank: int  # equal hours share a rank
     link: Link
     hours: Decimal
     stars: int
@@ -104,79 +118,173 @@ class YearHours:
 
 @dataclass(frozen=True)
 class ServiceLine:
+    """One line of an hours statement: an activity or a ledger row."""
+
     date: dt.date
-    what: Link
-    note: str | None
+    what: Link  # the activity, or the ledger row's note
+    note: str | None  # a ledger row's note, beside its activity
     hours: Decimal
     points: Decimal
 
 
 @dataclass(frozen=True)
 class ProfileView:
+    """A public volunteer's profile."""
+
     id: str
     name: str
     role: str | None
-    photo: str | None
-    bio: str  # HTML
+    photo: str | None  # a path under the site, only with photo consent
+    bio: str  # HTML, empty when none
     skills: tuple[str, ...]
     joined: dt.date | None
     teams: tuple[Link, ...]
-    extra: tuple[tuple[str, str], ...]
+    extra: tuple[PublishedField, ...]  # site.yaml publish_fields
     stars: int
     max_stars: int
-    hours: Decimal
-    to_next_star: Decimal | None
-    next_threshold: Decimal | None
+    hours: Decimal  # all service hours
+    to_next_star: Decimal | None  # hours still needed for the next star; None at the top
+    next_threshold: Decimal | None  # the hours of the next star
     progress: int  # percent of the way from the last threshold to the next
     points: Decimal
-    services: int
+    services: int  # services recorded (人次)
     first_service: dt.date | None
-    by_year: tuple[YearHours, ...]
-    awards: tuple[AwardBrief, ...]
-    activities: tuple[ActivityBrief, ...]
-    stories: tuple[StoryView, ...]
-    hours_url: str
+    by_year: tuple[YearHours, ...]  # newest first
+    awards: tuple[AwardBrief, ...]  # newest first
+    activities: tuple[ActivityBrief, ...]  # newest first, with this volunteer's own hours
+    stories: tuple[StoryView, ...]  # stories about this volunteer
+    hours_url: str  # the printable hours statement
 
 
 @dataclass(frozen=True)
 class TeamNode:
+    """A team in the organisation tree."""
+
     link: Link
     category: str | None
-    figures: TeamFigures
-    children: tuple["TeamNode", ...]
+    figures: TeamFigures  # with its sub-teams
+    children: tuple["TeamNode", ...]  # its sub-teams
 
 
 @dataclass(frozen=True)
 class TeamView:
+    """A team's page."""
+
     id: str
     name: str
     category: str | None
     founded: dt.date | None
-    description: str  # HTML
-    logo: str | None
+    description: str  # HTML, empty when none
+    logo: str | None  # a path under the site
     lead: Link | None
     path: tuple[Link, ...]  # from the root down to the parent
-    children: tuple[TeamNode, ...]
-    members: tuple[Link, ...]
-    hidden_members: int
-    figures: TeamFigures
-    services: tuple[tuple[str, str | None], ...]
-    timeline: tuple[tuple[int, tuple[ActivityBrief, ...]], ...]
-    awards: tuple[AwardBrief, ...]
-    member_awards: tuple[AwardBrief, ...]
+    children: tuple[TeamNode, ...]  # its sub-teams, each with theirs
+    members: tuple[Link, ...]  # public members, the lead first, then most hours first
+    hidden_members: int  # members counted but not named
+    figures: TeamFigures  # with its sub-teams
+    services: tuple[ServiceOffer, ...]
+    timeline: tuple[YearActivities, ...]  # activities of the team and its sub-teams, newest first
+    awards: tuple[AwardBrief, ...]  # awards to the team and its sub-teams
+    member_awards: tuple[AwardBrief, ...]  # awards to its public members
     stories: tuple[StoryView, ...]
 
 
 @dataclass(frozen=True)
 class Headline:
+    """The site's headline figures."""
+
     volunteers: int
     hours: Decimal
     activities: int
     people_served: int
     stories: int
     awards: int
-    star_volunteers: int
-    services: int
+    star_volunteers: int  # volunteers with one star or more
+    services: int  # person-times (服务人次)
+
+
+@dataclass(frozen=True)
+class ServiceOffer:
+    """One entry of a team's service menu (服务菜单)."""
+
+    name: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class PublishedField:
+    """A volunteer field that site.yaml publish_fields lets through."""
+
+    name: str  # the field's name as written in the records
+    value: str
+
+
+@dataclass(frozen=True)
+class YearActivities:
+    year: int
+    activities: tuple[ActivityBrief, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class MonthActivities:
+    year: int
+    month: int
+    activities: tuple[ActivityBrief, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class TimelineYear:
+    year: int
+    months: tuple[MonthActivities, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class TitleAwards:
+    """One year's awards of one title, higher levels first."""
+
+    title: str
+    awards: tuple[AwardBrief, ...]
+
+
+@dataclass(frozen=True)
+class YearAwards:
+    year: int
+    titles: tuple[TitleAwards, ...]  # the title given most often first
+
+
+@dataclass(frozen=True)
+class StarRoll:
+    stars: int
+    people: tuple[Link, ...]  # public volunteers with that many stars, most hours first
+    hidden: int  # how many more have that many stars but are not named
+
+
+@dataclass(frozen=True)
+class StarGroup:
+    stars: int  # 0: not yet a star
+    cards: tuple[PersonCard, ...]  # most hours first
+
+
+@dataclass(frozen=True)
+class TagCount:
+    tag: Link
+    count: int  # published stories with the tag
+
+
+@dataclass(frozen=True)
+class Served:
+    """One volunteer's hours at an activity."""
+
+    person: Link
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class ActivityPage:
+    activity: ActivityBrief
+    summary: str  # HTML, empty when none
+    served: tuple[Served, ...]  # most hours first
+    story: StoryView | None  # the story that reports it
 
 
 def certificate_number(award_id: str, year: int) -> str:
@@ -235,13 +343,15 @@ class Views:
         d = self.model.stories[slug]
         body = self.html[d.body]
         cover = media_path(d.cover)[0] if d.cover else None
+        size = self.image_sizes.get(cover) if cover else None
         activity = None
         if d.activity and d.activity in self.model.activities:
             activity = Link(self.model.activities[d.activity].title, self._url(routes.activity_url(d.activity)))
         return StoryView(
             slug=slug, url=routes.story_url(slug), title=d.title, date=d.date, updated=d.updated,
             summary=d.summary, tags=tuple(self.tag(t) for t in d.tags),
-            cover=cover, cover_size=self.image_sizes.get(cover) if cover else None, author=d.author,
+            cover=cover, cover_width=size[0] if size else None, cover_height=size[1] if size else None,
+            author=d.author,
             html=body.html, toc=body.toc, minutes=body.minutes,
             people=tuple(self.person(v) for v in d.volunteers if v in self.model.people),
             teams=tuple(self.team(t) for t in d.teams if t in self.model.teams),
@@ -251,7 +361,7 @@ class Views:
     def page(self, slug: str) -> StoryView:
         d = self.model.pages[slug]
         body = self.html[d.body]
-        return StoryView(slug, routes.page_url(slug), d.title, d.date, d.updated, d.summary, (), None, None,
+        return StoryView(slug, routes.page_url(slug), d.title, d.date, d.updated, d.summary, (), None, None, None,
                          d.author, body.html, body.toc, body.minutes, (), (), None)
 
     def activity(self, aid: str) -> ActivityBrief:
@@ -303,7 +413,7 @@ class Views:
     def newest_awards(self, count: int) -> list[AwardBrief]:
         return list(self._awards_sorted(a.id for a in self.model.awards.values() if not a.candidate)[:count])
 
-    def directory(self) -> tuple[list[tuple[int, list[PersonCard]]], int]:
+    def directory(self) -> tuple[tuple[StarGroup, ...], int]:
         """Public volunteers grouped by stars, most first; and how many are not named."""
         groups: dict[int, list[PersonCard]] = defaultdict(list)
         hidden = 0
@@ -313,9 +423,8 @@ class Views:
                 continue
             card = self.card(vid)
             groups[card.stars].append(card)
-        ordered = []
-        for stars in sorted(groups, reverse=True):
-            ordered.append((stars, sorted(groups[stars], key=lambda c: (-c.hours, c.link.text))))
+        ordered = tuple(StarGroup(stars, tuple(sorted(groups[stars], key=lambda c: (-c.hours, c.link.text))))
+                        for stars in sorted(groups, reverse=True))
         return ordered, hidden
 
     def profile(self, vid: str) -> ProfileView:
@@ -337,7 +446,7 @@ class Views:
             photo=media_path(person.photo)[0] if person.photo else None,
             bio=self.markdown(person.bio), skills=person.skills, joined=person.joined,
             teams=tuple(self.team(t) for t in person.teams if t in self.model.teams),
-            extra=person.extra, stars=f.stars, max_stars=len(thresholds),
+            extra=tuple(PublishedField(name, value) for name, value in person.extra), stars=f.stars, max_stars=len(thresholds),
             hours=round_hours(f.hours), to_next_star=round_hours(f.to_next_star) if f.to_next_star is not None else None,
             next_threshold=following, progress=max(0, min(100, progress)),
             points=f.points, services=f.services, first_service=f.first_service,
@@ -400,55 +509,54 @@ class Views:
             members=tuple(self.person(v) for v in public),
             hidden_members=len(members) - len(public),
             figures=self.figures.teams[tid],
-            services=tuple((s.name, s.description) for s in team.services),
-            timeline=tuple((year, tuple(items)) for year, items in sorted(by_year.items(), reverse=True)),
+            services=tuple(ServiceOffer(s.name, s.description) for s in team.services),
+            timeline=tuple(YearActivities(year, tuple(items)) for year, items in sorted(by_year.items(), reverse=True)),
             awards=self._awards_sorted(a for t in subtree for a in self.model.awards_by_team.get(t, ())
                                        if not self.model.awards[a].candidate),
             member_awards=self._awards_sorted(member_awards),
             stories=tuple(self.story(s) for s in self.model.stories_by_team.get(tid, ()) if s in self.model.stories),
         )
 
-    def activity_page(self, aid: str) -> dict:
+    def activity_page(self, aid: str) -> ActivityPage:
         a = self.model.activities[aid]
-        served = []
-        for s in sorted(self._services_by_activity.get(aid, []), key=lambda s: (-s.hours, s.volunteer)):
-            served.append((self.person(s.volunteer), s.hours))
+        served = tuple(Served(self.person(s.volunteer), s.hours)
+                       for s in sorted(self._services_by_activity.get(aid, []), key=lambda s: (-s.hours, s.volunteer)))
         story_slug = self.model.story_of_activity.get(aid)
-        return {
-            "activity": self.activity(aid), "summary": self.markdown(a.summary), "served": served,
-            "story": self.story(story_slug) if story_slug in self.model.stories else None,
-        }
+        return ActivityPage(self.activity(aid), self.markdown(a.summary), served,
+                            self.story(story_slug) if story_slug in self.model.stories else None)
 
-    def timeline(self) -> list[tuple[int, list[tuple[int, list[ActivityBrief]]]]]:
+    def timeline(self) -> tuple[TimelineYear, ...]:
         years: dict[int, dict[int, list[ActivityBrief]]] = defaultdict(lambda: defaultdict(list))
         for a in sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True):
             years[a.date.year][a.date.month].append(self.activity(a.id))
-        return [(y, [(m, items) for m, items in sorted(months.items(), reverse=True)])
-                for y, months in sorted(years.items(), reverse=True)]
+        return tuple(TimelineYear(y, tuple(MonthActivities(y, m, tuple(items))
+                                           for m, items in sorted(months.items(), reverse=True)))
+                     for y, months in sorted(years.items(), reverse=True))
 
-    def awards_by_title(self, year: int) -> list[tuple[str, list[AwardBrief]]]:
+    def awards_by_title(self, year: int) -> tuple[TitleAwards, ...]:
         """One year's awards grouped by title; within a title, higher levels first."""
-        level_order = {level: i for i, level in enumerate(("国家级", "省级", "市级", "区县级", "单位"))}
+        level_order = {level: i for i, level in enumerate(LEVELS)}
         titles: dict[str, list[AwardBrief]] = defaultdict(list)
         for a in self.model.awards.values():
             if a.year == year and not a.candidate:
                 titles[a.title].append(self.award(a.id))
         for items in titles.values():
             items.sort(key=lambda b: (level_order.get(b.level or "", 9), b.recipient.text, b.id))
-        return sorted(titles.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        return tuple(TitleAwards(title, tuple(items))
+                     for title, items in sorted(titles.items(), key=lambda kv: (-len(kv[1]), kv[0])))
 
     def award_years(self) -> list[int]:
         return sorted({a.year for a in self.model.awards.values() if not a.candidate}, reverse=True)
 
-    def star_rolls(self) -> list[tuple[int, list[Link], int]]:
+    def star_rolls(self) -> tuple[StarRoll, ...]:
         """(stars, public volunteers with that many, and how many more are not named)."""
         rolls = []
         for stars in range(len(self.model.config.stars), 0, -1):
             ids = sorted((v for v, f in self.figures.volunteers.items() if f.stars == stars),
                          key=lambda v: (-self.figures.volunteers[v].hours, v))
-            named = [self.person(v) for v in ids if self.model.people[v].public]
-            rolls.append((stars, named, len(ids) - len(named)))
-        return rolls
+            named = tuple(self.person(v) for v in ids if self.model.people[v].public)
+            rolls.append(StarRoll(stars, named, len(ids) - len(named)))
+        return tuple(rolls)
 
     def leaderboard(self, year: int | None = None) -> list[Ranked]:
         size = self.model.config.leaderboard_size
@@ -468,10 +576,11 @@ class Views:
         items.sort(key=lambda a: (a.posting_until or dt.date.max, a.title, a.id))
         return [self.award(a.id) for a in items]
 
-    def tags(self) -> list[tuple[Link, int]]:
-        return sorted(((self.tag(t), len(slugs)) for t, slugs in self.model.tags.items()
-                       if any(s in self.model.stories for s in slugs)),
-                      key=lambda kv: (-kv[1], self.tag_segments.get(kv[0].text, "")))
+    def tags(self) -> tuple[TagCount, ...]:
+        counts = sorted(((self.tag(t), len(slugs)) for t, slugs in self.model.tags.items()
+                         if any(s in self.model.stories for s in slugs)),
+                        key=lambda kv: (-kv[1], self.tag_segments.get(kv[0].text, "")))
+        return tuple(TagCount(tag, count) for tag, count in counts)
 
     def tag_story_slugs(self, tag: str) -> tuple[str, ...]:
         slugs = self._tag_story_slugs.get(tag)
