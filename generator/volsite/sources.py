@@ -853,6 +853,13 @@ def _xlsx_problem(path: Path) -> str | None:
     return None
 
 
+def _has_values(sheet) -> bool:
+    """Whether a sheet holds any value (read up to the first one: an empty sheet costs nothing)."""
+    sheet.reset_dimensions()
+    return any(value is not None for row in sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True)
+               for value in row)
+
+
 def _xlsx_rows(path: Path, rel: str, problems: Problems) -> Iterator[tuple[int, list[Any]]]:
     problem = _xlsx_problem(path)
     if problem:
@@ -896,6 +903,14 @@ def _xlsx_rows(path: Path, rel: str, problems: Problems) -> Iterator[tuple[int, 
         if width is None and len(book.worksheets) > 1:
             problems.error(rel, None, f"the first sheet ('{shown(sheet.title)}') is empty, and volsite reads only "
                                       "the first sheet: move the records to it, or the sheet to the front")
+        elif len(book.worksheets) > 1:
+            # A year's ledger kept on a second sheet would vanish from every total.
+            unread = [other.title for other in book.worksheets[1:] if _has_values(other)]
+            if unread:
+                names = ", ".join(f"'{shown(title)}'" for title in unread[:5]) + (", …" if len(unread) > 5 else "")
+                problems.warning(rel, None, f"has {'a sheet' if len(unread) == 1 else f'{len(unread)} sheets'} "
+                                            f"besides the first that volsite does not read ({names}): "
+                                            "move the records to the first sheet, or each sheet into a file of its own")
     except Exception as exc:  # noqa: BLE001 - a broken sheet fails as it is read
         problems.error(rel, number + 1, f"the sheet cannot be read from this row on "
                                         f"({exc.__class__.__name__}: {shown(exc, 80)}): save it again from Excel")

@@ -4,6 +4,7 @@ whose other sheets were passed over without a word."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -11,7 +12,7 @@ import subprocess
 
 import pytest
 from conftest import tree_digest
-from trustsite import assert_not_a_bug, fresh_site, run_cli
+from trustsite import assert_not_a_bug, fresh_site, loads, run_cli
 
 NOT_REGULAR = "is not a regular file (a pipe, socket or device?): remove it"
 
@@ -60,3 +61,37 @@ def test_a_socket_among_the_stories_is_a_problem(monkeypatch):
             listening.close()
     assert result.returncode == 1
     assert f"content/stories/socket.md: {NOT_REGULAR}" in result.stderr, result.stderr
+
+
+# ------------------------------------------------------------------ workbooks
+
+def _workbook(*sheets: tuple[str, list[list]]) -> bytes:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+LEDGER_2024 = [["日期", "志愿者编号", "时长"], ["2024-02-01", "li-na", 2]]
+LEDGER_2023 = [["日期", "志愿者编号", "时长"], ["2023-02-01", "li-na", 3]]
+
+
+def test_a_workbook_whose_second_sheet_holds_records_is_warned_about():
+    site, warnings = loads({"content/ledger/hours.xlsx": _workbook(("2024", LEDGER_2024), ("2023", LEDGER_2023),
+                                                                   ("空白", []))})
+    assert "content/ledger/hours.xlsx: warning: has a sheet besides the first that volsite does not read " \
+           "('2023'): move the records to the first sheet, or each sheet into a file of its own" in warnings, warnings
+    assert site.figures.volunteers["li-na"].hours == 4 + 2  # the activity, and the first sheet alone
+
+
+def test_a_workbook_with_empty_sheets_after_the_first_is_not_warned_about():
+    """Excel and WPS once made every new workbook with three sheets, two of them empty."""
+    _site, warnings = loads({"content/ledger/hours.xlsx": _workbook(("Sheet1", LEDGER_2024), ("Sheet2", []),
+                                                                    ("Sheet3", [[None, None]]))})
+    assert not [w for w in warnings if "hours.xlsx" in w], warnings
