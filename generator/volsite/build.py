@@ -33,7 +33,7 @@ from .markup import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
-from .shares import MAX_CHUNKS, map_claimed, runs
+from .shares import MAX_CHUNKS, die_with_parent, map_claimed, runs
 from .slugs import load_dictionary
 from .search import SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
 from .sources import FileRead, image_sizes
@@ -441,7 +441,7 @@ def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | No
         release_freed_memory()
         return staged
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_stage_child, args=(writer, site_root, output, drafts, base_url,
+    child = context.Process(target=_stage_child, args=(writer, os.getpid(), site_root, output, drafts, base_url,
                                                        progress is not None, note_reads))
     child.start()
     writer.close()
@@ -467,8 +467,10 @@ def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | No
         child.join()
 
 
-def _stage_child(writer, site_root: Path, output: Path, drafts: bool, base_url: str | None,
+def _stage_child(writer, parent: int, site_root: Path, output: Path, drafts: bool, base_url: str | None,
                  relay: bool, note_reads: bool) -> None:
+    die_with_parent(parent)
+
     def send(message: str) -> None:
         writer.send(("say", message))
     try:

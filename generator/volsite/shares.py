@@ -17,10 +17,13 @@ slow cores).
 from __future__ import annotations
 
 import collections
+import ctypes
 import math
 import multiprocessing
 import os
 import pickle
+import signal
+import sys
 import threading
 from typing import Callable, Sequence, TypeVar
 
@@ -197,7 +200,7 @@ def _start(claim_and_send: Callable[[Callable[[int, Result], None]], None]) -> _
     left to fork): the others then do its share."""
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    process = context.Process(target=_run, args=(claim_and_send, writer), daemon=True)
+    process = context.Process(target=_run, args=(claim_and_send, writer, os.getpid()), daemon=True)
     try:
         process.start()
     except OSError:
@@ -208,7 +211,8 @@ def _start(claim_and_send: Callable[[Callable[[int, Result], None]], None]) -> _
     return _Child(process, reader)
 
 
-def _run(claim_and_send, writer) -> None:
+def _run(claim_and_send, writer, parent: int) -> None:
+    die_with_parent(parent)
     try:
         claim_and_send(lambda number, result: writer.send(("chunk", number, result)))
         writer.send(("done",))
@@ -216,3 +220,26 @@ def _run(claim_and_send, writer) -> None:
         writer.send(("failed", exc.__class__.__name__))
     finally:
         writer.close()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Called first in a forked child: it is killed the moment `parent` (os.getpid() of
+    the process that forked it, taken before the fork) ends, however that ends (kill -9
+    of it alone, the OOM killer). A child left behind would wait for ever on a pipe to
+    it, holding what it holds. If the parent has already gone, the child ends now.
+
+    Linux's prctl(PR_SET_PDEATHSIG); elsewhere only the check. The signal comes when
+    the thread that forked ends: children are forked by the thread that waits for them.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            prctl = ctypes.CDLL(None, use_errno=True).prctl
+            prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), ctypes.c_ulong(0), ctypes.c_ulong(0),
+                  ctypes.c_ulong(0))
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before the call above: nothing would have come
+        os._exit(1)

@@ -10,6 +10,7 @@ import errno
 import os
 import shutil
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -354,8 +355,12 @@ def replace_folder(new: Path, old: Path) -> None:
 def site_lock(site_root: Path, wait_seconds: float = 60.0, say: Callable[[str], None] | None = None):
     """Only one volsite builds a site at a time (two `build`s, or `build` beside `serve`).
 
-    The lock is the operating system's (flock), so a killed volsite never leaves it
-    held. A second volsite waits, then refuses with a message saying why.
+    The lock is the operating system's, so a killed volsite never leaves it held: a POSIX
+    record lock (lockf), which belongs to the process that took it and is not inherited by
+    the processes it forks, so it is free the moment that process ends, even if a child of
+    it lingers (flock's lock went with every copy of the file, and a forked child kept it).
+    The holder's process id is written in the file, for the message of a second volsite,
+    which waits, then refuses with a message saying why.
     """
     try:
         import fcntl
@@ -365,23 +370,65 @@ def site_lock(site_root: Path, wait_seconds: float = 60.0, say: Callable[[str], 
     folder = site_root / CACHE_FOLDER
     folder.mkdir(exist_ok=True)
     (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-    with open(folder / LOCK_FILE, "a+") as handle:
-        deadline = time.monotonic() + wait_seconds
-        told = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise UsageError("another volsite is building this site (a build or a serve "
-                                     f"that is rebuilding); it still was after {wait_seconds:.0f} s, "
-                                     "so this one stops: try again when it has finished") from None
-                if say and not told:
-                    say("waiting for another volsite that is building this site")
-                    told = True
-                time.sleep(0.1)
+    path = folder / LOCK_FILE
+    waiting = _Waiting(wait_seconds, say)
+    # Record locks do not keep out a second holder in the same process, and closing any
+    # descriptor of the file drops them: within a process, one holder a site at a time,
+    # and the file is opened only by it.
+    turn = _turns.setdefault(os.path.realpath(path), threading.Lock())
+    while not turn.acquire(timeout=_POLL_SECONDS):
+        waiting.another(os.getpid())
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
         try:
-            yield
+            while True:
+                try:
+                    fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                        raise
+                waiting.another(_holder(handle))
+                time.sleep(_POLL_SECONDS)
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(handle, 0)
+                fcntl.lockf(handle, fcntl.LOCK_UN)
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            os.close(handle)
+    finally:
+        turn.release()
+
+
+_turns: dict[str, threading.Lock] = {}
+_POLL_SECONDS = 0.1
+
+
+class _Waiting:
+    """A volsite waiting for another to finish with the site: said once, refused after a while."""
+
+    def __init__(self, seconds: float, say: Callable[[str], None] | None):
+        self.seconds, self.say = seconds, say
+        self.deadline = time.monotonic() + seconds
+        self.told = False
+
+    def another(self, holder: int | None) -> None:
+        who = f" (process {holder})" if holder else ""
+        if time.monotonic() >= self.deadline:
+            raise UsageError(f"another volsite is building this site{who}, a build or a serve that is "
+                             f"rebuilding; it still was after {self.seconds:.0f} s, so this one stops: "
+                             "try again when it has finished")
+        if self.say and not self.told:
+            self.say(f"waiting for another volsite that is building this site{who}")
+            self.told = True
+
+
+def _holder(handle: int) -> int | None:
+    """The process id the lock's holder wrote in the file (none while it is writing it)."""
+    try:
+        return int(os.pread(handle, 32, 0))
+    except (OSError, ValueError):
+        return None

@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+import volsite
 from conftest import tree_digest
-from trustsite import fresh_site, run_cli
-from volsite.write import MARKER
+from trustsite import SITE_YAML, fresh_site, run_cli
+from volsite.problems import UsageError
+from volsite.write import MARKER, site_lock
 
 STORY = "content/stories/2024-03-05-clinic.md"
 
@@ -156,3 +162,175 @@ def test_leftovers_reached_through_links_are_never_followed(tmp_path):
     os.symlink(precious, site / ".output.old-def456" / "site")
     remove_leftovers(site / "output")
     assert tree_digest(precious) == before
+
+
+# ---------------------------------------------------------------- a build killed alone
+
+LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; children die with "
+                                                                         "their parent through Linux's prctl")
+
+
+def cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(Path(volsite.__file__).resolve().parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def stories(count: int) -> dict[str, str]:
+    """Enough content that loading and rendering are shared out with forked children
+    (over load.PARALLEL_BYTES of stories, over build.PARALLEL_PAGES_FROM pages)."""
+    text = "志愿者们一早就来到社区，为老人量血压、讲解健康知识。" * 25
+    return {f"content/stories/2024-03-05-s{n}.md": f"---\ntitle: 故事{n}\ndate: 2024-03-05\ntags: [t{n % 40}]\n"
+                                                  f"---\n{text}\n\n{text}\n" for n in range(count)}
+
+
+def parents() -> dict[int, int]:
+    """Every live process here and its parent."""
+    found = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if fields[0] != "Z":
+                found[int(name)] = int(fields[1])
+    return found
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """The processes under pid, each with its depth below it."""
+    links, found, depth = parents(), {}, {pid: 0}
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in links.items():
+            if parent in depth and child not in depth:
+                depth[child] = found[child] = depth[parent] + 1
+                changed = True
+    return found
+
+
+def processes_naming(folder: Path) -> list[int]:
+    """Live processes with folder, or a path under it, on their command line (a forked
+    child keeps its parent's): the processes of a build of a site in that folder."""
+    name = os.fsencode(folder)
+    found = []
+    for pid in parents():
+        try:
+            arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if pid != os.getpid() and any(a == name or a.startswith(name + b"/") for a in arguments):
+            found.append(pid)
+    return found
+
+
+@LINUX
+@pytest.mark.parametrize("search", [True, False], ids=["search", "no-search"])
+def test_a_build_killed_alone_takes_its_children_with_it_and_the_next_build_goes_ahead(search):
+    """kill -9 of the main process only (a CI timeout, the OOM killer) while forked children
+    load and render: they end with it, and the next build neither waits nor refuses."""
+    forks = (os.cpu_count() or 1) >= 2
+    if not search and not forks:
+        pytest.skip("one core: a build without search forks no child")
+    site_yaml = SITE_YAML if not search else SITE_YAML.replace("search: false", "search: true")
+    with fresh_site({"site.yaml": site_yaml, **stories(1500)}) as root:
+        # With search the site is made in a forked child, which shares out its work with its own.
+        depth = 2 if search and forks else 1
+        build = subprocess.Popen([sys.executable, "-m", "volsite.cli", "build", str(root), "-q"], env=cli_env(),
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while max(descendants(build.pid).values(), default=0) < depth:
+                assert build.poll() is None, "the build ended before it forked"
+                time.sleep(0.001)
+            os.kill(build.pid, signal.SIGKILL)  # this process only, not its group
+            build.wait()
+            deadline = time.monotonic() + 5
+            while (left := processes_naming(root)) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert left == [], "processes of the killed build are still running"
+            started = time.monotonic()
+            result = run_cli("build", str(root), "-v", timeout=120)
+            assert result.returncode == 0, result.stderr[-3000:]
+            assert "waiting for another volsite" not in result.stderr
+            assert time.monotonic() - started < 30
+        finally:
+            end_build(build, root)
+
+
+def end_build(build: subprocess.Popen, root: Path) -> None:
+    """Kill what is left of a build this test started: its processes are those naming its
+    site's folder, a fresh temporary one (a child may fork another while this looks)."""
+    if build.poll() is None:
+        build.kill()
+        build.wait()
+    for _ in range(20):
+        left = processes_naming(root)
+        if not left:
+            return
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.05)
+
+
+HOLD_AND_FORK = """
+import os, sys, time
+from pathlib import Path
+from volsite.write import site_lock
+with site_lock(Path(sys.argv[1])):
+    child = os.fork()
+    if child == 0:
+        time.sleep(60)
+        os._exit(0)
+    print(child, flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_lock_whose_holder_died_is_taken_over_though_a_child_of_it_lives_on(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_FORK, str(root)], stdout=subprocess.PIPE, text=True,
+                              env=cli_env())
+    child = int(holder.stdout.readline())
+    try:
+        with pytest.raises(UsageError, match=f"another volsite is building this site \\(process {holder.pid}\\b"):
+            with site_lock(root, wait_seconds=0.3):
+                pass
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+        started = time.monotonic()
+        with site_lock(root, wait_seconds=10):
+            pass
+        assert time.monotonic() - started < 2
+    finally:
+        for pid in (holder.pid, child):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        holder.wait()
+
+
+def test_the_lock_keeps_a_second_holder_in_the_same_process_waiting(tmp_path):
+    refused = []
+
+    def second() -> None:
+        try:
+            with site_lock(tmp_path, wait_seconds=0.3):
+                pass
+        except UsageError as exc:
+            refused.append(str(exc))
+
+    with site_lock(tmp_path):
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join()
+    assert refused and f"process {os.getpid()}" in refused[0]
+    with site_lock(tmp_path, wait_seconds=0.3):  # and the first one's release freed it
+        pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 
 import pytest
@@ -161,3 +162,53 @@ def test_a_child_that_cannot_be_forked_leaves_its_share_here(monkeypatch):
     monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", out_of_processes)
     assert map_claimed(lambda chunk: (os.getpid(), chunk), [[n] for n in range(6)], workers=3) == \
         [(os.getpid(), [n]) for n in range(6)]
+
+
+def test_a_child_whose_parent_is_already_gone_ends_at_once():
+    from volsite.shares import die_with_parent
+
+    context = multiprocessing.get_context("fork")
+    child = context.Process(target=die_with_parent, args=(os.getpid() + 1_000_000,))  # not its parent
+    child.start()
+    child.join(10)
+    assert child.exitcode == 1
+
+
+SHARE_SLOWLY = """
+import os, sys, time
+from volsite.shares import map_claimed
+
+def work(chunk):
+    if os.getpid() != parent:
+        os.write(1, f"{os.getpid()}\\n".encode())  # one write: the two children's lines do not mix
+    time.sleep(60)  # (each child claims one chunk while this process works on its first)
+    return chunk
+
+parent = os.getpid()
+map_claimed(work, [[n] for n in range(8)], workers=3)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's prctl(PR_SET_PDEATHSIG)")
+def test_children_die_with_the_process_that_forked_them():
+    import signal
+    import subprocess
+
+    parent = subprocess.Popen([sys.executable, "-c", SHARE_SLOWLY], stdout=subprocess.PIPE, text=True)
+    children = [int(parent.stdout.readline()), int(parent.stdout.readline())]
+    os.kill(parent.pid, signal.SIGKILL)  # the parent alone
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while (alive := [pid for pid in children if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    for pid in alive:  # (what this test started, if it failed)
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
