@@ -758,7 +758,7 @@ def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
     errors = len(problems.errors)
     clean = _clean_cell
     if rel.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(site_root / rel, rel, problems)
+        rows = _xlsx_rows(site_root / rel, rel, problems, headers)
     else:
         text = read_text(site_root, rel, problems, TABLE_LIMIT, reads)
         rows = _csv_rows(text, rel, problems) if text is not None else iter(())
@@ -853,14 +853,21 @@ def _xlsx_problem(path: Path) -> str | None:
     return None
 
 
-def _has_values(sheet) -> bool:
-    """Whether a sheet holds any value (read up to the first one: an empty sheet costs nothing)."""
+def _header_rows(sheet, headers: Mapping[str, str]) -> list[set[str]]:
+    """The column names each of a sheet's first two rows with values would give as its header
+    row (the first may be a title line), read no further."""
     sheet.reset_dimensions()
-    return any(value is not None for row in sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True)
-               for value in row)
+    rows = []
+    for row in sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True):
+        if row.count(None) != len(row):
+            rows.append({_column_name(cell, headers) for cell in row if isinstance(cell, str) and cell.strip()})
+            if len(rows) == 2:
+                break
+    return rows
 
 
-def _xlsx_rows(path: Path, rel: str, problems: Problems) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(path: Path, rel: str, problems: Problems,
+               headers: Mapping[str, str]) -> Iterator[tuple[int, list[Any]]]:
     problem = _xlsx_problem(path)
     if problem:
         problems.error(rel, None, problem)
@@ -904,8 +911,12 @@ def _xlsx_rows(path: Path, rel: str, problems: Problems) -> Iterator[tuple[int, 
             problems.error(rel, None, f"the first sheet ('{shown(sheet.title)}') is empty, and volsite reads only "
                                       "the first sheet: move the records to it, or the sheet to the front")
         elif len(book.worksheets) > 1:
-            # A year's ledger kept on a second sheet would vanish from every total.
-            unread = [other.title for other in book.worksheets[1:] if _has_values(other)]
+            # A year's ledger kept on a second sheet would vanish from every total: a sheet whose
+            # header row names two of the first sheet's columns is said to be unread. Sheets of
+            # instructions (填表说明) or of what each column means name one at most in a row.
+            columns = set().union(*_header_rows(book.worksheets[0], headers))
+            unread = [other.title for other in book.worksheets[1:]
+                      if any(len(row & columns) >= min(2, len(columns)) for row in _header_rows(other, headers))]
             if unread:
                 names = ", ".join(f"'{shown(title)}'" for title in unread[:5]) + (", …" if len(unread) > 5 else "")
                 problems.warning(rel, None, f"has {'a sheet' if len(unread) == 1 else f'{len(unread)} sheets'} "

@@ -90,8 +90,21 @@ def test_a_workbook_whose_second_sheet_holds_records_is_warned_about():
     assert site.figures.volunteers["li-na"].hours == 4 + 2  # the activity, and the first sheet alone
 
 
-def test_a_workbook_with_empty_sheets_after_the_first_is_not_warned_about():
-    """Excel and WPS once made every new workbook with three sheets, two of them empty."""
-    _site, warnings = loads({"content/ledger/hours.xlsx": _workbook(("Sheet1", LEDGER_2024), ("Sheet2", []),
-                                                                    ("Sheet3", [[None, None]]))})
+def test_a_workbook_whose_later_sheets_hold_records_under_a_title_line_is_warned_about():
+    roster = [["2024年新志愿者"], ["编号", "姓名"], ["wang-fang", "王芳"]]
+    _site, warnings = loads({"content/volunteers/people.xlsx": _workbook(
+        ("一月", [["id", "name"], ["zhao-lei", "赵磊"]]), ("二月", roster), ("三月", roster), ("四月", roster),
+        ("五月", roster), ("六月", roster), ("七月", roster))})
+    assert "content/volunteers/people.xlsx: warning: has 6 sheets besides the first that volsite does not read " \
+           "('二月', '三月', '四月', '五月', '六月', …): move the records to the first sheet, or each sheet into " \
+           "a file of its own" in warnings, warnings
+
+
+def test_a_workbook_with_empty_sheets_or_instructions_after_the_first_is_not_warned_about():
+    """Excel and WPS once made every new workbook with three sheets, two of them empty; a
+    sheet of instructions (填表说明) holds no records."""
+    _site, warnings = loads({"content/ledger/hours.xlsx": _workbook(
+        ("Sheet1", LEDGER_2024), ("Sheet2", []), ("Sheet3", [[None, None]]),
+        ("填表说明", [["每行记录一名志愿者一天的服务。"], ["时长单位为小时，最多 24。"]]),
+        ("字段", [["字段", "说明"], ["日期", "服务的日期"]]))})
     assert not [w for w in warnings if "hours.xlsx" in w], warnings
