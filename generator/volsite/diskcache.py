@@ -1,11 +1,11 @@
 """The build cache on disk, SITE/.volsite-cache/: converted Markdown and the last search
 index, kept between runs.
 
-Safe to delete at any time. Never trusted across volsite or Markdown versions or
-settings that change the HTML: those are part of the file's name, so a cache
-written under other conditions is simply not found. Stored as JSON, not pickle,
-so that a cache file can hold data but never run code. A file that does not
-read is ignored and rebuilt.
+Safe to delete at any time. Never trusted across volsite or Markdown versions, changes
+to the code that converts Markdown, or settings that change the HTML: those are part of
+the file's name, so a cache written under other conditions is simply not found. Stored
+as JSON, not pickle, so that a cache file can hold data but never run code. A file that
+does not read is ignored and rebuilt.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import json
 import os
 import time
 from dataclasses import dataclass
+from functools import cache
 from stat import S_ISDIR, S_ISREG
 from pathlib import Path
 
-from . import __version__, cmark
+from . import __version__, cmark, markup
 from .markup import Html, MarkdownCache
 from .render import default_theme_dir
 from .search import INDEX_LAYOUT, is_complete
@@ -28,10 +29,20 @@ from .write import CACHE_FOLDER, copy_folder, remove_folder, write_all
 
 
 def _markdown_folder(site_root: Path, base_path: str, unsafe_html: bool, texts: str) -> Path:
-    conditions = json.dumps([__version__, cmark.version(), cmark.EXTENSIONS, cmark.OPTIONS, base_path, unsafe_html,
-                             texts])
+    conditions = json.dumps([__version__, cmark.version(), _converter_code(), cmark.EXTENSIONS, cmark.OPTIONS,
+                             base_path, unsafe_html, texts])
     name = hashlib.blake2b(conditions.encode(), digest_size=8).hexdigest()
     return site_root / CACHE_FOLDER / f"markdown-{name}"
+
+
+@cache
+def _converter_code() -> str:
+    """The hash of the code that turns Markdown into HTML: a change to it (which links are
+    dropped, say) must not find texts converted the old way."""
+    digest = hashlib.blake2b(digest_size=8)
+    for module in (markup, cmark):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 class MarkdownParts:

@@ -40,6 +40,15 @@ class Html:
 # Link schemes a site that does not trust its Markdown still allows.
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+# Schemes no link or image keeps, whoever wrote it (cmark-gfm's and Hugo's list): they run
+# script, open a document of the attacker's making, or read the reader's own disk. Images
+# encoded in the page stay: an <img> runs nothing (SVG, which can hold script, is not among them).
+DANGEROUS_SCHEMES = ("javascript", "vbscript", "file", "data")
+_HARMLESS_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp)[;,]", re.I)
+# What a browser drops from a URL before it reads the scheme: C0 controls and spaces around
+# it, tabs and line breaks anywhere ("java\tscript:" is javascript:).
+_AROUND = "".join(map(chr, range(0x21)))
+_INSIDE = str.maketrans("", "", "\t\n\r")
 # cmark writes every attribute it makes with double quotes and escapes '"' in text,
 # so these find exactly the links and headings of the text (and of trusted raw HTML
 # written the same way).
@@ -86,9 +95,11 @@ class Converter:
         attribute, value = match.group(1), match.group(2)
         written = unquote(unescape(value))
         links.append(written)
-        scheme = _SCHEME.match(written)
-        if not self.unsafe_html and scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
-            return f'{attribute}=""'  # javascript:, data:, vbscript: … lead nowhere
+        if ":" in written:
+            scheme = _SCHEME.match(written)
+            if not self.unsafe_html and scheme and scheme.group(1).lower() not in SAFE_SCHEMES \
+                    or is_dangerous(written):
+                return f'{attribute}=""'  # the link leads nowhere, the image shows nothing
         return f'{attribute}="{rewrite_link(value, self.base_path)}"'
 
     def _heading(self, match: re.Match, headings: list[tuple[int, str, str]]) -> str:
@@ -100,6 +111,14 @@ class Converter:
         ident = _unique(self._heading_ids[plain], {h[1] for h in headings})
         headings.append((int(level), ident, label))
         return f'<h{level} id="{ident}">{inner}</h{level}>'
+
+
+def is_dangerous(url: str) -> bool:
+    """Whether a URL (as written, entities decoded) is one no page publishes: a browser would
+    take it for javascript:, vbscript:, file: or data: other than an image's."""
+    url = url.lstrip(_AROUND).translate(_INSIDE)
+    scheme = _SCHEME.match(url)
+    return bool(scheme) and scheme.group(1).lower() in DANGEROUS_SCHEMES and not _HARMLESS_DATA.match(url)
 
 
 def _unique(ident: str, taken: set[str]) -> str:

@@ -8,6 +8,8 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
+import pytest
+
 from conftest import output_texts
 
 EVIL = "<script>alert(1)</script>\"'&<img src=x onerror=alert(2)>"
@@ -79,7 +81,54 @@ def test_story_markdown_may_hold_html_by_default(site):
           '<div class="note">员工写的 HTML</div>\n\n[链接](javascript:void(0))\n'})
     page = (site.build().built / "stories/clinic/index.html").read_text()
     assert '<div class="note">员工写的 HTML</div>' in page
-    assert 'href="javascript:void(0)"' in page
+    assert '<a href="">链接</a>' in page  # a javascript: link never stays (test_dangerous_urls_…)
+
+
+# Links and images a browser would take for javascript:, vbscript: or a document in a data:
+# URL, however written: entities, mixed case, controls and spaces before, tabs and line
+# breaks inside the scheme; in Markdown links, images and references, and in raw HTML
+# (which a site that does not trust its Markdown shows as text).
+DANGEROUS_MARKDOWN = "\n\n".join([
+    "[甲](javascript:alert(1)) [乙](JavaScript:alert(1)) [丙](javascript&#58;alert(1))",
+    "[丁](&#106;avascript:alert(1)) [戊](java&#x09;script:alert(1)) [己](<  javascript:alert(1)>)",
+    "[庚](vbscript:msgbox(1)) [辛](VBScript:msgbox(1)) [壬](data:text/html,<b>x</b>)",
+    "[癸](DATA:text/html;base64,PHNjcmlwdD4=) [子](<java\tscript:alert(1)>) [丑][参]",
+    "![图一](javascript:alert(1)) ![图二](data:text/html,x) ![图三](vbscript:x)",
+    "[好](https://example.org/) [信](mailto:team@example.org) [电](tel:0510-12345678) [站](/teams/hq/)",
+    "![点](data:image/png;base64,iVBORw0KGgo=)",
+    "[参]: javascript:alert(2)",
+])
+DANGEROUS_RAW_HTML = "\n\n".join([
+    '<a href="java&#x09;script:alert(1)">寅</a> <a href="&#x6A;avascript:alert(1)">卯</a>',
+    '<a href=" &#1;JaVaScRiPt:alert(1)">辰</a> <img src="data:text/html,x" alt="巳">',
+    '<a href="java&Tab;script:alert(1)">午</a> <a href="java&NewLine;script:alert(1)">未</a>',
+])
+BAD_URL = re.compile(r"javascript:|vbscript:|data:text/html", re.I)
+
+
+@pytest.mark.parametrize("unsafe_html", ["", "markdown: {unsafe_html: false}\n"], ids=["trusted", "untrusted"])
+def test_dangerous_urls_reach_no_output_file(site, unsafe_html):
+    body = DANGEROUS_MARKDOWN + ("" if unsafe_html else "\n\n" + DANGEROUS_RAW_HTML)
+    site({"site.yaml": f"title: x\nbase_url: https://example.org/volunteer/\nsearch: false\n{unsafe_html}",
+          "content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n" + body,
+          "content/pages/about.md": "---\ntitle: 关于\ndate: 2024-03-05\n---\n" + body,
+          "content/volunteers/people.yaml": "- {id: zhang-wei, name: 张伟, teams: [hq], bio: %s}\n"
+                                            "- {id: li-na, name: 李娜, teams: [clinic-a]}\n"
+                                            % json.dumps(DANGEROUS_MARKDOWN)})
+    texts = output_texts(site.build().built)
+    found = {name: BAD_URL.findall(text) for name, text in texts.items() if BAD_URL.search(text)}
+    assert not found, found
+    page = texts["stories/clinic/index.html"]
+    for name in "甲乙丙丁戊己庚辛壬癸子丑":  # the text stays; the link leads nowhere
+        assert f'<a href="">{name}</a>' in page, name
+    assert '<img src="" alt="图一">' in page and '<img src="" alt="图二">' in page
+    assert '<a href="https://example.org/">好</a>' in page and '<a href="mailto:team@example.org">信</a>' in page
+    assert '<a href="tel:0510-12345678">电</a>' in page and '<a href="/volunteer/teams/hq/">站</a>' in page
+    assert "stories/clinic/" in texts["feed.xml"]
+    if not unsafe_html:  # trusted: raw HTML is HTML
+        assert '<a href="">寅</a>' in page and '<a href="">辰</a>' in page and '<img src="" alt="巳">' in page
+        # An image in the page itself runs nothing: kept (its file is as inert as one under media/).
+        assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="点">' in page
 
 
 def test_unsafe_html_false_turns_staff_html_into_text(site):

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from volsite.markup import Converter, convert_texts, reading_minutes
+from volsite.markup import Converter, convert_texts, is_dangerous, reading_minutes
 
 
 def test_headings_get_pinyin_ids_numbered_when_repeated():
@@ -54,6 +54,47 @@ def test_untrusted_html_shows_as_text_and_only_safe_schemes_link():
     assert "<code>&lt;i&gt;代码&lt;/i&gt;</code>" in html  # code shows as written, no stray escapes
     assert '<a href="">坏</a>' in html and '<a href="">数据</a>' in html
     assert '<a href="https://a.org/">网</a>' in html and '<a href="tel:123">电话</a>' in html
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "JAVASCRIPT:alert(1)", " \x01 javascript:alert(1)", "java\tscript:alert(1)",
+    "jav\na\rscript:alert(1)", "vbscript:msgbox(1)", "VbScRiPt:x", "data:text/html,<b>x</b>",
+    "data:image/svg+xml,<svg onload=alert(1)>", "Data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd"])
+def test_dangerous_urls_are_known_however_written(url):
+    assert is_dangerous(url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.org/", "http://a", "mailto:a@b.org", "tel:123", "/stories/a/", "media/a.jpg", "#top", "",
+    "data:image/png;base64,iVBOR", "DATA:image/jpeg;base64,x", "data:image/gif,x", "data:image/webp;base64,x",
+    "javascript", "stories/javascript:x", "?q=javascript:x", "weixin://dl/chat"])
+def test_other_urls_are_not_dangerous(url):
+    assert not is_dangerous(url)
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_dangerous_links_and_images_lead_nowhere_whether_html_is_trusted_or_not(trusted):
+    converted = Converter("/v/", unsafe_html=trusted).convert(
+        "[a](javascript:alert(1)) [b](java&#x09;script:x) [c](&#106;avascript:x) ![d](vbscript:x) "
+        "[e](data:text/html,x) <javascript:alert(1)> [f][r]\n\n[r]: JavaScript:alert(2)\n")
+    html = converted.html
+    assert '<a href="">a</a> <a href="">b</a> <a href="">c</a> <img src="" alt="d"> <a href="">e</a>' in html
+    assert '<a href="">javascript:alert(1)</a> <a href="">f</a>' in html  # an autolink's text stays text
+    assert len(converted.links) == 7  # recorded as written, for the checks
+
+
+def test_dangerous_urls_in_trusted_raw_html_lead_nowhere():
+    html = Converter("/v/").convert(
+        '<a href="java&#x09;script:alert(1)">a</a> <a href="&#x6A;avascript:x">b</a> '
+        '<a href=" javascript:x">c</a> <iframe src="data:text/html,x"></iframe> <img src="vbscript:x">\n'
+        '<iframe src="https://map.example.org/embed?x=1"></iframe>\n').html
+    assert '<a href="">a</a> <a href="">b</a> <a href="">c</a> <iframe src=""></iframe> <img src="">' in html
+    assert '<iframe src="https://map.example.org/embed?x=1"></iframe>' in html  # embeds stay
+
+
+def test_images_in_the_page_itself_stay_where_html_is_trusted():
+    html = Converter("/v/").convert("![码](data:image/png;base64,iVBORw0KGgo=)\n").html
+    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="码">' in html
 
 
 def test_markdown_on_the_lines_of_untrusted_html_is_still_read():
