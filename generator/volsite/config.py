@@ -41,7 +41,9 @@ class SiteConfig:
     leaderboard_size: int = 50
     publish_fields: tuple[str, ...] = ()
     require_consent: bool = False
-    privacy_allow: tuple[str, ...] = ()  # public contacts the privacy scan lets through
+    # Public contacts the privacy scan lets through, and phrases that hold a hidden
+    # volunteer's name but are no one's name (温馨提示, when someone is named 温馨).
+    privacy_allow: tuple[str, ...] = ()
     nav: tuple[NavItem, ...] | None = None
     organization: str = ""  # who runs the site; shown on certificates and in the footer
     statement_issuer: str = ""  # names the issuer of hour statements; else they say "not official"
@@ -213,7 +215,7 @@ def _privacy(r: _Reader, put) -> None:
         allow = section["allow"]
         if not isinstance(allow, list) or not all(_text(v) for v in allow):
             r.error("privacy", "'privacy.allow' must be a list of phone numbers or e-mail addresses "
-                               "that are an organisation's public contacts")
+                               "that are an organisation's public contacts, or of phrases that are no one's name")
         else:
             put("privacy_allow", tuple(_text(v) for v in allow))
 
