@@ -35,9 +35,10 @@ from .render import PageCache, Renderer, theme_dirs
 from .routes import Route, plan
 from .shares import MAX_CHUNKS, die_with_parent, map_claimed, runs
 from .slugs import load_dictionary
-from .search import SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
+from .search import PART_PREFIX, SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
 from .sources import FileRead, image_sizes
-from .write import Staging, check_output_dir, publish, real_output, remove_folder, site_lock, sync_tree
+from .write import (Staging, check_output_dir, match_umask, publish, read_umask, real_output, remove_folder,
+                    site_lock, sync_tree)
 
 Progress = Callable[[str], None]
 
@@ -305,9 +306,10 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
     # A link (a deploy's web root elsewhere) stays as it is: its target is replaced.
     output = real_output(output)
     find_site(site_root)
+    umask = read_umask()  # before any thread or child is started
     with site_lock(site_root, say=say):
         try:
-            return _build_locked(site_root, output, drafts, base_url, progress, say, started)
+            return _build_locked(site_root, output, drafts, base_url, progress, say, started, umask)
         finally:
             # What _stage set aside is the collector's again once the build's last work
             # is done: the first full collection after it walks all of it (70 ms at
@@ -316,7 +318,7 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
 
 
 def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | None,
-                  progress: Progress | None, say: Progress, started: float) -> BuildResult:
+                  progress: Progress | None, say: Progress, started: float, umask: int) -> BuildResult:
     record = load_build_record(site_root)
     searching = load_config(site_root, Problems(), drafts=drafts or None, base_url=base_url).search
     options = {"drafts": drafts, "base_url": base_url}
@@ -336,14 +338,16 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
     # Only Pagefind needs what loading and rendering leave in memory given back first;
     # without a search index, forking would only add a process.
     staged = (_stage_apart if searching else _stage)(site_root, output, drafts, base_url, progress, say,
-                                                      scan is not None)
+                                                      scan is not None, umask)
     if scan is not None:
         inputs, input_files = scan.digest({os.fspath(site_root / rel): read for rel, read in staged.reads.items()})
     try:
         if staged.searchable is not None:
             make_search_index(site_root, staged.folder, staged.searchable, staged.page_digests, say)
+            index = staged.folder / SEARCH_FOLDER
+            match_umask([index, *index.glob(f"{PART_PREFIX}*")], umask)  # parts kept from earlier builds
         save_build_record(site_root, None)  # output/ is about to change
-        publish(staged.folder, output)
+        publish(staged.folder, output, umask)
     except BaseException:
         remove_folder(staged.folder)
         raise
@@ -371,9 +375,10 @@ class Staged:
 
 
 def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
-           progress: Progress | None, say: Progress, note_reads: bool = False) -> Staged:
+           progress: Progress | None, say: Progress, note_reads: bool = False, umask: int | None = None) -> Staged:
     """Load, render and write the new site beside output/ (in a process of its own:
-    _stage_apart); with note_reads, Staged.reads holds what was read of each content file."""
+    _stage_apart); with note_reads, Staged.reads holds what was read of each content file.
+    Files get the modes a plain open gives under `umask` (read_umask, if None)."""
     say("loading and checking content")
     # Python's cycle collector walks every object again and again as their number
     # grows: a fifth of loading a city's site, a third of rendering an hours statement,
@@ -384,7 +389,7 @@ def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
     with _collector_paused():
         site = load_site(site_root, drafts, base_url, note_reads=note_reads)
         gc.freeze()
-    return _render_staged(site, site_root, output, progress, say)
+    return _render_staged(site, site_root, output, progress, say, umask)
 
 
 @contextmanager
@@ -399,11 +404,11 @@ def _collector_paused():
 
 
 def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress | None,
-                   say: Progress) -> Staged:
+                   say: Progress, umask: int | None = None) -> Staged:
     say(f"rendering {len(site.routes)} pages, writing each to a new folder beside {output}")
     stored = (load_markdown(site_root, site.config.base_path, site.config.unsafe_html, "documents"),
               load_markdown(site_root, site.config.base_path, False, "records"))
-    staging = Staging(output)
+    staging = Staging(output, umask)
     try:
         # Converted Markdown is written for the next build as it is converted (a build
         # that then fails has it all the same); what is left to tidy is done while forked
@@ -427,7 +432,8 @@ def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress
 
 
 def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | None,
-                 progress: Progress | None, say: Progress, note_reads: bool = False) -> Staged:
+                 progress: Progress | None, say: Progress, note_reads: bool = False,
+                 umask: int | None = None) -> Staged:
     """_stage in a forked process, its progress and outcome sent back through a pipe.
 
     What loading and rendering leave behind in a process (a heap freed but fragmented,
@@ -437,12 +443,12 @@ def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | No
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork here: free what can be freed in this process instead
-        staged = _stage(site_root, output, drafts, base_url, progress, say, note_reads)
+        staged = _stage(site_root, output, drafts, base_url, progress, say, note_reads, umask)
         release_freed_memory()
         return staged
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_stage_child, args=(writer, os.getpid(), site_root, output, drafts, base_url,
-                                                       progress is not None, note_reads))
+                                                       progress is not None, note_reads, umask))
     child.start()
     writer.close()
     try:
@@ -468,14 +474,14 @@ def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | No
 
 
 def _stage_child(writer, parent: int, site_root: Path, output: Path, drafts: bool, base_url: str | None,
-                 relay: bool, note_reads: bool) -> None:
+                 relay: bool, note_reads: bool, umask: int | None) -> None:
     die_with_parent(parent)
 
     def send(message: str) -> None:
         writer.send(("say", message))
     try:
         staged = _stage(site_root, output, drafts, base_url, send if relay else None,
-                        send if relay else (lambda message: None), note_reads)
+                        send if relay else (lambda message: None), note_reads, umask)
         writer.send(("done", staged))
     except ContentError as exc:  # its problems, not its message, are what the parent reports
         writer.send(("problems", exc.problems))

@@ -14,7 +14,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from stat import S_ISDIR, S_ISREG
+from stat import S_IMODE, S_ISDIR, S_ISREG
 from typing import Callable
 
 from .problems import UsageError
@@ -69,6 +69,15 @@ def _check_writable_beside(output: Path, out: Path) -> None:
                      f"{'(or a link target) ' if linked else ''}in a folder it may write to")
 
 
+def read_umask() -> int:
+    """This process's umask: published files get 0o666 and folders 0o777 less it, as a
+    plain open and mkdir do. It can only be read by setting it: a build reads it once, as
+    it starts; a file another thread made in between would be private (0o077), never open."""
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return umask
+
+
 def real_output(output: Path) -> Path:
     """The folder a build really replaces: output, or where output is a symbolic link (a
     deploy's web root elsewhere), the folder it leads to, which is exchanged with the new
@@ -85,8 +94,11 @@ class Staging:
     by one process only, and folders are made with exist_ok.
     """
 
-    def __init__(self, output: Path):
+    def __init__(self, output: Path, umask: int | None = None):
         output = real_output(output)
+        # Files as a plain open makes them, whatever the previous build's were (it may have
+        # run under another umask): one whose mode differs is written again, not linked.
+        self._file_mode = 0o666 & ~(read_umask() if umask is None else umask)
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             remove_leftovers(output)
@@ -106,7 +118,7 @@ class Staging:
         build's record of output/ (diskcache.output_manifest, without walking it)."""
         target = os.path.join(self._root, rel)
         _ensure_dir(os.path.dirname(target), self._made)
-        if _reuse(self.previous, rel, target, len(data), lambda: data):
+        if _reuse(self.previous, rel, target, len(data), lambda: data, self._file_mode):
             return _size_and_time(target)
         # os calls on the open file, not pathlib's and a stat after: a page is written in
         # half the time (12 us, of a build's 6,000 and more).
@@ -121,7 +133,7 @@ class Staging:
     def copy(self, rel: str, source: Path) -> tuple[int, int]:
         target = os.path.join(self._root, rel)
         _ensure_dir(os.path.dirname(target), self._made)
-        if not _reuse(self.previous, rel, target, source.stat().st_size, source.read_bytes):
+        if not _reuse(self.previous, rel, target, source.stat().st_size, source.read_bytes, self._file_mode):
             shutil.copyfile(source, target)
         return _size_and_time(target)
 
@@ -147,8 +159,8 @@ def _size_and_time(path: str | Path) -> tuple[int, int]:
     return info.st_size, info.st_mtime_ns
 
 
-def _reuse(previous: Path | None, rel: str, target: str, size: int, read: Callable[[], bytes]) -> bool:
-    """Hard-link the previous build's file into the new one when its bytes are the same.
+def _reuse(previous: Path | None, rel: str, target: str, size: int, read: Callable[[], bytes], mode: int) -> bool:
+    """Hard-link the previous build's file into the new one when its bytes and mode are the same.
 
     Unchanged files then keep their modification time, so deploy tools that compare
     times (rsync, ossutil, coscmd) upload only what changed, and they cost no write.
@@ -159,7 +171,8 @@ def _reuse(previous: Path | None, rel: str, target: str, size: int, read: Callab
     old = previous / rel
     try:
         info = old.lstat()
-        if not S_ISREG(info.st_mode) or info.st_size != size or old.read_bytes() != read():
+        if not S_ISREG(info.st_mode) or info.st_size != size or S_IMODE(info.st_mode) != mode \
+                or old.read_bytes() != read():
             return False
         os.link(old, target)
     except OSError:
@@ -179,11 +192,13 @@ def _ensure_dir(path: str, made: set[str]) -> None:
         made.add(path)
 
 
-def publish(staging: Path, output: Path) -> None:
+def publish(staging: Path, output: Path, umask: int) -> None:
     """Put staging where output is (its target, if output is a link: staging was made
     beside that) in one step, so that a kill at any moment leaves the complete old site
-    or the complete new one."""
+    or the complete new one. It gets the mode a plain mkdir gives under `umask` (it was
+    made private: mkdtemp's 0700 would keep a web server running as another user out)."""
     output = real_output(output)
+    os.chmod(staging, 0o777 & ~umask)
     if not output.exists():
         os.rename(staging, output)
         return
@@ -197,6 +212,23 @@ def publish(staging: Path, output: Path) -> None:
     os.rename(staging, output)
     remove_own_folder(retired / "site")
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def match_umask(folders: list[Path], umask: int) -> None:
+    """Give each folder, and what is in it, the modes a plain mkdir and open give under
+    umask, where the folder's own mode differs. For folders copied whole from the build
+    cache (kept parts of the search index: made together, under one umask), which keep
+    the modes of the build that made them, run perhaps under another."""
+    folder_mode, file_mode = 0o777 & ~umask, 0o666 & ~umask
+    for folder in folders:
+        if not _is_folder(folder) or S_IMODE(os.lstat(folder).st_mode) == folder_mode:
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            os.chmod(dirpath, folder_mode)
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                if S_ISREG(os.lstat(path).st_mode):  # (its links in the cache too: the same file)
+                    os.chmod(path, file_mode)
 
 
 def remove_own_folder(folder: Path) -> None:

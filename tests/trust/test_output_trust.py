@@ -334,3 +334,59 @@ def test_the_lock_keeps_a_second_holder_in_the_same_process_waiting(tmp_path):
     assert refused and f"process {os.getpid()}" in refused[0]
     with site_lock(tmp_path, wait_seconds=0.3):  # and the first one's release freed it
         pass
+
+
+# ---------------------------------------------------------------- the modes of what is published
+
+
+def build_with_umask(root: Path, umask: int) -> None:
+    result = subprocess.run([sys.executable, "-m", "volsite.cli", "build", str(root), "-q"], capture_output=True,
+                            text=True, env=cli_env(), stdin=subprocess.DEVNULL, umask=umask, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def modes(folder: Path) -> dict[str, int]:
+    """The permission bits of folder and of every file and folder under it."""
+    found = {".": stat.S_IMODE(folder.stat().st_mode)}
+    for path in folder.rglob("*"):
+        found[path.relative_to(folder).as_posix()] = stat.S_IMODE(path.lstat().st_mode)
+    return found
+
+
+def wrong_modes(folder: Path, umask: int) -> dict[str, str]:
+    """What does not have the mode a plain mkdir or open would give under umask."""
+    return {rel: oct(mode) for rel, mode in modes(folder).items()
+            if mode != (0o777 if (folder / rel).is_dir() else 0o666) & ~umask}
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027], ids=["022", "027"])
+@pytest.mark.parametrize("search", [False, True], ids=["no-search", "search"])
+def test_what_is_published_has_the_modes_of_the_umask(umask, search):
+    """Files 0644 and folders 0755 under umask 022 (a web server running as another user
+    can read them, and `cp -a output/. /var/www/` carries no private mode onto a web root);
+    0640 and 0750 under 027."""
+    if search:
+        pytest.importorskip("pagefind_bin_extended")
+    site_yaml = SITE_YAML.replace("search: false", f"search: {str(search).lower()}")
+    with fresh_site({"site.yaml": site_yaml}) as root:
+        build_with_umask(root, umask)
+        out = root / "output"
+        assert (out / "pagefind").is_dir() == search
+        assert wrong_modes(out, umask) == {}
+        assert modes(out)["."] == 0o777 & ~umask and modes(out)["index.html"] == 0o666 & ~umask
+
+
+def test_files_kept_from_a_build_under_another_umask_get_this_ones_modes():
+    """Unchanged files are linked from the previous build, and search index parts from the
+    cache: not when they were made under another umask."""
+    pytest.importorskip("pagefind_bin_extended")
+    with fresh_site({"site.yaml": SITE_YAML.replace("search: false", "search: true")}) as root:
+        build_with_umask(root, 0o077)
+        assert modes(root / "output")["index.html"] == 0o600
+        assert modes(root / "output")["pagefind/pagefind.js"] == 0o600
+        (root / "content/media/new.jpg").write_bytes(b"\xff\xd8\xff\xd9")  # no page changes: the index is kept
+        build_with_umask(root, 0o022)
+        assert wrong_modes(root / "output", 0o022) == {}
+        edit_story(root, "新的一段。")
+        build_with_umask(root, 0o022)
+        assert wrong_modes(root / "output", 0o022) == {}
