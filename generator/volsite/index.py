@@ -24,6 +24,7 @@ from .kinds.teams import Team
 from .kinds.volunteers import Volunteer
 from .load import Content
 from .problems import Problem, Problems, did_you_mean
+from .sources import shown
 
 # Two-character surnames, so that 欧阳娜娜 is masked as 欧阳** and not 欧***.
 COMPOUND_SURNAMES = frozenset(
@@ -221,7 +222,8 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
                 if not people[vid].public:
                     problems.warning(document.path, document.lines.get("volunteers", 1),
                                      f"story '{document.slug}' is about '{vid}', who is not public: "
-                                     "the name is masked in lists, but check the story's own text")
+                                     "the name is masked in lists, and written in full in the story it is an "
+                                     "error, but check the text for other ways of naming them (a nickname, a class)")
         for team_id in document.teams:
             if ref(document, "teams", "a team", teams, team_id):
                 stories_by_team[team_id].append(document.slug)
@@ -378,7 +380,7 @@ def _published_texts(volunteers: dict[str, Volunteer], people: dict[str, Person]
         for key, value in named:
             for text in (value if isinstance(value, tuple) else (value,)):
                 if text:
-                    yield text, record.path, record.lines.get(key, record.line), label, f"'{key}'", False
+                    yield text, record.path, record.lines.get(key, record.line), label, f"'{shown(key)}'", False
 
     for document in list(stories.values()) + list(pages.values()):
         label = f"{document.kind} '{document.slug}'"
