@@ -119,6 +119,7 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
     config = load_config(site_root, problems, drafts=drafts or None, base_url=base_url)
     if config.theme != "default" and not (site_root / "themes" / config.theme).is_dir():
         problems.error(CONFIG_FILE, None, f"theme '{config.theme}' is not a folder under themes/")
+    theme_link_problems(site_root, config.theme, problems)
     if not config.site_origin:
         problems.warning(CONFIG_FILE, None, f"base_url '{config.base_url}' has no host (like https://example.org/): "
                                             "the feed, sitemap and sharing links need one")
@@ -283,14 +284,45 @@ def published_media(model: Model, html: dict, record_html: dict) -> frozenset[st
     return frozenset(model.media - (model.withheld_photos - used))
 
 
+def theme_link_problems(site_root: Path, theme: str, problems: Problems) -> None:
+    """No link in the site's theme leads out of it: its static files are published as they
+    are and its templates read, through links too (a link to /etc/passwd would be published).
+    The theme folder itself may be a link: what is inside is measured against its target."""
+    folder = site_root / "themes" / theme
+    if not folder.is_dir():
+        return
+    inside = folder.resolve()
+    for dirpath, dirnames, filenames in os.walk(folder):  # (links to folders are not entered)
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath, name)
+            if not path.is_symlink():
+                continue
+            rel = path.relative_to(site_root).as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            try:
+                leads_out = not path.resolve(strict=True).is_relative_to(inside)
+            except (OSError, RuntimeError):  # leads nowhere, or in a loop: not read, as before
+                continue
+            if leads_out:
+                problems.error(rel, None, f"is a link that leads out of themes/{theme}/: copy what it points to "
+                                          "into the theme instead (a theme's files are published or read as "
+                                          "they are)")
+
+
 def static_files(site_root: Path, theme: str, media: frozenset[str]) -> dict[str, Path]:
+    """The theme's static files (none that a link leads to out of its theme folder:
+    theme_link_problems reports those) and the published media, by output path."""
     copies: dict[str, Path] = {}
     for theme_dir in reversed(theme_dirs(site_root, theme)):  # the site's own theme wins
         static = theme_dir / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    copies[path.relative_to(static).as_posix()] = path
+        inside = theme_dir.resolve()
+        if static.is_dir() and static.resolve().is_relative_to(inside):
+            for dirpath, dirnames, filenames in os.walk(static):  # (links to folders are not entered)
+                dirnames.sort()
+                for name in sorted(filenames):
+                    path = Path(dirpath, name)
+                    if not name.startswith(".") and path.is_file() and \
+                            (not path.is_symlink() or path.resolve().is_relative_to(inside)):
+                        copies[path.relative_to(static).as_posix()] = path
     for rel in sorted(media):
         copies[rel] = site_root / "content" / rel
     return copies

@@ -390,3 +390,68 @@ def test_files_kept_from_a_build_under_another_umask_get_this_ones_modes():
         edit_story(root, "新的一段。")
         build_with_umask(root, 0o022)
         assert wrong_modes(root / "output", 0o022) == {}
+
+
+# ---------------------------------------------------------------- links in a theme
+
+THEME = {"site.yaml": SITE_YAML + "theme: mine\n", "themes/mine/static/mine.css": "body { color: black }\n"}
+
+
+def test_a_theme_link_that_leaves_the_theme_is_a_problem_and_nothing_is_published():
+    with fresh_site(THEME) as root:
+        built(root)
+        before = tree_digest(root / "output")
+        static = root / "themes/mine/static"
+        os.symlink("/etc/passwd", static / "passwd")
+        os.symlink("/etc", static / "dir")
+        result = run_cli("build", str(root))
+        assert result.returncode == 1, result.stderr
+        for name in ("passwd", "dir"):
+            assert f"themes/mine/static/{name}: is a link that leads out of themes/mine/" in result.stderr
+        assert "copy" in result.stderr  # what to do
+        assert tree_digest(root / "output") == before
+        assert not (root / "output/passwd").exists() and not (root / "output/dir").exists()
+        assert not any("root:" in p.read_text(encoding="utf-8", errors="replace")
+                       for p in (root / "output").rglob("*") if p.is_file())
+        assert run_cli("check", str(root)).returncode == 1
+
+
+def test_a_theme_template_that_links_out_of_the_theme_is_a_problem():
+    with fresh_site(THEME) as root:
+        outside = root.parent / "elsewhere.html"
+        outside.write_text("{% extends 'base.html' %}{% block main %}secret{% endblock %}", encoding="utf-8")
+        (root / "themes/mine/templates").mkdir()
+        os.symlink(outside, root / "themes/mine/templates/page.html")
+        os.symlink(root.parent, root / "themes/mine/templates/up")
+        result = run_cli("build", str(root))
+        assert result.returncode == 1, result.stderr
+        assert "themes/mine/templates/page.html: is a link that leads out of themes/mine/" in result.stderr
+        assert "themes/mine/templates/up: is a link that leads out of themes/mine/" in result.stderr
+        assert not (root / "output").exists()
+
+
+def test_links_that_stay_inside_the_theme_are_followed_as_before():
+    with fresh_site(THEME) as root:
+        static = root / "themes/mine/static"
+        os.symlink("mine.css", static / "alias.css")
+        (root / "themes/mine/shared").mkdir()
+        (root / "themes/mine/shared/print.css").write_text("@media print {}\n", encoding="utf-8")
+        os.symlink("../shared/print.css", static / "print.css")
+        built(root)
+        assert (root / "output/alias.css").read_text(encoding="utf-8") == "body { color: black }\n"
+        assert (root / "output/print.css").read_text(encoding="utf-8") == "@media print {}\n"
+        assert not (root / "output/alias.css").is_symlink()
+
+
+def test_a_theme_reached_through_a_link_is_the_theme_folder():
+    """themes/mine may itself be a link (a theme shared by several sites): links inside it
+    are measured against the folder it leads to."""
+    with fresh_site({"site.yaml": SITE_YAML + "theme: mine\n"}) as root:
+        shared = root.parent / "shared-theme"
+        (shared / "static").mkdir(parents=True)
+        (shared / "static/mine.css").write_text("body {}\n", encoding="utf-8")
+        os.symlink("mine.css", shared / "static/alias.css")
+        (root / "themes").mkdir()
+        os.symlink(shared, root / "themes/mine")
+        built(root)
+        assert (root / "output/alias.css").read_text(encoding="utf-8") == "body {}\n"
