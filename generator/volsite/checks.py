@@ -165,10 +165,12 @@ def link_findings(model: Model, html: dict[str, Html], urls: frozenset[str],
     findings = []
     documents = list(model.stories.values()) + list(model.pages.values())
     for document in documents:
+        searched_from: dict[str, int] = {}  # a link written twice is found at its second place the second time
         for link in html[document.body].links:
+            line, searched_from[link] = _place_of(document.body, link, searched_from.get(link, 0))
             why = _broken(link, urls, files, model.config.base_path)
             if why:
-                findings.append(Problem(document.path, _line_of(document.body, link, document.body_line),
+                findings.append(Problem(document.path, document.body_line + line,
                                         f"{document.kind} '{document.slug}': {why}"))
     return findings
 
@@ -191,9 +193,16 @@ def _broken(link: str, urls: frozenset[str], files: frozenset[str], base_path: s
     return f"the {kind} '{link}' points to nothing on the site"
 
 
-def _line_of(body: str, link: str, first_line: int) -> int:
-    index = body.find(link)
-    return first_line + body.count("\n", 0, index) if index >= 0 else first_line
+def _place_of(body: str, link: str, start: int) -> tuple[int, int]:
+    """(the line, from 0, of the link's first place in body at or after start; where to look
+    for its next place). A place is the whole link, as Markdown writes one, not part of a
+    longer, similar one (media/a.jpg inside media/a.jpg.bak, or after an earlier ![](media/a.jpg?v=2))."""
+    found = re.search(r"(?<![^\s(<\"'\]:])" + re.escape(link) + r"(?![^\s)>\"'])", body[start:])
+    if found is None:  # written otherwise (%-escaped, an entity): the first place it is in at all
+        index = body.find(link)
+        return (body.count("\n", 0, index) if index >= 0 else 0), start
+    index = start + found.start()
+    return body.count("\n", 0, index), start + found.end()
 
 
 def orphan_warnings(model: Model) -> list[Problem]:

@@ -37,6 +37,22 @@ def test_links_that_lead_nowhere(site, body, message):
     assert result.exit_code == 1 and message in result.output
 
 
+def test_a_broken_image_is_reported_at_its_own_line_not_at_a_similar_one_before_it(site):
+    """Issue 15: the warning quoted the line of an earlier, similar image."""
+    body = ("![封面](media/a.png?v=2)\n\n![旧图](media/a.png.bak)\n\n![图](media/a.png)\n\n"
+            "![另一张](media/gone.jpg)\n\n再一次：![另一张](media/gone.jpg)")
+    site({**story(body), "content/media/a.png.bak": b"x"})
+    result = site.run("check", str(site.root))
+    found = sorted(line for line in result.output.splitlines() if "points to nothing" in line)
+    # the body's first line is the file's 8th
+    assert found == sorted([
+        "content/stories/2024-03-05-clinic.md:12: story 'clinic': the image 'media/a.png' points to nothing on the site",
+        "content/stories/2024-03-05-clinic.md:8: story 'clinic': the image 'media/a.png?v=2' points to nothing on the site",
+        "content/stories/2024-03-05-clinic.md:14: story 'clinic': the image 'media/gone.jpg' points to nothing on the site",
+        "content/stories/2024-03-05-clinic.md:16: story 'clinic': the image 'media/gone.jpg' points to nothing on the site",
+    ]), result.output
+
+
 def test_good_links_pass(site):
     site({**story("[张伟](/volunteers/zhang-wei/) [队伍](/teams/clinic/) [活动](/activities/2024-03-05-clinic/) "
                   "![图](media/a.png) [外站](https://example.com/) [本页](#top) [列表](/stories/)"),
