@@ -25,6 +25,7 @@ from typing import Callable, Protocol
 
 import cbor2
 
+from .shares import ending_with_this_process
 from .write import copy_folder, remove_folder, replace_folder
 
 SEARCH_FOLDER = "pagefind"
@@ -132,7 +133,8 @@ def _run_pagefind(site: Path, output: Path, glob: str) -> str | None:
     """Run Pagefind on the pages of `site` that `glob` matches; why it failed, or None."""
     command = [pagefind_binary(), "--site", str(site), "--output-path", str(output), "--silent", "--glob", glob]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                              preexec_fn=ending_with_this_process())
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"Pagefind did not run: {exc}"
     if done.returncode != 0:

@@ -225,6 +225,13 @@ def _run(claim_and_send, writer, parent: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
+def ending_with_this_process() -> Callable[[], None]:
+    """preexec_fn for a program this process starts (Pagefind): it is killed when this
+    process ends, as a forked child is (die_with_parent)."""
+    parent = os.getpid()
+    return lambda: die_with_parent(parent)
+
+
 def die_with_parent(parent: int) -> None:
     """Called first in a forked child: it is killed the moment `parent` (os.getpid() of
     the process that forked it, taken before the fork) ends, however that ends (kill -9

@@ -212,3 +212,47 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+# A process that starts a program the way volsite starts Pagefind, says its pid, and waits.
+START_A_PROGRAM = """
+import subprocess, sys, time
+from volsite.shares import ending_with_this_process
+program = subprocess.Popen(["sleep", "60"], preexec_fn=ending_with_this_process())
+print(program.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_program_it_starts_ends_with_it():
+    """Pagefind, started by a build that is then killed alone, must not index on for nothing."""
+    import signal
+    import subprocess
+
+    parent = subprocess.Popen([sys.executable, "-c", START_A_PROGRAM], stdout=subprocess.PIPE, text=True)
+    program = int(parent.stdout.readline())
+    assert _alive(program)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while _alive(program) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    alive = _alive(program)
+    if alive:
+        os.kill(program, signal.SIGKILL)
+    assert not alive
+
+
+def test_pagefind_is_started_to_end_with_the_build(monkeypatch, tmp_path):
+    import subprocess
+
+    from volsite import search
+
+    started = {}
+
+    def run(command, **options):
+        started.update(options)
+        return subprocess.CompletedProcess(command, 0, "", "")
+    monkeypatch.setattr(search.subprocess, "run", run)
+    assert search._run_pagefind(tmp_path, tmp_path / "out", "**/*.html") is None
+    assert started["preexec_fn"].__qualname__.startswith("ending_with_this_process")
