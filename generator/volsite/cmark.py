@@ -10,6 +10,7 @@ and free what was allocated.
 from __future__ import annotations
 
 import ctypes
+import re
 from functools import cache
 
 import cmarkgfm._cmark as _compiled
@@ -83,8 +84,9 @@ def to_html(text: str, trust_html: bool) -> str:
     lib = library.lib
     data = text.encode("utf-8", "surrogatepass")  # what is not UTF-8, cmark replaces
     untrusted_html = not trust_html and b"<" in data
+    held = False
     if untrusted_html:
-        data = _without_html_blocks(library, data)
+        data, held = _without_html_blocks(data)
     parser, root = _parse(library, data)
     try:
         if untrusted_html:
@@ -92,9 +94,12 @@ def to_html(text: str, trust_html: bool) -> str:
         options = OPTIONS | Options.CMARK_OPT_UNSAFE if trust_html else OPTIONS
         rendered = lib.cmark_render_html(root, options, lib.cmark_parser_get_syntax_extensions(parser))
         try:
-            return ctypes.string_at(rendered).decode("utf-8")
+            html = ctypes.string_at(rendered)
         finally:
             library.free(rendered)
+        if held:  # the '<' held back, as cmark writes one in text, and in a URL
+            html = html.replace(_HELD, b"&lt;").replace(_HELD_IN_URL, b"%3C")
+        return html.decode("utf-8")
     finally:
         lib.cmark_node_free(root)
         lib.cmark_parser_free(parser)
@@ -125,35 +130,35 @@ def _nodes(lib, root, kinds: tuple[int, ...]) -> list:
     return found
 
 
-def _without_html_blocks(library: _Library, data: bytes) -> bytes:
-    """data with a backslash before each '<' that starts a block of raw HTML.
+# A '<' that may start a block of raw HTML: the first character of its line but for the
+# marks of the blocks it is in (indents, quotes, list items, footnotes), before a tag, a
+# comment, a declaration or an instruction; not an autolink (<https://…>, <name@host>).
+_HTML_BLOCK_START = re.compile(
+    rb"(?:^|(?<=\r))((?:[ \t>]|(?:[-*+]|[0-9]{1,9}[.)])(?=[ \t\r\n]|$)|\[\^[^\]\r\n]*\]:)*)"
+    rb"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*>)(?![^\x00-\x20<>@]+@[^\x00-\x20<>]+>)",
+    re.M)
+# What such a '<' is held back as: a noncharacter, which content never holds (the loader
+# reads it as a space; to_html as U+FFFD), written back as '<' once the HTML is made.
+_HELD_CHARACTER = "\ufdd0"
+_HELD = _HELD_CHARACTER.encode()
+_HELD_IN_URL = b"%EF%B7%90"
 
-    A block of HTML runs to its end tag or a blank line, taking the Markdown after
-    the tag on its lines with it: shown as text, "<script>…</script> **老队员**"
-    would lose its bold. Escaped, the '<' is an ordinary character and the rest of
-    the line is read as Markdown (inline HTML in it is made text by _html_as_text).
-    Escaping a block can let a later line start one (a paragraph's "</div>"), so
-    this repeats until no block is left.
+
+def _without_html_blocks(data: bytes) -> tuple[bytes, bool]:
+    """data with each '<' that could start a block of raw HTML held back (_HELD), and
+    whether there was one.
+
+    A block of HTML runs to its end tag or a blank line, taking the Markdown after the
+    tag on its lines with it: shown as text, "<script>…</script> **老队员**" would lose
+    its bold. Held back, the '<' is an ordinary character and the rest of the line is
+    read as Markdown (inline HTML in it is made text by _html_as_text). They are found
+    by their marks, in one pass: found by parsing, each block held back could let the
+    next line start one, and text of "<![CDATA[" lines would take a parse a line.
     """
-    lib = library.lib
-    for _ in range(data.count(b"\n") + 2):
-        parser, root = _parse(library, data)
-        try:
-            starts = [(lib.cmark_node_get_start_line(node), lib.cmark_node_get_start_column(node))
-                      for node in _nodes(lib, root, (HTML_BLOCK,))]
-        finally:
-            lib.cmark_node_free(root)
-            lib.cmark_parser_free(parser)
-        if not starts:
-            return data
-        lines = data.splitlines(keepends=True)
-        for number, column in starts:
-            line = lines[number - 1]
-            at = column - 1 if line[column - 1: column] == b"<" else line.find(b"<")
-            if at >= 0:
-                lines[number - 1] = line[:at] + b"\\" + line[at:]
-        data = b"".join(lines)
-    return data
+    if _HELD in data:
+        data = data.replace(_HELD, "\ufffd".encode())
+    held = _HTML_BLOCK_START.sub(lambda match: match.group(1) + _HELD, data)
+    return held, held != data
 
 
 def _html_as_text(lib, root) -> None:
@@ -162,7 +167,7 @@ def _html_as_text(lib, root) -> None:
     for node in _nodes(lib, root, (HTML_BLOCK, HTML_INLINE)):
         literal = lib.cmark_node_get_literal(node) or b""
         text = lib.cmark_node_new(TEXT)
-        if lib.cmark_node_get_type(node) == HTML_BLOCK:  # one _without_html_blocks could not escape
+        if lib.cmark_node_get_type(node) == HTML_BLOCK:  # one _without_html_blocks did not see
             lib.cmark_node_set_literal(text, literal.rstrip(b"\n"))
             replacement = lib.cmark_node_new(PARAGRAPH)
             lib.cmark_node_append_child(replacement, text)

@@ -5,6 +5,7 @@ pasted runs of symbols converted as fast as prose."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,34 @@ def test_markdown_on_the_lines_of_untrusted_html_is_still_read():
     assert convert("> <div>\n> **引**\n").html == \
         "<blockquote>\n<p>&lt;div&gt;\n<strong>引</strong></p>\n</blockquote>\n"
     assert convert("段落\n</div>\n**b**").html == "<p>段落\n&lt;/div&gt;\n<strong>b</strong></p>\n"
+
+
+def test_untrusted_html_before_a_code_fence_leaves_the_code_as_written():
+    """A '<' held back so that its line is read as Markdown can let a fence open below it;
+    no line in the code shows a mark of that."""
+    html = Converter("/", unsafe_html=False).convert("<div>块</div>\n```\n\n<div>码</div>\n").html
+    assert html == "<p>&lt;div&gt;块&lt;/div&gt;</p>\n<pre><code>\n&lt;div&gt;码&lt;/div&gt;\n</code></pre>\n"
+
+
+@pytest.mark.parametrize("text", ["<div>\n" * 40, "<![CDATA[\n" * 40, "> <!-- x\n" * 40, "- <script>\n" * 40,
+                                  "注[^1]\n\n[^1]: <pre>\n", "1) <?php\n" * 40, "  </p>\n" * 40])
+def test_untrusted_lines_of_raw_html_are_text_with_their_markdown_read(text):
+    html = Converter("/", unsafe_html=False).convert(text + "**粗** <https://a.org> <a@b.org>\n").html
+    assert "<div" not in html and "<script" not in html and "<pre>\n" not in html and "<!--" not in html
+    assert "<strong>粗</strong>" in html and '<a href="https://a.org">' in html and 'href="mailto:a@b.org"' in html
+
+
+def test_untrusted_lines_of_raw_html_convert_in_linear_time():
+    """Each line of these starts a block of HTML that runs to the end of the text."""
+    def seconds(lines: int) -> float:
+        text = "<![CDATA[\n" * lines
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            Converter("/", unsafe_html=False).convert(text)
+            best = min(best, time.perf_counter() - started)
+        return best
+    assert seconds(8000) < 8 * max(seconds(2000), 0.002)
 
 
 def test_trusted_html_passes_with_markdown_between_its_tags():
