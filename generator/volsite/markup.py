@@ -23,7 +23,9 @@ from .slugs import slugify
 
 _CJK_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
-_TAG = re.compile(r"<[^>]*>")
+# (A tag holds no '<': looking for its end no further than the next one keeps a text of
+# '<' without '>', which trusted raw HTML may hold, linear.)
+_TAG = re.compile(r"<[^<>]*>")
 CJK_CHARS_PER_MINUTE = 400
 WORDS_PER_MINUTE = 200
 TOC_LEVELS = (2, 3)  # the headings a table of contents lists
@@ -55,7 +57,7 @@ _INSIDE = str.maketrans("", "", "\t\n\r")
 # (The space before the attribute is checked in _link: a pattern that starts with it is
 # tried at every character of a story, one starting with h or s is found by a fast scan.)
 _URL_ATTRIBUTE = re.compile(r'(href|src)="([^"]*)"')
-_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_HEADING = re.compile(r"<h([1-6])>((?:[^<]|<(?!/?h[1-6]>))*)</h\1>")  # (no heading in a heading: linear)
 # HTML5 void elements need no closing slash; cmark writes XHTML's.
 _VOID_SLASH = re.compile(r"(<(?:br|hr|img)\b[^<>]*?) />")
 # cmark labels a footnote's way back in English; the arrow alone is its name, as before.
@@ -81,7 +83,8 @@ class Converter:
             html = _URL_ATTRIBUTE.sub(lambda m: self._link(m, links), html)
         headings: list[tuple[int, str, str]] = []
         if "<h" in html:
-            html = _HEADING.sub(lambda m: self._heading(m, headings), html)
+            taken: dict[str, int] = {}
+            html = _HEADING.sub(lambda m: self._heading(m, headings, taken), html)
         if " />" in html:
             html = _VOID_SLASH.sub(r"\1>", html)
         if "Back to reference" in html:
@@ -102,13 +105,13 @@ class Converter:
                 return f'{attribute}=""'  # the link leads nowhere, the image shows nothing
         return f'{attribute}="{rewrite_link(value, self.base_path)}"'
 
-    def _heading(self, match: re.Match, headings: list[tuple[int, str, str]]) -> str:
+    def _heading(self, match: re.Match, headings: list[tuple[int, str, str]], taken: dict[str, int]) -> str:
         level, inner = match.group(1), match.group(2)
         label = _TAG.sub("", inner).strip()
         plain = unescape(label)
         if plain not in self._heading_ids:
             self._heading_ids[plain] = slugify(plain) or "section"
-        ident = _unique(self._heading_ids[plain], {h[1] for h in headings})
+        ident = _unique(self._heading_ids[plain], taken)
         headings.append((int(level), ident, label))
         return f'<h{level} id="{ident}">{inner}</h{level}>'
 
@@ -121,12 +124,17 @@ def is_dangerous(url: str) -> bool:
     return bool(scheme) and scheme.group(1).lower() in DANGEROUS_SCHEMES and not _HARMLESS_DATA.match(url)
 
 
-def _unique(ident: str, taken: set[str]) -> str:
-    """ident, or ident_1, ident_2 … when a heading of the same text came before."""
-    candidate, count = ident, 0
+def _unique(ident: str, taken: dict[str, int]) -> str:
+    """ident, or ident_1, ident_2 … when a heading of the same text came before; noted in
+    `taken` (the ids of the text so far, each with the count its next suffix is tried from,
+    so that thousands of headings of one text are numbered in linear time)."""
+    count = taken.get(ident, 0)
+    candidate = f"{ident}_{count}" if count else ident
     while candidate in taken:
         count += 1
         candidate = f"{ident}_{count}"
+    taken[ident] = count + 1
+    taken.setdefault(candidate, 0)
     return candidate
 
 

@@ -22,6 +22,30 @@ def test_headings_get_pinyin_ids_numbered_when_repeated():
     assert '<h3 id="xi-jie-yi">细节 <strong>一</strong></h3>' in html
 
 
+def test_heading_ids_are_numbered_past_those_taken_by_other_headings():
+    html = Converter("/").convert("## a\n\n## a\n\n## a_1\n\n## a\n\n## a-1\n\n## a_1\n").html
+    assert re.findall(r'id="([^"]*)"', html) == ["a", "a_1", "a-1", "a_2", "a-1_1", "a-1_2"]
+
+
+def _best_of_three(convert, text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        convert(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize("piece", ["## 标题\n\n", "<h2>题\n", "<![CDATA[\n"])
+def test_many_headings_and_unclosed_raw_html_convert_in_linear_time(piece):
+    """Thousands of headings of one text (each id was checked against all before it), and
+    trusted raw HTML with many '<' and no '>' (each '<' was looked past to the end)."""
+    convert = Converter("/").convert
+    text = "<!--\n" if piece.startswith("<h") else ""
+    small, large = _best_of_three(convert, text + piece * 2000), _best_of_three(convert, text + piece * 8000)
+    assert large < 8 * max(small, 0.002), (small, large)
+
+
 def test_the_table_of_contents_nests_level_three_under_level_two():
     converted = Converter("/").convert("### 前言\n\n## 早上\n\n### 细节\n\n## 晚上\n\n#### 不列入\n")
     assert converted.toc == ('<ul><li><a href="#qian-yan">前言</a></li>'
