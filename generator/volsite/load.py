@@ -12,6 +12,7 @@ from typing import Callable
 from .config import SiteConfig
 from .kinds import activities, awards, ledger, pages, stories, teams, volunteers
 from .kinds.documents import Document
+from .markup import MAX_NESTING, too_deep
 from .problems import Problem, Problems
 from .shares import MAX_CHUNKS, map_claimed, runs_by_size
 from .sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, FileRead, find_files,
@@ -148,7 +149,8 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
     parsed = parsed if parsed is not None else ParsedFiles(reused=False, note_reads=note_reads)
     sizes: dict[str, int] = {}  # of the files listed, as found
 
-    def record_jobs(folder: str, parse_raw, tables: dict | None = None) -> list[Job]:
+    def record_jobs(folder: str, parse_raw, tables: dict | None = None, markdown: str | None = None) -> list[Job]:
+        """`markdown`: the field of the kind that holds Markdown, if any."""
         suffixes = YAML_SUFFIXES + (TABLE_SUFFIXES if tables is not None else ())
         jobs = []
         for rel, size in find_sized_files(site_root, folder, suffixes, problems):
@@ -157,7 +159,11 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
             def parse_file(local: Problems, reads: dict[str, FileRead] | None, rel=rel):
                 raws = (yaml_records(site_root, rel, local, reads) if rel.lower().endswith(YAML_SUFFIXES)
                         else table_records(site_root, rel, tables, local, reads))
-                return [item for raw in raws if (item := parse_raw(raw, local)) is not None]
+                items = [item for raw in raws if (item := parse_raw(raw, local)) is not None]
+                if markdown is not None:
+                    for item in items:
+                        _check_nesting_in_field(item, markdown, local)
+                return items
             jobs.append((rel, parse_file))
         _warn_ignored(site_root, folder, suffixes, problems)
         return jobs
@@ -169,17 +175,23 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
             def parse_file(local: Problems, reads: dict[str, FileRead] | None, rel=rel):
                 text = read_text(site_root, rel, local, MARKDOWN_LIMIT, reads)
                 doc = parse(rel, text, local) if text is not None else None
-                return [doc] if doc is not None else []
+                if doc is None:
+                    return []
+                if deep := too_deep(doc.body):
+                    line, first = (doc.body_line + number - 1 for number in deep)
+                    local.error(rel, line, f"{doc.kind} '{doc.slug}': quotes, lists or emphasis are nested more than "
+                                           f"{MAX_NESTING} levels deep here (from line {first} on); {_NEST_LESS}")
+                return [doc]
             jobs.append((rel, parse_file))
         return jobs
 
     jobs = {
         "volunteers": record_jobs(volunteers.FOLDER, lambda raw, p: volunteers.parse(raw, p, config.publish_fields),
-                                  volunteers.CSV_HEADERS),
-        "teams": record_jobs(teams.FOLDER, teams.parse),
-        "activities": record_jobs(activities.FOLDER, activities.parse),
+                                  volunteers.CSV_HEADERS, "bio"),
+        "teams": record_jobs(teams.FOLDER, teams.parse, markdown="description"),
+        "activities": record_jobs(activities.FOLDER, activities.parse, markdown="summary"),
         "ledger": record_jobs(ledger.FOLDER, ledger.parse, ledger.CSV_HEADERS),
-        "awards": record_jobs(awards.FOLDER, awards.parse),
+        "awards": record_jobs(awards.FOLDER, awards.parse, markdown="citation"),
         "stories": document_jobs(stories.FOLDER, stories.parse),
         "pages": document_jobs(pages.FOLDER, pages.parse),
     }
@@ -202,6 +214,20 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
     )
     parsed.forget_unseen()
     return content
+
+
+_NEST_LESS = "a page needs a few at most: nest them less"
+
+
+def _check_nesting_in_field(item, name: str, problems: Problems) -> None:
+    """A record's Markdown field nested too deep, reported at the field's line."""
+    text = getattr(item, name)
+    if text and (deep := too_deep(text)):
+        ident = getattr(item, "id", None)
+        label = type(item).__name__.lower() + (f" '{ident}'" if ident else "")
+        problems.error(item.path, item.lines.get(name, item.line),
+                       f"{label}: '{name}' nests quotes, lists or emphasis more than {MAX_NESTING} levels deep "
+                       f"(from its line {deep[1]} on); {_NEST_LESS}")
 
 
 def _warn_ignored(site_root: Path, folder: str, suffixes: tuple[str, ...], problems: Problems) -> None:

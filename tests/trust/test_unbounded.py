@@ -63,6 +63,83 @@ def test_a_socket_among_the_stories_is_a_problem(monkeypatch):
     assert f"content/stories/socket.md: {NOT_REGULAR}" in result.stderr, result.stderr
 
 
+# ------------------------------------------------------------------ nesting
+
+STORY = "---\ntitle: 深\ndate: 2024-01-01\n---\n"  # the body starts on line 5
+NEST_LESS = "a page needs a few at most: nest them less"
+
+
+def _story_problem(line: int, first: int, slug: str = "deep") -> str:
+    return (f"content/stories/{slug}.md:{line}: story '{slug}': quotes, lists or emphasis are nested more than "
+            f"32 levels deep here (from line {first} on); {NEST_LESS}")
+
+
+def _list(levels: int, indent: str = "  ") -> str:
+    return "".join(indent * level + "- 项\n" for level in range(levels))
+
+
+@pytest.mark.parametrize("body, line, first", [
+    ("正文\n\n" + ">" * 100_000 + " 引\n", 7, 7),
+    ("正文\n\n" + "> " * 33 + "引\n", 7, 7),
+    (_list(300), 37, 5),
+    (_list(40, "\t"), 37, 5),  # a tab is two levels of indent
+    ("前\n\n" + "1. " * 20 + "> " * 13 + "引\n", 7, 7),
+    ("".join("*a _b " for _ in range(5000)) + "".join("c_ d*" for _ in range(5000)), 5, 5),
+    ("前\n\n- 项\n  - " + "~甲 " * 40 + "乙" + " 甲~" * 40 + "\n", 8, 7),
+    ("前\n\n[" + "![" * 40 + "图" + "](a)" * 41 + "\n", 7, 7),
+    ("[^注]\n\n[^注]: " + ">" * 50 + " 深\n", 7, 7),
+], ids=["100000-quotes", "spaced-quotes", "list", "tabbed-list", "lists-in-quotes", "emphasis",
+        "strikethrough-in-a-list", "images-in-a-link", "in-a-footnote"])
+def test_markdown_nested_too_deep_is_a_problem_at_its_line(body, line, first):
+    _result, problems = loads({"content/stories/deep.md": STORY + body})
+    assert problems == [_story_problem(line, first)], problems
+
+
+@pytest.mark.parametrize("body", [
+    "> " * 32 + "引\n", _list(32), "1. " * 16 + "> " * 16 + "引\n",
+    "- " * 16 + "*a _b *c _d " * 4 + "e" + " f_ g* h_ i*" * 4 + "\n",
+    "\n\n".join(["**粗体**，[链接](/a_b_c/)，~~删除~~，_斜体_。" * 10] * 20),
+])
+def test_markdown_nested_32_levels_or_with_many_marks_builds(body):
+    result, problems = loads({"content/stories/deep.md": STORY + body}, render=True)
+    assert not [p for p in problems if "nested" in p or "nests" in p], problems
+
+
+@pytest.mark.parametrize("folder, record, field, label", [
+    ("volunteers", "- id: wang\n  name: 王\n  teams: [hq]\n  bio: |\n    {}\n", "bio", "volunteer 'wang'"),
+    ("teams", "- id: deep\n  name: 深\n  description: '{}'\n", "description", "team 'deep'"),
+    ("activities", "- id: deep\n  title: 深\n  date: 2024-01-01\n  summary: '{}'\n", "summary",
+     "activity 'deep'"),
+    ("awards", "- id: deep\n  title: 优秀\n  volunteer: li-na\n  year: 2024\n  citation: '{}'\n", "citation",
+     "award 'deep'"),
+], ids=["bio", "description", "summary", "citation"])
+def test_a_record_field_nested_too_deep_is_a_problem_at_the_field(folder, record, field, label):
+    line = record.splitlines().index(next(x for x in record.splitlines() if x.strip().startswith(field))) + 1
+    _result, problems = loads({f"content/{folder}/deep.yaml": record.format(">" * 100_000 + " x")})
+    assert f"content/{folder}/deep.yaml:{line}: {label}: '{field}' nests quotes, lists or emphasis more than 32 " \
+           f"levels deep (from its line 1 on); {NEST_LESS}" in problems, problems
+
+
+def test_a_roster_bio_nested_too_deep_is_a_problem_at_its_row():
+    roster = "编号,姓名,所属队伍,简介\nzhao,赵,hq,好\nwang,王,hq," + "*a _b " * 40 + "c_ d*" * 40 + "\n"
+    _result, problems = loads({"content/volunteers/roster.csv": roster})
+    assert problems == [f"content/volunteers/roster.csv:3: volunteer 'wang': 'bio' nests quotes, lists or emphasis "
+                        f"more than 32 levels deep (from its line 1 on); {NEST_LESS}"], problems
+
+
+def test_100000_nested_quotes_stop_the_build_at_once():
+    """Indexed for search, the page took 30 s (and 4x for twice the depth): the build now stops
+    before it renders anything, and the output stays as it was."""
+    with fresh_site({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\n"}) as root:
+        assert _build(root, timeout=120).returncode == 0
+        before = tree_digest(root / "output")
+        (root / "content/stories/deep.md").write_text(STORY + ">" * 100_000 + " 引\n", encoding="utf-8")
+        result = _build(root)
+        assert result.returncode == 1, result.stderr
+        assert _story_problem(5, 5) in result.stderr, result.stderr
+        assert tree_digest(root / "output") == before
+
+
 # ------------------------------------------------------------------ workbooks
 
 def _workbook(*sheets: tuple[str, list[list]]) -> bytes:
