@@ -4,7 +4,7 @@ cmarkgfm's own functions free neither the document tree nor the HTML they make
 (about 36 KB lost a story: 180 MB on a 5,000-story build) and give no way to walk
 the tree. Its compiled module exports the whole C library, so this module calls
 that directly: parse, turn raw HTML into text where HTML is not trusted, render,
-and free what was allocated.
+and free what was allocated; and say where a text nests deeper than a page may.
 """
 
 from __future__ import annotations
@@ -134,7 +134,55 @@ def _nodes(lib, root, kinds: tuple[int, ...]) -> list:
     return found
 
 
-def too_deep(text: str, limit: int) -> tuple[int, int] | None:
+# Quotes, list items, emphasis and links nest in one another. No page needs more than a few
+# levels, and indexing a page for search takes time with the square of its depth (30 s for
+# 100,000 nested quotes, 7 s for 50,000): deeper nesting is a problem (too_deep,
+# asked of every text as it is loaded).
+MAX_NESTING = 32
+# Whether a text can nest that deep is seen without parsing it (a parse and a walk of its
+# tree cost a story some 100 us; these looks, 3 us), in its ASCII characters alone: every
+# mark that nests is one, and a Chinese story has a tenth as many. Dropping the others can
+# only make more marks seem to follow one another, never fewer.
+# - A block level is opened by marks at the start of a line, after those of the levels
+#   around it: '>', '-', '+' or '*' and a space, a number and '.' or ')' and a space, and
+#   list items' indent (two columns a level at least, so up to two levels a tab); a footnote
+#   ("[^1]: ") may come first. A line that starts with fewer than 8 of these, spaces and tabs
+#   counted one by one, is within 2 x 7 + 1 (an empty item after them) = 15 block levels.
+#   (First looked for without digits, which Chinese text dropped around them leaves in
+#   runs at the start of many lines: each mark but a footnote keeps a character then.)
+_MARKS = rb"(?:[ \t>]|[-*+][ \t]|[0-9]{1,9}[.)][ \t]|\[\^[^\]\n]*\]:){8}"
+_DEEP_PREFIX_FIRST, _DEEP_PREFIX = re.compile(_MARKS), re.compile(rb"\n" + _MARKS)
+_MARKS_WITHOUT_DIGITS = rb"[ \t>*+\-.)]{8}"
+_LONG_PREFIX_FIRST, _LONG_PREFIX = re.compile(_MARKS_WITHOUT_DIGITS), re.compile(rb"\n" + _MARKS_WITHOUT_DIGITS)
+_DIGITS = b"0123456789"
+# - An inline level (emphasis, strong, strikethrough, a link or an image) takes two of these
+#   characters at least, and cannot span a blank line; an autolink takes none (one level,
+#   counted twice here). Text between blank lines with fewer than 30 of them is within
+#   14 + 2 = 16 inline levels. (Blank lines are looked for in the whole text: a line of
+#   Chinese alone has no ASCII.)
+_INLINE_MARKS = "*_~[]"
+_INLINE_MARK_BYTES = _INLINE_MARKS.encode()
+_DEEP_INLINE = 30
+_BLANK_LINE = re.compile(r"(?:\r\n?|\n)[ \t]*(?:\r\n?|\n)")
+
+
+def too_deep(text: str) -> tuple[int, int] | None:
+    """Where text nests quotes, lists or emphasis more than MAX_NESTING levels deep: (the line
+    of the first level too deep, the line where the outermost of them starts), or None."""
+    marks = text.encode("ascii", "ignore")
+    if b"\r" in marks:  # a line break too (in a spreadsheet's cell)
+        marks = marks.replace(b"\r", b"\n")
+    shape = marks.translate(None, _DIGITS)
+    deep_blocks = (_LONG_PREFIX_FIRST.match(shape) or _LONG_PREFIX.search(shape) or b"[^" in shape) \
+        and (_DEEP_PREFIX_FIRST.match(marks) or _DEEP_PREFIX.search(marks))
+    if not deep_blocks and (len(marks) - len(marks.translate(None, _INLINE_MARK_BYTES)) < _DEEP_INLINE
+                            or all(sum(map(part.count, _INLINE_MARKS)) < _DEEP_INLINE
+                                   for part in _BLANK_LINE.split(text))):
+        return None  # at most 15 + 16 levels
+    return nested_deeper(text, MAX_NESTING)
+
+
+def nested_deeper(text: str, limit: int) -> tuple[int, int] | None:
     """Where text nests deeper than limit, counting block quotes, list items and inline
     nodes that hold others (emphasis, links, …) inside one another: (the line of the first
     node too deep, the line of its outermost ancestor counted), or None. Stops there, so

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .cmark import MAX_NESTING, too_deep
 from .config import SiteConfig
 from .kinds import activities, awards, ledger, pages, stories, teams, volunteers
 from .kinds.documents import Document
-from .markup import MAX_NESTING, too_deep
 from .problems import Problem, Problems
 from .shares import MAX_CHUNKS, map_claimed, runs_by_size
 from .sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, FileRead, find_files,

@@ -1,6 +1,6 @@
 """Issue 15, Markdown bodies: whatever staff paste, converting it never raises and takes time
 in proportion to its size, never to its square; nesting too deep is refused before it is
-converted (markup.too_deep, the check a build makes as it loads each text), and that check,
+converted (cmark.too_deep, the check a build makes as it loads each text), and that check,
 which looks before it parses, finds exactly what a parse finds.
 
 Bodies are made of runs of what makes a parser work hardest: quotes, list markers and indents
@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trustsite import FUZZ, loads
-from volsite import cmark
-from volsite.markup import MAX_NESTING, Converter, too_deep
+from volsite.cmark import MAX_NESTING, nested_deeper, too_deep
+from volsite.markup import Converter
 
 PIECES = [
     # nesting
@@ -75,7 +75,7 @@ def test_markdown_converts_in_time_in_proportion_to_its_size(text):
 def test_the_look_before_parsing_finds_what_a_parse_finds(text):
     """too_deep parses only texts whose ASCII marks could nest deep enough; it must never pass
     over one that does."""
-    assert too_deep(text) == cmark.too_deep(text, MAX_NESTING)
+    assert too_deep(text) == nested_deeper(text, MAX_NESTING)
 
 
 @settings(FUZZ, max_examples=15)
