@@ -140,7 +140,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def in_four_parts_counting_runs(monkeypatch) -> list[str]:
     """Index the fixture's few searchable pages in four parts; the glob of each Pagefind run
     is added to the list returned."""
-    import volsite.search as search
+    import volsite.output.search as search
 
     monkeypatch.setattr(search, "PART_PAGES", 1)
     monkeypatch.setattr(search, "MAX_PARTS", 4)

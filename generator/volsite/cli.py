@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build, check_site, find_site
+from .pipeline import build, check_site, find_site
 from .problems import ContentError, Problem, UsageError
 
 EXIT_CONTENT = 1
@@ -103,7 +103,7 @@ def build_command(site: Path, output: Path | None, drafts: bool, base_url: str |
 @click.option("--drafts", is_flag=True, help="Show stories marked draft: true.")
 def serve_command(site: Path, host: str, port: int, drafts: bool) -> None:
     """Preview SITE in the browser; every saved change rebuilds and reloads the page."""
-    from .serve import serve
+    from .serve.server import serve
 
     try:
         find_site(site)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from .kinds.fields import parse_decimal
 from .kinds.volunteers import CONTROL_FIELDS, PUBLISHED_FIELDS, field_key, private_field
 from .problems import Problems, did_you_mean
-from .sources import LineMap, parse_yaml, read_text, shown
+from .read.sources import LineMap, parse_yaml, read_text, shown
 
 CONFIG_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "en")

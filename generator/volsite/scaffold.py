@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_config
-from .load import load_content
+from .kinds.content import load_content
 from .problems import Problems, UsageError
 from .slugs import slugify
 

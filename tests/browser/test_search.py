@@ -59,7 +59,7 @@ def built_fixture(tmp_path_factory):
 def index_in_parts(output):
     import json
 
-    import volsite.search as search
+    import volsite.output.search as search
 
     wanted = search.PART_PAGES, search.MAX_PARTS
     search.PART_PAGES, search.MAX_PARTS = 1, 4

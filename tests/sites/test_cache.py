@@ -7,7 +7,7 @@ import json
 import shutil
 import time
 
-from volsite.diskcache import CACHE_FOLDER
+from volsite.speed.store import CACHE_FOLDER
 
 from conftest import tree_digest
 
@@ -58,17 +58,17 @@ def test_settings_that_change_the_html_are_not_served_from_the_cache(site, tmp_p
 
 
 def test_pages_rendered_in_parallel_equal_pages_rendered_in_one_process(monkeypatch):
-    import volsite.build
-    from volsite.build import load_site, render_site
+    import volsite.pipeline
+    from volsite.pipeline import load_site, render_site
 
     from conftest import REPO
 
     site = load_site(REPO)  # the example: 251 pages, rendered in one process
-    assert len(site.routes) < volsite.build.PARALLEL_PAGES_FROM
+    assert len(site.routes) < volsite.pipeline.PARALLEL_PAGES_FROM
     serial = render_site(site)
-    monkeypatch.setattr(volsite.build, "PARALLEL_PAGES_FROM", 0)
+    monkeypatch.setattr(volsite.pipeline, "PARALLEL_PAGES_FROM", 0)
     for workers in (2, 3):
-        monkeypatch.setattr(volsite.build.os, "cpu_count", lambda: workers)
+        monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: workers)
         parallel = render_site(site)
         assert list(parallel.files) == list(serial.files) and parallel.files == serial.files
         assert parallel.findings == serial.findings
@@ -79,9 +79,9 @@ def test_pages_of_a_kind_with_one_page_are_rendered_first_and_files_keep_route_o
     # is then light, and no process ends the phase alone with one of them.
     import collections
 
-    import volsite.build
-    from volsite.build import load_site, render_site
-    from volsite.render import Renderer
+    import volsite.pipeline
+    from volsite.pipeline import load_site, render_site
+    from volsite.render.pages import Renderer
 
     from conftest import REPO
 
@@ -104,20 +104,20 @@ def test_pages_of_a_kind_with_one_page_are_rendered_first_and_files_keep_route_o
 def test_pages_written_as_rendered_equal_pages_kept_in_memory(site, tmp_path, monkeypatch):
     """A build writes each page where it was rendered; the bytes, and what the checks
     find in them, are those of rendering into memory, in one process or several."""
-    import volsite.build
-    from volsite.build import load_site, render_site
-    from volsite.diskcache import page_digest
-    from volsite.search import is_marked
-    from volsite.write import Staging
+    import volsite.pipeline
+    from volsite.pipeline import load_site, render_site
+    from volsite.speed.store import page_digest
+    from volsite.output.search import is_marked
+    from volsite.output.write import Staging
 
     root = site({"content/stories/2024-06-01-leak.md":
                  "---\ntitle: 热线\ndate: 2024-06-01\n---\n有事请打 139 1234 5678 找我。\n"})
     loaded = load_site(root)
     serial = render_site(loaded)
     assert any("looks like" in p.message for p in serial.findings)  # the check has something to find
-    monkeypatch.setattr(volsite.build, "PARALLEL_PAGES_FROM", 0)
+    monkeypatch.setattr(volsite.pipeline, "PARALLEL_PAGES_FROM", 0)
     for workers in (1, 2, 3):
-        monkeypatch.setattr(volsite.build.os, "cpu_count", lambda: workers)
+        monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: workers)
         staging = Staging(tmp_path / f"out{workers}")
         streamed = render_site(loaded, staging=staging)
         assert streamed.files == {} and list(streamed.written) == list(serial.files)
@@ -132,10 +132,10 @@ def test_pages_written_as_rendered_equal_pages_kept_in_memory(site, tmp_path, mo
 
 
 def test_a_template_error_in_a_forked_share_is_reported_once(site, monkeypatch):
-    import volsite.build
+    import volsite.pipeline
 
-    monkeypatch.setattr(volsite.build, "PARALLEL_PAGES_FROM", 0)
-    monkeypatch.setattr(volsite.build.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(volsite.pipeline, "PARALLEL_PAGES_FROM", 0)
+    monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: 2)
     site({"themes/default/templates/volunteer.html": "{% extends 'base.html' %}{% block main %}{{ p.nope }}{% endblock %}"})
     result = site.build()
     assert result.exit_code == 1
@@ -176,7 +176,7 @@ def test_any_change_to_what_a_build_reads_builds_again(site, tmp_path):
 
 
 def test_another_pagefind_builds_a_searchable_site_again_and_is_not_asked_for_without_search(site, monkeypatch):
-    import volsite.diskcache as diskcache
+    import volsite.speed.store as diskcache
 
     root = site()
     site.build()
@@ -222,9 +222,9 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen(site, monkeypatch):
     whose mtime was put back (as `touch -d` or an unzip would)."""
     import os
 
-    import volsite.diskcache
+    import volsite.speed.store
 
-    monkeypatch.setattr(volsite.diskcache, "RACY_NS", 0)  # trust files however fresh
+    monkeypatch.setattr(volsite.speed.store, "RACY_NS", 0)  # trust files however fresh
     root = site()
     story = root / "content/stories/2024-03-05-clinic.md"
     text = story.read_text()
@@ -267,8 +267,8 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
     (a share whose records could not be sent back would be parsed again here)."""
     import os
 
-    import volsite.load
-    import volsite.sources
+    import volsite.kinds.content
+    import volsite.read.sources
     from volsite.config import load_config
     from volsite.problems import Problems
 
@@ -276,13 +276,13 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
 
     def load(workers: int):
         problems = Problems()
-        content = volsite.load.load_content(REPO, load_config(REPO, Problems()), problems, workers=workers)
+        content = volsite.kinds.content.load_content(REPO, load_config(REPO, Problems()), problems, workers=workers)
         return content, list(problems)
 
     serial = load(1)
     assert serial[0].ledger and serial[0].stories and serial[0].volunteers
     log = tmp_path / "parsed"
-    read_bytes = volsite.sources.read_bytes
+    read_bytes = volsite.read.sources.read_bytes
 
     def read_telling_who(site_root, rel, *args):
         with open(log, "a") as out:
@@ -290,8 +290,8 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
         time.sleep(0.003)  # slow enough that a process forked last still gets to claim some
         return read_bytes(site_root, rel, *args)
 
-    monkeypatch.setattr(volsite.sources, "read_bytes", read_telling_who)
-    monkeypatch.setattr(volsite.load, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(volsite.read.sources, "read_bytes", read_telling_who)
+    monkeypatch.setattr(volsite.kinds.content, "PARALLEL_BYTES", 0)
     for workers in (1, 2, 3):
         log.write_text("")
         assert load(workers) == serial
@@ -304,14 +304,14 @@ def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch
     import os
     import time
 
-    import volsite.markup
-    from volsite.markup import convert_texts
+    import volsite.render.markdown
+    from volsite.render.markdown import convert_texts
 
     texts = [f"## 第{i}节\n\n正文 **{i}** [链接](/stories/s{i}/)\n\n| a | b |\n|---|---|\n| {i} | 2 |\n\n注[^1]\n\n"
              f"[^1]: 脚注{i}" for i in range(40)]
     serial = convert_texts(texts, "/v/")
     converters = tmp_path / "pids"
-    to_html = volsite.markup.cmark.to_html
+    to_html = volsite.render.markdown.cmark.to_html
 
     def to_html_telling_who(text, trust_html):
         with open(converters, "a") as log:
@@ -319,8 +319,8 @@ def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch
         time.sleep(0.01)  # slow enough that every process gets to claim some
         return to_html(text, trust_html)
 
-    monkeypatch.setattr(volsite.markup.cmark, "to_html", to_html_telling_who)
-    monkeypatch.setattr(volsite.markup, "PARALLEL_CHARS", 0)
+    monkeypatch.setattr(volsite.render.markdown.cmark, "to_html", to_html_telling_who)
+    monkeypatch.setattr(volsite.render.markdown, "PARALLEL_CHARS", 0)
     for workers in (2, 3):
         converters.write_text("")
         assert convert_texts(texts, "/v/", workers=workers) == serial
@@ -331,18 +331,18 @@ def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch
 def test_a_serve_session_never_forks(site, tmp_path, monkeypatch):
     """The preview server's threads would be copied mid-work into a fork: its rebuilds
     load, convert and render in its own process, however big the work."""
-    import volsite.build
-    import volsite.load
-    import volsite.markup
-    import volsite.shares
-    from volsite.build import BuildCache, load_site, rebuild, render_site
+    import volsite.pipeline
+    import volsite.kinds.content
+    import volsite.render.markdown
+    import volsite.speed.workers
+    from volsite.pipeline import BuildCache, load_site, rebuild, render_site
 
     forks = []
-    monkeypatch.setattr(volsite.shares, "_start", lambda work: forks.append(work))
-    for module, name in ((volsite.load, "PARALLEL_BYTES"), (volsite.markup, "PARALLEL_CHARS"),
-                         (volsite.build, "PARALLEL_PAGES_FROM")):
+    monkeypatch.setattr(volsite.speed.workers, "_start", lambda work: forks.append(work))
+    for module, name in ((volsite.kinds.content, "PARALLEL_BYTES"), (volsite.render.markdown, "PARALLEL_CHARS"),
+                         (volsite.pipeline, "PARALLEL_PAGES_FROM")):
         monkeypatch.setattr(module, name, 0)
-    monkeypatch.setattr(volsite.build.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: 2)
     root = site()
     rebuild(root, tmp_path / "out", BuildCache(), search=False)
     assert (tmp_path / "out/index.html").exists() and forks == []
@@ -354,7 +354,7 @@ def test_the_record_of_output_is_what_is_on_disk_without_walking_it(site, tmp_pa
     """The build records each file's size and time as it writes it (and walks only
     Pagefind's folder): the record is exactly what a walk of output/ finds, with search
     on or off, on a cold build and on one that reuses files."""
-    from volsite.diskcache import load_build_record, output_manifest
+    from volsite.speed.store import load_build_record, output_manifest
 
     root = site()
     for options in ((), ("--drafts",)):  # cold, then reusing the unchanged files
@@ -370,10 +370,10 @@ def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_t
         site, tmp_path, monkeypatch):
     import gc
 
-    import volsite.build
+    import volsite.pipeline
 
     seen = {}
-    real_load, real_render = volsite.build.load_site, volsite.build.render_site
+    real_load, real_render = volsite.pipeline.load_site, volsite.pipeline.render_site
 
     def load_site(*args, **kwargs):
         seen["loading"] = gc.isenabled()
@@ -388,22 +388,22 @@ def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_t
             seen["recording"] = gc.get_freeze_count() > 0
         return real_save(root_, record)
 
-    real_save = volsite.build.save_build_record
-    monkeypatch.setattr(volsite.build, "load_site", load_site)
-    monkeypatch.setattr(volsite.build, "render_site", render_site)
-    monkeypatch.setattr(volsite.build, "save_build_record", save_build_record)
+    real_save = volsite.pipeline.save_build_record
+    monkeypatch.setattr(volsite.pipeline, "load_site", load_site)
+    monkeypatch.setattr(volsite.pipeline, "render_site", render_site)
+    monkeypatch.setattr(volsite.pipeline, "save_build_record", save_build_record)
     root = site({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
     assert gc.isenabled()
-    volsite.build.build(root, tmp_path / "out")  # no search: staged in this process
+    volsite.pipeline.build(root, tmp_path / "out")  # no search: staged in this process
     assert seen == {"loading": False, "rendering": (True, True), "recording": True}
     assert gc.isenabled() and gc.get_freeze_count() == 0  # as it was
 
 
 def test_a_storys_card_is_made_once_per_build_and_equals_a_fresh_one():
     """Tag pages, lists and the home page all show story cards: one StoryView per story."""
-    from volsite.build import document_texts, load_site
-    from volsite.markup import convert_texts
-    from volsite.views import Views
+    from volsite.pipeline import document_texts, load_site
+    from volsite.render.markdown import convert_texts
+    from volsite.render.views import Views
 
     from conftest import REPO
 
@@ -417,8 +417,8 @@ def test_a_storys_card_is_made_once_per_build_and_equals_a_fresh_one():
 
 def test_strings_and_menu_items_read_as_attributes_and_as_a_dict():
     """Templates read t.skip and item.url; Fields answers at once and stays a dict."""
-    from volsite.i18n import strings
-    from volsite.render import Fields
+    from volsite.render.i18n import strings
+    from volsite.render.pages import Fields
 
     plain = strings("zh-CN")
     fields = Fields(plain)
@@ -438,15 +438,15 @@ def test_the_whole_indexes_earlier_versions_kept_are_removed(site):
 
 def _conversions(monkeypatch) -> list[str]:
     """The texts converted from now on in this process."""
-    import volsite.markup
+    import volsite.render.markdown
 
     converted: list[str] = []
-    convert = volsite.markup.Converter.convert
+    convert = volsite.render.markdown.Converter.convert
 
     def counted(self, text):
         converted.append(text)
         return convert(self, text)
-    monkeypatch.setattr(volsite.markup.Converter, "convert", counted)
+    monkeypatch.setattr(volsite.render.markdown.Converter, "convert", counted)
     return converted
 
 
@@ -456,18 +456,18 @@ def _stories(count: int, word: str = "正文") -> dict[str, str]:
 
 
 def test_each_process_that_converts_writes_its_own_part_and_the_next_build_converts_nothing(site, monkeypatch):
-    import volsite.build
-    import volsite.markup
+    import volsite.pipeline
+    import volsite.render.markdown
 
     root = site(_stories(12))
-    to_html = volsite.markup.cmark.to_html
+    to_html = volsite.render.markdown.cmark.to_html
 
     def slowly(text, trust_html):
         time.sleep(0.02)  # slow enough that both processes get to claim some
         return to_html(text, trust_html)
-    monkeypatch.setattr(volsite.markup.cmark, "to_html", slowly)
-    monkeypatch.setattr(volsite.markup, "PARALLEL_CHARS", 0)
-    monkeypatch.setattr(volsite.build.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(volsite.render.markdown.cmark, "to_html", slowly)
+    monkeypatch.setattr(volsite.render.markdown, "PARALLEL_CHARS", 0)
+    monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: 2)
     assert site.build().exit_code == 0
     parts = {part.parent.name: [] for part in (root / CACHE_FOLDER).glob("markdown-*/*.jsonl")}
     for part in (root / CACHE_FOLDER).glob("markdown-*/*.jsonl"):
@@ -522,8 +522,8 @@ def test_stories_and_records_keep_apart_caches_when_neither_may_hold_html(site, 
 
 
 def test_a_cold_build_hashes_what_it_parses_as_it_reads_it_and_records_the_same_digest(site, monkeypatch):
-    import volsite.diskcache as diskcache
-    from volsite.diskcache import inputs_digest, load_build_record
+    import volsite.speed.store as diskcache
+    from volsite.speed.store import inputs_digest, load_build_record
 
     root = site({"content/ledger/2024.csv": "date,volunteer,hours\n2024-01-02,li-na,2\n"})
     hashed: list[str] = []
@@ -544,19 +544,19 @@ def test_a_cold_build_hashes_what_it_parses_as_it_reads_it_and_records_the_same_
 
 
 def test_a_file_changed_after_the_build_read_it_is_built_again(site, monkeypatch):
-    import volsite.build
+    import volsite.pipeline
 
     root = site()
     story = root / "content/stories/2024-03-05-clinic.md"
-    build_model = volsite.build.build_model
+    build_model = volsite.pipeline.build_model
 
     def edited_once_read(content, config, problems):
         story.write_text(story.read_text(encoding="utf-8").replace("正文", "改过的正文"), encoding="utf-8")
         return build_model(content, config, problems)
-    monkeypatch.setattr(volsite.build, "build_model", edited_once_read)
+    monkeypatch.setattr(volsite.pipeline, "build_model", edited_once_read)
     first = site.build()
     assert "改过的正文" not in (first.built / "stories/clinic/index.html").read_text(encoding="utf-8")
-    monkeypatch.setattr(volsite.build, "build_model", build_model)
+    monkeypatch.setattr(volsite.pipeline, "build_model", build_model)
     again = site.build()
     assert "nothing changed" not in again.output
     assert "改过的正文" in (again.built / "stories/clinic/index.html").read_text(encoding="utf-8")
@@ -565,17 +565,17 @@ def test_a_file_changed_after_the_build_read_it_is_built_again(site, monkeypatch
 def test_a_build_with_a_record_does_not_hash_what_it_parses(site, monkeypatch):
     # Only a cold build's inputs digest is made from the files as they are read; one with
     # a record hashed them beforehand, and hashing again would be for nothing.
-    import volsite.sources
+    import volsite.read.sources
 
     root = site()
     site.write({"site.yaml": (root / "site.yaml").read_text(encoding="utf-8") + "search: false\n"})  # one process
     noting: dict[str, bool] = {}
-    read_bytes = volsite.sources.read_bytes
+    read_bytes = volsite.read.sources.read_bytes
 
-    def noted(site_root, rel, problems, limit=volsite.sources.YAML_LIMIT, reads=None):
+    def noted(site_root, rel, problems, limit=volsite.read.sources.YAML_LIMIT, reads=None):
         noting[rel] = reads is not None
         return read_bytes(site_root, rel, problems, limit, reads)
-    monkeypatch.setattr(volsite.sources, "read_bytes", noted)
+    monkeypatch.setattr(volsite.read.sources, "read_bytes", noted)
     assert site.build().exit_code == 0
     assert noting["content/stories/2024-03-05-clinic.md"] is True  # cold: hashed as read
     site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 改\ndate: 2024-03-05\n---\n新正文。\n"})

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from volsite.checks import privacy_findings, resident_id_valid
+from volsite.output.checks import privacy_findings, resident_id_valid
 
 STORY = "content/stories/2024-03-05-clinic.md"
 

@@ -44,7 +44,7 @@ def test_a_site_without_covers_or_search_loads_neither_pillow_nor_package_metada
     # Each is some 10 ms of every start, before any work can be shared out.
     root = site()
     (root / "site.yaml").write_text((root / "site.yaml").read_text() + "search: false\n", encoding="utf-8")
-    code = ("import sys; from pathlib import Path; from volsite.build import build; "
+    code = ("import sys; from pathlib import Path; from volsite.pipeline import build; "
             f"build(Path({str(root)!r})); "
             "print(sorted(m for m in ('PIL', 'importlib.metadata') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

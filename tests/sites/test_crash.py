@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from volsite.write import MARKER, check_output_dir
+from volsite.output.write import MARKER, check_output_dir
 
 from conftest import REPO, tree_digest
 
@@ -88,7 +88,7 @@ def test_a_folder_volsite_did_not_make_is_never_replaced(site, tmp_path):
 
 
 def test_a_second_build_waits_for_the_first(site):
-    from volsite.write import site_lock
+    from volsite.output.write import site_lock
 
     root = site()
     with site_lock(root):
@@ -104,11 +104,11 @@ def test_a_second_build_waits_for_the_first(site):
 
 def test_a_waiter_that_runs_out_of_time_refuses_clearly(site):
     from volsite.problems import UsageError
-    from volsite.write import site_lock
+    from volsite.output.write import site_lock
 
     root = site()
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from volsite.write import site_lock\n"
+        "import sys, time; from pathlib import Path; from volsite.output.write import site_lock\n"
         f"with site_lock(Path({str(root)!r})):\n    print('held', flush=True); time.sleep(30)")],
         stdout=subprocess.PIPE, text=True)
     try:
@@ -124,7 +124,7 @@ def test_a_waiter_that_runs_out_of_time_refuses_clearly(site):
 
 
 def test_the_atomic_exchange_is_available_here(tmp_path):
-    from volsite.write import _exchange
+    from volsite.output.write import _exchange
 
     (tmp_path / "a").mkdir()
     (tmp_path / "a/x").write_text("a")
@@ -136,9 +136,9 @@ def test_the_atomic_exchange_is_available_here(tmp_path):
 
 def test_the_site_is_rendered_in_a_process_that_ends_before_indexing(site, tmp_path, monkeypatch):
     # what loading and rendering leave in a process's memory must not sit beside Pagefind's
-    import volsite.build
+    import volsite.pipeline
 
-    real_stage, real_index = volsite.build._stage, volsite.build.make_search_index
+    real_stage, real_index = volsite.pipeline._stage, volsite.pipeline.make_search_index
     pids = {}
 
     def stage(*args, **kwargs):
@@ -149,19 +149,19 @@ def test_the_site_is_rendered_in_a_process_that_ends_before_indexing(site, tmp_p
         pids["index"] = os.getpid()
         return real_index(*args, **kwargs)
 
-    monkeypatch.setattr(volsite.build, "_stage", stage)
-    monkeypatch.setattr(volsite.build, "make_search_index", index)
+    monkeypatch.setattr(volsite.pipeline, "_stage", stage)
+    monkeypatch.setattr(volsite.pipeline, "make_search_index", index)
     site()
     assert site.build().exit_code == 0
     assert "stage" not in pids and pids["index"] == os.getpid()  # _stage ran in the forked child
 
 
 def test_a_site_without_search_is_rendered_in_this_process(site, monkeypatch):
-    import volsite.build
+    import volsite.pipeline
 
-    real_stage = volsite.build._stage
+    real_stage = volsite.pipeline._stage
     pids = []
-    monkeypatch.setattr(volsite.build, "_stage", lambda *args, **kwargs: pids.append(os.getpid()) or
+    monkeypatch.setattr(volsite.pipeline, "_stage", lambda *args, **kwargs: pids.append(os.getpid()) or
                         real_stage(*args, **kwargs))
     site({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
     assert site.build().exit_code == 0
@@ -169,12 +169,12 @@ def test_a_site_without_search_is_rendered_in_this_process(site, monkeypatch):
 
 
 def test_a_rendering_process_that_dies_is_reported_and_leaves_output_alone(site, monkeypatch):
-    import volsite.build
+    import volsite.pipeline
 
     site()
     first = site.build()
     before = tree_digest(first.built)
-    monkeypatch.setattr(volsite.build, "_stage", lambda *args, **kwargs: os._exit(9))
+    monkeypatch.setattr(volsite.pipeline, "_stage", lambda *args, **kwargs: os._exit(9))
     result = site.build("--drafts")  # not the same build as the last, so it is not skipped
     assert result.exit_code == 1 and "ended without finishing (exit status 9)" in result.output
     assert tree_digest(first.built) == before
@@ -182,7 +182,7 @@ def test_a_rendering_process_that_dies_is_reported_and_leaves_output_alone(site,
 
 
 def test_without_fork_the_site_is_built_in_one_process_the_same(site, tmp_path, monkeypatch):
-    import volsite.build
+    import volsite.pipeline
 
     site()
     forked = tree_digest(site.build("-o", str(tmp_path / "forked")).built)
@@ -190,6 +190,6 @@ def test_without_fork_the_site_is_built_in_one_process_the_same(site, tmp_path, 
     def no_fork(method=None):
         raise ValueError("no fork here")
 
-    monkeypatch.setattr(volsite.build.multiprocessing, "get_context", no_fork)
+    monkeypatch.setattr(volsite.pipeline.multiprocessing, "get_context", no_fork)
     alone = site.build("-o", str(tmp_path / "alone"))
     assert alone.exit_code == 0 and tree_digest(alone.built) == forked

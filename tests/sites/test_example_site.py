@@ -12,12 +12,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from volsite.checks import privacy_findings
+from volsite.output.checks import privacy_findings
 from volsite.cli import main
 from volsite.kinds import ledger as ledger_kind
 from volsite.kinds import volunteers as volunteer_kind
 from volsite.problems import Problems
-from volsite.sources import table_records, yaml_records
+from volsite.read.sources import table_records, yaml_records
 
 from conftest import REPO, output_texts, tree_digest
 

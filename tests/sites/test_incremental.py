@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from volsite.build import BuildCache, build, rebuild
+from volsite.pipeline import BuildCache, build, rebuild
 from volsite.problems import ContentError
 
 from conftest import REPO, tree_digest

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from volsite.build import load_site
-from volsite.figures import stats_json
+from volsite.pipeline import load_site
+from volsite.model.figures import stats_json
 
 from conftest import output_texts, tree_digest
 

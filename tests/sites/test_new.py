@@ -6,7 +6,7 @@ import datetime as dt
 
 import yaml
 
-from volsite.build import load_site
+from volsite.pipeline import load_site
 
 
 def test_new_story_has_complete_front_matter_and_a_pinyin_name(site):

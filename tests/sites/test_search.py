@@ -53,7 +53,7 @@ def test_search_can_be_switched_off(site):
 
 
 def test_pagefind_reads_only_pages_of_the_shapes_it_indexes(site, tmp_path, monkeypatch):
-    import volsite.search as search
+    import volsite.output.search as search
 
     site()
     out = site.build().built
@@ -81,7 +81,7 @@ def test_pagefind_reads_only_pages_of_the_shapes_it_indexes(site, tmp_path, monk
 def test_the_glob_matches_odd_names_as_themselves(tmp_path):
     import subprocess
 
-    from volsite.search import pagefind_binary, pages_glob
+    from volsite.output.search import pagefind_binary, pages_glob
 
     names = ["a(b)/index.html", "x,y.html", "[z]/q/index.html", "c{d}.html", "e!f#g$h.html",
              "n*o?.html", "普通/页面.html", "sp ace.html", "k:l<m>.html", "back\\slash.html"]
@@ -105,7 +105,7 @@ def test_the_glob_matches_odd_names_as_themselves(tmp_path):
 
 
 def test_pages_are_generalised_to_their_shapes():
-    from volsite.search import DEFAULT_GLOB, pages_glob
+    from volsite.output.search import DEFAULT_GLOB, pages_glob
 
     assert pages_glob(["volunteers/a/index.html", "volunteers/b/index.html", "about/index.html",
                        "stories/2024/x/index.html", "index.html"]) == \
@@ -119,7 +119,7 @@ def test_leaving_unmarked_pages_out_gives_pagefinds_own_index(site, tmp_path):
     import shutil
     import subprocess
 
-    from volsite.search import UNUSED, normalise, pagefind_binary
+    from volsite.output.search import UNUSED, normalise, pagefind_binary
 
     site()
     out = site.build().built
@@ -137,7 +137,7 @@ def test_leaving_unmarked_pages_out_gives_pagefinds_own_index(site, tmp_path):
 
 
 def test_searchable_pages_follow_pagefinds_rule():
-    from volsite.search import is_marked, searchable_pages
+    from volsite.output.search import is_marked, searchable_pages
 
     marked = b'<main><div data-pagefind-body>x</div></main>'
     plain = b"<main>x</main>"
@@ -152,7 +152,7 @@ def fragments(out):
     """url → the text Pagefind stored for that page."""
     import gzip
 
-    from volsite.search import SIGNATURE
+    from volsite.output.search import SIGNATURE
 
     found = {}
     for path in (out / "pagefind/fragment").iterdir():
@@ -196,7 +196,7 @@ def test_a_rewritten_pagefind_file_never_takes_the_name_of_another(tmp_path):
 
     import cbor2
 
-    from volsite.search import SIGNATURE, _read, _write
+    from volsite.output.search import SIGNATURE, _read, _write
 
     value = ["类型", [["志愿者故事", [0, 1]]]]
     digest = hashlib.sha256(SIGNATURE + cbor2.dumps(value)).hexdigest()
@@ -234,7 +234,7 @@ def test_after_an_edit_only_the_part_holding_the_changed_page_is_indexed_again(s
 def test_a_kept_index_that_lost_a_file_is_not_published(site, tmp_path, monkeypatch, damaged):
     import shutil
 
-    import volsite.search as search
+    import volsite.output.search as search
 
     root = site()
     globs = in_four_parts_counting_runs(monkeypatch)
@@ -255,7 +255,7 @@ def test_a_kept_index_that_lost_a_file_is_not_published(site, tmp_path, monkeypa
 
 
 def test_a_large_sites_index_is_made_in_parts_that_hold_each_page_once(site, tmp_path, monkeypatch):
-    import volsite.search as search
+    import volsite.output.search as search
 
     site()
     monkeypatch.setattr(search, "PART_PAGES", 1)  # the fixture's few searchable pages make four parts
@@ -281,7 +281,7 @@ def test_a_large_sites_index_is_made_in_parts_that_hold_each_page_once(site, tmp
 
 
 def test_parts_are_a_function_of_the_page_count_alone():
-    from volsite.search import MAX_PARTS, PART_PAGES, part_count
+    from volsite.output.search import MAX_PARTS, PART_PAGES, part_count
 
     assert [part_count(n) for n in (0, 1, 2 * PART_PAGES - 1)] == [1, 1, 1]
     assert part_count(2 * PART_PAGES) == 2 and part_count(4 * PART_PAGES - 1) == 2
@@ -291,7 +291,7 @@ def test_parts_are_a_function_of_the_page_count_alone():
 
 def part_globs(pages: list[str], parts: int, sizes: dict[str, int] | None = None) -> list[str] | None:
     """The globs of search.part_plan's parts, checked against the pages it says each holds."""
-    from volsite.search import part_plan
+    from volsite.output.search import part_plan
 
     plan = part_plan(pages, parts, sizes)
     if plan is None:
@@ -355,7 +355,7 @@ def test_names_pagefind_cannot_match_give_one_part():
 
 
 def test_names_that_would_need_too_long_a_glob_give_one_part(monkeypatch):
-    import volsite.search as search
+    import volsite.output.search as search
 
     pages = [f"a/{n:05d}/index.html" for n in range(0, 3000, 7)]
     globs = part_globs(pages, 2)
@@ -367,7 +367,7 @@ def test_names_that_would_need_too_long_a_glob_give_one_part(monkeypatch):
 def test_pagefind_reads_part_globs_as_we_do(tmp_path):
     import subprocess
 
-    from volsite.search import pagefind_binary
+    from volsite.output.search import pagefind_binary
 
     marked = sorted([f"stories/s-{i:02d}/index.html" for i in range(23)] + ["about/index.html"]
                     + [f"volunteers/v{i}/index.html" for i in range(9)] + ["a(b)/x,y.html"])
@@ -394,7 +394,7 @@ def test_pagefind_reads_part_globs_as_we_do(tmp_path):
 @given(st.lists(st.integers(min_value=1, max_value=1000), min_size=8, max_size=60), st.sampled_from([2, 4, 8]))
 @settings(max_examples=300, deadline=None)
 def test_parts_are_cut_into_runs_of_about_equal_bytes(weights, parts):
-    from volsite.search import _cuts
+    from volsite.output.search import _cuts
 
     cuts = _cuts(weights, parts)
     assert cuts[0] == 0 and cuts[-1] == len(weights) and len(cuts) == parts + 1

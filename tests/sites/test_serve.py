@@ -113,7 +113,7 @@ def test_search_index_catches_up_after_a_new_story(server):
 
 
 def test_a_site_without_search_gets_no_index_while_serving(site):
-    from volsite.serve import Preview
+    from volsite.serve.server import Preview
 
     root = site({"site.yaml": "title: x\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
     preview = Preview(root, False, lambda message: None)
@@ -128,7 +128,7 @@ def test_a_site_without_search_gets_no_index_while_serving(site):
 
 
 def test_a_site_at_the_domain_root_is_served_with_the_preview_files_beside_it(site):
-    from volsite.serve import Preview
+    from volsite.serve.server import Preview
 
     root = site({"site.yaml": "title: x\nbase_url: https://example.org/\nsearch: false\n"})
     preview = Preview(root, False, lambda message: None)
@@ -147,13 +147,13 @@ def test_a_site_at_the_domain_root_is_served_with_the_preview_files_beside_it(si
 
 def test_a_rebuild_while_the_search_index_is_being_made_leaves_the_index_alone(site, monkeypatch):
     """The indexer thread makes pagefind/ while rebuilds sync the pages: neither undoes the other."""
-    import volsite.search
-    from volsite.serve import Preview
+    import volsite.output.search
+    from volsite.serve.server import Preview
 
     root = site()
     said: list[str] = []
     preview = Preview(root, False, said.append)
-    real_run = volsite.search.subprocess.run
+    real_run = volsite.output.search.subprocess.run
     edits = iter(range(2))
 
     def pagefind_then_a_save(command, **options):
@@ -164,7 +164,7 @@ def test_a_rebuild_while_the_search_index_is_being_made_leaves_the_index_alone(s
             assert preview.update()
         return done
 
-    monkeypatch.setattr(volsite.search.subprocess, "run", pagefind_then_a_save)
+    monkeypatch.setattr(volsite.output.search.subprocess, "run", pagefind_then_a_save)
     try:
         preview.update()
         preview.search.wait()
@@ -178,7 +178,7 @@ def test_a_rebuild_while_the_search_index_is_being_made_leaves_the_index_alone(s
 
 
 def test_after_a_save_only_the_search_part_holding_the_changed_page_is_indexed_again(site, monkeypatch):
-    from volsite.serve import Preview
+    from volsite.serve.server import Preview
 
     from conftest import in_four_parts_counting_runs, tree_digest
 

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trustsite import FUZZ, loads
-from volsite.cmark import MAX_NESTING, nested_deeper, too_deep
-from volsite.markup import Converter
+from volsite.bindings.cmark import MAX_NESTING, nested_deeper, too_deep
+from volsite.render.markdown import Converter
 
 PIECES = [
     # nesting

@@ -1,6 +1,6 @@
 """Issue 6, hostile files: each is read in bounded time and memory, or refused with a
 clear message that names the file (and says what to do). The limits are the named
-constants of volsite.sources and volsite.kinds.fields."""
+constants of volsite.read.sources and volsite.kinds.fields."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ import pytest
 
 from trustsite import (assert_not_a_bug, baseline_peak_mb, fresh_site, loads, measured_load, outcome,
                        run_cli, write_site)
-from volsite.build import Site
+from volsite.pipeline import Site
 from volsite.kinds.fields import MAX_ID_LENGTH
 from volsite.slugs import MAX_SLUG_LENGTH
-from volsite.sources import (MARKDOWN_LIMIT, MAX_XLSX_UNPACKED_BYTES, MAX_YAML_ALIAS_VALUES, MAX_YAML_DEPTH,
+from volsite.read.sources import (MARKDOWN_LIMIT, MAX_XLSX_UNPACKED_BYTES, MAX_YAML_ALIAS_VALUES, MAX_YAML_DEPTH,
                              YAML_LIMIT)
 
 openpyxl = pytest.importorskip("openpyxl")

@@ -21,7 +21,7 @@ import volsite
 from conftest import tree_digest
 from trustsite import SITE_YAML, fresh_site, run_cli
 from volsite.problems import UsageError
-from volsite.write import MARKER, site_lock
+from volsite.output.write import MARKER, site_lock
 
 STORY = "content/stories/2024-03-05-clinic.md"
 
@@ -143,7 +143,7 @@ def test_a_link_whose_target_lies_in_a_folder_volsite_may_not_write_is_refused_f
 
 
 def test_leftovers_reached_through_links_are_never_followed(tmp_path):
-    from volsite.write import remove_leftovers, remove_own_folder
+    from volsite.output.write import remove_leftovers, remove_own_folder
 
     site = tmp_path / "site"
     site.mkdir()
@@ -280,7 +280,7 @@ def end_build(build: subprocess.Popen, root: Path) -> None:
 HOLD_AND_FORK = """
 import os, sys, time
 from pathlib import Path
-from volsite.write import site_lock
+from volsite.output.write import site_lock
 with site_lock(Path(sys.argv[1])):
     child = os.fork()
     if child == 0:

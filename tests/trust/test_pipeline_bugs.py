@@ -45,7 +45,7 @@ def test_the_command_line_on_markdown_nested_300_levels_is_a_problem():
 def test_unclosed_link_brackets_render():
     """Python-Markdown scanned ahead from every '[' (quadratic: 4,000 took 2-4 s)."""
     with fresh_site({"content/stories/brackets.md": "---\ntitle: 括号\ndate: 2024-01-01\n---\n" + "[" * 4000}) as root:
-        from volsite.build import load_site, render_site
+        from volsite.pipeline import load_site, render_site
         rendered = render_site(load_site(root))
     assert "[" * 4000 in rendered.files["stories/brackets/index.html"].decode()
 

@@ -15,7 +15,7 @@ from trustsite import SITE_YAML, fresh_site, loads, run_cli
 from conftest import output_texts, tree_digest
 from volsite.kinds import volunteers as volunteer_kind
 from volsite.problems import Problems
-from volsite.sources import table_records
+from volsite.read.sources import table_records
 
 # A roster as the national platform (志愿中国) exports it: its private columns under
 # their Chinese names, beside the public ones.
@@ -278,7 +278,7 @@ def test_a_draft_is_looked_at_only_when_it_is_published():
 
 
 def test_names_nested_hundreds_deep_are_still_found():
-    from volsite.index import _name_finder
+    from volsite.model.resolve import _name_finder
 
     names = tuple("张" * n for n in range(2, 600))  # a hostile roster: a trie 600 levels deep
     find = _name_finder(names, (), ())
@@ -290,7 +290,7 @@ def test_the_scan_is_quick_for_thousands_of_names_and_stories():
     import time
     from types import SimpleNamespace
 
-    from volsite.index import hidden_name_problems
+    from volsite.model.resolve import hidden_name_problems
 
     rng = random.Random(5)
     common = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说志愿服务"

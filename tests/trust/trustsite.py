@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 
 import volsite
 from conftest import BASE_SITE, write_files
-from volsite.build import Site, load_site, render_site
+from volsite.pipeline import Site, load_site, render_site
 from volsite.problems import ContentError, Problem
 
 # Derandomized and without the example database: CI runs the same examples every
@@ -120,7 +120,7 @@ def assert_not_a_bug(result: subprocess.CompletedProcess) -> None:
 _MEASURE = r"""
 import json, resource, sys, time
 from pathlib import Path
-from volsite.build import load_site
+from volsite.pipeline import load_site
 from volsite.problems import ContentError
 started = time.perf_counter()
 try:

@@ -6,16 +6,16 @@ import dataclasses
 import re
 
 from conftest import REPO
-from volsite import contexts
-from volsite.render import default_theme_dir
+from volsite.render import contexts
+from volsite.render.pages import default_theme_dir
 
 DOCS = REPO / "docs" / "templates.md"
 
 
 def test_the_theme_authors_page_is_current():
-    """Run `python3 -m volsite.contexts > docs/templates.md` after changing a context or a view."""
+    """Run `python3 -m volsite.render.contexts > docs/templates.md` after changing a context or a view."""
     assert DOCS.read_text(encoding="utf-8") == contexts.templates_page(), \
-        "docs/templates.md is stale: run python3 -m volsite.contexts > docs/templates.md"
+        "docs/templates.md is stale: run python3 -m volsite.render.contexts > docs/templates.md"
 
 
 def test_every_template_of_the_default_theme_has_a_documented_context():

@@ -8,9 +8,9 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from volsite.figures import (hours_text, hours_to_next_star, leaderboard, round_hours, stars_for, sum_hours,
+from volsite.model.figures import (hours_text, hours_to_next_star, leaderboard, round_hours, stars_for, sum_hours,
                              volunteer_figures)
-from volsite.index import Service
+from volsite.model.resolve import Service
 
 STARS = tuple(Decimal(n) for n in (100, 300, 600, 1000, 1500))
 tenths = st.integers(min_value=1, max_value=240).map(lambda n: Decimal(n) / 10)

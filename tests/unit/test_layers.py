@@ -1,38 +1,45 @@
 """The pipeline runs one way: a module imports only from layers below it.
 
-ARCHITECTURE.md: kinds never import another kind; index and figures read no
-files; render writes nothing; only write touches output/; click lives in cli.
+ARCHITECTURE.md: kinds never import another kind; the model reads no files and calls no
+clock; render writes nothing; only output/ writes files (output/write.py, and Pagefind run
+by output/search.py into the folder write made); click lives in cli.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "generator" / "volsite"
 
+# Lowest first. A module may import from its own layer's modules and from layers below.
 LAYERS = [
-    {"problems", "slugs", "i18n", "charts", "cmark", "shares"},
-    {"sources"},
+    {"problems", "slugs", "bindings.cmark", "bindings.jinja", "bindings.pagefind", "bindings.process",
+     "render.i18n", "render.charts"},
+    {"speed.workers"},
+    {"read.sources"},
     {"kinds.fields", "kinds.documents"},
     {"kinds.volunteers", "kinds.teams", "kinds.activities", "kinds.ledger", "kinds.awards",
      "kinds.stories", "kinds.pages"},
-    {"config", "load"},
-    {"index"},
-    {"figures"},
-    {"routes", "markup"},
-    {"views"},
-    {"contexts"},
-    {"render"},
-    {"checks"},
-    {"write", "search"},
-    {"diskcache"},
-    {"build", "scaffold"},
-    {"cli", "serve"},
+    {"config"},
+    {"kinds.content"},
+    {"model.resolve"},
+    {"model.figures"},
+    {"model.routes", "render.markdown"},
+    {"render.views"},
+    {"render.contexts"},
+    {"render.pages"},
+    {"output.checks"},
+    {"output.write", "output.search"},
+    {"speed.store"},
+    {"pipeline", "scaffold"},
+    {"cli", "serve.server"},
 ]
 LAYER_OF = {name: number for number, names in enumerate(LAYERS) for name in names}
 # Modules with no work of their own, outside the pipeline.
-FREE = {"__init__", "kinds.__init__", "__main__"}
+FREE = {"__init__", "__main__"}
+KINDS = LAYERS[4]
 
 
 def module_name(path: Path) -> str:
@@ -42,7 +49,9 @@ def module_name(path: Path) -> str:
 def imports_of(path: Path) -> tuple[set[str], set[str]]:
     """(volsite modules imported, other top-level packages imported)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    package = module_name(path).rsplit(".", 1)[0] if "." in module_name(path) else ""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    package = package.removesuffix(".__init__").removesuffix("__init__")
     internal, external = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
@@ -63,7 +72,7 @@ def imports_of(path: Path) -> tuple[set[str], set[str]]:
 def all_modules():
     for path in sorted(PACKAGE.rglob("*.py")):
         name = module_name(path)
-        if name not in FREE and "default_theme" not in name:
+        if name.rpartition(".")[2] not in FREE and "default_theme" not in name:
             yield name, path
 
 
@@ -71,12 +80,19 @@ def test_every_module_has_a_layer():
     assert {name for name, _ in all_modules()} <= set(LAYER_OF), "add the new module to LAYERS"
 
 
+def test_every_stage_is_a_package():
+    """The layout shows the pipeline: a stage's modules sit in its folder."""
+    top = {name for name, _ in all_modules() if "." not in name}
+    assert top == {"problems", "slugs", "config", "pipeline", "scaffold", "cli"}
+
+
 def test_no_module_imports_upwards():
     wrong = []
     for name, path in all_modules():
         internal, _ = imports_of(path)
         for target in internal:
-            if target in FREE or target == "kinds":
+            if target.rpartition(".")[2] in FREE or target in {"kinds", "read", "model", "render", "output",
+                                                              "speed", "serve", "bindings"}:
                 continue
             if LAYER_OF.get(target, 99) > LAYER_OF[name]:
                 wrong.append(f"{name} imports {target}")
@@ -84,9 +100,8 @@ def test_no_module_imports_upwards():
 
 
 def test_kinds_do_not_import_each_other():
-    kinds = LAYERS[3]
-    wrong = [f"{name} imports {target}" for name, path in all_modules() if name in kinds
-             for target in imports_of(path)[0] if target in kinds and target != name]
+    wrong = [f"{name} imports {target}" for name, path in all_modules() if name in KINDS
+             for target in imports_of(path)[0] if target in KINDS and target != name]
     assert not wrong
 
 
@@ -94,28 +109,60 @@ def test_click_only_in_cli():
     assert [name for name, path in all_modules() if "click" in imports_of(path)[1]] == ["cli"]
 
 
-def test_only_write_and_sources_touch_the_disk_for_output():
-    # shutil and tempfile are how files get replaced; only the writer may use them.
+def test_only_write_replaces_files():
+    # shutil and tempfile are how files and folders get replaced; only the writer may use them.
     users = sorted(name for name, path in all_modules()
                    if {"shutil", "tempfile"} & imports_of(path)[1])
-    assert users == ["write"]
+    assert users == ["output.write"]
 
 
-def test_model_and_figures_read_no_files_and_no_clock():
-    for name in ("index", "figures", "routes", "views", "render"):
-        source = (PACKAGE / f"{name}.py").read_text(encoding="utf-8")
-        for banned in ("open(", "read_text(", "read_bytes(", "write_text(", "write_bytes(",
-                       ".now(", ".today(", "time.time"):
-            assert banned not in source, f"{name} uses {banned}"
+# Calls that make, change or remove files and folders.
+WRITING_CALLS = ("write_text(", "write_bytes(", "os.open(", ".mkdir(", "os.mkdir(", "makedirs(", "os.rename(",
+                 "os.replace(", "os.link(", "unlink(", "rmdir(", "os.remove(", "os.chmod(", ".chmod(",
+                 "copyfile(", "copytree(", "rmtree(", "subprocess.")
+# Which modules may, and why: each writes only where the note says.
+MAY_WRITE = {
+    "output.write": "output/ and the folder built beside it",
+    "output.search": "Pagefind, run on the folder output.write made, into its pagefind/",
+    "speed.store": ".volsite-cache/",
+    "scaffold": "content/ (volsite new)",
+    "serve.server": "the preview's private temporary folder",
+    "bindings.process": "nothing: renameat2 for output.write",
+    "read.sources": "nothing: opens files to read them",
+    "kinds.content": "nothing: opens files to hash them",
+}
+
+
+def test_only_the_named_modules_write_files():
+    """Imports alone do not show it: the search index was written into output/ unseen."""
+    writers = set()
+    for name, path in all_modules():
+        source = path.read_text(encoding="utf-8")
+        if any(call in source for call in WRITING_CALLS):
+            writers.add(name)
+    assert writers <= set(MAY_WRITE), sorted(writers - set(MAY_WRITE))
+    assert "output.search" in writers  # the check sees Pagefind's run
+
+
+def test_model_and_render_read_no_files_and_no_clock():
+    names = [name for name, _ in all_modules() if name.startswith(("model.", "render."))]
+    assert len(names) >= 9
+    for name in names:
+        source = (PACKAGE / (name.replace(".", "/") + ".py")).read_text(encoding="utf-8")
+        for banned in (r"(?<![\w.])open\(", r"\.read_text\(", r"\.read_bytes\(", r"\.write_text\(",
+                       r"\.write_bytes\(", r"\.now\(", r"\.today\(", r"time\.time"):
+            assert not re.search(banned, source), f"{name} uses {banned}"
 
 
 def test_the_checker_sees_an_upward_import(tmp_path):
-    bad = tmp_path / "figures.py"
-    bad.write_text("from .render import Renderer\n")
+    (tmp_path / "model").mkdir()
+    bad = tmp_path / "model" / "figures.py"
+    bad.write_text("from ..render.pages import Renderer\n")
     global PACKAGE
     saved, PACKAGE = PACKAGE, tmp_path
     try:
         internal, _ = imports_of(bad)
     finally:
         PACKAGE = saved
-    assert "render" in internal
+    assert "render.pages" in internal
+    assert LAYER_OF["render.pages"] > LAYER_OF["model.figures"]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from volsite.kinds.ledger import checked_row, parse, plain_row
 from volsite.problems import Problems
-from volsite.sources import Raw
+from volsite.read.sources import Raw
 
 DATES = ["2024-03-05", " 2024/3/5 ", "2024.03.05", "2024-02-30", "0224-03-05", "1799-12-31", "2999-12-31",
          "3000-01-01", "", "  ", "昨天", "2024-3-5x"]

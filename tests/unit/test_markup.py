@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from volsite.markup import Converter, convert_texts, is_dangerous, reading_minutes
+from volsite.render.markdown import Converter, convert_texts, is_dangerous, reading_minutes
 
 
 def test_headings_get_pinyin_ids_numbered_when_repeated():
@@ -211,7 +211,7 @@ def test_converting_frees_what_cmark_allocates():
 
 
 def test_convert_texts_converts_each_distinct_text_once_and_keeps_only_what_is_used():
-    from volsite.markup import MarkdownCache
+    from volsite.render.markdown import MarkdownCache
     cache = MarkdownCache("/")
     first = convert_texts(["一", "二", "一"], "/", cache)
     assert set(first) == {"一", "二"} and cache.added == 2

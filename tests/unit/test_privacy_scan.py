@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from volsite.checks import (EMAIL, HALF_WIDTH, MOBILE, RESIDENT_ID, _IMAGE_SUFFIXES, _number_shaped, _scan,
+from volsite.output.checks import (EMAIL, HALF_WIDTH, MOBILE, RESIDENT_ID, _IMAGE_SUFFIXES, _number_shaped, _scan,
                             _suspects, privacy_findings_in, resident_id_valid)
 
 pieces = st.sampled_from([

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from volsite.shares import MAX_CHUNKS, map_claimed, runs, runs_by_size
+from volsite.speed.workers import MAX_CHUNKS, map_claimed, runs, runs_by_size
 
 
 def slowly(chunk):
@@ -165,7 +165,7 @@ def test_a_child_that_cannot_be_forked_leaves_its_share_here(monkeypatch):
 
 
 def test_a_child_whose_parent_is_already_gone_ends_at_once():
-    from volsite.shares import die_with_parent
+    from volsite.speed.workers import die_with_parent
 
     context = multiprocessing.get_context("fork")
     child = context.Process(target=die_with_parent, args=(os.getpid() + 1_000_000,))  # not its parent
@@ -176,7 +176,7 @@ def test_a_child_whose_parent_is_already_gone_ends_at_once():
 
 SHARE_SLOWLY = """
 import os, sys, time
-from volsite.shares import map_claimed
+from volsite.speed.workers import map_claimed
 
 def work(chunk):
     if os.getpid() != parent:
@@ -217,7 +217,7 @@ def _alive(pid: int) -> bool:
 # A process that starts a program the way volsite starts Pagefind, says its pid, and waits.
 START_A_PROGRAM = """
 import subprocess, sys, time
-from volsite.shares import ending_with_this_process
+from volsite.speed.workers import ending_with_this_process
 program = subprocess.Popen(["sleep", "60"], preexec_fn=ending_with_this_process())
 print(program.pid, flush=True)
 time.sleep(60)
@@ -246,7 +246,7 @@ def test_a_program_it_starts_ends_with_it():
 def test_pagefind_is_started_to_end_with_the_build(monkeypatch, tmp_path):
     import subprocess
 
-    from volsite import search
+    from volsite.output import search
 
     started = {}
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from volsite.kinds.ledger import CSV_HEADERS
 from volsite.problems import Problems
-from volsite.sources import decode_text, table_records, yaml_records
+from volsite.read.sources import decode_text, table_records, yaml_records
 
 # Text a volunteer roster may hold: CJK, Latin, digits, punctuation; every
 # character representable in GBK, so the round trip is possible in all three.
@@ -111,7 +111,7 @@ def test_yaml_duplicate_key_is_a_problem(tmp_path):
 
 def _parsed_both_ways(text: str, monkeypatch) -> tuple:
     """parse_yaml's value, line numbers and problems, by the quick path and by _compose alone."""
-    import volsite.sources as sources
+    import volsite.read.sources as sources
 
     def parse():
         problems = Problems()
@@ -126,7 +126,7 @@ def _parsed_both_ways(text: str, monkeypatch) -> tuple:
 
 
 def _lines_of(value):
-    from volsite.sources import LineMap
+    from volsite.read.sources import LineMap
 
     if isinstance(value, LineMap):
         return (value.line, dict(value.lines), {k: _lines_of(v) for k, v in value.items()})
@@ -165,7 +165,7 @@ def test_the_quick_composer_agrees_on_edge_cases(monkeypatch, text):
 
 
 def test_the_quick_composer_is_used_on_front_matter(monkeypatch):
-    import volsite.sources as sources
+    import volsite.read.sources as sources
 
     calls = []
     compose = sources._compose
@@ -191,7 +191,7 @@ def _typed(value):
 
 def _simple_equals_pyyaml(text: str) -> bool:
     """True if the simple reader took text; then it must read it as PyYAML does."""
-    from volsite.sources import parse_yaml_by_pyyaml, read_simple_mapping
+    from volsite.read.sources import parse_yaml_by_pyyaml, read_simple_mapping
 
     simple = read_simple_mapping(text)
     if simple is None:
@@ -258,7 +258,7 @@ def test_the_simple_reader_takes_ordinary_front_matter(text):
     "a: x\u2028y\n", "a: [x,]\n", "a: 12:30\n",
 ], ids=repr)
 def test_the_simple_reader_leaves_anything_else_to_pyyaml(text):
-    from volsite.sources import read_simple_mapping
+    from volsite.read.sources import read_simple_mapping
 
     assert read_simple_mapping(text) is None
 
@@ -271,7 +271,7 @@ def test_a_file_is_read_whole_up_to_its_limit_whatever_its_size_was_when_opened(
     refused past the limit."""
     import os
 
-    from volsite import sources
+    from volsite.read import sources
 
     (tmp_path / "f.md").write_bytes(b"x" * size)
     real_fstat = os.fstat
@@ -298,7 +298,7 @@ def test_a_files_digest_for_the_serve_cache_is_of_all_its_bytes_though_it_grew(t
     import hashlib
     import os
 
-    from volsite import load
+    from volsite.kinds import content as load
 
     path = tmp_path / "s.md"
     path.write_bytes("故事".encode() * 1000)

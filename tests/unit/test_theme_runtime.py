@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from jinja2 import DictLoader, StrictUndefined, UndefinedError
 from markupsafe import Markup, escape
 
-from volsite.render import ThemeEnvironment, escape_output
+from volsite.render.pages import ThemeEnvironment, escape_output
 
 
 class Shown:

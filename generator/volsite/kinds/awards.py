@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..problems import Problems
 from ..slugs import slugify
-from ..sources import Raw
+from ..read.sources import Raw
 from .fields import Fields, shown
 
 FOLDER = "content/awards"

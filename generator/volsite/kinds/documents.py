@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 from ..problems import Problems
 from ..slugs import slug_from_filename
-from ..sources import LineMap, Raw, parse_yaml
+from ..read.sources import LineMap, Raw, parse_yaml
 from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, shown
 
 KNOWN = ("title", "date", "slug", "summary", "tags", "volunteers", "teams", "activity",

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..problems import Problems, did_you_mean
-from ..sources import Raw, shown  # noqa: F401 - shown is used by every kind
+from ..read.sources import Raw, shown  # noqa: F401 - shown is used by every kind
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _DATE_PATTERN = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\Z")

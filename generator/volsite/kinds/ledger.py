@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Iterator, Mapping
 
 from ..problems import Problems
-from ..sources import Raw
+from ..read.sources import Raw
 from .fields import HOURS_LIMIT, Fields, in_dates, parse_date, parse_decimal, plain_ident
 
 FOLDER = "content/ledger"

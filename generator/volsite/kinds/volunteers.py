@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..problems import Problems
-from ..sources import Raw
+from ..read.sources import Raw
 from ..problems import did_you_mean
 from .fields import Fields, shown
 

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .build import BuildCache, rebuild
-from .config import CONFIG_FILE, load_config
-from .problems import ContentError, Problem, Problems, UsageError
-from .diskcache import SearchParts, page_digest
-from .search import SEARCH_FOLDER, SearchError, index_folder, read_pages, searchable_pages
-from .write import new_preview_folder, remove_preview_folder, site_lock
+from ..pipeline import BuildCache, rebuild
+from ..config import CONFIG_FILE, load_config
+from ..problems import ContentError, Problem, Problems, UsageError
+from ..speed.store import SearchParts, page_digest
+from ..output.search import SEARCH_FOLDER, SearchError, index_folder, read_pages, searchable_pages
+from ..output.write import new_preview_folder, remove_preview_folder, site_lock
 
 POLL_SECONDS = 0.1
 SERVE_DIR = "_volsite"  # the preview's own files, beside the site's

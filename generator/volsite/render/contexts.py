@@ -1,7 +1,7 @@
 """What each template is given: one dataclass per template, of named fields only.
 
 A theme author overrides a template knowing only its context: docs/templates.md is
-made from these classes (`python3 -m volsite.contexts > docs/templates.md`; a test fails
+made from these classes (`python3 -m volsite.render.contexts > docs/templates.md`; a test fails
 when it is stale). The comment beside a field is its documentation there.
 
 Every template also sees the globals in GLOBALS.
@@ -17,8 +17,8 @@ import re
 import tokenize
 from dataclasses import dataclass
 
-from .figures import YearFigures
-from .routes import Route
+from ..model.figures import YearFigures
+from ..model.routes import Route
 from .views import (ActivityBrief, AwardBrief, Headline, ProfileView, Ranked, ServiceLine, StarGroup, StarRoll,
                     StoryView, TagCount, TeamNode, TeamView, TimelineYear, TitleAwards, YearAwards, YearHours)
 from .views import ActivityPage as ActivityPage  # the view is the whole context of activity.html
@@ -263,7 +263,8 @@ def _classes_used(roots: list[type]) -> list[type]:
     """Every dataclass reachable from the contexts' fields, in the order first met."""
     import sys
 
-    from . import figures, routes, views
+    from ..model import figures, routes
+    from . import views
     known = {name: value for module in (views, figures, routes, sys.modules[__name__])
              for name, value in vars(module).items() if dataclasses.is_dataclass(value)}
     seen: list[type] = []
@@ -289,7 +290,7 @@ def _table(cls: type) -> list[str]:
 def templates_page() -> str:
     """docs/templates.md: every template's context, and the views they are made of."""
     out = ["# Templates and what they are given", "",
-           "<!-- Made by `python3 -m volsite.contexts > docs/templates.md`; "
+           "<!-- Made by `python3 -m volsite.render.contexts > docs/templates.md`; "
            "tests/unit/test_contexts.py fails when it is stale. -->", "",
            "A theme overrides a template by putting a file of the same name in "
            "`themes/<name>/templates/`; the templates it leaves out come from the default theme. "

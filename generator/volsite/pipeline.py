@@ -22,22 +22,22 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Callable
 
-from .checks import PrivacyScans, link_findings, orphan_warnings, privacy_findings, privacy_findings_in
+from .output.checks import PrivacyScans, link_findings, orphan_warnings, privacy_findings, privacy_findings_in
 from .config import CONFIG_FILE, SiteConfig, load_config
-from .figures import Figures, compute
-from .index import Model, build_model, media_path
-from .load import ParsedFiles, load_content
-from .diskcache import (CACHE_FOLDER, SearchParts, finish_markdown, inputs_digest, kept_search_parts, load_build_record,
+from .model.figures import Figures, compute
+from .model.resolve import Model, build_model, media_path
+from .kinds.content import ParsedFiles, load_content
+from .speed.store import (CACHE_FOLDER, SearchParts, finish_markdown, inputs_digest, kept_search_parts, load_build_record,
                         load_markdown, output_manifest, page_digest, save_build_record, scan_inputs)
-from .markup import MarkdownCache, convert_texts
+from .render.markdown import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
-from .render import PageCache, Renderer, theme_dirs
-from .routes import Route, plan
-from .shares import MAX_CHUNKS, die_with_parent, map_claimed, runs
+from .render.pages import PageCache, Renderer, theme_dirs
+from .model.routes import Route, plan
+from .speed.workers import MAX_CHUNKS, die_with_parent, map_claimed, runs
 from .slugs import load_dictionary
-from .search import PART_PREFIX, SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
-from .sources import FileRead, image_sizes
-from .write import (Staging, check_output_dir, match_umask, publish, read_umask, real_output, remove_folder,
+from .output.search import PART_PREFIX, SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
+from .read.sources import FileRead, image_sizes
+from .output.write import (Staging, check_output_dir, match_umask, publish, read_umask, real_output, remove_folder,
                     site_lock, sync_tree)
 
 Progress = Callable[[str], None]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .index import Model
-from .problems import Problems
-from .slugs import slugify
+from .resolve import Model
+from ..problems import Problems
+from ..slugs import slugify
 
 # First URL segments the generator owns; a standalone page may not take them.
 RESERVED = ("stories", "tags", "volunteers", "teams", "activities", "timeline", "honors",

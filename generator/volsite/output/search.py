@@ -25,7 +25,7 @@ from typing import Callable, Protocol
 
 import cbor2
 
-from .shares import ending_with_this_process
+from ..speed.workers import ending_with_this_process
 from .write import copy_folder, remove_folder, replace_folder
 
 SEARCH_FOLDER = "pagefind"

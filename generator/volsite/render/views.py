@@ -13,11 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import routes
-from .figures import Figures, TeamFigures, leaderboard, round_hours
-from .index import Model, Service, media_path
-from .kinds.awards import LEVELS
-from .markup import Html
+from ..model import routes
+from ..model.figures import Figures, TeamFigures, leaderboard, round_hours
+from ..model.resolve import Model, Service, media_path
+from ..kinds.awards import LEVELS
+from .markdown import Html
 
 ZERO = Decimal(0)
 

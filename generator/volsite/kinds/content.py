@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .cmark import MAX_NESTING, too_deep
-from .config import SiteConfig
-from .kinds import activities, awards, ledger, pages, stories, teams, volunteers
-from .kinds.documents import Document
-from .problems import Problem, Problems
-from .shares import MAX_CHUNKS, map_claimed, runs_by_size
-from .sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, FileRead, find_files,
+from ..bindings.cmark import MAX_NESTING, too_deep
+from ..config import SiteConfig
+from . import activities, awards, ledger, pages, stories, teams, volunteers
+from .documents import Document
+from ..problems import Problem, Problems
+from ..speed.workers import MAX_CHUNKS, map_claimed, runs_by_size
+from ..read.sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, FileRead, find_files,
                       find_sized_files, read_text, read_within, table_records, yaml_records)
 
 # No content file larger than this is read (each kind has its own, smaller limit

@@ -19,12 +19,14 @@ from functools import cache
 from stat import S_ISDIR, S_ISREG
 from pathlib import Path
 
-from . import __version__, cmark, markup
-from .markup import Html, MarkdownCache
-from .render import default_theme_dir
-from .search import INDEX_LAYOUT, is_complete
-from .sources import FileRead
-from .write import CACHE_FOLDER, copy_folder, remove_folder, write_all
+from .. import __version__
+from ..bindings import cmark
+from ..render import markdown as markup
+from ..render.markdown import Html, MarkdownCache
+from ..render.pages import default_theme_dir
+from ..output.search import INDEX_LAYOUT, is_complete
+from ..read.sources import FileRead
+from ..output.write import CACHE_FOLDER, copy_folder, remove_folder, write_all
 
 
 
@@ -263,7 +265,7 @@ def scan_inputs(site_root: Path, output: Path, options: dict, known: dict[str, l
     would otherwise read each twice: a tenth of a second at 5,000 stories, before any
     work could be shared out)."""
     known = known or {}
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # volsite's own code: a new version builds again
     # (Finding Pagefind's version loads importlib.metadata: 12 ms, at every start.)
     conditions = [__version__, cmark.version(), search_tool_version() if search else None,
                   str(output.resolve()), options]

@@ -17,7 +17,7 @@ from pathlib import Path
 from stat import S_IMODE, S_ISDIR, S_ISREG
 from typing import Callable
 
-from .problems import UsageError
+from ..problems import UsageError
 
 MARKER = ".volsite-output"
 CACHE_FOLDER = ".volsite-cache"  # volsite's own folder in a site: the build cache and the lock

@@ -21,11 +21,11 @@ except ImportError:  # markupsafe before 3.0, whose escape is all C
         return str(escape(text))
 
 from . import charts, i18n
-from .figures import Figures, hours_text, stats_json
-from .index import Model
-from .markup import Html
-from .problems import Problems
-from .routes import Route, page_count, stories_url, tag_url
+from ..model.figures import Figures, hours_text, stats_json
+from ..model.resolve import Model
+from .markdown import Html
+from ..problems import Problems
+from ..model.routes import Route, page_count, stories_url, tag_url
 from .contexts import (CandidatesPage, CertificatePage, Chart, ChartRow, DirectoryPage, EmptyPage, FeedPage,
                        HomePage, HonoursPage, HonoursYearPage, NavEntry, ProfilePage, SitemapEntry, SitemapPage,
                        StandalonePage, StatementPage, StatsPage, StatsYear, StoriesPage, StoryPage, TagPage, TagsPage,
@@ -46,9 +46,9 @@ def theme_dirs(site_root: Path, theme: str) -> list[Path]:
 
 
 def default_theme_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    packaged = here / "default_theme"  # in an installed wheel
-    return packaged if packaged.is_dir() else here.parents[1] / "themes" / "default"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "default_theme"  # in an installed wheel
+    return packaged if packaged.is_dir() else package.parents[1] / "themes" / "default"
 
 
 def _template_position(exc: BaseException, fallback: str) -> tuple[str, int | None]:

@@ -1,7 +1,7 @@
 """Markdown → HTML, done once for every text before rendering.
 
 The dialect is CommonMark with GitHub's tables, strikethrough, bare links and
-footnotes (cmark-gfm, through volsite.cmark): what staff meet in other editors,
+footnotes (cmark-gfm, through volsite.bindings.cmark): what staff meet in other editors,
 in linear time whatever is pasted. Headings get pinyin ids and a table of
 contents. Links and images written site-absolute (/stories/x/) or
 content-relative (media/x.jpg) are rewritten under the base_url path, so a site
@@ -17,9 +17,9 @@ from html import unescape
 from typing import Callable
 from urllib.parse import unquote
 
-from . import cmark
-from .shares import MAX_CHUNKS, map_claimed, runs_by_size
-from .slugs import slugify
+from ..bindings import cmark
+from ..speed.workers import MAX_CHUNKS, map_claimed, runs_by_size
+from ..slugs import slugify
 
 _CJK_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")

@@ -30,7 +30,7 @@ from yaml.events import (AliasEvent, DocumentEndEvent, MappingStartEvent, Scalar
                          SequenceStartEvent, StreamEndEvent)
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .problems import Problems
+from ..problems import Problems
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".xlsx")

@@ -16,15 +16,15 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
-from .config import SiteConfig
-from .kinds.activities import Activity
-from .kinds.awards import Award
-from .kinds.documents import Document
-from .kinds.teams import Team
-from .kinds.volunteers import Volunteer
-from .load import Content
-from .problems import Problem, Problems, did_you_mean
-from .sources import shown
+from ..config import SiteConfig
+from ..kinds.activities import Activity
+from ..kinds.awards import Award
+from ..kinds.documents import Document
+from ..kinds.teams import Team
+from ..kinds.volunteers import Volunteer
+from ..kinds.content import Content
+from ..problems import Problem, Problems, did_you_mean
+from ..read.sources import shown
 
 # Two-character surnames, so that 欧阳娜娜 is masked as 欧阳** and not 欧***.
 COMPOUND_SURNAMES = frozenset(

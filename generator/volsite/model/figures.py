@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from .index import Model, Service
+from .resolve import Model, Service
 
 ZERO = Decimal(0)
 

@@ -16,9 +16,9 @@ import datetime as dt
 import re
 from urllib.parse import unquote, urlsplit
 
-from .index import Model
-from .markup import Html
-from .problems import Problem
+from ..model.resolve import Model
+from ..render.markdown import Html
+from ..problems import Problem
 
 # Digits are ASCII ones, and an input method's full-width ones read as ASCII (HALF_WIDTH):
 # what people type a number in.

@@ -1,0 +1,1 @@
+"""The model: references resolved both ways, the published view of people, figures, routes. Reads no files."""

@@ -1,0 +1,1 @@
+"""The preview server: builds on every save, serves with live reload."""
