@@ -8,7 +8,6 @@ changed and writes only files whose bytes changed. Both give the same bytes.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import hashlib
 import math
@@ -33,7 +32,8 @@ from .render.markdown import MarkdownCache, convert_texts
 from .problems import ContentError, Problem, Problems, UsageError
 from .render.pages import PageCache, Renderer, theme_dirs
 from .model.routes import Route, plan
-from .speed.workers import MAX_CHUNKS, die_with_parent, map_claimed, runs
+from .speed.workers import MAX_CHUNKS, map_claimed, runs
+from .bindings.process import die_with_parent, release_freed_memory
 from .slugs import load_dictionary
 from .output.search import PART_PREFIX, SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
 from .read.sources import FileRead, image_sizes
@@ -524,15 +524,6 @@ def _stage_child(writer, parent: int, site_root: Path, output: Path, drafts: boo
             writer.send(("error", RuntimeError(f"{exc.__class__.__name__}: {exc}")))
     finally:
         writer.close()
-
-
-def release_freed_memory() -> None:
-    """Give back to the system what Python has freed but its allocator keeps (glibc only)."""
-    gc.collect()
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError, TypeError):
-        pass  # another C library: the memory is only reused, not returned
 
 
 def make_search_index(site_root: Path, folder: Path, searchable: list[str],

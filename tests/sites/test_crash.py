@@ -123,17 +123,6 @@ def test_a_waiter_that_runs_out_of_time_refuses_clearly(site):
         pass
 
 
-def test_the_atomic_exchange_is_available_here(tmp_path):
-    from volsite.output.write import _exchange
-
-    (tmp_path / "a").mkdir()
-    (tmp_path / "a/x").write_text("a")
-    (tmp_path / "b").mkdir()
-    (tmp_path / "b/x").write_text("b")
-    assert _exchange(tmp_path / "a", tmp_path / "b")  # Linux: renameat2(RENAME_EXCHANGE)
-    assert (tmp_path / "a/x").read_text() == "b" and (tmp_path / "b/x").read_text() == "a"
-
-
 def test_the_site_is_rendered_in_a_process_that_ends_before_indexing(site, tmp_path, monkeypatch):
     # what loading and rendering leave in a process's memory must not sit beside Pagefind's
     import volsite.pipeline

@@ -152,7 +152,7 @@ def fragments(out):
     """url → the text Pagefind stored for that page."""
     import gzip
 
-    from volsite.output.search import SIGNATURE
+    from volsite.bindings.pagefind import SIGNATURE
 
     found = {}
     for path in (out / "pagefind/fragment").iterdir():
@@ -196,7 +196,7 @@ def test_a_rewritten_pagefind_file_never_takes_the_name_of_another(tmp_path):
 
     import cbor2
 
-    from volsite.output.search import SIGNATURE, _read, _write
+    from volsite.bindings.pagefind import SIGNATURE, _read, _write
 
     value = ["类型", [["志愿者故事", [0, 1]]]]
     digest = hashlib.sha256(SIGNATURE + cbor2.dumps(value)).hexdigest()
@@ -234,6 +234,7 @@ def test_after_an_edit_only_the_part_holding_the_changed_page_is_indexed_again(s
 def test_a_kept_index_that_lost_a_file_is_not_published(site, tmp_path, monkeypatch, damaged):
     import shutil
 
+    import volsite.bindings.pagefind as pagefind
     import volsite.output.search as search
 
     root = site()
@@ -251,7 +252,7 @@ def test_a_kept_index_that_lost_a_file_is_not_published(site, tmp_path, monkeypa
     assert site.build("-o", str(out)).exit_code == 0
     assert len(globs) == 1  # the parts kept whole are used
     assert tree_digest(out / "pagefind") == cold
-    assert all(search.is_complete(bundle) for bundle in [out / "pagefind", *(out / "pagefind").glob("part-*")])
+    assert all(pagefind.is_complete(bundle) for bundle in [out / "pagefind", *(out / "pagefind").glob("part-*")])
 
 
 def test_a_large_sites_index_is_made_in_parts_that_hold_each_page_once(site, tmp_path, monkeypatch):

@@ -128,6 +128,7 @@ MAY_WRITE = {
     "scaffold": "content/ (volsite new)",
     "serve.server": "the preview's private temporary folder",
     "bindings.process": "nothing: renameat2 for output.write",
+    "bindings.pagefind": "Pagefind's index files, rewritten in sorted order where output.search made them",
     "read.sources": "nothing: opens files to read them",
     "kinds.content": "nothing: opens files to hash them",
 }

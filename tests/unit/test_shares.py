@@ -165,7 +165,7 @@ def test_a_child_that_cannot_be_forked_leaves_its_share_here(monkeypatch):
 
 
 def test_a_child_whose_parent_is_already_gone_ends_at_once():
-    from volsite.speed.workers import die_with_parent
+    from volsite.bindings.process import die_with_parent
 
     context = multiprocessing.get_context("fork")
     child = context.Process(target=die_with_parent, args=(os.getpid() + 1_000_000,))  # not its parent
@@ -217,7 +217,7 @@ def _alive(pid: int) -> bool:
 # A process that starts a program the way volsite starts Pagefind, says its pid, and waits.
 START_A_PROGRAM = """
 import subprocess, sys, time
-from volsite.speed.workers import ending_with_this_process
+from volsite.bindings.process import ending_with_this_process
 program = subprocess.Popen(["sleep", "60"], preexec_fn=ending_with_this_process())
 print(program.pid, flush=True)
 time.sleep(60)

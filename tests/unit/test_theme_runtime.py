@@ -1,7 +1,7 @@
 """volsite's quicker paths through Jinja's runtime keep its meaning: values printed by {{ }}
-are escaped as markupsafe escapes them (render.escape_output), in every place a template
+are escaped as markupsafe escapes them (bindings.jinja.escape_output), in every place a template
 prints one; calls skip the look for a pass_context mark only where none can be
-(render.ThemeContext)."""
+(bindings.jinja.ThemeContext)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from jinja2 import DictLoader, StrictUndefined, UndefinedError
 from markupsafe import Markup, escape
 
-from volsite.render.pages import ThemeEnvironment, escape_output
+from volsite.bindings.jinja import ThemeEnvironment, escape_output
 
 
 class Shown:

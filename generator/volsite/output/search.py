@@ -13,8 +13,6 @@ them and renames the rewritten files by their new content, as Pagefind does.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import os
 import subprocess
@@ -23,20 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Protocol
 
-import cbor2
-
-from ..speed.workers import ending_with_this_process
+from ..bindings.pagefind import MERGED_UNUSED, UNUSED, FormatError, binary, normalise
+from ..bindings.process import ending_with_this_process
 from .write import copy_folder, remove_folder, replace_folder
 
 SEARCH_FOLDER = "pagefind"
-ENTRY_FILE = "pagefind-entry.json"
-SIGNATURE = b"pagefind_dcd"  # every Pagefind data file starts with it, after gzip
-# Pagefind's ready-made interfaces: volsite's search page uses the search API in
-# pagefind.js instead (a labelled form, its own look), and these files carry their
-# translators' e-mail addresses, which a privacy scan of the site rightly flags.
-UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
-          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
-META_PAGES, META_CHUNKS, META_FILTERS = 1, 2, 3  # the meta file is [version, pages, index chunks, filters, sorts, meta fields]
 BODY_MARK = b"data-pagefind-body"
 # Pagefind's globs (the wax crate): these are read as more than a letter unless escaped,
 # and these cannot be matched as letters at all (a name holding one is matched by *).
@@ -50,8 +39,6 @@ MAX_PARTS = 8
 PART_PREFIX = "part-"
 PARTS_FILE = "parts.json"  # the parts the search page merges into the first: {"parts": ["part-2/"]}
 INDEX_LAYOUT = f"parts of {PART_PAGES}+ pages, at most {MAX_PARTS}"  # a cached index of another layout is not reused
-# A merged part is read with the first part's code and WebAssembly.
-MERGED_UNUSED = ("pagefind.js", "pagefind-worker.js", "pagefind-highlight.js")
 # A part's glob is one command-line argument, and Linux takes at most 128 KiB in one;
 # names that need a longer glob (never seen: it takes thousands of odd names) get one part.
 MAX_GLOB = 100_000
@@ -65,11 +52,9 @@ class SearchError(Exception):
 
 def pagefind_binary() -> str:
     try:
-        from pagefind_bin_extended import get_executable  # the build that segments Chinese
-    except ImportError as exc:
-        raise SearchError("Pagefind is not installed: pip install 'pagefind[extended]', "
-                          "or set 'search: false' in site.yaml") from exc
-    return str(get_executable())
+        return binary()
+    except FormatError as exc:
+        raise SearchError(str(exc)) from exc
 
 
 class KeptParts(Protocol):
@@ -112,7 +97,10 @@ def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None
             raise SearchError(failures[0])
         for number, (bundle, (_glob, part), earlier) in enumerate(zip(bundles, plan, found), 1):
             if earlier is None:
-                normalise(bundle)
+                try:
+                    normalise(bundle)
+                except FormatError as exc:
+                    raise SearchError(str(exc)) from exc
                 for name in UNUSED + (MERGED_UNUSED if number > 1 else ()):
                     (bundle / name).unlink(missing_ok=True)
                 if kept:
@@ -131,10 +119,12 @@ def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None
 
 def _run_pagefind(site: Path, output: Path, glob: str) -> str | None:
     """Run Pagefind on the pages of `site` that `glob` matches; why it failed, or None."""
-    command = [pagefind_binary(), "--site", str(site), "--output-path", str(output), "--silent", "--glob", glob]
     try:
+        command = [pagefind_binary(), "--site", str(site), "--output-path", str(output), "--silent", "--glob", glob]
         done = subprocess.run(command, capture_output=True, text=True, timeout=600,
                               preexec_fn=ending_with_this_process())
+    except SearchError as exc:
+        return str(exc)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"Pagefind did not run: {exc}"
     if done.returncode != 0:
@@ -320,64 +310,3 @@ def read_pages(folder: Path, digest: Callable[[bytes], bytes] | None = None) -> 
             if digest is not None:
                 digests[rel] = digest(data)
     return marks, digests
-
-
-def _read(path: Path):
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(SIGNATURE):
-        raise SearchError(f"{path.name} is not a Pagefind file this volsite understands")
-    return cbor2.loads(data[len(SIGNATURE):])
-
-
-def _write(folder: Path, name: str, suffix: str, value, digits: int) -> str:
-    """Write value as a Pagefind file named by its content; return the name's hash part."""
-    blob = SIGNATURE + cbor2.dumps(value)
-    digest = hashlib.sha256(blob).hexdigest()
-    packed = gzip.compress(blob, mtime=0)
-    while True:  # a longer name where another file's name begins the same (as Pagefind does)
-        path = folder / f"{name}_{digest[:digits]}{suffix}"
-        if not path.exists() or path.read_bytes() == packed or digits >= len(digest):
-            break
-        digits += 1
-    path.write_bytes(packed)
-    return f"{name}_{digest[:digits]}"
-
-
-def normalise(bundle: Path) -> None:
-    """Put Pagefind's hash-map orders in sorted order, so that equal content gives equal bytes."""
-    entry_path = bundle / ENTRY_FILE
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    for language, info in entry["languages"].items():
-        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = _read(meta_path)
-        filters = []
-        for filter_name, old in meta[META_FILTERS]:
-            old_path = bundle / "filter" / f"{old}.pf_filter"
-            content = _read(old_path)
-            content[1].sort(key=lambda pair: pair[0])  # [name, [[value, [pages]], ...]]
-            old_path.unlink()
-            filters.append([filter_name, _write(bundle / "filter", language, ".pf_filter", content, 7)])
-        meta[META_FILTERS] = sorted(filters)
-        meta_path.unlink()
-        info["hash"] = _write(bundle, f"pagefind.{language}", ".pf_meta", meta, 13).removeprefix("pagefind.")
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-                          encoding="utf-8")
-
-
-def is_complete(bundle: Path, first: bool = False) -> bool:
-    """Whether every file a bundle's entry and meta files name is there, and in the first
-    part the code the others are read with (a kept copy that lost a file would be
-    published as a search that fails)."""
-    try:
-        entry = json.loads((bundle / ENTRY_FILE).read_text(encoding="utf-8"))
-        named = [bundle / name for name in MERGED_UNUSED if first and name not in UNUSED]
-        for info in entry["languages"].values():
-            meta = _read(bundle / f"pagefind.{info['hash']}.pf_meta")
-            named += [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[META_CHUNKS]]
-            named += [bundle / "filter" / f"{name}.pf_filter" for _filter, name in meta[META_FILTERS]]
-            named += [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[META_PAGES]]
-            if not all(path.is_file() for path in named):
-                return False
-    except (OSError, ValueError, KeyError, TypeError, IndexError, SearchError, EOFError):
-        return False
-    return True

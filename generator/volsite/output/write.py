@@ -5,7 +5,6 @@ A build that fails or is interrupted leaves the previous output/ as it was.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import shutil
@@ -17,6 +16,7 @@ from pathlib import Path
 from stat import S_IMODE, S_ISDIR, S_ISREG
 from typing import Callable
 
+from ..bindings.process import exchange
 from ..problems import UsageError
 
 MARKER = ".volsite-output"
@@ -202,7 +202,7 @@ def publish(staging: Path, output: Path, umask: int) -> None:
     if not output.exists():
         os.rename(staging, output)
         return
-    if _exchange(staging, output):
+    if exchange(staging, output):
         remove_own_folder(staging)  # it now holds the old site
         return
     # No atomic exchange here (not Linux, or an old kernel): two renames, with a window
@@ -246,27 +246,6 @@ def remove_own_folder(folder: Path) -> None:
             child.unlink(missing_ok=True)
     (folder / MARKER).unlink(missing_ok=True)
     shutil.rmtree(folder, ignore_errors=True)
-
-
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    error = ctypes.get_errno()
-    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False
-    raise OSError(error, os.strerror(error), str(b))
 
 
 def remove_leftovers(output: Path) -> None:

@@ -24,7 +24,8 @@ from ..bindings import cmark
 from ..render import markdown as markup
 from ..render.markdown import Html, MarkdownCache
 from ..render.pages import default_theme_dir
-from ..output.search import INDEX_LAYOUT, is_complete
+from ..bindings.pagefind import is_complete
+from ..output.search import INDEX_LAYOUT
 from ..read.sources import FileRead
 from ..output.write import CACHE_FOLDER, copy_folder, remove_folder, write_all
 

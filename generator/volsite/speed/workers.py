@@ -17,15 +17,14 @@ slow cores).
 from __future__ import annotations
 
 import collections
-import ctypes
 import math
 import multiprocessing
 import os
 import pickle
-import signal
-import sys
 import threading
 from typing import Callable, Sequence, TypeVar
+
+from ..bindings.process import die_with_parent
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -220,33 +219,3 @@ def _run(claim_and_send, writer, parent: int) -> None:
         writer.send(("failed", exc.__class__.__name__))
     finally:
         writer.close()
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def ending_with_this_process() -> Callable[[], None]:
-    """preexec_fn for a program this process starts (Pagefind): it is killed when this
-    process ends, as a forked child is (die_with_parent)."""
-    parent = os.getpid()
-    return lambda: die_with_parent(parent)
-
-
-def die_with_parent(parent: int) -> None:
-    """Called first in a forked child: it is killed the moment `parent` (os.getpid() of
-    the process that forked it, taken before the fork) ends, however that ends (kill -9
-    of it alone, the OOM killer). A child left behind would wait for ever on a pipe to
-    it, holding what it holds. If the parent has already gone, the child ends now.
-
-    Linux's prctl(PR_SET_PDEATHSIG); elsewhere only the check. The signal comes when
-    the thread that forked ends: children are forked by the thread that waits for them.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            prctl = ctypes.CDLL(None, use_errno=True).prctl
-            prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), ctypes.c_ulong(0), ctypes.c_ulong(0),
-                  ctypes.c_ulong(0))
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # it died before the call above: nothing would have come
-        os._exit(1)
