@@ -7,6 +7,7 @@ volunteer fields did not see (issue 15's hostile testing):
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,25 @@ def test_a_platform_export_s_private_columns_are_its_private_fields(tmp_path: Pa
     assert not list(problems)
     assert records[0].data == {"id": "wang-fang", "name": "王芳", "teams": "hq", "id_number": "110101199003070012",
                                "phone": "13800001111", "address": "澜州市东湖区桂花巷18号"}
+
+
+def test_an_export_with_a_private_field_under_two_names_loads_and_publishes_neither():
+    """手机号码 and 联系电话 are both the phone: the export is read, the repeat is no problem,
+    and neither number is published; a repeated column that is not private is still one."""
+    export = ("编号,姓名,所属队伍,手机号码,联系电话\n"
+              "wang-fang,王芳,hq,13800001111,13900002222\n")
+    with fresh_site({"content/volunteers/export.csv": export}) as root:
+        result = run_cli("build", str(root), "-q")
+        assert result.returncode == 0, result.stdout + result.stderr
+        texts = output_texts(root / "output")
+        assert "王芳" in texts["volunteers/wang-fang/index.html"]
+        assert not [name for name, text in texts.items() if "13800001111" in text or "13900002222" in text]
+    problems = Problems()
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "r.csv").write_text("编号,姓名,姓名\nwang-fang,王芳,王芳\n", encoding="utf-8")
+        table_records(Path(folder), "r.csv", volunteer_kind.CSV_HEADERS, problems,
+                      private=frozenset(volunteer_kind.PRIVATE_FIELDS))
+    assert [p.message for p in problems] == ["the column 'name' is given twice"]
 
 
 def test_a_platform_export_with_its_private_columns_in_publish_fields_fails_and_writes_nothing():

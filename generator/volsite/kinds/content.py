@@ -149,8 +149,10 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
     parsed = parsed if parsed is not None else ParsedFiles(reused=False, note_reads=note_reads)
     sizes: dict[str, int] = {}  # of the files listed, as found
 
-    def record_jobs(folder: str, parse_raw, tables: dict | None = None, markdown: str | None = None) -> list[Job]:
-        """`markdown`: the field of the kind that holds Markdown, if any."""
+    def record_jobs(folder: str, parse_raw, tables: dict | None = None, markdown: str | None = None,
+                    private: frozenset[str] = frozenset()) -> list[Job]:
+        """`markdown`: the field of the kind that holds Markdown, if any; `private`: its fields
+        that tables may give under two names."""
         suffixes = YAML_SUFFIXES + (TABLE_SUFFIXES if tables is not None else ())
         jobs = []
         for rel, size in find_sized_files(site_root, folder, suffixes, problems):
@@ -158,7 +160,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
 
             def parse_file(local: Problems, reads: dict[str, FileRead] | None, rel=rel):
                 raws = (yaml_records(site_root, rel, local, reads) if rel.lower().endswith(YAML_SUFFIXES)
-                        else table_records(site_root, rel, tables, local, reads))
+                        else table_records(site_root, rel, tables, local, reads, private))
                 items = [item for raw in raws if (item := parse_raw(raw, local)) is not None]
                 if markdown is not None:
                     for item in items:
@@ -187,7 +189,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
 
     jobs = {
         "volunteers": record_jobs(volunteers.FOLDER, lambda raw, p: volunteers.parse(raw, p, config.publish_fields),
-                                  volunteers.CSV_HEADERS, "bio"),
+                                  volunteers.CSV_HEADERS, "bio", frozenset(volunteers.PRIVATE_FIELDS)),
         "teams": record_jobs(teams.FOLDER, teams.parse, markdown="description"),
         "activities": record_jobs(activities.FOLDER, activities.parse, markdown="summary"),
         "ledger": record_jobs(ledger.FOLDER, ledger.parse, ledger.CSV_HEADERS),

@@ -753,8 +753,11 @@ def yaml_records(site_root: Path, rel: str, problems: Problems,
 
 
 def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
-                  problems: Problems, reads: dict[str, FileRead] | None = None) -> list[Raw]:
-    """Rows of a CSV or XLSX file as records; header names mapped through `headers`."""
+                  problems: Problems, reads: dict[str, FileRead] | None = None,
+                  private: frozenset[str] = frozenset()) -> list[Raw]:
+    """Rows of a CSV or XLSX file as records; header names mapped through `headers`. A column
+    named in `private` may be given twice (an export's 手机号码 beside its 联系电话): it is read
+    only to be dropped, so the first value is kept and the repeat is no problem."""
     errors = len(problems.errors)
     clean = _clean_cell
     if rel.lower().endswith(".xlsx"):
@@ -774,13 +777,19 @@ def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
             columns = [_column_name(c, headers) for c in cells]
             seen: set[str] = set()
             for name in columns:
-                if name and name in seen:
+                if name and name in seen and name not in private:
                     problems.error(rel, line, f"the column '{shown(name)}' is given twice")
                 seen.add(name)
             continue
         if len(cells) > len(columns) and any(c is not None for c in cells[len(columns):]):
             problems.error(rel, line, f"this row has {len(cells)} cells but the header has {len(columns)}")
-        data = {name: value for name, value in zip(columns, cells) if name and value is not None}
+        if len(set(columns)) == len(columns):
+            data = {name: value for name, value in zip(columns, cells) if name and value is not None}
+        else:  # a private field under two names: its first value
+            data = {}
+            for name, value in zip(columns, cells):
+                if name and value is not None:
+                    data.setdefault(name, value)
         records.append(Raw(rel, line, data, {}))
     if columns is None and len(problems.errors) == errors:
         problems.warning(rel, None, "holds no records (it is empty)")
