@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -268,7 +269,8 @@ def _nav(r: _Reader, put) -> None:
 
 
 def load_config(site_root: Path, problems: Problems, **overrides: Any) -> SiteConfig:
-    text = read_text(site_root, CONFIG_FILE, problems) if (site_root / CONFIG_FILE).is_file() else ""
+    # (lexists: a pipe or a device in its place is read's to refuse, not a site without settings)
+    text = read_text(site_root, CONFIG_FILE, problems) if os.path.lexists(site_root / CONFIG_FILE) else ""
     data = parse_yaml(text, CONFIG_FILE, problems) if text else None
     config, found = parse_config(data)
     problems.extend(found)

@@ -30,6 +30,8 @@ def test_a_broken_link_is_an_error_in_check_and_a_warning_in_build(site):
     ("[相对](../other/)", "the link '../other/' is relative"),
     ("[带前缀](/volunteer/stories/clinic/)", "starts with the base path /volunteer/"),
     ("[隐藏的人](/volunteers/hidden-one/)", "points to nothing"),
+    ("[点我](javascript:alert(1))", "the link 'javascript:alert(1)' would run a script"),
+    ("![图](vbscript:x)", "the link 'vbscript:x' would run a script"),
 ])
 def test_links_that_lead_nowhere(site, body, message):
     site({**story(body), "content/volunteers/h.yaml": "id: hidden-one\nname: 隐者\nteams: [hq]\npublic: false\n"})

@@ -185,3 +185,13 @@ def test_a_workbook_with_empty_sheets_or_instructions_after_the_first_is_not_war
         ("填表说明", [["每行记录一名志愿者一天的服务。"], ["时长单位为小时，最多 24。"]]),
         ("字段", [["字段", "说明"], ["日期", "服务的日期"]]))})
     assert not [w for w in warnings if "hours.xlsx" in w], warnings
+
+
+def test_a_pipe_in_place_of_site_yaml_is_a_problem_not_default_settings():
+    with fresh_site({}) as root:
+        (root / "site.yaml").unlink()
+        os.mkfifo(root / "site.yaml")
+        result = run_cli("build", str(root), "-q", timeout=30)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "site.yaml: is not a regular file" in result.stderr + result.stdout
+        assert not (root / "output").exists()

@@ -17,7 +17,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from ..model.resolve import Model
-from ..render.markdown import Html
+from ..render.markdown import Html, is_dangerous
 from ..problems import Problem
 
 # Digits are ASCII ones, and an input method's full-width ones read as ASCII (HALF_WIDTH):
@@ -177,10 +177,13 @@ def link_findings(model: Model, html: dict[str, Html], urls: frozenset[str],
 
 def _broken(link: str, urls: frozenset[str], files: frozenset[str], base_path: str) -> str | None:
     parts = urlsplit(link)
+    kind = "image" if unquote(parts.path).lower().endswith(_IMAGE_SUFFIXES) else "link"
+    if is_dangerous(link):
+        return (f"the {kind} '{link}' would run a script or open a document its writer made, so it leads "
+                "nowhere on the site: remove it")
     if parts.scheme or parts.netloc or link.startswith("#") or not parts.path:
         return None
     path = unquote(parts.path)
-    kind = "image" if path.lower().endswith(_IMAGE_SUFFIXES) else "link"
     if path.startswith("media/"):
         path = "/" + path
     if not path.startswith("/"):
