@@ -62,12 +62,19 @@ def test_markdown_that_took_python_markdown_hours_builds():
 
 @pytest.mark.parametrize("url", ["http://[", "https://[::1/v/"])
 def test_a_base_url_with_a_broken_ipv6_host_is_a_problem(url):
-    loads({"site.yaml": f"title: t\nsearch: false\nbase_url: '{url}'\n"})
+    result, texts = loads({"site.yaml": f"title: t\nsearch: false\nbase_url: '{url}'\n"})
+    assert isinstance(result, list), "a broken base_url must stop the build"
+    assert f"site.yaml:3: 'base_url' must be a web address like https://example.org/volunteer/ or a path like " \
+           f"/volunteer/, not '{url}'" in texts
 
 
 @pytest.mark.parametrize("line", ['"a\\nb": 1', 'language: "zh\\nCN"'])
 def test_site_yaml_problems_are_one_line_each(line):
-    loads({"site.yaml": f"title: t\nsearch: false\n{line}\n"})
+    result, texts = loads({"site.yaml": f"title: t\nsearch: false\n{line}\n"})
+    assert isinstance(result, list), "a setting with a line break in it must be a problem"
+    reported = [text for text in texts if text.startswith("site.yaml:3: ")]
+    assert reported, texts
+    assert all("\n" not in text for text in texts) and all("\\n" in text for text in reported), texts
 
 
 def test_the_command_line_with_a_broken_base_url_exits_1_or_2():
