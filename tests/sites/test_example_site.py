@@ -38,7 +38,7 @@ def volunteer_records():
         if path.suffix in (".yaml", ".yml"):
             records += yaml_records(REPO, rel, problems)
         elif path.suffix in (".csv", ".xlsx"):
-            records += table_records(REPO, rel, volunteer_kind.CSV_HEADERS, problems)
+            records += table_records(REPO, rel, volunteer_kind.TABLE_HEADERS, problems)
     assert not problems.errors
     return records
 
@@ -69,7 +69,7 @@ def test_example_site_meets_the_issue_minimums():
     assert sum(1 for r in records if str(r.data.get("minor")).lower() in ("true", "是", "1")) == 2
     stories = list((REPO / "content/stories").rglob("*.md"))
     assert len(stories) >= 15
-    ledger_rows = sum(len(table_records(REPO, p.relative_to(REPO).as_posix(), ledger_kind.CSV_HEADERS, Problems()))
+    ledger_rows = sum(len(table_records(REPO, p.relative_to(REPO).as_posix(), ledger_kind.TABLE_HEADERS, Problems()))
                       for p in (REPO / "content/ledger").rglob("*") if p.suffix in (".csv", ".xlsx"))
     assert ledger_rows >= 2000
     encodings = {p.suffix for p in (REPO / "content/ledger").rglob("*")}
@@ -128,7 +128,7 @@ def test_stats_json_agrees_with_an_independent_sum(built):
     for path in sorted((REPO / "content/ledger").rglob("*")):
         rel = path.relative_to(REPO).as_posix()
         rows = (yaml_records(REPO, rel, problems) if path.suffix in (".yaml", ".yml")
-                else table_records(REPO, rel, ledger_kind.CSV_HEADERS, problems))
+                else table_records(REPO, rel, ledger_kind.TABLE_HEADERS, problems))
         for row in rows:
             h = Decimal(str(row.data["hours"]))
             hours += h

@@ -53,7 +53,7 @@ def test_one_table_names_the_private_columns_for_the_roster_and_for_publish_fiel
     for private, aliases in volunteer_kind.PRIVATE_NAMES.items():
         assert volunteer_kind.private_field(private) == (private, private)
         for alias in aliases:
-            assert volunteer_kind.CSV_HEADERS[alias.lower()] == private, alias
+            assert volunteer_kind.TABLE_HEADERS[alias.lower()] == private, alias
             assert volunteer_kind.private_field(alias)[0] == private, alias
     assert set(volunteer_kind.PRIVATE_FIELDS) >= {"phone", "mobile", "email", "id_number", "address", "wechat"}
 
@@ -62,7 +62,7 @@ def test_a_platform_export_s_private_columns_are_its_private_fields(tmp_path: Pa
     # SPEC section 2: 证件号码 = id_number, 手机号码 = phone.
     (tmp_path / "r.csv").write_text(EXPORT, encoding="utf-8")
     problems = Problems()
-    records = table_records(tmp_path, "r.csv", volunteer_kind.CSV_HEADERS, problems)
+    records = table_records(tmp_path, "r.csv", volunteer_kind.TABLE_HEADERS, problems)
     assert not list(problems)
     assert records[0].data == {"id": "wang-fang", "name": "王芳", "teams": "hq", "id_number": "110101199003070012",
                                "phone": "13800001111", "address": "澜州市东湖区桂花巷18号"}
@@ -82,7 +82,7 @@ def test_an_export_with_a_private_field_under_two_names_loads_and_publishes_neit
     problems = Problems()
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "r.csv").write_text("编号,姓名,姓名\nwang-fang,王芳,王芳\n", encoding="utf-8")
-        table_records(Path(folder), "r.csv", volunteer_kind.CSV_HEADERS, problems,
+        table_records(Path(folder), "r.csv", volunteer_kind.TABLE_HEADERS, problems,
                       private=frozenset(volunteer_kind.PRIVATE_FIELDS))
     assert [p.message for p in problems] == ["the column 'name' is given twice"]
 

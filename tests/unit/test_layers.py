@@ -22,6 +22,7 @@ LAYERS = [
     {"kinds.fields", "kinds.documents"},
     {"kinds.volunteers", "kinds.teams", "kinds.activities", "kinds.ledger", "kinds.awards",
      "kinds.stories", "kinds.pages"},
+    {"kinds.registry"},
     {"config"},
     {"kinds.content"},
     {"model.resolve"},
@@ -39,7 +40,7 @@ LAYERS = [
 LAYER_OF = {name: number for number, names in enumerate(LAYERS) for name in names}
 # Modules with no work of their own, outside the pipeline.
 FREE = {"__init__", "__main__"}
-KINDS = LAYERS[4]
+KINDS_LAYER = LAYERS[4]
 
 
 def module_name(path: Path) -> str:
@@ -99,9 +100,19 @@ def test_no_module_imports_upwards():
     assert not wrong
 
 
+def test_every_kind_is_in_the_registry():
+    """A new kind of record is one module and one line in kinds/registry.py."""
+    from volsite.kinds.registry import KINDS
+
+    modules = {kind.module.__name__.rpartition(".")[2] for kind in KINDS}
+    assert {name.rpartition(".")[2] for name in KINDS_LAYER} == modules
+    for kind in KINDS:
+        assert kind.folder.startswith("content/") and callable(kind.module.parse)
+
+
 def test_kinds_do_not_import_each_other():
-    wrong = [f"{name} imports {target}" for name, path in all_modules() if name in KINDS
-             for target in imports_of(path)[0] if target in KINDS and target != name]
+    wrong = [f"{name} imports {target}" for name, path in all_modules() if name in KINDS_LAYER
+             for target in imports_of(path)[0] if target in KINDS_LAYER and target != name]
     assert not wrong
 
 

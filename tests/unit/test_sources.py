@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from volsite.kinds.ledger import CSV_HEADERS
+from volsite.kinds.ledger import TABLE_HEADERS
 from volsite.problems import Problems
 from volsite.read.sources import decode_text, table_records, yaml_records
 
@@ -43,7 +43,7 @@ def test_csv_round_trips_in_every_encoding(tmp_path, encoding, rows):
     text = write_csv([["备注", "志愿者编号"]] + [list(r) for r in rows])
     (tmp_path / "l.csv").write_bytes(ENCODINGS[encoding](text))
     problems = Problems()
-    records = table_records(tmp_path, "l.csv", CSV_HEADERS, problems)
+    records = table_records(tmp_path, "l.csv", TABLE_HEADERS, problems)
     assert not list(problems)
     assert [(r.data["note"], r.data["volunteer"]) for r in records] == rows
     assert [r.line for r in records] == list(range(2, len(rows) + 2))
@@ -71,7 +71,7 @@ def test_a_gbk_line_pasted_into_a_utf8_file_is_named():
 
 def test_blank_lines_are_skipped_and_lines_still_count(tmp_path):
     (tmp_path / "l.csv").write_text("date,volunteer,hours\n\n2024-01-01,a,2\n,,\n2024-01-02,b,3\n")
-    records = table_records(tmp_path, "l.csv", CSV_HEADERS, Problems())
+    records = table_records(tmp_path, "l.csv", TABLE_HEADERS, Problems())
     assert [(r.line, r.data["volunteer"]) for r in records] == [(3, "a"), (5, "b")]
 
 
@@ -85,7 +85,7 @@ def test_xlsx_reads_the_first_sheet_with_row_numbers(tmp_path):
     sheet.append(["2024/3/6", "li-na", 2, None])
     book.create_sheet("other").append(["ignored"])
     book.save(tmp_path / "l.xlsx")
-    records = table_records(tmp_path, "l.xlsx", CSV_HEADERS, Problems())
+    records = table_records(tmp_path, "l.xlsx", TABLE_HEADERS, Problems())
     assert [(r.line, r.data) for r in records] == [
         (2, {"date": dt.date(2024, 3, 5), "volunteer": "zhang-wei", "hours": 3.5, "note": "导诊"}),
         (4, {"date": "2024/3/6", "volunteer": "li-na", "hours": 2}),

@@ -11,6 +11,7 @@ from ..read.sources import Raw
 from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, parse_decimal, shown
 
 FOLDER = "content/activities"
+MARKDOWN_FIELD = "summary"
 KNOWN = ("id", "title", "date", "end", "team", "teams", "category", "location", "hours",
          "participants", "people_served", "summary", "story")
 
@@ -48,7 +49,7 @@ class Activity:
         return hours if hours is not None else Decimal(0)
 
 
-def parse(raw: Raw, problems: Problems) -> Activity | None:
+def parse(raw: Raw, problems: Problems, config=None) -> Activity | None:
     f = Fields(raw, "activity", problems)
     aid = f.ident("id")
     title = f.text("title", required=True)

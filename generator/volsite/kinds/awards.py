@@ -11,6 +11,7 @@ from ..read.sources import Raw
 from .fields import Fields, shown
 
 FOLDER = "content/awards"
+MARKDOWN_FIELD = "citation"
 KNOWN = ("id", "title", "volunteer", "team", "date", "year", "level", "issuer", "citation",
          "status", "posting_until", "number")
 LEVELS = ("国家级", "省级", "市级", "区县级", "单位")
@@ -44,7 +45,7 @@ class Award:
         return self.volunteer or self.team or ""
 
 
-def parse(raw: Raw, problems: Problems) -> Award | None:
+def parse(raw: Raw, problems: Problems, config=None) -> Award | None:
     f = Fields(raw, "award", problems)
     aid = f.ident("id", required=False)
     title = f.text("title", required=True)

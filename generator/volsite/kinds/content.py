@@ -11,7 +11,8 @@ from typing import Callable
 
 from ..bindings.cmark import MAX_NESTING, too_deep
 from ..config import SiteConfig
-from . import activities, awards, ledger, pages, stories, teams, volunteers
+from . import activities, awards, ledger, teams, volunteers
+from .registry import KINDS, Kind
 from .documents import Document
 from ..problems import Problem, Problems
 from ..speed.workers import MAX_CHUNKS, map_claimed, runs_by_size
@@ -149,34 +150,32 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
     parsed = parsed if parsed is not None else ParsedFiles(reused=False, note_reads=note_reads)
     sizes: dict[str, int] = {}  # of the files listed, as found
 
-    def record_jobs(folder: str, parse_raw, tables: dict | None = None, markdown: str | None = None,
-                    private: frozenset[str] = frozenset()) -> list[Job]:
-        """`markdown`: the field of the kind that holds Markdown, if any; `private`: its fields
-        that tables may give under two names."""
+    def record_jobs(kind: Kind) -> list[Job]:
+        tables = kind.table_headers
         suffixes = YAML_SUFFIXES + (TABLE_SUFFIXES if tables is not None else ())
         jobs = []
-        for rel, size in find_sized_files(site_root, folder, suffixes, problems):
+        for rel, size in find_sized_files(site_root, kind.folder, suffixes, problems):
             sizes[rel] = size
 
             def parse_file(local: Problems, reads: dict[str, FileRead] | None, rel=rel):
                 raws = (yaml_records(site_root, rel, local, reads) if rel.lower().endswith(YAML_SUFFIXES)
-                        else table_records(site_root, rel, tables, local, reads, private))
-                items = [item for raw in raws if (item := parse_raw(raw, local)) is not None]
-                if markdown is not None:
+                        else table_records(site_root, rel, tables, local, reads, kind.private_columns))
+                items = [item for raw in raws if (item := kind.module.parse(raw, local, config)) is not None]
+                if kind.markdown_field is not None:
                     for item in items:
-                        _check_nesting_in_field(item, markdown, local)
+                        _check_nesting_in_field(item, kind.markdown_field, local)
                 return items
             jobs.append((rel, parse_file))
-        _warn_ignored(site_root, folder, suffixes, problems)
+        _warn_ignored(site_root, kind.folder, suffixes, problems)
         return jobs
 
-    def document_jobs(folder: str, parse) -> list[Job]:
+    def document_jobs(kind: Kind) -> list[Job]:
         jobs = []
-        for rel, size in find_sized_files(site_root, folder, (".md", ".markdown"), problems):
+        for rel, size in find_sized_files(site_root, kind.folder, (".md", ".markdown"), problems):
             sizes[rel] = size
             def parse_file(local: Problems, reads: dict[str, FileRead] | None, rel=rel):
                 text = read_text(site_root, rel, local, MARKDOWN_LIMIT, reads)
-                doc = parse(rel, text, local) if text is not None else None
+                doc = kind.module.parse(rel, text, local) if text is not None else None
                 if doc is None:
                     return []
                 if deep := too_deep(doc.body):
@@ -187,16 +186,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
             jobs.append((rel, parse_file))
         return jobs
 
-    jobs = {
-        "volunteers": record_jobs(volunteers.FOLDER, lambda raw, p: volunteers.parse(raw, p, config.publish_fields),
-                                  volunteers.CSV_HEADERS, "bio", frozenset(volunteers.PRIVATE_FIELDS)),
-        "teams": record_jobs(teams.FOLDER, teams.parse, markdown="description"),
-        "activities": record_jobs(activities.FOLDER, activities.parse, markdown="summary"),
-        "ledger": record_jobs(ledger.FOLDER, ledger.parse, ledger.CSV_HEADERS),
-        "awards": record_jobs(awards.FOLDER, awards.parse, markdown="citation"),
-        "stories": document_jobs(stories.FOLDER, stories.parse),
-        "pages": document_jobs(pages.FOLDER, pages.parse),
-    }
+    jobs = {kind.name: (document_jobs if kind.documents else record_jobs)(kind) for kind in KINDS}
     parsed.parse_all(site_root, [job for kind in jobs.values() for job in kind], workers, meanwhile, sizes)
 
     def items(kind: str) -> tuple:
@@ -208,8 +198,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
         return tuple(found)
 
     content = Content(
-        volunteers=items("volunteers"), teams=items("teams"), activities=items("activities"),
-        ledger=items("ledger"), awards=items("awards"), stories=items("stories"), pages=items("pages"),
+        **{kind.name: items(kind.name) for kind in KINDS},
         media=frozenset(rel.removeprefix("content/")
                         for rel in find_files(site_root, MEDIA_FOLDER, ("",), problems)),
         reads=parsed.reads,

@@ -14,7 +14,7 @@ from .fields import HOURS_LIMIT, Fields, in_dates, parse_date, parse_decimal, pl
 FOLDER = "content/ledger"
 KNOWN = ("date", "volunteer", "hours", "activity", "points", "note", "name")
 
-CSV_HEADERS = {
+TABLE_HEADERS = {
     "日期": "date", "服务日期": "date", "志愿者编号": "volunteer", "编号": "volunteer",
     "志愿者": "volunteer", "姓名": "name", "时长": "hours", "服务时长": "hours",
     "小时": "hours", "活动编号": "activity", "活动": "activity", "积分": "points",
@@ -64,7 +64,7 @@ class _NoLines(Mapping[str, int]):
 NO_LINES: Mapping[str, int] = _NoLines()
 
 
-def parse(raw: Raw, problems: Problems) -> LedgerRow | None:
+def parse(raw: Raw, problems: Problems, config=None) -> LedgerRow | None:
     return plain_row(raw) or checked_row(raw, problems)
 
 

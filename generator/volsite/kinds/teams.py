@@ -10,6 +10,7 @@ from ..read.sources import Raw
 from .fields import Fields, shown
 
 FOLDER = "content/teams"
+MARKDOWN_FIELD = "description"
 KNOWN = ("id", "name", "parent", "lead", "founded", "category", "description", "logo", "services")
 
 
@@ -35,7 +36,7 @@ class Team:
     lines: dict = field(default_factory=dict, compare=False, repr=False)
 
 
-def parse(raw: Raw, problems: Problems) -> Team | None:
+def parse(raw: Raw, problems: Problems, config=None) -> Team | None:
     f = Fields(raw, "team", problems)
     tid = f.ident("id")
     name = f.text("name", required=True)

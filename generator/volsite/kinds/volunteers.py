@@ -17,10 +17,11 @@ from ..problems import did_you_mean
 from .fields import Fields, shown
 
 FOLDER = "content/volunteers"
+MARKDOWN_FIELD = "bio"
 
 # The private fields of a volunteer, each with every name a roster or a platform export
 # gives its column (志愿中国 exports 证件号码 and 手机号码). This one table is read both by
-# the roster reader (CSV_HEADERS) and by site.yaml's check of publish_fields
+# the roster reader (TABLE_HEADERS) and by site.yaml's check of publish_fields
 # (private_field), so no name of a private column can be private to one and publishable
 # by the other. Names are compared by field_key: case, spaces, '_' and '-' do not count.
 PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
@@ -36,6 +37,7 @@ PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
     "qq": ("QQ", "QQ号", "QQ号码"),
 }
 PRIVATE_FIELDS = tuple(PRIVATE_NAMES)
+PRIVATE_COLUMNS = PRIVATE_FIELDS  # a table may give one under two names (手机号码 and 联系电话)
 PUBLISHED_FIELDS = ("id", "name", "teams", "role", "joined", "photo", "bio", "skills")
 CONTROL_FIELDS = ("public", "minor", "guardian_consent", "consent", "photo_consent")
 
@@ -73,7 +75,7 @@ def private_field(name: str) -> tuple[str, str] | None:
     return next((found for part, found in _PRIVATE_PARTS if part in key), None)
 
 
-CSV_HEADERS = {
+TABLE_HEADERS = {
     "编号": "id", "志愿者编号": "id", "姓名": "name", "所属队伍": "teams", "队伍": "teams",
     "职务": "role", "注册日期": "joined", "公开": "public", "未成年": "minor",
     "监护人同意": "guardian_consent", "同意公开": "consent", "照片": "photo",
@@ -105,7 +107,9 @@ class Volunteer:
     lines: dict = field(default_factory=dict, compare=False, repr=False)
 
 
-def parse(raw: Raw, problems: Problems, publish_fields: tuple[str, ...] = ()) -> Volunteer | None:
+def parse(raw: Raw, problems: Problems, config=None) -> Volunteer | None:
+    """A volunteer record; `config` (SiteConfig) names the fields site.yaml publishes."""
+    publish_fields = config.publish_fields if config is not None else ()
     f = Fields(raw, "volunteer", problems)
     vid = f.ident("id")
     name = f.text("name", required=True)
