@@ -706,6 +706,10 @@ def parse_yaml_by_pyyaml(text: str, rel: str, problems: Problems, line_offset: i
         mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 + line_offset if mark else None
         what = shown(exc.problem or exc.context or "is not valid YAML", 200)
+        if "maximum nesting depth" in what:  # libyaml's own limit (PyYAML 6.0.4 on), met before ours
+            problems.error(rel, line, f"values are nested more than {MAX_YAML_DEPTH} levels deep here; "
+                                      "a record needs a few")
+            return None
         if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
             what += f" (noticed at line {exc.problem_mark.line + 1 + line_offset})"
         problems.error(rel, line, f"YAML does not parse: {what}")
