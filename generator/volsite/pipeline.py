@@ -9,31 +9,27 @@ changed and writes only files whose bytes changed. Both give the same bytes.
 from __future__ import annotations
 
 import gc
-import hashlib
-import math
-import multiprocessing
 import os
 import time
-from collections import Counter
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from itertools import accumulate
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .output.checks import PrivacyScans, link_findings, orphan_warnings, privacy_findings, privacy_findings_in
+from .output.checks import link_findings, orphan_warnings, privacy_findings, privacy_findings_in
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .model.figures import Figures, compute
 from .model.resolve import Model, build_model, media_path
-from .kinds.content import ParsedFiles, load_content
+from .kinds.content import load_content
 from .speed.store import (CACHE_FOLDER, SearchParts, finish_markdown, inputs_digest, kept_search_parts, load_build_record,
                         load_markdown, output_manifest, page_digest, save_build_record, scan_inputs)
 from .render.markdown import MarkdownCache, convert_texts
-from .problems import ContentError, Problem, Problems, UsageError
-from .render.pages import PageCache, Renderer, theme_dirs
+from .problems import ContentError, Problem, Problems, UsageError, as_warnings
+from .speed.memory import collector_paused, in_a_process_of_its_own
+from .speed.session import BuildCache
+from .render.pages import Renderer
+from .render.site import document_texts, published_media, record_texts, render_pages
+from .render.theme import static_files, templates_digest, theme_link_problems
 from .model.routes import Route, plan
-from .speed.workers import MAX_CHUNKS, map_claimed, runs
-from .bindings.process import die_with_parent, release_freed_memory
 from .slugs import load_dictionary
 from .output.search import PART_PREFIX, SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
 from .read.sources import FileRead, image_sizes
@@ -67,47 +63,12 @@ class BuildResult:
     unchanged: bool = False  # build only: nothing had changed, so nothing was done
 
 
-@dataclass
-class BuildCache:
-    """What one session (volsite serve) keeps between builds. Safe to drop at any time."""
-
-    parsed: ParsedFiles = field(default_factory=ParsedFiles)
-    markdown: MarkdownCache | None = None
-    record_markdown: MarkdownCache | None = None
-    pages: PageCache | None = None
-    privacy: PrivacyScans = field(default_factory=PrivacyScans)
-    config_key: str = ""
-
-    def for_config(self, config: SiteConfig, templates: str) -> None:
-        # Settings change how every file is read and every page is drawn.
-        key = repr(config)
-        if key != self.config_key:
-            self.parsed, self.markdown, self.pages, self.config_key = ParsedFiles(), None, None, key
-            self.privacy = PrivacyScans()  # privacy.allow may have changed
-        if self.markdown is None or self.markdown.base_path != config.base_path \
-                or self.markdown.unsafe_html != config.unsafe_html:
-            self.markdown = MarkdownCache(config.base_path, unsafe_html=config.unsafe_html)
-        if self.record_markdown is None or self.record_markdown.base_path != config.base_path:
-            self.record_markdown = MarkdownCache(config.base_path, unsafe_html=False)
-        if self.pages is None or self.pages.templates != templates:
-            self.pages = PageCache(templates)
-
-
 def find_site(site_root: Path) -> Path:
     if not site_root.is_dir():
         raise UsageError(f"{site_root} is not a folder")
     if not (site_root / CONFIG_FILE).is_file() and not (site_root / "content").is_dir():
         raise UsageError(f"{site_root} is not a volsite site: it has neither {CONFIG_FILE} nor content/")
     return site_root
-
-
-def templates_digest(site_root: Path, theme: str) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for folder in theme_dirs(site_root, theme):
-        for path in sorted((folder / "templates").rglob("*")):
-            if path.is_file():
-                digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None,
@@ -135,21 +96,6 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
     if problems.errors:
         raise ContentError(problems.sorted())
     return Site(site_root, config, model, compute(model), routes, problems.sorted(), content.reads)
-
-
-def document_texts(model: Model) -> list[str]:
-    """Markdown that staff write as stories and pages: trusted, it may hold HTML."""
-    return [d.body for d in list(model.stories.values()) + list(model.pages.values())]
-
-
-def record_texts(model: Model) -> list[str]:
-    """Markdown fields of records (bios, descriptions, summaries, citations): not trusted,
-    as rosters come from other systems; their HTML is always shown as text."""
-    texts = [p.bio for p in model.people.values() if p.bio]
-    texts += [t.description for t in model.teams.values() if t.description]
-    texts += [a.summary for a in model.activities.values() if a.summary]
-    texts += [a.citation for a in model.awards.values() if a.citation]
-    return texts
 
 
 @dataclass(frozen=True)
@@ -194,9 +140,8 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
     problems = Problems()
     # A serve session renders again only pages whose inputs changed (cache.pages): one
     # process. A build renders everything: every core.
-    parallel = workers > 1 and len(site.routes) >= PARALLEL_PAGES_FROM
     keep = _writer(staging, site.config.privacy_allow, site.config.search) if staging is not None else None
-    kept = render_pages(renderer, site.routes, problems, progress, workers if parallel else 1, keep, meanwhile)
+    kept = render_pages(renderer, site.routes, problems, progress, workers, keep, meanwhile)
     copies = static_files(site.root, site.config.theme, published_media(model, html, record_html))
     for rel in sorted(set(kept) & set(copies)):
         problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
@@ -218,114 +163,6 @@ def _writer(staging: Staging, allowed: tuple[str, ...], search: bool) -> Callabl
         return Written(page_digest(data) if searchable else b"", searchable,
                        tuple(privacy_findings_in(rel, data, allowed)), size_and_time)
     return write
-
-
-# Below this many pages, starting a second process costs more than it saves.
-PARALLEL_PAGES_FROM = 500
-
-
-def render_pages(renderer: Renderer, routes: list[Route], problems: Problems, progress: Progress | None,
-                 workers: int, keep: Callable[[str, bytes], object] | None = None,
-                 meanwhile: Callable[[], None] | None = None) -> dict:
-    """Every page (path → bytes, or what `keep` makes of them where they were rendered),
-    in route order; with workers > 1 runs of routes are claimed in turn by this process
-    and workers - 1 forked ones (this one does `meanwhile` first)."""
-    keep = keep or _as_is
-    # Pages of a kind that has one page (home, honours, timeline, the directory, the sitemap,
-    # the feed) are the heaviest, one of them seconds in a city: rendered first, so that the
-    # runs claimed last are light and the processes end together. (It was the last run, the
-    # one to end the phase alone.)
-    kinds = Counter(route.kind for route in routes)
-    order = sorted(range(len(routes)), key=lambda index: kinds[routes[index].kind] > 1)
-    chunks = runs(order, min(MAX_CHUNKS, math.ceil(len(routes) / ROUTES_A_CHUNK)))
-    ends = list(accumulate(map(len, chunks)))
-
-    def render_chunk(chunk: list[int]) -> tuple[list, list[Problem]]:
-        found = Problems()
-        return [_render_one(renderer, routes[index], found, keep) for index in chunk], list(found)
-
-    def claimed(count: int) -> None:
-        if progress and (count % 2 == 0 or count == len(chunks)):
-            progress(f"rendering pages: {ends[count - 1]}/{len(routes)}")
-
-    rendered: dict[int, object] = {}
-    for chunk, (pages, found) in zip(chunks, map_claimed(render_chunk, chunks, workers, claimed, meanwhile)):
-        rendered.update(zip(chunk, pages))
-        problems.extend(found)
-    return {routes[i].output: rendered[i] for i in range(len(routes)) if rendered[i] is not None}
-
-
-# A run of routes a process claims at a time: some milliseconds of work, so that claiming
-# costs nothing beside it and the processes finish within a few milliseconds of each other.
-ROUTES_A_CHUNK = 16
-
-
-def _as_is(rel: str, data: bytes) -> bytes:
-    return data
-
-
-def _render_one(renderer: Renderer, route: Route, problems: Problems, keep: Callable[[str, bytes], object]):
-    page = renderer.render(route, problems)
-    return None if page is None else keep(route.output, page)
-
-
-def as_warnings(problems: list[Problem]) -> list[Problem]:
-    return [replace(p, severity="warning") for p in problems]
-
-
-def published_media(model: Model, html: dict, record_html: dict) -> frozenset[str]:
-    """content/media is published as it is, except the photos of people who are not shown
-    with a photo (not public, or no photo_consent), unless something published uses the file."""
-    used = {media_path(d.cover)[0] for d in list(model.stories.values()) + list(model.pages.values()) if d.cover}
-    used |= {media_path(t.logo)[0] for t in model.teams.values() if t.logo}
-    used |= {media_path(p.photo)[0] for p in model.people.values() if p.photo}
-    for converted in list(html.values()) + list(record_html.values()):
-        used |= {link.lstrip("/") for link in converted.links}
-    return frozenset(model.media - (model.withheld_photos - used))
-
-
-def theme_link_problems(site_root: Path, theme: str, problems: Problems) -> None:
-    """No link in the site's theme leads out of it: its static files are published as they
-    are and its templates read, through links too (a link to /etc/passwd would be published).
-    The theme folder itself may be a link: what is inside is measured against its target."""
-    folder = site_root / "themes" / theme
-    if not folder.is_dir():
-        return
-    inside = folder.resolve()
-    for dirpath, dirnames, filenames in os.walk(folder):  # (links to folders are not entered)
-        for name in sorted(dirnames + filenames):
-            path = Path(dirpath, name)
-            if not path.is_symlink():
-                continue
-            rel = path.relative_to(site_root).as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            try:
-                leads_out = not path.resolve(strict=True).is_relative_to(inside)
-            except (OSError, RuntimeError):  # leads nowhere, or in a loop: not read, as before
-                continue
-            if leads_out:
-                problems.error(rel, None, f"is a link that leads out of themes/{theme}/: copy what it points to "
-                                          "into the theme instead (a theme's files are published or read as "
-                                          "they are)")
-
-
-def static_files(site_root: Path, theme: str, media: frozenset[str]) -> dict[str, Path]:
-    """The theme's static files (none that a link leads to out of its theme folder:
-    theme_link_problems reports those) and the published media, by output path."""
-    copies: dict[str, Path] = {}
-    for theme_dir in reversed(theme_dirs(site_root, theme)):  # the site's own theme wins
-        static = theme_dir / "static"
-        inside = theme_dir.resolve()
-        if static.is_dir() and static.resolve().is_relative_to(inside):
-            for dirpath, dirnames, filenames in os.walk(static):  # (links to folders are not entered)
-                dirnames.sort()
-                for name in sorted(filenames):
-                    path = Path(dirpath, name)
-                    if not name.startswith(".") and path.is_file() and \
-                            (not path.is_symlink() or path.resolve().is_relative_to(inside)):
-                        copies[path.relative_to(static).as_posix()] = path
-    for rel in sorted(media):
-        copies[rel] = site_root / "content" / rel
-    return copies
 
 
 def build(site_root: Path, output: Path | None = None, drafts: bool = False,
@@ -369,8 +206,9 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
                 pass  # a record from an older volsite: build
     # Only Pagefind needs what loading and rendering leave in memory given back first;
     # without a search index, forking would only add a process.
-    staged = (_stage_apart if searching else _stage)(site_root, output, drafts, base_url, progress, say,
-                                                      scan is not None, umask)
+    def stage(progress: Progress | None, say: Progress) -> Staged:
+        return _stage(site_root, output, drafts, base_url, progress, say, scan is not None, umask)
+    staged = in_a_process_of_its_own(stage, progress, say) if searching else stage(progress, say)
     if scan is not None:
         inputs, input_files = scan.digest({os.fspath(site_root / rel): read for rel, read in staged.reads.items()})
     try:
@@ -409,7 +247,7 @@ class Staged:
 def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
            progress: Progress | None, say: Progress, note_reads: bool = False, umask: int | None = None) -> Staged:
     """Load, render and write the new site beside output/ (in a process of its own:
-    _stage_apart); with note_reads, Staged.reads holds what was read of each content file.
+    in_a_process_of_its_own); with note_reads, Staged.reads holds what was read of each content file.
     Files get the modes a plain open gives under `umask` (read_umask, if None)."""
     say("loading and checking content")
     # Python's cycle collector walks every object again and again as their number
@@ -418,21 +256,10 @@ def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
     # rendering make next to no cycles: paused while loading; then what was loaded is
     # set aside (gc.freeze) before the collector runs again (its first walk would be of
     # all of it), and collections while rendering walk only what it made (see build).
-    with _collector_paused():
+    with collector_paused():
         site = load_site(site_root, drafts, base_url, note_reads=note_reads)
         gc.freeze()
     return _render_staged(site, site_root, output, progress, say, umask)
-
-
-@contextmanager
-def _collector_paused():
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress | None,
@@ -461,69 +288,6 @@ def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress
                   len(written) + len(rendered.copies), site.warnings + as_warnings(rendered.findings),
                   searchable_pages({rel: w.searchable for rel, w in written.items()}) if site.config.search else None,
                   {rel: w.digest for rel, w in written.items() if w.searchable}, manifest, site.reads)
-
-
-def _stage_apart(site_root: Path, output: Path, drafts: bool, base_url: str | None,
-                 progress: Progress | None, say: Progress, note_reads: bool = False,
-                 umask: int | None = None) -> Staged:
-    """_stage in a forked process, its progress and outcome sent back through a pipe.
-
-    What loading and rendering leave behind in a process (a heap freed but fragmented,
-    pypinyin's dictionaries: 350 MB at a city's scale) then goes with it, instead of
-    being held beside Pagefind's own peak.
-    """
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork here: free what can be freed in this process instead
-        staged = _stage(site_root, output, drafts, base_url, progress, say, note_reads, umask)
-        release_freed_memory()
-        return staged
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_stage_child, args=(writer, os.getpid(), site_root, output, drafts, base_url,
-                                                       progress is not None, note_reads, umask))
-    child.start()
-    writer.close()
-    try:
-        while True:
-            try:
-                kind, value = reader.recv()
-            except EOFError:  # it died without a word: killed, out of memory?
-                child.join()
-                raise ContentError([Problem("output/", None, "the build stopped: the process rendering the "
-                                            f"site ended without finishing (exit status {child.exitcode}); "
-                                            "is the machine out of memory?")]) from None
-            if kind == "say":
-                say(value)
-            elif kind == "done":
-                return value
-            elif kind == "problems":
-                raise ContentError(value)
-            else:
-                raise value
-    finally:
-        reader.close()
-        child.join()
-
-
-def _stage_child(writer, parent: int, site_root: Path, output: Path, drafts: bool, base_url: str | None,
-                 relay: bool, note_reads: bool, umask: int | None) -> None:
-    die_with_parent(parent)
-
-    def send(message: str) -> None:
-        writer.send(("say", message))
-    try:
-        staged = _stage(site_root, output, drafts, base_url, send if relay else None,
-                        send if relay else (lambda message: None), note_reads, umask)
-        writer.send(("done", staged))
-    except ContentError as exc:  # its problems, not its message, are what the parent reports
-        writer.send(("problems", exc.problems))
-    except BaseException as exc:  # noqa: BLE001 - raised again in the parent
-        try:
-            writer.send(("error", exc))
-        except Exception:  # noqa: BLE001 - an exception that cannot be pickled
-            writer.send(("error", RuntimeError(f"{exc.__class__.__name__}: {exc}")))
-    finally:
-        writer.close()
 
 
 def make_search_index(site_root: Path, folder: Path, searchable: list[str],

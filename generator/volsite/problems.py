@@ -6,7 +6,7 @@ one, so a publicity officer sees everything wrong with a build at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import get_close_matches
 from functools import lru_cache
 from typing import Iterable
@@ -88,3 +88,8 @@ def _closest(word: str, choices: tuple[str, ...]) -> str:
     # fields, and difflib's comparison is 0.1 ms a time.
     close = get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def as_warnings(problems: list[Problem]) -> list[Problem]:
+    """The same problems, as warnings (what a build only warns of, check reports)."""
+    return [replace(p, severity="warning") for p in problems]

@@ -64,9 +64,9 @@ def test_pages_rendered_in_parallel_equal_pages_rendered_in_one_process(monkeypa
     from conftest import REPO
 
     site = load_site(REPO)  # the example: 251 pages, rendered in one process
-    assert len(site.routes) < volsite.pipeline.PARALLEL_PAGES_FROM
+    assert len(site.routes) < volsite.render.site.PARALLEL_PAGES_FROM
     serial = render_site(site)
-    monkeypatch.setattr(volsite.pipeline, "PARALLEL_PAGES_FROM", 0)
+    monkeypatch.setattr(volsite.render.site, "PARALLEL_PAGES_FROM", 0)
     for workers in (2, 3):
         monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: workers)
         parallel = render_site(site)
@@ -115,7 +115,7 @@ def test_pages_written_as_rendered_equal_pages_kept_in_memory(site, tmp_path, mo
     loaded = load_site(root)
     serial = render_site(loaded)
     assert any("looks like" in p.message for p in serial.findings)  # the check has something to find
-    monkeypatch.setattr(volsite.pipeline, "PARALLEL_PAGES_FROM", 0)
+    monkeypatch.setattr(volsite.render.site, "PARALLEL_PAGES_FROM", 0)
     for workers in (1, 2, 3):
         monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: workers)
         staging = Staging(tmp_path / f"out{workers}")
@@ -134,7 +134,7 @@ def test_pages_written_as_rendered_equal_pages_kept_in_memory(site, tmp_path, mo
 def test_a_template_error_in_a_forked_share_is_reported_once(site, monkeypatch):
     import volsite.pipeline
 
-    monkeypatch.setattr(volsite.pipeline, "PARALLEL_PAGES_FROM", 0)
+    monkeypatch.setattr(volsite.render.site, "PARALLEL_PAGES_FROM", 0)
     monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: 2)
     site({"themes/default/templates/volunteer.html": "{% extends 'base.html' %}{% block main %}{{ p.nope }}{% endblock %}"})
     result = site.build()
@@ -340,7 +340,7 @@ def test_a_serve_session_never_forks(site, tmp_path, monkeypatch):
     forks = []
     monkeypatch.setattr(volsite.speed.workers, "_start", lambda work: forks.append(work))
     for module, name in ((volsite.kinds.content, "PARALLEL_BYTES"), (volsite.render.markdown, "PARALLEL_CHARS"),
-                         (volsite.pipeline, "PARALLEL_PAGES_FROM")):
+                         (volsite.render.site, "PARALLEL_PAGES_FROM")):
         monkeypatch.setattr(module, name, 0)
     monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: 2)
     root = site()
@@ -401,7 +401,8 @@ def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_t
 
 def test_a_storys_card_is_made_once_per_build_and_equals_a_fresh_one():
     """Tag pages, lists and the home page all show story cards: one StoryView per story."""
-    from volsite.pipeline import document_texts, load_site
+    from volsite.pipeline import load_site
+    from volsite.render.site import document_texts
     from volsite.render.markdown import convert_texts
     from volsite.render.views import Views
 

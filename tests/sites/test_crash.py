@@ -171,7 +171,7 @@ def test_a_rendering_process_that_dies_is_reported_and_leaves_output_alone(site,
 
 
 def test_without_fork_the_site_is_built_in_one_process_the_same(site, tmp_path, monkeypatch):
-    import volsite.pipeline
+    import volsite.speed.memory
 
     site()
     forked = tree_digest(site.build("-o", str(tmp_path / "forked")).built)
@@ -179,6 +179,6 @@ def test_without_fork_the_site_is_built_in_one_process_the_same(site, tmp_path, 
     def no_fork(method=None):
         raise ValueError("no fork here")
 
-    monkeypatch.setattr(volsite.pipeline.multiprocessing, "get_context", no_fork)
+    monkeypatch.setattr(volsite.speed.memory.multiprocessing, "get_context", no_fork)
     alone = site.build("-o", str(tmp_path / "alone"))
     assert alone.exit_code == 0 and tree_digest(alone.built) == forked

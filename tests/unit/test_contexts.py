@@ -7,7 +7,7 @@ import re
 
 from conftest import REPO
 from volsite.render import contexts
-from volsite.render.pages import default_theme_dir
+from volsite.render.theme import default_theme_dir
 
 DOCS = REPO / "docs" / "templates.md"
 

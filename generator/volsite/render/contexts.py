@@ -18,7 +18,6 @@ import tokenize
 from dataclasses import dataclass
 
 from ..model.figures import YearFigures
-from ..model.routes import Route
 from .views import (ActivityBrief, AwardBrief, Headline, ProfileView, Ranked, ServiceLine, StarGroup, StarRoll,
                     StoryView, TagCount, TeamNode, TeamView, TimelineYear, TitleAwards, YearAwards, YearHours)
 from .views import ActivityPage as ActivityPage  # the view is the whole context of activity.html

@@ -20,25 +20,11 @@ from .contexts import (CandidatesPage, CertificatePage, Chart, ChartRow, Directo
                        HomePage, HonoursPage, HonoursYearPage, NavEntry, ProfilePage, SitemapEntry, SitemapPage,
                        StandalonePage, StatementPage, StatsPage, StatsYear, StoriesPage, StoryPage, TagPage, TagsPage,
                        TeamPage, TeamsPage, TimelinePage, context_fields)
+from .theme import theme_dirs
 from .views import Views, YearAwards
 
 # The feed carries this many newest stories.
 FEED_SIZE = 20
-
-
-def theme_dirs(site_root: Path, theme: str) -> list[Path]:
-    """The site's own theme first, then volsite's default theme for whatever it does not override."""
-    dirs = [site_root / "themes" / theme]
-    default = default_theme_dir()
-    if default.resolve() not in [d.resolve() for d in dirs]:
-        dirs.append(default)
-    return [d for d in dirs if d.is_dir()]
-
-
-def default_theme_dir() -> Path:
-    package = Path(__file__).resolve().parents[1]
-    packaged = package / "default_theme"  # in an installed wheel
-    return packaged if packaged.is_dir() else package.parents[1] / "themes" / "default"
 
 
 def _template_position(exc: BaseException, fallback: str) -> tuple[str, int | None]:

@@ -23,7 +23,7 @@ from .. import __version__
 from ..bindings import cmark
 from ..render import markdown as markup
 from ..render.markdown import Html, MarkdownCache
-from ..render.pages import default_theme_dir
+from ..render.theme import default_theme_dir
 from ..bindings.pagefind import is_complete
 from ..output.search import INDEX_LAYOUT
 from ..read.sources import FileRead
