@@ -55,9 +55,9 @@ def _session_pids(sid: int) -> list[tuple[int, str]]:
             continue
         # pid (comm) state ppid pgrp session ...; comm may hold spaces or parentheses
         close = stat.rfind(b")")
-        rest = stat[close + 2:].split()
+        rest = stat[close + 2 :].split()
         if int(rest[3]) == sid:
-            pids.append((int(name), stat[stat.find(b"(") + 1:close].decode(errors="replace")))
+            pids.append((int(name), stat[stat.find(b"(") + 1 : close].decode(errors="replace")))
     return pids
 
 
@@ -110,16 +110,26 @@ class Result:
 
     def memory_by_command(self) -> str:
         """'python3 2127 MiB, pagefind_extend 3776 MiB': the biggest sample of each kind of process."""
-        return ", ".join(f"{name} {kb / 1024:.0f} MiB"
-                         for name, kb in sorted(self.by_command.items(), key=lambda x: -x[1]) if kb > 10240)
+        return ", ".join(
+            f"{name} {kb / 1024:.0f} MiB"
+            for name, kb in sorted(self.by_command.items(), key=lambda x: -x[1])
+            if kb > 10240
+        )
 
     @property
     def ok(self) -> bool:
         return self.rc == 0 and not self.timed_out
 
 
-def run(cmd: list[str], cwd: Path | str, log: Path, timeout: float = 900,
-        env: dict | None = None, sample: float = 0.1, mem_cap_kb: float | None = None) -> Result:
+def run(
+    cmd: list[str],
+    cwd: Path | str,
+    log: Path,
+    timeout: float = 900,
+    env: dict | None = None,
+    sample: float = 0.1,
+    mem_cap_kb: float | None = None,
+) -> Result:
     """Run cmd once (its output to log) and measure it. Never raises on failure.
 
     The command is killed after `timeout` seconds, or once its process tree's
@@ -130,8 +140,15 @@ def run(cmd: list[str], cwd: Path | str, log: Path, timeout: float = 900,
     busy0 = busy_seconds()
     with open(log, "wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
         state = {"peak": 0, "proportional": 0, "timed_out": False, "memory": False}
         by_command: dict[str, int] = {}
         stop = threading.Event()
@@ -182,11 +199,20 @@ def run(cmd: list[str], cwd: Path | str, log: Path, timeout: float = 900,
         except ProcessLookupError:
             pass
     cpu = usage.ru_utime + usage.ru_stime
-    return Result(wall=wall, user=usage.ru_utime, sys=usage.ru_stime, maxrss_kb=usage.ru_maxrss,
-                  tree_kb=state["peak"], rc=None if state["timed_out"] else proc.returncode,
-                  timed_out=state["timed_out"], killed_for_memory=state["memory"],
-                  other_cpu=max(0.0, busy1 - busy0 - cpu), log=log, by_command=by_command,
-                  proportional_kb=state["proportional"])
+    return Result(
+        wall=wall,
+        user=usage.ru_utime,
+        sys=usage.ru_stime,
+        maxrss_kb=usage.ru_maxrss,
+        tree_kb=state["peak"],
+        rc=None if state["timed_out"] else proc.returncode,
+        timed_out=state["timed_out"],
+        killed_for_memory=state["memory"],
+        other_cpu=max(0.0, busy1 - busy0 - cpu),
+        log=log,
+        by_command=by_command,
+        proportional_kb=state["proportional"],
+    )
 
 
 def count_html(root: Path, skip_aliases: bool = False) -> int:
@@ -250,10 +276,14 @@ def median(values):
 def git_version(repo: Path) -> str:
     """The commit of the generator being measured, marked when its tree has local changes."""
     try:
-        rev = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--", "generator", "themes"],
-                               capture_output=True, text=True).stdout.strip()
+        rev = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(repo), "status", "--porcelain", "--", "generator", "themes"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         return rev + (" + uncommitted changes in generator/ or themes/" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -278,17 +308,23 @@ def volsite_runner(repo: Path, rev: str | None, work: Path) -> tuple[list[str], 
     extracted once under work/, so that edits made meanwhile do not change what is measured.
     """
     import sys
+
     prefix = [sys.executable, "-m", "volsite.cli"]
     if not rev:
         return prefix, None, f"{git_version(repo)} (the working tree)"
-    sha = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", f"{rev}^{{commit}}"],
-                         capture_output=True, text=True, check=True).stdout.strip()
+    sha = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     snap = work / "volsite-src" / sha
     if not (snap / ".done").is_file():
         shutil.rmtree(snap, ignore_errors=True)
         snap.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(repo), "archive", sha, "generator", "themes"],
-                                 capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(repo), "archive", sha, "generator", "themes"], capture_output=True, check=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(snap)], input=archive, check=True)
         (snap / ".done").write_text(sha)
     # Byte-compiled, as pip leaves an installed package (and the other tools' own code):

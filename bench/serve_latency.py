@@ -51,8 +51,11 @@ def main() -> None:
         if (args.site / "themes").is_dir():
             shutil.copytree(args.site / "themes", root / "themes")
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / "serve.log", "w"))
+        server = subprocess.Popen(
+            [sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(tmp) / "serve.log", "w"),
+        )
         try:
             story = sorted((root / "content/stories").rglob("*.md"))[0]
             text = story.read_text(encoding="utf-8")
@@ -66,7 +69,7 @@ def main() -> None:
                 marker = f"基准测试第{number}次修改"
                 story.write_text(text + f"\n\n{marker}。\n", encoding="utf-8")
                 started = time.perf_counter()
-                _wait(lambda: marker in fetch(url), pause=0.005)
+                _wait(lambda marker=marker: marker in fetch(url), pause=0.005)
                 times.append(time.perf_counter() - started)
                 time.sleep(0.8)  # let the background search index finish, as between real saves
         finally:
@@ -76,8 +79,10 @@ def main() -> None:
                 print((Path(tmp) / "serve.log").read_text(encoding="utf-8"))
     times.sort()
     print(f"volsite serve, save one story → rebuilt page served ({args.edits} edits, {args.site.name}):")
-    print(f"  median {statistics.median(times):.3f} s   p90 {times[int(len(times) * 0.9) - 1]:.3f} s   "
-          f"min {times[0]:.3f} s   max {times[-1]:.3f} s")
+    print(
+        f"  median {statistics.median(times):.3f} s   p90 {times[int(len(times) * 0.9) - 1]:.3f} s   "
+        f"min {times[0]:.3f} s   max {times[-1]:.3f} s"
+    )
 
 
 def _slug(root: Path, story: Path) -> str:

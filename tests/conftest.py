@@ -133,8 +133,11 @@ def output_texts(folder: Path) -> dict[str, str]:
 
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under folder with the hash of its bytes."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def in_four_parts_counting_runs(monkeypatch) -> list[str]:
@@ -146,6 +149,7 @@ def in_four_parts_counting_runs(monkeypatch) -> list[str]:
     monkeypatch.setattr(search, "MAX_PARTS", 4)
     globs: list[str] = []
     run_pagefind = search._run_pagefind
-    monkeypatch.setattr(search, "_run_pagefind", lambda folder, output, glob: globs.append(glob)
-                        or run_pagefind(folder, output, glob))
+    monkeypatch.setattr(
+        search, "_run_pagefind", lambda folder, output, glob: globs.append(glob) or run_pagefind(folder, output, glob)
+    )
     return globs

@@ -25,8 +25,11 @@ def _report(problems: list[Problem]) -> None:
 
 
 def _fail_unexpected(exc: BaseException, verbose: bool) -> None:
-    click.echo(f"volsite: internal error ({exc.__class__.__name__}: {exc}). This is a bug in "
-               "volsite, not in your content; please report it with the command you ran.", err=True)
+    click.echo(
+        f"volsite: internal error ({exc.__class__.__name__}: {exc}). This is a bug in "
+        "volsite, not in your content; please report it with the command you ran.",
+        err=True,
+    )
     if verbose:
         traceback.print_exc()
     sys.exit(EXIT_BUG)
@@ -69,8 +72,9 @@ def main() -> None:
 @click.option("--base-url", help="Override site.yaml base_url (e.g. for a preview host).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("-v", "--verbose", is_flag=True, help="Print each phase.")
-def build_command(site: Path, output: Path | None, drafts: bool, base_url: str | None,
-                  quiet: bool, verbose: bool) -> None:
+def build_command(
+    site: Path, output: Path | None, drafts: bool, base_url: str | None, quiet: bool, verbose: bool
+) -> None:
     """Build the site in SITE into its output folder."""
     reporter = Reporter(quiet, verbose, sys.stderr.isatty())
     try:
@@ -83,8 +87,10 @@ def build_command(site: Path, output: Path | None, drafts: bool, base_url: str |
         reporter.clear()
         _report(exc.problems)
         errors = sum(1 for p in exc.problems if p.severity == "error")
-        click.echo(f"volsite: {errors} problem(s) in the content; nothing was written "
-                   "(the previous output is unchanged).", err=True)
+        click.echo(
+            f"volsite: {errors} problem(s) in the content; nothing was written (the previous output is unchanged).",
+            err=True,
+        )
         sys.exit(EXIT_CONTENT)
     except Exception as exc:  # noqa: BLE001 - a bug must not look like a content problem
         _fail_unexpected(exc, verbose)
@@ -92,8 +98,10 @@ def build_command(site: Path, output: Path | None, drafts: bool, base_url: str |
     _report(result.warnings)
     if not quiet:
         done = "nothing changed since the last build, so output/ already holds" if result.unchanged else "built"
-        click.echo(f"volsite: {done} {result.pages} pages ({result.files} files) in {result.seconds:.2f} s"
-                   + (f", {len(result.warnings)} warning(s)" if result.warnings else ""))
+        click.echo(
+            f"volsite: {done} {result.pages} pages ({result.files} files) in {result.seconds:.2f} s"
+            + (f", {len(result.warnings)} warning(s)" if result.warnings else "")
+        )
 
 
 @main.command("serve")
@@ -161,8 +169,9 @@ def check_command(site: Path, strict: bool, fmt: str, drafts: bool) -> None:
         _fail_unexpected(exc, False)
     failing = [p for p in problems if p.severity == "error" or strict]
     if fmt == "json":
-        click.echo(json.dumps({"ok": not failing, "problems": [p.as_json() for p in problems]},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps({"ok": not failing, "problems": [p.as_json() for p in problems]}, ensure_ascii=False, indent=2)
+        )
     else:
         _report(problems)
         if not failing:

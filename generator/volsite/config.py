@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from .kinds.fields import parse_decimal
@@ -127,9 +128,24 @@ def _base_url(value: Any) -> str | None:
     return text
 
 
-KNOWN_KEYS = ("title", "base_url", "language", "description", "theme", "stars", "points",
-              "pagination", "leaderboard_size", "publish_fields", "privacy", "nav",
-              "organization", "statement_issuer", "search", "markdown")
+KNOWN_KEYS = (
+    "title",
+    "base_url",
+    "language",
+    "description",
+    "theme",
+    "stars",
+    "points",
+    "pagination",
+    "leaderboard_size",
+    "publish_fields",
+    "privacy",
+    "nav",
+    "organization",
+    "statement_issuer",
+    "search",
+    "markdown",
+)
 
 
 def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problems]:
@@ -151,17 +167,32 @@ def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problem
             values[name] = value
 
     put("title", r.get("title", _text, "text"))
-    put("base_url", r.get("base_url", _base_url, "a web address like https://example.org/volunteer/ or a path like /volunteer/"))
+    put(
+        "base_url",
+        r.get("base_url", _base_url, "a web address like https://example.org/volunteer/ or a path like /volunteer/"),
+    )
     language = r.get("language", _text, "text")
     if language is not None and language not in LANGUAGES:
-        r.error("language", f"'language' must be one of {', '.join(LANGUAGES)}, not '{shown(language)}'"
-                            f"{did_you_mean(language, LANGUAGES)}")
+        r.error(
+            "language",
+            f"'language' must be one of {', '.join(LANGUAGES)}, not '{shown(language)}'"
+            f"{did_you_mean(language, LANGUAGES)}",
+        )
         language = None
     put("language", language)
     put("description", r.get("description", _text, "text"))
-    put("theme", r.get("theme", lambda v: _text(v) if _text(v) and "/" not in str(v) and not str(v).startswith(".") else None,
-                       "the name of a folder under themes/"))
-    put("stars", r.get("stars", _stars, "a list of increasing positive hour thresholds, e.g. [100, 300, 600, 1000, 1500]"))
+    put(
+        "theme",
+        r.get(
+            "theme",
+            lambda v: _text(v) if _text(v) and "/" not in str(v) and not str(v).startswith(".") else None,
+            "the name of a folder under themes/",
+        ),
+    )
+    put(
+        "stars",
+        r.get("stars", _stars, "a list of increasing positive hour thresholds, e.g. [100, 300, 600, 1000, 1500]"),
+    )
     put("pagination", r.get("pagination", _positive_int, "a whole number of 1 or more"))
     put("leaderboard_size", r.get("leaderboard_size", _positive_int, "a whole number of 1 or more"))
     put("organization", r.get("organization", _text, "text"))
@@ -190,8 +221,11 @@ def _section(r: _Reader, key: str, known: tuple[str, ...]) -> dict | None:
     lines = getattr(section, "lines", {})
     for sub in section:
         if sub not in known:
-            r.problems.error(r.rel, lines.get(sub, r.line(key)),
-                             f"unknown setting '{shown(key)}.{shown(sub)}'{did_you_mean(str(sub), known)}")
+            r.problems.error(
+                r.rel,
+                lines.get(sub, r.line(key)),
+                f"unknown setting '{shown(key)}.{shown(sub)}'{did_you_mean(str(sub), known)}",
+            )
     return section
 
 
@@ -215,8 +249,11 @@ def _privacy(r: _Reader, put) -> None:
     if section and section.get("allow") is not None:
         allow = section["allow"]
         if not isinstance(allow, list) or not all(_text(v) for v in allow):
-            r.error("privacy", "'privacy.allow' must be a list of phone numbers or e-mail addresses "
-                               "that are an organisation's public contacts, or of phrases that are no one's name")
+            r.error(
+                "privacy",
+                "'privacy.allow' must be a list of phone numbers or e-mail addresses "
+                "that are an organisation's public contacts, or of phrases that are no one's name",
+            )
         else:
             put("privacy_allow", tuple(_text(v) for v in allow))
 
@@ -241,8 +278,11 @@ def _publish_fields(r: _Reader, put) -> None:
                 what = f" (another name of '{field_name}')"
             else:
                 what = f" (its name holds '{found}', another name of '{field_name}')"
-            r.error("publish_fields", f"'{shown(name)}' is a private field of volunteers{what} and is never "
-                                      "published: remove it from publish_fields")
+            r.error(
+                "publish_fields",
+                f"'{shown(name)}' is a private field of volunteers{what} and is never "
+                "published: remove it from publish_fields",
+            )
         elif name in PUBLISHED_FIELDS or name in CONTROL_FIELDS:
             continue  # already handled by its own rule
         else:

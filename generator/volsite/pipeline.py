@@ -11,30 +11,50 @@ from __future__ import annotations
 import gc
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from .output.checks import link_findings, orphan_warnings, privacy_findings, privacy_findings_in
 from .config import CONFIG_FILE, SiteConfig, load_config
+from .kinds.content import load_content
 from .model.figures import Figures, compute
 from .model.resolve import Model, build_model, media_path
-from .kinds.content import load_content
-from .speed.store import (CACHE_FOLDER, SearchParts, finish_markdown, inputs_digest, kept_search_parts, load_build_record,
-                        load_markdown, output_manifest, page_digest, save_build_record, scan_inputs)
-from .render.markdown import MarkdownCache, convert_texts
+from .model.routes import Route, plan
+from .output.checks import link_findings, orphan_warnings, privacy_findings, privacy_findings_in
+from .output.search import PART_PREFIX, SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
+from .output.write import (
+    Staging,
+    check_output_dir,
+    match_umask,
+    publish,
+    read_umask,
+    real_output,
+    remove_folder,
+    site_lock,
+    sync_tree,
+)
 from .problems import ContentError, Problem, Problems, UsageError, as_warnings
-from .speed.memory import collector_paused, in_a_process_of_its_own
-from .speed.session import BuildCache
+from .read.sources import FileRead, image_sizes
+from .render.markdown import MarkdownCache, convert_texts
 from .render.pages import Renderer
 from .render.site import document_texts, published_media, record_texts, render_pages
 from .render.theme import static_files, templates_digest, theme_link_problems
-from .model.routes import Route, plan
 from .slugs import load_dictionary
-from .output.search import PART_PREFIX, SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
-from .read.sources import FileRead, image_sizes
-from .output.write import (Staging, check_output_dir, match_umask, publish, read_umask, real_output, remove_folder,
-                    site_lock, sync_tree)
+from .speed.memory import collector_paused, in_a_process_of_its_own
+from .speed.session import BuildCache
+from .speed.store import (
+    CACHE_FOLDER,
+    SearchParts,
+    finish_markdown,
+    inputs_digest,
+    kept_search_parts,
+    load_build_record,
+    load_markdown,
+    output_manifest,
+    page_digest,
+    save_build_record,
+    scan_inputs,
+)
 
 Progress = Callable[[str], None]
 
@@ -71,8 +91,13 @@ def find_site(site_root: Path) -> Path:
     return site_root
 
 
-def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None,
-              cache: BuildCache | None = None, note_reads: bool = False) -> Site:
+def load_site(
+    site_root: Path,
+    drafts: bool = False,
+    base_url: str | None = None,
+    cache: BuildCache | None = None,
+    note_reads: bool = False,
+) -> Site:
     """Load and check everything; raise ContentError with every problem found. With
     note_reads, Site.reads holds what was read of each content file (for the inputs digest)."""
     find_site(site_root)
@@ -82,15 +107,25 @@ def load_site(site_root: Path, drafts: bool = False, base_url: str | None = None
         problems.error(CONFIG_FILE, None, f"theme '{config.theme}' is not a folder under themes/")
     theme_link_problems(site_root, config.theme, problems)
     if not config.site_origin:
-        problems.warning(CONFIG_FILE, None, f"base_url '{config.base_url}' has no host (like https://example.org/): "
-                                            "the feed, sitemap and sharing links need one")
+        problems.warning(
+            CONFIG_FILE,
+            None,
+            f"base_url '{config.base_url}' has no host (like https://example.org/): "
+            "the feed, sitemap and sharing links need one",
+        )
     if cache is not None:
         cache.for_config(config, templates_digest(site_root, config.theme))
     # A serve session (cache) never forks: its server threads would be copied mid-work.
     # While forked processes parse the files, this one loads what planning needs next.
-    content = load_content(site_root, config, problems, cache.parsed if cache else None,
-                           workers=1 if cache else os.cpu_count() or 1, meanwhile=load_dictionary,
-                           note_reads=note_reads)
+    content = load_content(
+        site_root,
+        config,
+        problems,
+        cache.parsed if cache else None,
+        workers=1 if cache else os.cpu_count() or 1,
+        meanwhile=load_dictionary,
+        note_reads=note_reads,
+    )
     model = build_model(content, config, problems)
     routes = plan(model, problems)
     if problems.errors:
@@ -116,9 +151,14 @@ class Written:
     size_and_time: tuple[int, int]  # of the file written (st_size, st_mtime_ns)
 
 
-def render_site(site: Site, cache: BuildCache | None = None, progress: Progress | None = None,
-                markdown: tuple[MarkdownCache, MarkdownCache] | None = None,
-                staging: Staging | None = None, meanwhile: Callable[[], None] | None = None) -> Rendered:
+def render_site(
+    site: Site,
+    cache: BuildCache | None = None,
+    progress: Progress | None = None,
+    markdown: tuple[MarkdownCache, MarkdownCache] | None = None,
+    staging: Staging | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> Rendered:
     """Every output file, the static files to copy, and what the checks found in them.
 
     The files are kept in memory, or with `staging` written there by whichever process
@@ -130,13 +170,21 @@ def render_site(site: Site, cache: BuildCache | None = None, progress: Progress 
         progress("converting Markdown")
     workers = 1 if cache else os.cpu_count() or 1  # a serve session never forks (load_site)
     documents, records = (cache.markdown, cache.record_markdown) if cache else markdown or (None, None)
-    html = convert_texts(document_texts(model), site.config.base_path, documents,
-                         unsafe_html=site.config.unsafe_html, workers=workers)
-    record_html = convert_texts(record_texts(model), site.config.base_path, records, unsafe_html=False,
-                                workers=workers)
+    html = convert_texts(
+        document_texts(model), site.config.base_path, documents, unsafe_html=site.config.unsafe_html, workers=workers
+    )
+    record_html = convert_texts(record_texts(model), site.config.base_path, records, unsafe_html=False, workers=workers)
     covers = {media_path(s.cover)[0] for s in model.stories.values() if s.cover}
-    renderer = Renderer(site.root, model, site.figures, html, site.routes, cache.pages if cache else None,
-                        record_html, image_sizes(site.root, covers - {None}))
+    renderer = Renderer(
+        site.root,
+        model,
+        site.figures,
+        html,
+        site.routes,
+        cache.pages if cache else None,
+        record_html,
+        image_sizes(site.root, covers - {None}),
+    )
     problems = Problems()
     # A serve session renders again only pages whose inputs changed (cache.pages): one
     # process. A build renders everything: every core.
@@ -160,13 +208,23 @@ def _writer(staging: Staging, allowed: tuple[str, ...], search: bool) -> Callabl
         size_and_time = staging.put(rel, data)
         # Only a search index needs the marks, and the digests of the pages it reads.
         searchable = search and is_marked(data)
-        return Written(page_digest(data) if searchable else b"", searchable,
-                       tuple(privacy_findings_in(rel, data, allowed)), size_and_time)
+        return Written(
+            page_digest(data) if searchable else b"",
+            searchable,
+            tuple(privacy_findings_in(rel, data, allowed)),
+            size_and_time,
+        )
+
     return write
 
 
-def build(site_root: Path, output: Path | None = None, drafts: bool = False,
-          base_url: str | None = None, progress: Progress | None = None) -> BuildResult:
+def build(
+    site_root: Path,
+    output: Path | None = None,
+    drafts: bool = False,
+    base_url: str | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
     """A whole new site in output/, swapped in at the end; the old one stays on any failure."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
@@ -186,8 +244,16 @@ def build(site_root: Path, output: Path | None = None, drafts: bool = False,
             gc.unfreeze()
 
 
-def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | None,
-                  progress: Progress | None, say: Progress, started: float, umask: int) -> BuildResult:
+def _build_locked(
+    site_root: Path,
+    output: Path,
+    drafts: bool,
+    base_url: str | None,
+    progress: Progress | None,
+    say: Progress,
+    started: float,
+    umask: int,
+) -> BuildResult:
     record = load_build_record(site_root)
     searching = load_config(site_root, Problems(), drafts=drafts or None, base_url=base_url).search
     options = {"drafts": drafts, "base_url": base_url}
@@ -200,14 +266,17 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
         if record.get("inputs") == inputs and output.is_dir() and record.get("manifest") == output_manifest(output):
             try:
                 warnings = [Problem(**w) for w in record["warnings"]]
-                return BuildResult(record["pages"], record["files"], time.perf_counter() - started, warnings,
-                                   unchanged=True)
+                return BuildResult(
+                    record["pages"], record["files"], time.perf_counter() - started, warnings, unchanged=True
+                )
             except (KeyError, TypeError):
                 pass  # a record from an older volsite: build
+
     # Only Pagefind needs what loading and rendering leave in memory given back first;
     # without a search index, forking would only add a process.
     def stage(progress: Progress | None, say: Progress) -> Staged:
         return _stage(site_root, output, drafts, base_url, progress, say, scan is not None, umask)
+
     staged = in_a_process_of_its_own(stage, progress, say) if searching else stage(progress, say)
     if scan is not None:
         inputs, input_files = scan.digest({os.fspath(site_root / rel): read for rel, read in staged.reads.items()})
@@ -222,11 +291,21 @@ def _build_locked(site_root: Path, output: Path, drafts: bool, base_url: str | N
         remove_folder(staged.folder)
         raise
     # What was written is known; only the search index's files are listed from disk.
-    manifest = {**staged.manifest, **{f"{SEARCH_FOLDER}/{rel}": entry
-                                      for rel, entry in output_manifest(output / SEARCH_FOLDER).items()}}
-    save_build_record(site_root, {"inputs": inputs, "input_files": input_files,
-                                  "manifest": dict(sorted(manifest.items())), "pages": staged.pages,
-                                  "files": staged.files, "warnings": [w.as_json() for w in staged.warnings]})
+    manifest = {
+        **staged.manifest,
+        **{f"{SEARCH_FOLDER}/{rel}": entry for rel, entry in output_manifest(output / SEARCH_FOLDER).items()},
+    }
+    save_build_record(
+        site_root,
+        {
+            "inputs": inputs,
+            "input_files": input_files,
+            "manifest": dict(sorted(manifest.items())),
+            "pages": staged.pages,
+            "files": staged.files,
+            "warnings": [w.as_json() for w in staged.warnings],
+        },
+    )
     return BuildResult(staged.pages, staged.files, time.perf_counter() - started, staged.warnings)
 
 
@@ -244,8 +323,16 @@ class Staged:
     reads: dict[str, FileRead]  # what loading read of each content file (Site.reads)
 
 
-def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
-           progress: Progress | None, say: Progress, note_reads: bool = False, umask: int | None = None) -> Staged:
+def _stage(
+    site_root: Path,
+    output: Path,
+    drafts: bool,
+    base_url: str | None,
+    progress: Progress | None,
+    say: Progress,
+    note_reads: bool = False,
+    umask: int | None = None,
+) -> Staged:
     """Load, render and write the new site beside output/ (in a process of its own:
     in_a_process_of_its_own); with note_reads, Staged.reads holds what was read of each content file.
     Files get the modes a plain open gives under `umask` (read_umask, if None)."""
@@ -262,18 +349,26 @@ def _stage(site_root: Path, output: Path, drafts: bool, base_url: str | None,
     return _render_staged(site, site_root, output, progress, say, umask)
 
 
-def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress | None,
-                   say: Progress, umask: int | None = None) -> Staged:
+def _render_staged(
+    site: Site, site_root: Path, output: Path, progress: Progress | None, say: Progress, umask: int | None = None
+) -> Staged:
     say(f"rendering {len(site.routes)} pages, writing each to a new folder beside {output}")
-    stored = (load_markdown(site_root, site.config.base_path, site.config.unsafe_html, "documents"),
-              load_markdown(site_root, site.config.base_path, False, "records"))
+    stored = (
+        load_markdown(site_root, site.config.base_path, site.config.unsafe_html, "documents"),
+        load_markdown(site_root, site.config.base_path, False, "records"),
+    )
     staging = Staging(output, umask)
     try:
         # Converted Markdown is written for the next build as it is converted (a build
         # that then fails has it all the same); what is left to tidy is done while forked
         # processes render.
-        rendered = render_site(site, progress=progress, markdown=(stored[0].cache, stored[1].cache),
-                               staging=staging, meanwhile=lambda: finish_markdown(site_root, *stored))
+        rendered = render_site(
+            site,
+            progress=progress,
+            markdown=(stored[0].cache, stored[1].cache),
+            staging=staging,
+            meanwhile=lambda: finish_markdown(site_root, *stored),
+        )
         say(f"copying {len(rendered.copies)} static and media files")
         copied = {rel: staging.copy(rel, source) for rel, source in sorted(rendered.copies.items())}
     except BaseException:
@@ -284,14 +379,21 @@ def _render_staged(site: Site, site_root: Path, output: Path, progress: Progress
     manifest = {rel: list(w.size_and_time) for rel, w in written.items()}
     manifest.update((rel, list(size_and_time)) for rel, size_and_time in copied.items())
     manifest[marker] = list(marker_size_and_time)
-    return Staged(staging.folder, sum(1 for name in written if name.endswith(".html")),
-                  len(written) + len(rendered.copies), site.warnings + as_warnings(rendered.findings),
-                  searchable_pages({rel: w.searchable for rel, w in written.items()}) if site.config.search else None,
-                  {rel: w.digest for rel, w in written.items() if w.searchable}, manifest, site.reads)
+    return Staged(
+        staging.folder,
+        sum(1 for name in written if name.endswith(".html")),
+        len(written) + len(rendered.copies),
+        site.warnings + as_warnings(rendered.findings),
+        searchable_pages({rel: w.searchable for rel, w in written.items()}) if site.config.search else None,
+        {rel: w.digest for rel, w in written.items() if w.searchable},
+        manifest,
+        site.reads,
+    )
 
 
-def make_search_index(site_root: Path, folder: Path, searchable: list[str],
-                      page_digests: dict[str, bytes], say: Progress) -> None:
+def make_search_index(
+    site_root: Path, folder: Path, searchable: list[str], page_digests: dict[str, bytes], say: Progress
+) -> None:
     """folder/pagefind/: Pagefind's index of the searchable pages, made again only for the
     parts whose pages changed (`page_digests`) since they were kept."""
     say("indexing for search")
@@ -307,10 +409,16 @@ def make_search_index(site_root: Path, folder: Path, searchable: list[str],
     remove_folder(site_root / CACHE_FOLDER / "search")
 
 
-def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = False,
-            base_url: str | None = None,
-            transform: Callable[[str, bytes], bytes] | None = None, search: bool = True,
-            keep: tuple[str, ...] = ()) -> BuildResult:
+def rebuild(
+    site_root: Path,
+    output: Path,
+    cache: BuildCache,
+    drafts: bool = False,
+    base_url: str | None = None,
+    transform: Callable[[str, bytes], bytes] | None = None,
+    search: bool = True,
+    keep: tuple[str, ...] = (),
+) -> BuildResult:
     """Bring output/ up to date with the content, doing only the work the changes need.
 
     `transform` may alter each file before it is written (the preview server adds its script).
@@ -325,20 +433,30 @@ def rebuild(site_root: Path, output: Path, cache: BuildCache, drafts: bool = Fal
     if transform is not None:
         files = {rel: transform(rel, data) for rel, data in files.items()}
     changed = sync_tree(output, files, copies, keep=keep + ((SEARCH_FOLDER + "/",) if site.config.search else ()))
-    if search and site.config.search and (any(rel.endswith(".html") for rel in changed)
-                                          or not (output / SEARCH_FOLDER).is_dir()):
+    if (
+        search
+        and site.config.search
+        and (any(rel.endswith(".html") for rel in changed) or not (output / SEARCH_FOLDER).is_dir())
+    ):
         try:
             index_folder(output, pages=searchable_pages({rel: is_marked(data) for rel, data in files.items()}))
         except SearchError as exc:
             raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
     pages = sum(1 for name in files if name.endswith(".html"))
-    return BuildResult(pages, len(files) + len(copies), time.perf_counter() - started,
-                       site.warnings + as_warnings(rendered.findings), tuple(changed), site.config.search)
+    return BuildResult(
+        pages,
+        len(files) + len(copies),
+        time.perf_counter() - started,
+        site.warnings + as_warnings(rendered.findings),
+        tuple(changed),
+        site.config.search,
+    )
 
 
 def check_site(site_root: Path, drafts: bool = False) -> list[Problem]:
     """Everything build checks, with nothing written, plus links, privacy and orphans."""
     site = load_site(site_root, drafts)
     rendered = render_site(site)
-    return sorted(site.warnings + rendered.findings + orphan_warnings(site.model),
-                  key=lambda p: (p.path, p.line or 0, p.message))
+    return sorted(
+        site.warnings + rendered.findings + orphan_warnings(site.model), key=lambda p: (p.path, p.line or 0, p.message)
+    )

@@ -6,10 +6,10 @@ one, so a publicity officer sees everything wrong with a build at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from difflib import get_close_matches
 from functools import lru_cache
-from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
@@ -28,8 +28,7 @@ class Problem:
         return f"{where}: {tag}{self.message}"
 
     def as_json(self) -> dict:
-        return {"path": self.path, "line": self.line, "message": self.message,
-                "severity": self.severity}
+        return {"path": self.path, "line": self.line, "message": self.message, "severity": self.severity}
 
 
 class Problems:

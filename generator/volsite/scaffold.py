@@ -39,12 +39,14 @@ def plan_new(kind: str, name: str, today: dt.date, taken: dict[str, set[str]]) -
     """
     name = name.strip()
     if not name:
-        raise UsageError("give a name or title, e.g. volsite new story \"山区义诊的一天\"")
+        raise UsageError('give a name or title, e.g. volsite new story "山区义诊的一天"')
     words = slugify(name) or kind
     day = today.isoformat()
     if kind == "story":
         slug = _free(words, taken["story"])
-        return Draft(f"content/stories/{day}-{slug}.md", f"""---
+        return Draft(
+            f"content/stories/{day}-{slug}.md",
+            f"""---
 title: {_quote(name)}
 date: {day}
 slug: {slug}
@@ -62,10 +64,13 @@ draft: true         # 写完后改为 false 才会发布
 ## 小标题
 
 [^1]: 脚注内容。
-""")
+""",
+        )
     if kind == "volunteer":
         vid = _free(words, taken["volunteer"])
-        return Draft(f"content/volunteers/{vid}.yaml", f"""id: {vid}
+        return Draft(
+            f"content/volunteers/{vid}.yaml",
+            f"""id: {vid}
 name: {_quote(name)}
 teams: []             # 所属队伍编号，如 [mobile-clinic]
 role: 志愿者
@@ -79,10 +84,13 @@ photo_consent: false  # true 才会发布照片
 # 以下为隐私字段：只用于核对，永远不会发布到网站上
 phone: ""
 id_number: ""
-""")
+""",
+        )
     if kind == "activity":
         aid = _free(f"{day}-{words}", taken["activity"])
-        return Draft(f"content/activities/{aid}.yaml", f"""id: {aid}
+        return Draft(
+            f"content/activities/{aid}.yaml",
+            f"""id: {aid}
 title: {_quote(name)}
 date: {day}
 # end: {day}          # 多日活动的结束日期
@@ -93,10 +101,13 @@ hours: 2              # 每位参与者的默认时长
 participants: []      # 志愿者编号，或 {{volunteer: 编号, hours: 时长}}
 people_served: 0
 summary: ""
-""")
+""",
+        )
     if kind == "award":
         aid = _free(f"{today.year}-{words}", taken["award"])
-        return Draft(f"content/awards/{aid}.yaml", f"""id: {aid}
+        return Draft(
+            f"content/awards/{aid}.yaml",
+            f"""id: {aid}
 title: {_quote(name)}
 volunteer:            # 获奖志愿者编号（或改用 team: 队伍编号）
 date: {day}
@@ -105,7 +116,8 @@ issuer: ""
 citation: ""
 # status: candidate   # 公示中的人选
 # posting_until: {day}
-""")
+""",
+        )
     raise UsageError(f"volsite new takes one of {', '.join(KINDS)}, not '{kind}'")
 
 

@@ -6,7 +6,6 @@ import hashlib
 import re
 import unicodedata
 
-
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _LEADING_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}[-_ ]?")
 
@@ -27,7 +26,7 @@ def load_dictionary() -> None:
 
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by '-'; Chinese characters by their pinyin."""
-    head = text[:4 * MAX_SLUG_LENGTH]  # enough for any slug; pinyin of megabytes takes seconds
+    head = text[: 4 * MAX_SLUG_LENGTH]  # enough for any slug; pinyin of megabytes takes seconds
     # ASCII comes out of pypinyin as it went in (in one piece or several, the same slug):
     # only other text needs it.
     return _slug(text, head, [head] if head.isascii() else _pinyin(head))
@@ -50,7 +49,7 @@ def _slug(text: str, head: str, parts: list[str]) -> str:
     slug = "-".join(word for word in words if word)
     if slug and (len(slug) > MAX_SLUG_LENGTH or len(head) < len(text)):
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
-        slug = slug[:MAX_SLUG_LENGTH - len(digest) - 1].rstrip("-") + "-" + digest
+        slug = slug[: MAX_SLUG_LENGTH - len(digest) - 1].rstrip("-") + "-" + digest
     return slug
 
 

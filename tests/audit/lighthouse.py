@@ -43,12 +43,24 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         report_dir = args.report_dir or Path(tmp) / "report"
         report_path = report_dir / "report.json"
-        cmd = [str(TOOL), str(output), "--base-path", serving.base_path_of(site), "--only", "lighthouse",
-               "--lighthouse-preset", args.preset, "--json", str(report_path)]
+        cmd = [
+            str(TOOL),
+            str(output),
+            "--base-path",
+            serving.base_path_of(site),
+            "--only",
+            "lighthouse",
+            "--lighthouse-preset",
+            args.preset,
+            "--json",
+            str(report_path),
+        ]
         result = subprocess.run(cmd, capture_output=True, text=True)
         if not report_path.is_file():
-            print(f"lighthouse: site-audit wrote no report (exit {result.returncode})\n"
-                  f"{result.stdout}{result.stderr}", file=sys.stderr)
+            print(
+                f"lighthouse: site-audit wrote no report (exit {result.returncode})\n{result.stdout}{result.stderr}",
+                file=sys.stderr,
+            )
             return 1
         check = json.loads(report_path.read_text(encoding="utf-8"))["checks"]["lighthouse"]
     if check.get("status") != "ok":
@@ -60,8 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         failing = ", ".join(a["id"] for a in check.get("failing_audits", {}).get(name, []))
         print(f"  {name:15} {scores.get(name)}" + (f"   (below 0.9: {failing})" if failing else ""))
     print("  metrics: " + ", ".join(f"{k} {v}" for k, v in (check.get("metrics") or {}).items()))
-    print("README: Lighthouse (home page, " + check.get("form_factor", args.preset) + "): "
-          + ", ".join(f"{name} {scores.get(name)}" for name in CATEGORIES))
+    print(
+        "README: Lighthouse (home page, "
+        + check.get("form_factor", args.preset)
+        + "): "
+        + ", ".join(f"{name} {scores.get(name)}" for name in CATEGORIES)
+    )
     if args.report_dir:
         print(f"full report: {args.report_dir / 'lighthouse.report.html'}")
     return 0

@@ -32,13 +32,24 @@ def report(tmp_path_factory) -> dict:
     output = serving.build_once_or_fail(site, tmp_path_factory.mktemp("site"))
     folder = tmp_path_factory.mktemp("site-audit")
     json_path = folder / "report.json"
-    cmd = [str(TOOL), str(output), "--base-path", serving.base_path_of(site),
-           "--skip", "lighthouse", "--json", str(json_path)]
+    cmd = [
+        str(TOOL),
+        str(output),
+        "--base-path",
+        serving.base_path_of(site),
+        "--skip",
+        "lighthouse",
+        "--json",
+        str(json_path),
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     sys.stdout.write(result.stdout)  # shown by pytest with the first failure that uses the report
     if not json_path.is_file():
-        pytest.fail(f"site-audit wrote no report (exit {result.returncode}); run "
-                    f"`bash ../shared/tools/setup.sh` first.\n{result.stdout}\n{result.stderr}", pytrace=False)
+        pytest.fail(
+            f"site-audit wrote no report (exit {result.returncode}); run "
+            f"`bash ../shared/tools/setup.sh` first.\n{result.stdout}\n{result.stderr}",
+            pytrace=False,
+        )
     data = json.loads(json_path.read_text(encoding="utf-8"))
     data["_run"] = {"command": cmd, "exit": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
     return data
@@ -46,14 +57,18 @@ def report(tmp_path_factory) -> dict:
 
 def total(report: dict, key: str) -> int:
     totals = report.get("totals") or {}
-    assert key in totals, (f"site-audit did not measure {key} (a check failed or was skipped): "
-                           f"{json.dumps(_check_statuses(report), ensure_ascii=False)}")
+    assert key in totals, (
+        f"site-audit did not measure {key} (a check failed or was skipped): "
+        f"{json.dumps(_check_statuses(report), ensure_ascii=False)}"
+    )
     return totals[key]
 
 
 def _check_statuses(report: dict) -> dict:
-    return {name: {k: v for k, v in check.items() if k in ("status", "reason", "error")}
-            for name, check in (report.get("checks") or {}).items()}
+    return {
+        name: {k: v for k, v in check.items() if k in ("status", "reason", "error")}
+        for name, check in (report.get("checks") or {}).items()
+    }
 
 
 def show(data, limit: int = 40) -> str:
@@ -74,10 +89,13 @@ def check(report: dict, name: str) -> dict:
 
 def test_every_check_ran(report):
     found = total(report, "checks_failed")
-    assert found == 0, (
-        f"site-audit exit {report['_run']['exit']}; setup_error: {report.get('setup_error')}\n"
-        + show([{"check": k, **{f: v for f, v in c.items() if f in ('status', 'error', 'traceback')}}
-                for k, c in report["checks"].items() if c.get("status") == "error"]))
+    assert found == 0, f"site-audit exit {report['_run']['exit']}; setup_error: {report.get('setup_error')}\n" + show(
+        [
+            {"check": k, **{f: v for f, v in c.items() if f in ("status", "error", "traceback")}}
+            for k, c in report["checks"].items()
+            if c.get("status") == "error"
+        ]
+    )
 
 
 # ---------------------------------------------------------------- html
@@ -85,12 +103,16 @@ def test_every_check_ran(report):
 
 def test_no_html_errors(report):
     html = check(report, "html")
-    messages = [{"file": f["file"], "line": m.get("line"), "column": m.get("column"), "message": m["message"]}
-                for f in html.get("files", []) for m in f.get("messages", []) if m.get("type") == "error"]
+    messages = [
+        {"file": f["file"], "line": m.get("line"), "column": m.get("column"), "message": m["message"]}
+        for f in html.get("files", [])
+        for m in f.get("messages", [])
+        if m.get("type") == "error"
+    ]
     found = total(report, "html_errors")
-    assert found == 0, (
-        show(messages) + ("\nnot documents: " + show(html["non_document_errors"])
-                          if html.get("non_document_errors") else ""))
+    assert found == 0, show(messages) + (
+        "\nnot documents: " + show(html["non_document_errors"]) if html.get("non_document_errors") else ""
+    )
 
 
 # ---------------------------------------------------------------- links
@@ -115,10 +137,18 @@ def test_no_missing_anchors(report):
 
 
 def _violations(report: dict, impact: str) -> list[dict]:
-    return [{"page": page["url"], "rule": v["id"], "help": v.get("help"), "nodes": v.get("nodes"),
-             "examples": v.get("examples", [])[:3]}
-            for page in check(report, "a11y").get("pages", []) for v in page.get("violations", [])
-            if v.get("impact") == impact]
+    return [
+        {
+            "page": page["url"],
+            "rule": v["id"],
+            "help": v.get("help"),
+            "nodes": v.get("nodes"),
+            "examples": v.get("examples", [])[:3],
+        }
+        for page in check(report, "a11y").get("pages", [])
+        for v in page.get("violations", [])
+        if v.get("impact") == impact
+    ]
 
 
 def test_no_critical_accessibility_violations(report):
@@ -157,8 +187,9 @@ def test_the_site_has_a_sitemap(report):
 
 def test_every_sitemap_location_resolves(report):
     sitemap = check(report, "sitemap")
-    bad = (sitemap.get("locs_not_resolving", []) + sitemap.get("relative_locs", [])
-           + sitemap.get("locs_on_other_host", []))
+    bad = (
+        sitemap.get("locs_not_resolving", []) + sitemap.get("relative_locs", []) + sitemap.get("locs_on_other_host", [])
+    )
     found = total(report, "sitemap_bad_locs")
     assert found == 0, show(bad)
 

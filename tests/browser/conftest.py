@@ -145,9 +145,14 @@ class Visitor:
         errors: list[str] = []
         failed: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type != "document"
-                and not r.url.endswith("/favicon.ico") else None)
+        page.on(
+            "response",
+            lambda r: (
+                failed.append(f"{r.status} {r.url}")
+                if r.status >= 400 and r.request.resource_type != "document" and not r.url.endswith("/favicon.ico")
+                else None
+            ),
+        )
         url = site.url(path)
         response = page.goto(url, wait_until="load")
         assert response is not None, f"no response for {url}"
@@ -161,7 +166,8 @@ class Visitor:
         linked = sorted({vid for vid in site.hidden_ids for href in hrefs if f"/volunteers/{vid}/" in href})
         assert not linked, f"{url} ({self.width}) links hidden volunteers: {linked}"
         masked_links = page.eval_on_selector_all(
-            "a", "links => links.map(a => a.innerText.trim()).filter(t => /^[\\u3400-\\u9fff]{1,3}[*＊]+$/.test(t))")
+            "a", "links => links.map(a => a.innerText.trim()).filter(t => /^[\\u3400-\\u9fff]{1,3}[*＊]+$/.test(t))"
+        )
         assert not masked_links, f"{url} ({self.width}) links masked names: {masked_links}"
         return page
 

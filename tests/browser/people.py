@@ -15,8 +15,14 @@ from pathlib import Path
 import yaml
 
 # Chinese roster headers (content contract) → field names.
-HEADERS = {"编号": "id", "姓名": "name", "公开": "public", "未成年": "minor",
-           "监护人同意": "guardian_consent", "同意公开": "consent"}
+HEADERS = {
+    "编号": "id",
+    "姓名": "name",
+    "公开": "public",
+    "未成年": "minor",
+    "监护人同意": "guardian_consent",
+    "同意公开": "consent",
+}
 TRUE = {"true", "yes", "y", "1", "是", "对", "t"}
 FALSE = {"false", "no", "n", "0", "否", "不", "f"}
 
@@ -69,8 +75,9 @@ def _xlsx_records(path: Path) -> list[dict]:
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        return [r for sheet in book.worksheets
-                for r in _table([list(row) for row in sheet.iter_rows(values_only=True)])]
+        return [
+            r for sheet in book.worksheets for r in _table([list(row) for row in sheet.iter_rows(values_only=True)])
+        ]
     finally:
         book.close()
 
@@ -101,7 +108,7 @@ def is_hidden(record: dict, require_consent: bool) -> bool:
 def hidden_ids(site: Path) -> set[str]:
     """Ids of the people who may only appear masked: no page of theirs, no link to one."""
     config = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8")) or {}
-    require = bool(((config.get("privacy") or {}).get("require_consent")))
+    require = bool((config.get("privacy") or {}).get("require_consent"))
     return {str(r["id"]).strip() for r in volunteer_records(site) if r.get("id") and is_hidden(r, require)}
 
 
@@ -112,7 +119,7 @@ def hidden_names(site: Path) -> set[str]:
     appear on the site as that other person.
     """
     config = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8")) or {}
-    require = bool(((config.get("privacy") or {}).get("require_consent")))
+    require = bool((config.get("privacy") or {}).get("require_consent"))
     records = volunteer_records(site)
     hidden = {str(r["name"]).strip() for r in records if r.get("name") and is_hidden(r, require)}
     shown = {str(r["name"]).strip() for r in records if r.get("name") and not is_hidden(r, require)}

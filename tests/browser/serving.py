@@ -23,17 +23,27 @@ REPO = Path(__file__).resolve().parents[2]
 
 CHROMIUM = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-    "--no-first-run", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
     # Nothing leaves the machine: external hosts fail at once instead of timing out.
-    "--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--no-proxy-server",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 
 # Browser context options for the two widths every page is looked at.
 WIDTHS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-              "device_scale_factor": 3},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 3,
+    },
 }
 
 
@@ -71,8 +81,7 @@ def build(site: Path, output: Path, base_url: str | None = None) -> Path:
         cmd += ["--base-url", base_url]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if result.returncode != 0:
-        raise BuildError(f"{' '.join(cmd)} exited with {result.returncode}:\n"
-                         f"{result.stdout}{result.stderr}")
+        raise BuildError(f"{' '.join(cmd)} exited with {result.returncode}:\n{result.stdout}{result.stderr}")
     return output
 
 
@@ -104,13 +113,15 @@ def build_once_or_fail(site: Path, folder: Path) -> Path:
         return build_once(site, folder)
     except BuildError as exc:
         failure = str(exc)
-    pytest.fail(f"the example site does not build:\n{failure}", pytrace=False)  # outside the except: no chained traceback
+    pytest.fail(
+        f"the example site does not build:\n{failure}", pytrace=False
+    )  # outside the except: no chained traceback
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     """A plain static host: index.html for folders, 301 /dir → /dir/, the site's 404.html, no listings."""
 
-    server: "_Server"
+    server: _Server
     protocol_version = "HTTP/1.1"
 
     def do_HEAD(self) -> None:  # noqa: N802
@@ -130,7 +141,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if path + "/" == base:
                 return self._redirect(base, split.query)
             return self._not_found(body)
-        rel = posixpath.normpath(path[len(base):]) if path[len(base):] else "."
+        rel = posixpath.normpath(path[len(base) :]) if path[len(base) :] else "."
         if rel.startswith("..") or rel.startswith("/") or "\x00" in rel:
             return self._not_found(body)
         target = root / rel
@@ -167,9 +178,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 def _content_type(path: Path) -> str:
-    types = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
-             ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml",
-             ".txt": "text/plain", ".webmanifest": "application/manifest+json"}
+    types = {
+        ".html": "text/html",
+        ".css": "text/css",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".xml": "application/xml",
+        ".svg": "image/svg+xml",
+        ".txt": "text/plain",
+        ".webmanifest": "application/manifest+json",
+    }
     kind = types.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if kind.startswith("text/") or kind in ("application/json", "application/xml", "image/svg+xml"):
         kind += "; charset=utf-8"
@@ -197,7 +215,7 @@ class StaticServer:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "StaticServer":
+    def start(self) -> StaticServer:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.root, server.base_path = self.root, self.base_path
         self._server = server
@@ -211,7 +229,7 @@ class StaticServer:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "StaticServer":
+    def __enter__(self) -> StaticServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -231,8 +249,10 @@ class StaticServer:
 
 def chromium_missing_reason() -> str | None:
     if not Path(CHROMIUM).is_file():
-        return (f"{CHROMIUM} is missing: install Debian's chromium "
-                "(bash ../shared/tools/setup.sh, or apt-get install chromium)")
+        return (
+            f"{CHROMIUM} is missing: install Debian's chromium "
+            "(bash ../shared/tools/setup.sh, or apt-get install chromium)"
+        )
     return None
 
 

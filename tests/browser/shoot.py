@@ -27,10 +27,11 @@ OPTIONAL = ("volunteers/", "teams/", "timeline/", "honors/", "stats/")
 
 def default_paths(output: Path, base: str) -> list[str]:
     paths = [base, base + "stories/"]
-    listing = (output / "stories" / "index.html")
+    listing = output / "stories" / "index.html"
     if listing.is_file():
-        match = re.search(r'href="' + re.escape(base) + r'(stories/(?!page/)[^"#?/]+/)"',
-                          listing.read_text(encoding="utf-8"))
+        match = re.search(
+            r'href="' + re.escape(base) + r'(stories/(?!page/)[^"#?/]+/)"', listing.read_text(encoding="utf-8")
+        )
         if match:
             paths.append(base + match.group(1))
     paths.append(base + "404.html")
@@ -39,7 +40,7 @@ def default_paths(output: Path, base: str) -> list[str]:
 
 
 def file_name(path: str, base: str) -> str:
-    rel = path[len(base):] if path.startswith(base) else path.lstrip("/")
+    rel = path[len(base) :] if path.startswith(base) else path.lstrip("/")
     name = re.sub(r"[^\w.-]+", "_", rel.strip("/"), flags=re.UNICODE).strip("_")
     return name or "home"
 
@@ -73,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
                     context = browser.new_context(**options)
                     page = context.new_page()
                     for path in paths:
-                        response = page.goto(server.url(path if path.startswith("/") else base + path),
-                                             wait_until="load")
+                        response = page.goto(
+                            server.url(path if path.startswith("/") else base + path), wait_until="load"
+                        )
                         target = args.output_dir / f"{file_name(path, base)}-{width}.png"
                         page.screenshot(path=str(target), full_page=True)
                         status = response.status if response else "no response"

@@ -32,8 +32,11 @@ def preview(tmp_path):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(textwrap.dedent(text), encoding="utf-8")
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}/volunteer/"
     deadline = time.monotonic() + 30
     while True:
@@ -56,8 +59,9 @@ def test_saving_reloads_the_open_page_and_problems_show_over_it(browser, preview
     assert page.get_by_role("heading", level=1).inner_text() == "第一版标题"
     page.wait_for_timeout(500)  # let livereload's socket connect
 
-    (root / "content/stories/a.md").write_text("---\ntitle: 第二版标题\ndate: 2024-03-05\n---\n正文。\n",
-                                               encoding="utf-8")
+    (root / "content/stories/a.md").write_text(
+        "---\ntitle: 第二版标题\ndate: 2024-03-05\n---\n正文。\n", encoding="utf-8"
+    )
     page.get_by_role("heading", level=1, name="第二版标题").wait_for(timeout=15_000)
 
     (root / "content/ledger").mkdir()

@@ -22,6 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from volsite.model.routes import RESERVED
+
 # ---------------------------------------------------------------- finding pages
 
 
@@ -39,16 +41,21 @@ def links_in(text: str, base_path: str, prefix: str) -> list[str]:
 def first_link(site, listing: str, prefix: str, skip: tuple[str, ...] = ()) -> str | None:
     if not site.has_page(listing):
         return None
-    found = [p for p in links_in(site.get(listing).decode("utf-8"), site.base_path, prefix)
-             if not any(p.startswith(prefix + s) for s in skip)]
+    found = [
+        p
+        for p in links_in(site.get(listing).decode("utf-8"), site.base_path, prefix)
+        if not any(p.startswith(prefix + s) for s in skip)
+    ]
     return found[0] if found else None
 
 
 def standalone_pages(site) -> list[str]:
-    owned = {"stories", "tags", "volunteers", "teams", "activities", "timeline", "honors",
-             "certificates", "stats", "search", "data", "media", "pagefind", "static", "assets"}
-    return sorted(f"{d.name}/" for d in site.output.iterdir()
-                  if d.is_dir() and d.name not in owned and (d / "index.html").is_file())
+    owned = set(RESERVED)  # the first segments the generator keeps for itself
+    return sorted(
+        f"{d.name}/"
+        for d in site.output.iterdir()
+        if d.is_dir() and d.name not in owned and (d / "index.html").is_file()
+    )
 
 
 def _hours_statement(site):
@@ -212,8 +219,13 @@ def broken_links(page, site) -> list[str]:
     for url, referrer, same_page in links_on(page):
         if same_page:
             fragment = urllib.parse.unquote(url.partition("#")[2])
-            if fragment and fragment != "top" and not page.evaluate(
-                    "f => !!(document.getElementById(f) || document.getElementsByName(f).length)", fragment):
+            if (
+                fragment
+                and fragment != "top"
+                and not page.evaluate(
+                    "f => !!(document.getElementById(f) || document.getElementsByName(f).length)", fragment
+                )
+            ):
                 broken.append(f"missing #{fragment} in this page <- {referrer}")
             continue
         if not url.startswith(origin + "/"):
@@ -224,14 +236,14 @@ def broken_links(page, site) -> list[str]:
         status, body, location = fetch(target)
         if status != 200:
             extra = f" → {location}" if location else ""
-            broken.append(f"{status}{extra} {target[len(origin):]} <- {referrer}")
+            broken.append(f"{status}{extra} {target[len(origin) :]} <- {referrer}")
             continue
         fragment = urllib.parse.unquote(fragment)
         if fragment and fragment != "top":
             text = body.decode("utf-8", "replace")
             quoted = re.escape(html_lib.escape(fragment, quote=True))
             if not re.search(rf'\b(?:id|name)=["\']?{quoted}["\'\s>]', text):
-                broken.append(f"missing #{fragment} in {target[len(origin):]} <- {referrer}")
+                broken.append(f"missing #{fragment} in {target[len(origin) :]} <- {referrer}")
     return sorted(set(broken))
 
 
@@ -279,7 +291,8 @@ def facts(visit, site, name: str) -> Facts:
             h1=[t.strip() for t in page.get_by_role("heading", level=1).all_inner_texts()],
             broken=broken_links(page, site),
             canonical=page.locator("link[rel=canonical]").first.get_attribute("href")
-            if page.locator("link[rel=canonical]").count() else None,
+            if page.locator("link[rel=canonical]").count()
+            else None,
         )
         page.context.close()
     return _FACTS[key]
@@ -319,8 +332,9 @@ def test_every_link_resolves_at_the_root(visit, root_site, name):
 @pytest.mark.parametrize("name", [n for n in PAGES if n != "not-found"])
 def test_canonical_is_the_page_address(visit, site, name):
     found = facts(visit, site, name)
-    assert found.canonical and urllib.parse.urlsplit(found.canonical).path == site.base_path + found.path, \
+    assert found.canonical and urllib.parse.urlsplit(found.canonical).path == site.base_path + found.path, (
         f"canonical of {site.base_path}{found.path}: {found.canonical}"
+    )
 
 
 # ---------------------------------------------------------------- home
@@ -355,8 +369,7 @@ def test_navigation_works_without_javascript(visit, site):
     nav = page.get_by_role("navigation").first
     link = nav.get_by_role("link", name="志愿者故事")
     if not link.is_visible():  # a menu that opens without scripts (<details>, :target...)
-        page.get_by_role("button", name=re.compile("菜单|导航|目录")).or_(
-            page.locator("summary")).first.click()
+        page.get_by_role("button", name=re.compile("菜单|导航|目录")).or_(page.locator("summary")).first.click()
     link.click()
     assert urllib.parse.urlsplit(page.url).path == site.base_path + "stories/"
     assert page.get_by_role("heading", level=1).inner_text().strip() == "志愿者故事"
@@ -393,10 +406,17 @@ def test_story_page_is_titled_like_its_card(visit, site):
 def test_no_story_names_a_hidden_volunteer(visit, site):
     """visit() fails on any page that names or links a hidden volunteer: open every story."""
     assert site.hidden, "the example site should have hidden volunteers to test with"
-    lists = ["stories/"] + sorted({p.parent.relative_to(site.output).as_posix() + "/"
-                                   for p in (site.output / "stories" / "page").glob("*/index.html")})
-    stories = [p for p in links_in("".join(site.get(p).decode("utf-8") for p in lists),
-                                   site.base_path, "stories/") if not p.startswith("stories/page/")]
+    lists = ["stories/"] + sorted(
+        {
+            p.parent.relative_to(site.output).as_posix() + "/"
+            for p in (site.output / "stories" / "page").glob("*/index.html")
+        }
+    )
+    stories = [
+        p
+        for p in links_in("".join(site.get(p).decode("utf-8") for p in lists), site.base_path, "stories/")
+        if not p.startswith("stories/page/")
+    ]
     for path in lists + stories:
         visit(path).context.close()
 
@@ -451,8 +471,12 @@ def test_team_pages_show_their_figures(visit, site):
     problems = []
     for tid, figures in sorted(site.stats()["teams"].items()):
         page = visit(f"teams/{tid}/")
-        problems += [f"/teams/{tid}/: {p}" for p in figure_problems(
-            page, {"队员": figures["members"], "服务时长": figures["hours"], "活动": figures["activities"]})]
+        problems += [
+            f"/teams/{tid}/: {p}"
+            for p in figure_problems(
+                page, {"队员": figures["members"], "服务时长": figures["hours"], "活动": figures["activities"]}
+            )
+        ]
         page.context.close()
     assert not problems, "\n".join(problems)
 
@@ -464,8 +488,10 @@ def test_timeline_is_newest_first(visit, site):
     path_of("timeline", site)
     page = visit("timeline/")
     dates = page.eval_on_selector_all(
-        "main li", "items => items.map(li => li.querySelector('time[datetime]'))"
-                   ".filter(Boolean).map(t => t.getAttribute('datetime'))")
+        "main li",
+        "items => items.map(li => li.querySelector('time[datetime]'))"
+        ".filter(Boolean).map(t => t.getAttribute('datetime'))",
+    )
     assert len(dates) == site.stats()["totals"]["activities"]
     assert dates == sorted(dates, reverse=True)
 
@@ -514,7 +540,8 @@ def test_every_chart_has_a_name_and_a_table(visit, site):
             role: svg.getAttribute('role'),
             table: !!(svg.closest('section, figure, div') && svg.closest('section, figure, div').parentElement
                       .querySelector('table')),
-        }))""")
+        }))""",
+    )
     charts = [c for c in charts if c["role"] == "img" or c["name"]]
     assert len(charts) >= 4, f"hours by month, activities by category, volunteers by stars, teams: {charts}"
     assert all(c["name"].strip() and c["table"] for c in charts), charts

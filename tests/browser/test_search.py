@@ -161,8 +161,11 @@ def test_a_part_missing_on_the_server_leaves_the_others_searchable(browser, tmp_
     output = built_fixture(tmp_path_factory)
     index_in_parts(output)
     shutil.rmtree(output / "pagefind" / "part-2")
-    wanted = {"蒲公英": {"/volunteer/stories/a/"}, "李娜": {"/volunteer/volunteers/li-na/", "/volunteer/stories/a/"},
-              "导诊台": {"/volunteer/stories/b/"}}
+    wanted = {
+        "蒲公英": {"/volunteer/stories/a/"},
+        "李娜": {"/volunteer/volunteers/li-na/", "/volunteer/stories/a/"},
+        "导诊台": {"/volunteer/stories/b/"},
+    }
     with serving.StaticServer(output, "/volunteer/") as server:
         page = browser.new_page()
         errors: list[str] = []
@@ -171,8 +174,7 @@ def test_a_part_missing_on_the_server_leaves_the_others_searchable(browser, tmp_
         for query in wanted:
             page.goto(server.url("search/"))
             page.get_by_label("搜索内容").fill(query)
-            page.wait_for_function("document.querySelector('.search-status').textContent.length > 0",
-                                   timeout=15_000)
+            page.wait_for_function("document.querySelector('.search-status').textContent.length > 0", timeout=15_000)
             page.wait_for_timeout(300)
             found[query] = {a.get_attribute("href") for a in page.locator(".search-results h2 a").all()}
         page.close()

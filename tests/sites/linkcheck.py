@@ -32,7 +32,7 @@ def target_file(out: Path, base_path: str, url: str) -> Path | None:
     path = unquote(urlsplit(url).path)
     if not path.startswith(base_path):
         return None
-    rel = path[len(base_path):]
+    rel = path[len(base_path) :]
     return out / (rel + "index.html" if rel.endswith("/") or rel == "" else rel)
 
 
@@ -44,7 +44,7 @@ def broken_links(out: Path, base_path: str, origin: str = "") -> list[str]:
             if url.startswith(("mailto:", "tel:", "data:")):
                 continue
             if origin and url.startswith(origin):
-                url = url[len(origin):]
+                url = url[len(origin) :]
             parts = urlsplit(url)
             if parts.scheme or parts.netloc:
                 continue  # external

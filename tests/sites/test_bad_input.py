@@ -25,77 +25,100 @@ def built_then_broken(site, files):
 CASES = {
     "yaml_does_not_parse": (
         {"content/teams/more.yaml": "- id: x\n  name: [unclosed\n"},
-        "content/teams/more.yaml:2: YAML does not parse"),
+        "content/teams/more.yaml:2: YAML does not parse",
+    ),
     "front_matter_does_not_parse": (
         {"content/stories/x.md": "---\ntitle: 好\ndate: 2024-01-01\nslug: [x\n---\n正文\n"},
-        "content/stories/x.md:4: YAML does not parse"),
+        "content/stories/x.md:4: YAML does not parse",
+    ),
     "csv_does_not_parse": (
         {"content/ledger/l.csv": 'date,volunteer,hours\n2024-01-02,li-na,"3\n2024-01-03,li-na,2\n'},
-        "content/ledger/l.csv:2: CSV does not parse"),
+        "content/ledger/l.csv:2: CSV does not parse",
+    ),
     "missing_required_field": (
         {"content/activities/b.yaml": "id: b\ndate: 2024-01-01\n"},
-        "content/activities/b.yaml:1: activity 'b': the required field 'title' is missing"),
+        "content/activities/b.yaml:1: activity 'b': the required field 'title' is missing",
+    ),
     "missing_story_title": (
         {"content/stories/x.md": "---\ndate: 2024-01-01\n---\n正文\n"},
-        "content/stories/x.md:1: story: the required field 'title' is missing"),
+        "content/stories/x.md:1: story: the required field 'title' is missing",
+    ),
     "wrong_type": (
         {"content/activities/b.yaml": "id: b\ntitle: 活动\ndate: 2024-01-01\npeople_served: 很多\n"},
-        "content/activities/b.yaml:4: activity 'b': 'people_served' must be a number, not '很多'"),
+        "content/activities/b.yaml:4: activity 'b': 'people_served' must be a number, not '很多'",
+    ),
     "wrong_date": (
         {"content/activities/b.yaml": "id: b\ntitle: 活动\ndate: 2024-02-30\n"},
-        "content/activities/b.yaml:3: activity 'b': 'date' must be a date like 2024-03-05, not '2024-02-30'"),
+        "content/activities/b.yaml:3: activity 'b': 'date' must be a date like 2024-03-05, not '2024-02-30'",
+    ),
     "wrong_date_in_csv": (
         {"content/ledger/l.csv": "日期,志愿者编号,时长\n2024/2/30,li-na,2\n"},
-        "content/ledger/l.csv:2: ledger row: 'date' must be a date like 2024-03-05, not '2024/2/30'"),
+        "content/ledger/l.csv:2: ledger row: 'date' must be a date like 2024-03-05, not '2024/2/30'",
+    ),
     "unknown_reference": (
         {"content/volunteers/more.yaml": "id: wang-fang\nname: 王芳\nteams: [hq, nursing]\n"},
-        "content/volunteers/more.yaml:3: volunteer 'wang-fang': 'teams' names a team 'nursing', which does not exist"),
+        "content/volunteers/more.yaml:3: volunteer 'wang-fang': 'teams' names a team 'nursing', which does not exist",
+    ),
     "unknown_reference_in_ledger": (
         {"content/ledger/l.csv": "date,volunteer,hours\n2024-01-02,li-na,2\n2024-01-03,wang-wu,2\n"},
-        "content/ledger/l.csv:3: ledger row: 'volunteer' names a volunteer 'wang-wu', which does not exist"),
+        "content/ledger/l.csv:3: ledger row: 'volunteer' names a volunteer 'wang-wu', which does not exist",
+    ),
     "duplicate_id": (
         {"content/volunteers/more.yaml": "id: li-na\nname: 李娜二\n"},
-        "content/volunteers/people.yaml:5: volunteer id 'li-na' is used twice (first at content/volunteers/more.yaml:1)"),
+        "content/volunteers/people.yaml:5: volunteer id 'li-na' is used twice (first at content/volunteers/more.yaml:1)",
+    ),
     "duplicate_slug": (
         {"content/stories/sub/clinic.md": "---\ntitle: 又一篇\ndate: 2024-01-01\n---\n正文\n"},
-        "story slug 'clinic' is used twice"),
+        "story slug 'clinic' is used twice",
+    ),
     "hours_over_24": (
         {"content/ledger/l.csv": "date,volunteer,hours\n2024-01-02,li-na,25\n"},
-        "content/ledger/l.csv:2: ledger row: 'hours' must be more than 0 and at most 24, not 25"),
+        "content/ledger/l.csv:2: ledger row: 'hours' must be more than 0 and at most 24, not 25",
+    ),
     "hours_zero": (
         {"content/ledger/l.yaml": "- date: 2024-01-02\n  volunteer: li-na\n  hours: 0\n"},
-        "content/ledger/l.yaml:3: ledger row: 'hours' must be more than 0 and at most 24, not 0"),
+        "content/ledger/l.yaml:3: ledger row: 'hours' must be more than 0 and at most 24, not 0",
+    ),
     "hours_not_a_number": (
         {"content/ledger/l.csv": "date,volunteer,hours\n2024-01-02,li-na,三\n"},
-        "content/ledger/l.csv:2: ledger row: 'hours' must be a number, not '三'"),
+        "content/ledger/l.csv:2: ledger row: 'hours' must be a number, not '三'",
+    ),
     "double_service": (
         {"content/ledger/l.csv": "date,volunteer,hours,activity\n2024-03-05,li-na,2,2024-03-05-clinic\n"},
-        "content/ledger/l.csv:2: volunteer 'li-na' is recorded twice for activity '2024-03-05-clinic'"),
+        "content/ledger/l.csv:2: volunteer 'li-na' is recorded twice for activity '2024-03-05-clinic'",
+    ),
     "private_field_published": (
         {"site.yaml": "title: 测试站\npublish_fields: [skills_note, id_number]\n"},
-        "site.yaml:2: 'id_number' is a private field of volunteers and is never published"),
+        "site.yaml:2: 'id_number' is a private field of volunteers and is never published",
+    ),
     "path_escapes_folder": (
         {"content/volunteers/more.yaml": "id: wang-fang\nname: 王芳\nphoto: ../../etc/passwd\nphoto_consent: true\n"},
-        "content/volunteers/more.yaml:3: volunteer 'wang-fang': 'photo' '../../etc/passwd' leaves the content folder"),
+        "content/volunteers/more.yaml:3: volunteer 'wang-fang': 'photo' '../../etc/passwd' leaves the content folder",
+    ),
     "absolute_path": (
         {"content/stories/x.md": "---\ntitle: 好\ndate: 2024-01-01\ncover: /etc/passwd\n---\n正文\n"},
-        "content/stories/x.md:4: story 'x': 'cover' '/etc/passwd' is an absolute path"),
+        "content/stories/x.md:4: story 'x': 'cover' '/etc/passwd' is an absolute path",
+    ),
     "missing_media_file": (
         {"content/stories/x.md": "---\ntitle: 好\ndate: 2024-01-01\ncover: media/none.jpg\n---\n正文\n"},
-        "content/stories/x.md:4: story 'x': 'cover' names the file content/media/none.jpg, which does not exist"),
+        "content/stories/x.md:4: story 'x': 'cover' names the file content/media/none.jpg, which does not exist",
+    ),
     "unknown_setting": (
         {"site.yaml": "title: 测试站\npagnation: 10\n"},
-        "site.yaml:2: unknown setting 'pagnation' (did you mean 'pagination'?)"),
+        "site.yaml:2: unknown setting 'pagnation' (did you mean 'pagination'?)",
+    ),
     "bad_id": (
         {"content/teams/more.yaml": "id: Blood Drive\nname: 献血队\n"},
-        "content/teams/more.yaml:1: team: 'id' must be lower-case letters, digits and '-'"),
-    "not_text": (
-        {"content/stories/x.md": b"---\x00\x00binary"},
-        "content/stories/x.md: is not a text file"),
+        "content/teams/more.yaml:1: team: 'id' must be lower-case letters, digits and '-'",
+    ),
+    "not_text": ({"content/stories/x.md": b"---\x00\x00binary"}, "content/stories/x.md: is not a text file"),
     "team_tree_loops": (
-        {"content/teams/teams.yaml": "- {id: hq, name: 总队, parent: clinic-a}\n- {id: clinic, name: 医疗队, parent: hq}\n"
-                                     "- {id: clinic-a, name: 一组, parent: clinic}\n"},
-        "the team tree loops"),
+        {
+            "content/teams/teams.yaml": "- {id: hq, name: 总队, parent: clinic-a}\n- {id: clinic, name: 医疗队, parent: hq}\n"
+            "- {id: clinic-a, name: 一组, parent: clinic}\n"
+        },
+        "the team tree loops",
+    ),
 }
 
 
@@ -107,13 +130,20 @@ def test_bad_input_is_reported_with_file_and_line(site, name):
 
 
 def test_every_problem_is_reported_at_once(site):
-    result = built_then_broken(site, {
-        "content/activities/b.yaml": "id: b\ndate: 2024-02-30\ntitle: x\n",
-        "content/ledger/l.csv": "date,volunteer,hours\n2024-01-02,li-na,25\n2024-01-03,nobody,2\n",
-        "site.yaml": "title: x\nbogus: 1\n",
-    })
-    for expected in ("content/activities/b.yaml:2:", "content/ledger/l.csv:2:", "content/ledger/l.csv:3:",
-                     "site.yaml:2:"):
+    result = built_then_broken(
+        site,
+        {
+            "content/activities/b.yaml": "id: b\ndate: 2024-02-30\ntitle: x\n",
+            "content/ledger/l.csv": "date,volunteer,hours\n2024-01-02,li-na,25\n2024-01-03,nobody,2\n",
+            "site.yaml": "title: x\nbogus: 1\n",
+        },
+    )
+    for expected in (
+        "content/activities/b.yaml:2:",
+        "content/ledger/l.csv:2:",
+        "content/ledger/l.csv:3:",
+        "site.yaml:2:",
+    ):
         assert expected in result.output
     assert "4 problem(s)" in result.output
 

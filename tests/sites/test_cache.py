@@ -7,9 +7,8 @@ import json
 import shutil
 import time
 
-from volsite.speed.store import CACHE_FOLDER
-
 from conftest import tree_digest
+from volsite.speed.store import CACHE_FOLDER
 
 
 def test_a_build_from_the_cache_equals_a_build_without(site, tmp_path):
@@ -47,7 +46,9 @@ def test_a_damaged_cache_is_ignored(site, tmp_path):
 def test_settings_that_change_the_html_are_not_served_from_the_cache(site, tmp_path):
     root = site()
     site.build("-o", str(tmp_path / "one"))
-    site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n[链接](/teams/hq/)\n"})
+    site.write(
+        {"content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n[链接](/teams/hq/)\n"}
+    )
     site.build("-o", str(tmp_path / "one"))
     before = set((root / CACHE_FOLDER).glob("markdown-*"))
     site.write({"site.yaml": "title: 测试站\nbase_url: https://example.org/other/\n"})
@@ -59,16 +60,15 @@ def test_settings_that_change_the_html_are_not_served_from_the_cache(site, tmp_p
 
 def test_pages_rendered_in_parallel_equal_pages_rendered_in_one_process(monkeypatch):
     import volsite.pipeline
-    from volsite.pipeline import load_site, render_site
-
     from conftest import REPO
+    from volsite.pipeline import load_site, render_site
 
     site = load_site(REPO)  # the example: 251 pages, rendered in one process
     assert len(site.routes) < volsite.render.site.PARALLEL_PAGES_FROM
     serial = render_site(site)
     monkeypatch.setattr(volsite.render.site, "PARALLEL_PAGES_FROM", 0)
     for workers in (2, 3):
-        monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: workers)
+        monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda workers=workers: workers)
         parallel = render_site(site)
         assert list(parallel.files) == list(serial.files) and parallel.files == serial.files
         assert parallel.findings == serial.findings
@@ -79,11 +79,9 @@ def test_pages_of_a_kind_with_one_page_are_rendered_first_and_files_keep_route_o
     # is then light, and no process ends the phase alone with one of them.
     import collections
 
-    import volsite.pipeline
+    from conftest import REPO
     from volsite.pipeline import load_site, render_site
     from volsite.render.pages import Renderer
-
-    from conftest import REPO
 
     site = load_site(REPO)
     rendered: list[str] = []
@@ -92,6 +90,7 @@ def test_pages_of_a_kind_with_one_page_are_rendered_first_and_files_keep_route_o
     def noted(self, route, problems):
         rendered.append(route.kind)
         return render(self, route, problems)
+
     monkeypatch.setattr(Renderer, "render", noted)
     files = render_site(site).files
     kinds = collections.Counter(route.kind for route in site.routes)
@@ -105,29 +104,37 @@ def test_pages_written_as_rendered_equal_pages_kept_in_memory(site, tmp_path, mo
     """A build writes each page where it was rendered; the bytes, and what the checks
     find in them, are those of rendering into memory, in one process or several."""
     import volsite.pipeline
-    from volsite.pipeline import load_site, render_site
-    from volsite.speed.store import page_digest
     from volsite.output.search import is_marked
     from volsite.output.write import Staging
+    from volsite.pipeline import load_site, render_site
+    from volsite.speed.store import page_digest
 
-    root = site({"content/stories/2024-06-01-leak.md":
-                 "---\ntitle: 热线\ndate: 2024-06-01\n---\n有事请打 139 1234 5678 找我。\n"})
+    root = site(
+        {
+            "content/stories/2024-06-01-leak.md": "---\ntitle: 热线\ndate: 2024-06-01\n---\n有事请打 139 1234 5678 找我。\n"
+        }
+    )
     loaded = load_site(root)
     serial = render_site(loaded)
     assert any("looks like" in p.message for p in serial.findings)  # the check has something to find
     monkeypatch.setattr(volsite.render.site, "PARALLEL_PAGES_FROM", 0)
     for workers in (1, 2, 3):
-        monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: workers)
+        monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda workers=workers: workers)
         staging = Staging(tmp_path / f"out{workers}")
         streamed = render_site(loaded, staging=staging)
         assert streamed.files == {} and list(streamed.written) == list(serial.files)
-        on_disk = {p.relative_to(staging.folder).as_posix(): p.read_bytes()
-                   for p in staging.folder.rglob("*") if p.is_file() and not p.name.startswith(".volsite")}
+        on_disk = {
+            p.relative_to(staging.folder).as_posix(): p.read_bytes()
+            for p in staging.folder.rglob("*")
+            if p.is_file() and not p.name.startswith(".volsite")
+        }
         assert on_disk == serial.files
-        assert {rel: w.digest for rel, w in streamed.written.items()} == \
-            {rel: page_digest(data) if is_marked(data) else b"" for rel, data in serial.files.items()}
-        assert {rel: w.searchable for rel, w in streamed.written.items()} == \
-            {rel: is_marked(data) for rel, data in serial.files.items()}
+        assert {rel: w.digest for rel, w in streamed.written.items()} == {
+            rel: page_digest(data) if is_marked(data) else b"" for rel, data in serial.files.items()
+        }
+        assert {rel: w.searchable for rel, w in streamed.written.items()} == {
+            rel: is_marked(data) for rel, data in serial.files.items()
+        }
         assert streamed.findings == serial.findings
 
 
@@ -136,7 +143,11 @@ def test_a_template_error_in_a_forked_share_is_reported_once(site, monkeypatch):
 
     monkeypatch.setattr(volsite.render.site, "PARALLEL_PAGES_FROM", 0)
     monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: 2)
-    site({"themes/default/templates/volunteer.html": "{% extends 'base.html' %}{% block main %}{{ p.nope }}{% endblock %}"})
+    site(
+        {
+            "themes/default/templates/volunteer.html": "{% extends 'base.html' %}{% block main %}{{ p.nope }}{% endblock %}"
+        }
+    )
     result = site.build()
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if "template error" in line]
@@ -163,7 +174,9 @@ def test_any_change_to_what_a_build_reads_builds_again(site, tmp_path):
     edits = [
         lambda: site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 改\ndate: 2024-03-05\n---\n新。\n"}),
         lambda: site.write({"site.yaml": (root / "site.yaml").read_text() + "\n"}),
-        lambda: site.write({"themes/default/templates/404.html": "{% extends 'base.html' %}{% block main %}无{% endblock %}"}),
+        lambda: site.write(
+            {"themes/default/templates/404.html": "{% extends 'base.html' %}{% block main %}无{% endblock %}"}
+        ),
         lambda: site.write({"content/media/new.txt": "新文件"}),
     ]
     for edit in edits:
@@ -187,13 +200,14 @@ def test_another_pagefind_builds_a_searchable_site_again_and_is_not_asked_for_wi
 
     def not_to_be_asked() -> str:
         raise AssertionError("a site without search asked for Pagefind's version")
+
     monkeypatch.setattr(diskcache, "search_tool_version", not_to_be_asked)
     again = site.build()
     assert "nothing changed since the last build" in again.output and again.exit_code == 0
 
 
 def test_an_output_folder_changed_by_hand_is_built_again(site):
-    root = site()
+    site()
     out = site.build().built
     cold = tree_digest(out)
     (out / "feed.xml").unlink()
@@ -243,19 +257,23 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen(site, monkeypatch):
 def test_a_build_keeps_unchanged_files_as_they_were_and_equals_a_cold_build(site, tmp_path):
     """Unchanged files are the previous build's, hard-linked: same inode, same time (deploy
     tools that compare times upload only what changed); the tree is that of a cold build."""
-    root = site()
+    site()
     out = site.build().built
     unchanged = out / "volunteers/li-na/index.html"
     story = out / "stories/clinic/index.html"
     before = unchanged.stat()
-    site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊的一天\ndate: 2024-03-05\n"
-                "volunteers: [li-na]\n---\n改过的正文。\n"})
-    site.build().built
+    site.write(
+        {
+            "content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊的一天\ndate: 2024-03-05\n"
+            "volunteers: [li-na]\n---\n改过的正文。\n"
+        }
+    )
+    assert site.build().exit_code == 0
     assert "改过的正文" in story.read_text()
     after = unchanged.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     site.write({"content/stories/2024-03-05-clinic.md": None})
-    site.build().built
+    assert site.build().exit_code == 0
     assert not story.exists()
     site.build("-o", str(tmp_path / "cold"))
     assert tree_digest(out) == tree_digest(tmp_path / "cold")
@@ -269,10 +287,9 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
 
     import volsite.kinds.content
     import volsite.read.sources
+    from conftest import REPO
     from volsite.config import load_config
     from volsite.problems import Problems
-
-    from conftest import REPO
 
     def load(workers: int):
         problems = Problems()
@@ -307,8 +324,11 @@ def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch
     import volsite.render.markdown
     from volsite.render.markdown import convert_texts
 
-    texts = [f"## 第{i}节\n\n正文 **{i}** [链接](/stories/s{i}/)\n\n| a | b |\n|---|---|\n| {i} | 2 |\n\n注[^1]\n\n"
-             f"[^1]: 脚注{i}" for i in range(40)]
+    texts = [
+        f"## 第{i}节\n\n正文 **{i}** [链接](/stories/s{i}/)\n\n| a | b |\n|---|---|\n| {i} | 2 |\n\n注[^1]\n\n"
+        f"[^1]: 脚注{i}"
+        for i in range(40)
+    ]
     serial = convert_texts(texts, "/v/")
     converters = tmp_path / "pids"
     to_html = volsite.render.markdown.cmark.to_html
@@ -331,16 +351,19 @@ def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch
 def test_a_serve_session_never_forks(site, tmp_path, monkeypatch):
     """The preview server's threads would be copied mid-work into a fork: its rebuilds
     load, convert and render in its own process, however big the work."""
-    import volsite.pipeline
     import volsite.kinds.content
+    import volsite.pipeline
     import volsite.render.markdown
     import volsite.speed.workers
     from volsite.pipeline import BuildCache, load_site, rebuild, render_site
 
     forks = []
     monkeypatch.setattr(volsite.speed.workers, "_start", lambda work: forks.append(work))
-    for module, name in ((volsite.kinds.content, "PARALLEL_BYTES"), (volsite.render.markdown, "PARALLEL_CHARS"),
-                         (volsite.render.site, "PARALLEL_PAGES_FROM")):
+    for module, name in (
+        (volsite.kinds.content, "PARALLEL_BYTES"),
+        (volsite.render.markdown, "PARALLEL_CHARS"),
+        (volsite.render.site, "PARALLEL_PAGES_FROM"),
+    ):
         monkeypatch.setattr(module, name, 0)
     monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: 2)
     root = site()
@@ -366,8 +389,7 @@ def test_the_record_of_output_is_what_is_on_disk_without_walking_it(site, tmp_pa
     assert load_build_record(root)["manifest"] == output_manifest(out)
 
 
-def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_to_the_end(
-        site, tmp_path, monkeypatch):
+def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_to_the_end(site, tmp_path, monkeypatch):
     import gc
 
     import volsite.pipeline
@@ -401,12 +423,11 @@ def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_t
 
 def test_a_storys_card_is_made_once_per_build_and_equals_a_fresh_one():
     """Tag pages, lists and the home page all show story cards: one StoryView per story."""
-    from volsite.pipeline import load_site
-    from volsite.render.site import document_texts
-    from volsite.render.markdown import convert_texts
-    from volsite.render.views import Views
-
     from conftest import REPO
+    from volsite.pipeline import load_site
+    from volsite.render.markdown import convert_texts
+    from volsite.render.site import document_texts
+    from volsite.render.views import Views
 
     site = load_site(REPO)
     html = convert_texts(document_texts(site.model), site.config.base_path)
@@ -447,13 +468,16 @@ def _conversions(monkeypatch) -> list[str]:
     def counted(self, text):
         converted.append(text)
         return convert(self, text)
+
     monkeypatch.setattr(volsite.render.markdown.Converter, "convert", counted)
     return converted
 
 
 def _stories(count: int, word: str = "正文") -> dict[str, str]:
-    return {f"content/stories/2024-04-{day:02d}-s{day}.md": f"---\ntitle: 第{day}篇\ndate: 2024-04-{day:02d}\n---\n{word}{day}。\n"
-            for day in range(1, count + 1)}
+    return {
+        f"content/stories/2024-04-{day:02d}-s{day}.md": f"---\ntitle: 第{day}篇\ndate: 2024-04-{day:02d}\n---\n{word}{day}。\n"
+        for day in range(1, count + 1)
+    }
 
 
 def test_each_process_that_converts_writes_its_own_part_and_the_next_build_converts_nothing(site, monkeypatch):
@@ -466,6 +490,7 @@ def test_each_process_that_converts_writes_its_own_part_and_the_next_build_conve
     def slowly(text, trust_html):
         time.sleep(0.02)  # slow enough that both processes get to claim some
         return to_html(text, trust_html)
+
     monkeypatch.setattr(volsite.render.markdown.cmark, "to_html", slowly)
     monkeypatch.setattr(volsite.render.markdown, "PARALLEL_CHARS", 0)
     monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: 2)
@@ -498,8 +523,11 @@ def test_parts_are_put_together_once_many_of_their_texts_are_gone(site, monkeypa
 def test_a_line_cut_short_costs_only_its_own_texts(site, tmp_path, monkeypatch):
     root = site(_stories(5))
     site.build("-o", str(tmp_path / "one"))
-    [part] = [p for p in (root / CACHE_FOLDER).glob("markdown-*/*.jsonl") if "第" in p.read_text(encoding="utf-8")
-              or "正文" in p.read_text(encoding="utf-8")]
+    [part] = [
+        p
+        for p in (root / CACHE_FOLDER).glob("markdown-*/*.jsonl")
+        if "第" in p.read_text(encoding="utf-8") or "正文" in p.read_text(encoding="utf-8")
+    ]
     lines = part.read_bytes().splitlines(keepends=True)
     part.write_bytes(b"".join(lines) + b'{"cut": ["<p>' + "半".encode() * 3)  # as a killed build leaves it
     converted = _conversions(monkeypatch)
@@ -511,10 +539,15 @@ def test_a_line_cut_short_costs_only_its_own_texts(site, tmp_path, monkeypatch):
 def test_stories_and_records_keep_apart_caches_when_neither_may_hold_html(site, monkeypatch):
     # With markdown.unsafe_html: false both kinds of text are converted alike; one cache
     # file for both was written twice, each time with only one kind's texts.
-    root = site({"site.yaml": "title: 测试站\nbase_url: https://example.org/v/\nmarkdown: {unsafe_html: false}\n",
-                 "content/volunteers/people.yaml": ("- {id: zhang-wei, name: 张伟, teams: [hq]}\n"
-                                                    "- id: li-na\n  name: 李娜\n  bio: 退休**教师**。\n"),
-                 **_stories(2)})
+    root = site(
+        {
+            "site.yaml": "title: 测试站\nbase_url: https://example.org/v/\nmarkdown: {unsafe_html: false}\n",
+            "content/volunteers/people.yaml": (
+                "- {id: zhang-wei, name: 张伟, teams: [hq]}\n- id: li-na\n  name: 李娜\n  bio: 退休**教师**。\n"
+            ),
+            **_stories(2),
+        }
+    )
     assert site.build().exit_code == 0
     assert len(list((root / CACHE_FOLDER).glob("markdown-*"))) == 2
     converted = _conversions(monkeypatch)
@@ -533,6 +566,7 @@ def test_a_cold_build_hashes_what_it_parses_as_it_reads_it_and_records_the_same_
     def noted(path):
         hashed.append(path)
         return file_hash(path)
+
     monkeypatch.setattr(diskcache, "_file_hash", noted)
     assert site.build().exit_code == 0
     parsed = [p for p in hashed if "content" in p and p.endswith((".md", ".yaml", ".csv"))]
@@ -554,6 +588,7 @@ def test_a_file_changed_after_the_build_read_it_is_built_again(site, monkeypatch
     def edited_once_read(content, config, problems):
         story.write_text(story.read_text(encoding="utf-8").replace("正文", "改过的正文"), encoding="utf-8")
         return build_model(content, config, problems)
+
     monkeypatch.setattr(volsite.pipeline, "build_model", edited_once_read)
     first = site.build()
     assert "改过的正文" not in (first.built / "stories/clinic/index.html").read_text(encoding="utf-8")
@@ -576,6 +611,7 @@ def test_a_build_with_a_record_does_not_hash_what_it_parses(site, monkeypatch):
     def noted(site_root, rel, problems, limit=volsite.read.sources.YAML_LIMIT, reads=None):
         noting[rel] = reads is not None
         return read_bytes(site_root, rel, problems, limit, reads)
+
     monkeypatch.setattr(volsite.read.sources, "read_bytes", noted)
     assert site.build().exit_code == 0
     assert noting["content/stories/2024-03-05-clinic.md"] is True  # cold: hashed as read

@@ -9,8 +9,7 @@ import sys
 
 
 def volsite(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "volsite.cli", *args], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "volsite.cli", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_a_build_says_what_it_built_into_a_pipe(site):
@@ -44,9 +43,11 @@ def test_a_site_without_covers_or_search_loads_neither_pillow_nor_package_metada
     # Each is some 10 ms of every start, before any work can be shared out.
     root = site()
     (root / "site.yaml").write_text((root / "site.yaml").read_text() + "search: false\n", encoding="utf-8")
-    code = ("import sys; from pathlib import Path; from volsite.pipeline import build; "
-            f"build(Path({str(root)!r})); "
-            "print(sorted(m for m in ('PIL', 'importlib.metadata') if m in sys.modules))")
+    code = (
+        "import sys; from pathlib import Path; from volsite.pipeline import build; "
+        f"build(Path({str(root)!r})); "
+        "print(sorted(m for m in ('PIL', 'importlib.metadata') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

@@ -11,9 +11,8 @@ import time
 
 import pytest
 
-from volsite.output.write import MARKER, check_output_dir
-
 from conftest import REPO, tree_digest
+from volsite.output.write import MARKER, check_output_dir
 
 
 def copy_example(target):
@@ -42,8 +41,7 @@ def test_sigkill_at_any_moment_leaves_old_or_new(tmp_path):
         delay = fraction * duration
         shutil.rmtree(site / "output")
         shutil.copytree(tmp_path / "old-output", site / "output")
-        process = subprocess.Popen(build, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   start_new_session=True)
+        process = subprocess.Popen(build, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(delay)
         try:
             os.killpg(process.pid, signal.SIGKILL)  # the whole group, as CI stops a job
@@ -70,8 +68,14 @@ def test_output_folders_that_would_destroy_something_are_refused(tmp_path, where
     site = tmp_path / "a" / "site"
     (site / "content").mkdir(parents=True)
     (site / "themes").mkdir()
-    target = {"/": Path("/"), "~": Path.home(), "site": site, "content": site / "content",
-              "themes": site / "themes", "parent": tmp_path}[where]
+    target = {
+        "/": Path("/"),
+        "~": Path.home(),
+        "site": site,
+        "content": site / "content",
+        "themes": site / "themes",
+        "parent": tmp_path,
+    }[where]
     with pytest.raises(UsageError):
         check_output_dir(site, target)
 
@@ -92,8 +96,12 @@ def test_a_second_build_waits_for_the_first(site):
 
     root = site()
     with site_lock(root):
-        process = subprocess.Popen([sys.executable, "-m", "volsite.cli", "build", str(root), "-v"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "volsite.cli", "build", str(root), "-v"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         time.sleep(1.0)
         assert process.poll() is None, "the second build did not wait"
         assert not (root / "output").exists()
@@ -103,14 +111,22 @@ def test_a_second_build_waits_for_the_first(site):
 
 
 def test_a_waiter_that_runs_out_of_time_refuses_clearly(site):
-    from volsite.problems import UsageError
     from volsite.output.write import site_lock
+    from volsite.problems import UsageError
 
     root = site()
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from volsite.output.write import site_lock\n"
-        f"with site_lock(Path({str(root)!r})):\n    print('held', flush=True); time.sleep(30)")],
-        stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from volsite.output.write import site_lock\n"
+                f"with site_lock(Path({str(root)!r})):\n    print('held', flush=True); time.sleep(30)"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(UsageError, match="another volsite is building this site"):
@@ -150,8 +166,9 @@ def test_a_site_without_search_is_rendered_in_this_process(site, monkeypatch):
 
     real_stage = volsite.pipeline._stage
     pids = []
-    monkeypatch.setattr(volsite.pipeline, "_stage", lambda *args, **kwargs: pids.append(os.getpid()) or
-                        real_stage(*args, **kwargs))
+    monkeypatch.setattr(
+        volsite.pipeline, "_stage", lambda *args, **kwargs: pids.append(os.getpid()) or real_stage(*args, **kwargs)
+    )
     site({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
     assert site.build().exit_code == 0
     assert pids == [os.getpid()]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -12,14 +11,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from volsite.output.checks import privacy_findings
+from conftest import REPO, output_texts, tree_digest
 from volsite.cli import main
 from volsite.kinds import ledger as ledger_kind
 from volsite.kinds import volunteers as volunteer_kind
+from volsite.output.checks import privacy_findings
 from volsite.problems import Problems
 from volsite.read.sources import table_records, yaml_records
-
-from conftest import REPO, output_texts, tree_digest
 
 ALLOWED = set(volunteer_kind.PUBLISHED_FIELDS) | set(volunteer_kind.CONTROL_FIELDS)
 
@@ -52,10 +50,14 @@ def private_values() -> set[str]:
         for key, value in record.data.items():
             if key not in allowed and value not in (None, "") and not isinstance(value, bool):
                 values.add(str(value))
-        hidden = (record.data.get("public") in (False, "false", "否", "0")
-                  or (str(record.data.get("minor")).lower() in ("true", "是", "1")
-                      and str(record.data.get("guardian_consent")).lower() not in ("true", "是", "1"))
-                  or record.data.get("consent") in (False, "false", "否"))
+        hidden = (
+            record.data.get("public") in (False, "false", "否", "0")
+            or (
+                str(record.data.get("minor")).lower() in ("true", "是", "1")
+                and str(record.data.get("guardian_consent")).lower() not in ("true", "是", "1")
+            )
+            or record.data.get("consent") in (False, "false", "否")
+        )
         if hidden:
             values.add(str(record.data["name"]))
             values.add(f"volunteers/{record.data['id']}/")
@@ -69,8 +71,11 @@ def test_example_site_meets_the_issue_minimums():
     assert sum(1 for r in records if str(r.data.get("minor")).lower() in ("true", "是", "1")) == 2
     stories = list((REPO / "content/stories").rglob("*.md"))
     assert len(stories) >= 15
-    ledger_rows = sum(len(table_records(REPO, p.relative_to(REPO).as_posix(), ledger_kind.TABLE_HEADERS, Problems()))
-                      for p in (REPO / "content/ledger").rglob("*") if p.suffix in (".csv", ".xlsx"))
+    ledger_rows = sum(
+        len(table_records(REPO, p.relative_to(REPO).as_posix(), ledger_kind.TABLE_HEADERS, Problems()))
+        for p in (REPO / "content/ledger").rglob("*")
+        if p.suffix in (".csv", ".xlsx")
+    )
     assert ledger_rows >= 2000
     encodings = {p.suffix for p in (REPO / "content/ledger").rglob("*")}
     assert {".csv", ".xlsx"} <= encodings
@@ -127,8 +132,11 @@ def test_stats_json_agrees_with_an_independent_sum(built):
                 by_year[str(record.data["date"])[:4]] += h
     for path in sorted((REPO / "content/ledger").rglob("*")):
         rel = path.relative_to(REPO).as_posix()
-        rows = (yaml_records(REPO, rel, problems) if path.suffix in (".yaml", ".yml")
-                else table_records(REPO, rel, ledger_kind.TABLE_HEADERS, problems))
+        rows = (
+            yaml_records(REPO, rel, problems)
+            if path.suffix in (".yaml", ".yml")
+            else table_records(REPO, rel, ledger_kind.TABLE_HEADERS, problems)
+        )
         for row in rows:
             h = Decimal(str(row.data["hours"]))
             hours += h

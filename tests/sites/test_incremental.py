@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO, tree_digest
 from volsite.pipeline import BuildCache, build, rebuild
 from volsite.problems import ContentError
-
-from conftest import REPO, tree_digest
 
 MARKER = ".volsite-output"
 
@@ -29,31 +28,73 @@ SITE = {
 }
 
 STEPS = [
-    ("edit a story body", {"content/stories/s2.md": "---\ntitle: 第二篇\ndate: 2024-04-01\nteams: [g1]\n---\n## 小标题\n\n改过的正文。\n"}),
-    ("edit a story title", {"content/stories/s2.md": "---\ntitle: 第二篇（修订）\ndate: 2024-04-01\nteams: [g1]\n---\n正文。\n"}),
-    ("add a story", {"content/stories/2024/新故事.md": "---\ntitle: 新故事\ndate: 2024-05-01\nvolunteers: [b]\ntags: [新标签]\n---\n新的。\n"}),
-    ("rename a story file", {"content/stories/2024/新故事.md": None,
-                             "content/stories/2024/renamed.md": "---\ntitle: 新故事\ndate: 2024-05-01\nvolunteers: [b]\n---\n新的。\n"}),
+    (
+        "edit a story body",
+        {
+            "content/stories/s2.md": "---\ntitle: 第二篇\ndate: 2024-04-01\nteams: [g1]\n---\n## 小标题\n\n改过的正文。\n"
+        },
+    ),
+    (
+        "edit a story title",
+        {"content/stories/s2.md": "---\ntitle: 第二篇（修订）\ndate: 2024-04-01\nteams: [g1]\n---\n正文。\n"},
+    ),
+    (
+        "add a story",
+        {
+            "content/stories/2024/新故事.md": "---\ntitle: 新故事\ndate: 2024-05-01\nvolunteers: [b]\ntags: [新标签]\n---\n新的。\n"
+        },
+    ),
+    (
+        "rename a story file",
+        {
+            "content/stories/2024/新故事.md": None,
+            "content/stories/2024/renamed.md": "---\ntitle: 新故事\ndate: 2024-05-01\nvolunteers: [b]\n---\n新的。\n",
+        },
+    ),
     ("delete a story", {"content/stories/2024/renamed.md": None}),
     ("draft a story", {"content/stories/s2.md": "---\ntitle: 第二篇\ndate: 2024-04-01\ndraft: true\n---\n正文。\n"}),
-    ("edit a volunteer", {"content/volunteers/v.yaml": "- {id: a, name: 张伟, teams: [hq], bio: 新简介}\n- {id: b, name: 李娜, teams: [g1, hq]}\n"}),
+    (
+        "edit a volunteer",
+        {
+            "content/volunteers/v.yaml": "- {id: a, name: 张伟, teams: [hq], bio: 新简介}\n- {id: b, name: 李娜, teams: [g1, hq]}\n"
+        },
+    ),
     ("hide a volunteer", {"content/volunteers/roster.csv": "编号,姓名,所属队伍,公开\nc,王芳,g1,否\nd,赵磊,g1,否\n"}),
     ("add a roster in GBK", {"content/volunteers/more.csv": "编号,姓名,所属队伍\ne,钱七,g1\n".encode("gbk")}),
     ("add a team", {"content/teams/g2.yaml": "id: g2\nname: 二组\nparent: hq\nservices: [陪诊]\n"}),
     ("move a team", {"content/teams/g2.yaml": "id: g2\nname: 二组\nparent: g1\n"}),
-    ("edit an activity", {"content/activities/a.yaml": "- {id: act-1, title: 义诊, date: 2024-03-05, team: g1, hours: 5, participants: [a, b, e], story: s1}\n"}),
+    (
+        "edit an activity",
+        {
+            "content/activities/a.yaml": "- {id: act-1, title: 义诊, date: 2024-03-05, team: g1, hours: 5, participants: [a, b, e], story: s1}\n"
+        },
+    ),
     ("add ledger rows", {"content/ledger/m.csv": "日期,志愿者编号,时长\n2025/1/1,b,8\n2025/1/2,e,1.5\n".encode("gbk")}),
     ("delete a ledger", {"content/ledger/l.csv": None}),
     ("add an award", {"content/awards/x.yaml": "title: 先进集体\nteam: g1\ndate: 2025-01-10\n"}),
-    ("add a candidate", {"content/awards/c.yaml": "title: 优秀志愿者\nvolunteer: b\ndate: 2026-11-20\nstatus: candidate\nposting_until: 2026-12-01\n"}),
+    (
+        "add a candidate",
+        {
+            "content/awards/c.yaml": "title: 优秀志愿者\nvolunteer: b\ndate: 2026-11-20\nstatus: candidate\nposting_until: 2026-12-01\n"
+        },
+    ),
     ("edit a page", {"content/pages/about.md": "---\ntitle: 关于我们\ndate: 2024-01-01\n---\n新的介绍。\n"}),
-    ("take a page out of the menu", {"content/pages/about.md": "---\ntitle: 关于我们\ndate: 2024-01-01\nmenu: false\n---\n新的介绍。\n"}),
+    (
+        "take a page out of the menu",
+        {"content/pages/about.md": "---\ntitle: 关于我们\ndate: 2024-01-01\nmenu: false\n---\n新的介绍。\n"},
+    ),
     ("add and change media", {"content/media/b.png": b"\x89PNG two", "content/media/a.png": b"\x89PNG one, changed"}),
     ("delete media", {"content/media/b.png": None}),
-    ("override a template", {"themes/default/templates/404.html": "{% extends 'base.html' %}{% block main %}自己的 404{% endblock %}"}),
+    (
+        "override a template",
+        {"themes/default/templates/404.html": "{% extends 'base.html' %}{% block main %}自己的 404{% endblock %}"},
+    ),
     ("change a static file", {"themes/default/static/style.css": "body { color: red }"}),
     ("drop the override", {"themes/default/templates/404.html": None, "themes/default/static/style.css": None}),
-    ("change site.yaml", {"site.yaml": "title: 改名\nbase_url: https://example.org/w/\nstars: [5, 10]\npagination: 1\n"}),
+    (
+        "change site.yaml",
+        {"site.yaml": "title: 改名\nbase_url: https://example.org/w/\nstars: [5, 10]\npagination: 1\n"},
+    ),
     ("change the language", {"site.yaml": "title: Renamed\nlanguage: en\nbase_url: https://example.org/w/\n"}),
 ]
 
@@ -104,7 +145,8 @@ def test_bad_content_keeps_the_last_good_site_and_recovers(site, tmp_path):
     with pytest.raises(ContentError) as failure:
         rebuild(root, live, cache)
     assert [p.format() for p in failure.value.problems] == [
-        "content/ledger/l.csv:2: ledger row: 'hours' must be more than 0 and at most 24, not 99"]
+        "content/ledger/l.csv:2: ledger row: 'hours' must be more than 0 and at most 24, not 99"
+    ]
     assert tree_digest(live) == good
     site.write({"content/ledger/l.csv": "date,volunteer,hours\n2024-01-05,a,9\n"})
     rebuild(root, live, cache)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from volsite.pipeline import load_site
-from volsite.model.figures import stats_json
-
 from conftest import output_texts, tree_digest
+from volsite.model.figures import stats_json
+from volsite.pipeline import load_site
 
 TREE_SITE = {
     "site.yaml": "title: 树\nbase_url: /\nstars: [10, 20]\npoints: {per_record: 2}\n",
@@ -65,8 +63,15 @@ def tree(site):
 def test_stats_json_matches_hand_worked_figures(tree):
     stats = stats_json(tree.model, tree.figures)
     # hours: act-1 c5 d5 b30; act-2 b0.1 e0.1; ledger a0.2 a9.7 c3 = 53.1
-    assert stats["totals"] == {"volunteers": 5, "teams": 4, "activities": 2, "stories": 1,
-                               "awards": 2, "hours": 53.1, "people_served": 107}
+    assert stats["totals"] == {
+        "volunteers": 5,
+        "teams": 4,
+        "activities": 2,
+        "stories": 1,
+        "awards": 2,
+        "hours": 53.1,
+        "people_served": 107,
+    }
     assert stats["stars"] == {"1": 0, "2": 1}  # a 9.9 → 0; b 30.1 → 2; c 8; d 5; e 0.1
     assert stats["by_year"] == {
         "2023": {"hours": 40.0, "activities": 1, "active_volunteers": 3},
@@ -122,13 +127,23 @@ def test_drafts_are_left_out_unless_asked(site):
 
 
 def test_require_consent_masks_those_without_consent(site):
-    site({**TREE_SITE, "site.yaml": "title: 树\nprivacy: {require_consent: true}\n",
-          "content/volunteers/v.yaml": "- {id: a, name: 张伟, consent: true}\n- {id: b, name: 李娜}\n"
-                                       "- {id: c, name: 王五, consent: false}\n- {id: d, name: 赵六}\n- {id: e, name: 钱七}\n"},
-         base=False)
+    site(
+        {
+            **TREE_SITE,
+            "site.yaml": "title: 树\nprivacy: {require_consent: true}\n",
+            "content/volunteers/v.yaml": "- {id: a, name: 张伟, consent: true}\n- {id: b, name: 李娜}\n"
+            "- {id: c, name: 王五, consent: false}\n- {id: d, name: 赵六}\n- {id: e, name: 钱七}\n",
+        },
+        base=False,
+    )
     people = load_site(site.root).model.people
-    assert [(p.id, p.name) for p in people.values()] == [("a", "张伟"), (None, "李*"), (None, "王*"),
-                                                         (None, "赵*"), (None, "钱*")]
+    assert [(p.id, p.name) for p in people.values()] == [
+        ("a", "张伟"),
+        (None, "李*"),
+        (None, "王*"),
+        (None, "赵*"),
+        (None, "钱*"),
+    ]
 
 
 def test_multi_day_activity_counts_in_its_start_year(tree):
@@ -157,10 +172,14 @@ def test_non_public_names_and_ids_never_reach_output(site):
 
 
 def test_story_page_links_under_the_base_path(site):
-    site({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\n",
-          "content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n"
-          "## 上午\n\n见[另一篇](/stories/other/)和![图](media/a.png)。\n\n## 下午\n\n完。\n",
-          "content/media/a.png": b"\x89PNG\r\n"})
+    site(
+        {
+            "site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\n",
+            "content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n"
+            "## 上午\n\n见[另一篇](/stories/other/)和![图](media/a.png)。\n\n## 下午\n\n完。\n",
+            "content/media/a.png": b"\x89PNG\r\n",
+        }
+    )
     result = site.build()
     page = (result.out / "stories/clinic/index.html").read_text()
     assert 'href="/volunteer/stories/other/"' in page
@@ -184,8 +203,9 @@ def test_slug_from_chinese_file_name(site):
 
 
 def test_pagination_of_story_list(site):
-    stories = {f"content/stories/s{i:02d}.md": f"---\ntitle: 第{i}篇\ndate: 2024-01-{i:02d}\n---\n正文\n"
-               for i in range(1, 26)}
+    stories = {
+        f"content/stories/s{i:02d}.md": f"---\ntitle: 第{i}篇\ndate: 2024-01-{i:02d}\n---\n正文\n" for i in range(1, 26)
+    }
     site({"site.yaml": "title: x\npagination: 10\n", **stories}, base=False)
     out = site.build().built
     assert (out / "stories/page/3/index.html").is_file()
@@ -195,10 +215,12 @@ def test_pagination_of_story_list(site):
 
 
 def test_csv_roster_with_chinese_headers_in_gbk(site):
-    roster = ("编号,姓名,所属队伍,职务,注册日期,公开,未成年,手机,身份证号\n"
-              "wang-fang,王芳,hq、clinic,队员,2023/5/4,是,否,13800001111,110101199003070012\n"
-              "zhao-lei,赵磊,clinic;clinic-a,骨干志愿者,2023.6.1,否,,13900002222,\n"
-              "xiao-yu,小雨,clinic-a,,2024-01-01,,是,,\n")
+    roster = (
+        "编号,姓名,所属队伍,职务,注册日期,公开,未成年,手机,身份证号\n"
+        "wang-fang,王芳,hq、clinic,队员,2023/5/4,是,否,13800001111,110101199003070012\n"
+        "zhao-lei,赵磊,clinic;clinic-a,骨干志愿者,2023.6.1,否,,13900002222,\n"
+        "xiao-yu,小雨,clinic-a,,2024-01-01,,是,,\n"
+    )
     site({"content/volunteers/roster.csv": roster.encode("gbk")})
     model = load_site(site.root).model
     wang = model.people["wang-fang"]
@@ -220,8 +242,12 @@ def test_xlsx_roster_and_ledger(site):
     ledger.active.append(["日期", "志愿者编号", "时长"])
     ledger.active.append(["2024/2/1", "wang-fang", 2.5])
     ledger.save(site.root.parent / "ledger.xlsx")
-    site({"content/volunteers/r.xlsx": (site.root.parent / "roster.xlsx").read_bytes(),
-          "content/ledger/l.xlsx": (site.root.parent / "ledger.xlsx").read_bytes()})
+    site(
+        {
+            "content/volunteers/r.xlsx": (site.root.parent / "roster.xlsx").read_bytes(),
+            "content/ledger/l.xlsx": (site.root.parent / "ledger.xlsx").read_bytes(),
+        }
+    )
     loaded = load_site(site.root)
     assert loaded.figures.volunteers["wang-fang"].hours == Decimal("2.5")
 

@@ -9,16 +9,26 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from volsite.cli import main
-
-from conftest import REPO
 from linkcheck import broken_links
 
+from conftest import REPO
+from volsite.cli import main
+
 SPEC_PAGES = [
-    "index.html", "stories/index.html", "tags/index.html", "volunteers/index.html", "teams/index.html",
-    "timeline/index.html", "honors/index.html", "honors/candidates/index.html", "stats/index.html",
-    "feed.xml", "sitemap.xml", "robots.txt", "404.html", "data/stats.json",
+    "index.html",
+    "stories/index.html",
+    "tags/index.html",
+    "volunteers/index.html",
+    "teams/index.html",
+    "timeline/index.html",
+    "honors/index.html",
+    "honors/candidates/index.html",
+    "stats/index.html",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "data/stats.json",
 ]
 
 
@@ -30,7 +40,9 @@ def example(example_output) -> Path:
 @pytest.fixture(scope="module")
 def at_root(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("root") / "output"
-    result = CliRunner().invoke(main, ["build", str(REPO), "-o", str(out), "-q", "--base-url", "https://vol.example.cn/"])
+    result = CliRunner().invoke(
+        main, ["build", str(REPO), "-o", str(out), "-q", "--base-url", "https://vol.example.cn/"]
+    )
     assert result.exit_code == 0, result.output
     return out
 
@@ -73,7 +85,7 @@ def test_no_page_of_a_hidden_volunteer(example):
 
 def test_hidden_people_appear_masked_and_unlinked(example):
     honors = (example / "honors/index.html").read_text()
-    board = honors[honors.index("累计服务时长榜"):]
+    board = honors[honors.index("累计服务时长榜") :]
     assert re.search(r'<span class="masked">司马\*</span>', board)
     assert "司马慧" not in honors
 
@@ -87,6 +99,7 @@ def test_profile_shows_stars_hours_and_next_star(example):
 
 def test_hours_statement_totals_and_disclaimer(example):
     import json
+
     stats = json.loads((example / "data/stats.json").read_text())
     page = (example / "volunteers/wang-shufen/hours/index.html").read_text()
     total = stats["volunteers"]["wang-shufen"]["hours"]
@@ -105,6 +118,7 @@ def test_certificate_has_every_part_and_prints_a4_landscape(example):
 
 def test_team_page_rolls_up_and_lists_the_menu(example):
     import json
+
     stats = json.loads((example / "data/stats.json").read_text())
     page = (example / "teams/red-vest/index.html").read_text()
     assert f"<dd>{stats['teams']['red-vest']['members']}</dd>" in page
@@ -131,8 +145,10 @@ def test_feed_and_sitemap_are_well_formed(example):
     assert all(e.find(f"{atom}id").text.startswith("https://example.org/volunteer/stories/") for e in entries)
     sitemap = ET.parse(example / "sitemap.xml").getroot()
     locs = [u.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for u in sitemap]
-    assert "https://example.org/volunteer/" in locs and all(l.startswith("https://example.org/volunteer/") for l in locs)
-    assert not any("404" in l for l in locs)
+    assert "https://example.org/volunteer/" in locs and all(
+        loc.startswith("https://example.org/volunteer/") for loc in locs
+    )
+    assert not any("404" in loc for loc in locs)
     assert "Sitemap: https://example.org/volunteer/sitemap.xml" in (example / "robots.txt").read_text()
 
 
@@ -150,12 +166,16 @@ def test_drafts_are_not_published(example):
 
 def test_record_text_is_escaped_everywhere(site):
     evil = "<script>alert(1)</script>&"
-    site({"content/teams/teams.yaml": f"""
+    site(
+        {
+            "content/teams/teams.yaml": f"""
             - {{id: hq, name: "{evil}", lead: zhang-wei, category: "{evil}"}}
             - {{id: clinic, name: 流动医疗队, parent: hq}}
             - {{id: clinic-a, name: 医疗一组, parent: clinic}}
           """,
-          "content/stories/2024-03-05-clinic.md": f"---\ntitle: '{evil}'\ndate: 2024-03-05\nsummary: '{evil}'\ntags: ['{evil}']\nteams: [hq]\n---\n正文\n"})
+            "content/stories/2024-03-05-clinic.md": f"---\ntitle: '{evil}'\ndate: 2024-03-05\nsummary: '{evil}'\ntags: ['{evil}']\nteams: [hq]\n---\n正文\n",
+        }
+    )
     result = site.build()
     assert result.exit_code == 0, result.output
     for path in result.out.rglob("*"):
@@ -179,8 +199,12 @@ def test_chinese_dates_and_lang(site):
 
 
 def test_site_theme_overrides_one_template_and_one_asset(site):
-    site({"themes/default/templates/404.html": "{% extends 'base.html' %}{% block main %}OWN 404{% endblock %}",
-          "themes/default/static/style.css": "/* own */"})
+    site(
+        {
+            "themes/default/templates/404.html": "{% extends 'base.html' %}{% block main %}OWN 404{% endblock %}",
+            "themes/default/static/style.css": "/* own */",
+        }
+    )
     out = site.build().built
     assert "OWN 404" in (out / "404.html").read_text()
     assert (out / "style.css").read_text() == "/* own */"
@@ -189,8 +213,12 @@ def test_site_theme_overrides_one_template_and_one_asset(site):
 
 
 def test_named_theme_falls_back_to_default(site):
-    site({"site.yaml": "title: x\ntheme: civic\n",
-          "themes/civic/templates/home.html": "{% extends 'base.html' %}{% block main %}CIVIC{% endblock %}"})
+    site(
+        {
+            "site.yaml": "title: x\ntheme: civic\n",
+            "themes/civic/templates/home.html": "{% extends 'base.html' %}{% block main %}CIVIC{% endblock %}",
+        }
+    )
     out = site.build().built
     assert "CIVIC" in (out / "index.html").read_text()
     assert (out / "stories/clinic/index.html").is_file()
@@ -203,7 +231,11 @@ def test_missing_theme_is_an_error(site):
 
 
 def test_broken_template_names_its_file_and_line(site):
-    site({"themes/default/templates/404.html": "{% extends 'base.html' %}\n{% block main %}\n{{ nothing.here }}\n{% endblock %}"})
+    site(
+        {
+            "themes/default/templates/404.html": "{% extends 'base.html' %}\n{% block main %}\n{{ nothing.here }}\n{% endblock %}"
+        }
+    )
     result = site.build()
     assert result.exit_code == 1
     assert re.search(r"themes/default/templates/404\.html:3: template error while rendering 404\.html", result.output)
@@ -216,9 +248,13 @@ def test_page_slug_that_collides_with_a_section_is_an_error(site):
 
 
 def test_certificate_only_for_public_recipients(site):
-    site({"content/volunteers/more.yaml": "id: hidden-one\nname: 隐藏者\npublic: false\n",
-          "content/awards/a.yaml": "- {title: 优秀志愿者, volunteer: hidden-one, year: 2024}\n"
-                                   "- {title: 优秀志愿者, volunteer: li-na, year: 2024}\n"})
+    site(
+        {
+            "content/volunteers/more.yaml": "id: hidden-one\nname: 隐藏者\npublic: false\n",
+            "content/awards/a.yaml": "- {title: 优秀志愿者, volunteer: hidden-one, year: 2024}\n"
+            "- {title: 优秀志愿者, volunteer: li-na, year: 2024}\n",
+        }
+    )
     out = site.build().built
     assert (out / "certificates/2024-you-xiu-zhi-yuan-zhe-li-na/index.html").is_file()
     assert not (out / "certificates/2024-you-xiu-zhi-yuan-zhe-hidden-one").exists()
@@ -234,8 +270,10 @@ def test_base_url_without_host_warns(site):
 
 
 def test_tag_pages_are_paginated(site):
-    stories = {f"content/stories/s{i:02d}.md": f"---\ntitle: 第{i}篇\ndate: 2024-01-{i:02d}\ntags: [义诊]\n---\n正文\n"
-               for i in range(1, 26)}
+    stories = {
+        f"content/stories/s{i:02d}.md": f"---\ntitle: 第{i}篇\ndate: 2024-01-{i:02d}\ntags: [义诊]\n---\n正文\n"
+        for i in range(1, 26)
+    }
     site({"site.yaml": "title: x\nbase_url: https://example.org/\npagination: 10\n", **stories}, base=False)
     out = site.build().built
     first, third = (out / "tags/yi-zhen/index.html").read_text(), (out / "tags/yi-zhen/page/3/index.html").read_text()
@@ -246,21 +284,33 @@ def test_tag_pages_are_paginated(site):
 
 def test_a_cover_carries_its_own_size_so_the_page_does_not_jump(example, site):
     page = (example / "stories/heat-wave-station/index.html").read_text()
-    assert re.search(r'<img class="cover" src="/volunteer/media/stories/heat-wave.jpg" alt="" width="1200" height="630"', page)
+    assert re.search(
+        r'<img class="cover" src="/volunteer/media/stories/heat-wave.jpg" alt="" width="1200" height="630"', page
+    )
     import io
 
     from PIL import Image
 
     portrait = io.BytesIO()
     Image.new("RGB", (300, 500), (200, 30, 30)).save(portrait, format="PNG")
-    site({"content/media/tall.png": portrait.getvalue(),
-          "content/media/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
-          "content/stories/2024-04-01-tall.md": "---\ntitle: 竖图\ndate: 2024-04-01\ncover: media/tall.png\n---\n正文。\n",
-          "content/stories/2024-04-02-svg.md": "---\ntitle: 矢量\ndate: 2024-04-02\ncover: media/logo.svg\n---\n正文。\n"})
+    site(
+        {
+            "content/media/tall.png": portrait.getvalue(),
+            "content/media/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+            "content/stories/2024-04-01-tall.md": "---\ntitle: 竖图\ndate: 2024-04-01\ncover: media/tall.png\n---\n正文。\n",
+            "content/stories/2024-04-02-svg.md": "---\ntitle: 矢量\ndate: 2024-04-02\ncover: media/logo.svg\n---\n正文。\n",
+        }
+    )
     out = site.build().built
-    assert 'src="/volunteer/media/tall.png" alt="" width="300" height="500"' in (out / "stories/tall/index.html").read_text()
+    assert (
+        'src="/volunteer/media/tall.png" alt="" width="300" height="500"'
+        in (out / "stories/tall/index.html").read_text()
+    )
     # an image Pillow cannot measure keeps the default 16:9 box
-    assert 'src="/volunteer/media/logo.svg" alt="" width="1280" height="720"' in (out / "stories/svg/index.html").read_text()
+    assert (
+        'src="/volunteer/media/logo.svg" alt="" width="1280" height="720"'
+        in (out / "stories/svg/index.html").read_text()
+    )
 
 
 def _menu(page: Path) -> list[tuple[str, bool]]:
@@ -272,6 +322,7 @@ def _menu(page: Path) -> list[tuple[str, bool]]:
 def test_the_menu_marks_the_section_a_page_is_in(example, at_root):
     def current(page: Path) -> list[str]:
         return [href for href, marked in _menu(page) if marked]
+
     assert current(example / "index.html") == ["/volunteer/"]  # home: only the home entry
     assert current(example / "stories/index.html") == ["/volunteer/stories/"]
     story = next((example / "stories").glob("*/index.html"))

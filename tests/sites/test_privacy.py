@@ -6,11 +6,20 @@ from __future__ import annotations
 from conftest import output_texts
 
 HIDDEN = {  # id: real name
-    "sima-hui": "司马慧", "ouyang-xue": "欧阳雪", "kong-fanyu": "孔繁宇", "lin-yiran": "林一然",
+    "sima-hui": "司马慧",
+    "ouyang-xue": "欧阳雪",
+    "kong-fanyu": "孔繁宇",
+    "lin-yiran": "林一然",
     "feng-yu": "冯宇",
 }
-PRIVATE = ["13912345678", "11010519491231002X", "hidden.person@example.cn", "澜州市东湖区桂花巷18号",
-           "wx_sima_hui", "紧急联系人母亲13700001111"]
+PRIVATE = [
+    "13912345678",
+    "11010519491231002X",
+    "hidden.person@example.cn",
+    "澜州市东湖区桂花巷18号",
+    "wx_sima_hui",
+    "紧急联系人母亲13700001111",
+]
 
 SITE = {
     "site.yaml": "title: 隐私\nbase_url: https://example.org/volunteer/\nprivacy: {require_consent: true}\n",
@@ -55,7 +64,7 @@ SITE = {
         - {title: 志愿者标兵, volunteer: ouyang-xue, date: 2026-11-20, status: candidate, posting_until: 2026-12-05}
     """,
     "content/stories/s1.md": "---\ntitle: 一次义诊\ndate: 2024-03-05\nvolunteers: [zhang-wei, sima-hui, lin-yiran]\n"
-                             "teams: [g1]\nactivity: 2024-03-05-clinic\n---\n正文只写张伟。\n",
+    "teams: [g1]\nactivity: 2024-03-05-clinic\n---\n正文只写张伟。\n",
     "content/media/p.png": b"\x89PNG",
 }
 
@@ -86,12 +95,18 @@ def test_hidden_people_in_every_role_leave_no_trace(site):
 
 
 def test_a_photo_without_consent_is_not_copied_but_shared_files_are(site):
-    site({"content/volunteers/people.yaml": "- {id: zhang-wei, name: 张伟, teams: [hq], photo: media/a.png}\n"
-                                       "- {id: li-na, name: 李娜, teams: [clinic-a], photo: media/b.png, photo_consent: true}\n"
-                                       "- {id: wang-wu, name: 王五, teams: [hq], photo: media/c.png}\n",
-          "content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n![合影](media/c.png)\n",
-          "content/media/a.png": b"a", "content/media/b.png": b"b", "content/media/c.png": b"c",
-          "content/media/other.pdf": b"%PDF"})
+    site(
+        {
+            "content/volunteers/people.yaml": "- {id: zhang-wei, name: 张伟, teams: [hq], photo: media/a.png}\n"
+            "- {id: li-na, name: 李娜, teams: [clinic-a], photo: media/b.png, photo_consent: true}\n"
+            "- {id: wang-wu, name: 王五, teams: [hq], photo: media/c.png}\n",
+            "content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n![合影](media/c.png)\n",
+            "content/media/a.png": b"a",
+            "content/media/b.png": b"b",
+            "content/media/c.png": b"c",
+            "content/media/other.pdf": b"%PDF",
+        }
+    )
     result = site.build()
     assert result.exit_code == 0, result.output
     out = result.out

@@ -83,8 +83,18 @@ def test_the_glob_matches_odd_names_as_themselves(tmp_path):
 
     from volsite.output.search import pagefind_binary, pages_glob
 
-    names = ["a(b)/index.html", "x,y.html", "[z]/q/index.html", "c{d}.html", "e!f#g$h.html",
-             "n*o?.html", "普通/页面.html", "sp ace.html", "k:l<m>.html", "back\\slash.html"]
+    names = [
+        "a(b)/index.html",
+        "x,y.html",
+        "[z]/q/index.html",
+        "c{d}.html",
+        "e!f#g$h.html",
+        "n*o?.html",
+        "普通/页面.html",
+        "sp ace.html",
+        "k:l<m>.html",
+        "back\\slash.html",
+    ]
     others = ["other.html", "a(b)/other.html", "nx,y.html", "x/y/z/index.html", "z/q/index.html"]
     for name in names + others:
         path = tmp_path / "site" / name
@@ -92,9 +102,20 @@ def test_the_glob_matches_odd_names_as_themselves(tmp_path):
         path.write_text(f'<html lang="zh-CN"><body><main><h1>{name}</h1><p>志愿服务</p></main></body></html>')
 
     def found(pages):
-        done = subprocess.run([pagefind_binary(), "--site", str(tmp_path / "site"), "--output-path",
-                               str(tmp_path / "out"), "--glob", pages_glob(pages), "--verbose"],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                pagefind_binary(),
+                "--site",
+                str(tmp_path / "site"),
+                "--output-path",
+                str(tmp_path / "out"),
+                "--glob",
+                pages_glob(pages),
+                "--verbose",
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         return int(re.search(r"Found (\d+) files? matching", done.stdout).group(1))
 
@@ -107,9 +128,18 @@ def test_the_glob_matches_odd_names_as_themselves(tmp_path):
 def test_pages_are_generalised_to_their_shapes():
     from volsite.output.search import DEFAULT_GLOB, pages_glob
 
-    assert pages_glob(["volunteers/a/index.html", "volunteers/b/index.html", "about/index.html",
-                       "stories/2024/x/index.html", "index.html"]) == \
-        "{about/index.html,index.html,stories/*/*/index.html,volunteers/*/index.html}"
+    assert (
+        pages_glob(
+            [
+                "volunteers/a/index.html",
+                "volunteers/b/index.html",
+                "about/index.html",
+                "stories/2024/x/index.html",
+                "index.html",
+            ]
+        )
+        == "{about/index.html,index.html,stories/*/*/index.html,volunteers/*/index.html}"
+    )
     assert pages_glob(["a(b)/k:l.html"]) == "a\\(b\\)/*.html"
     assert pages_glob(["x:y/z/index.html"]) == "*/*/index.html"
     assert pages_glob([]) == DEFAULT_GLOB
@@ -125,8 +155,9 @@ def test_leaving_unmarked_pages_out_gives_pagefinds_own_index(site, tmp_path):
     out = site.build().built
     whole = tmp_path / "whole"
     shutil.copytree(out, whole, ignore=shutil.ignore_patterns("pagefind"))
-    subprocess.run([pagefind_binary(), "--site", str(whole), "--output-path", str(tmp_path / "own"), "--silent"],
-                   check=True)
+    subprocess.run(
+        [pagefind_binary(), "--site", str(whole), "--output-path", str(tmp_path / "own"), "--silent"], check=True
+    )
     normalise(tmp_path / "own")
     for name in UNUSED:
         (tmp_path / "own" / name).unlink(missing_ok=True)
@@ -139,7 +170,7 @@ def test_leaving_unmarked_pages_out_gives_pagefinds_own_index(site, tmp_path):
 def test_searchable_pages_follow_pagefinds_rule():
     from volsite.output.search import is_marked, searchable_pages
 
-    marked = b'<main><div data-pagefind-body>x</div></main>'
+    marked = b"<main><div data-pagefind-body>x</div></main>"
     plain = b"<main>x</main>"
     assert is_marked(marked) and not is_marked(plain)
     pages = {"b/index.html": marked, "a/index.html": plain, "c/index.html": marked, "data/x.json": marked}
@@ -156,7 +187,7 @@ def fragments(out):
 
     found = {}
     for path in (out / "pagefind/fragment").iterdir():
-        data = json.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE):])
+        data = json.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE) :])
         found[data["url"]] = data["content"].replace("\u200b", "").replace(" ", "")
     return found
 
@@ -186,7 +217,7 @@ def _indexed_urls(bundle) -> list[str]:
     urls = []
     for fragment in sorted((bundle / "fragment").iterdir()):
         data = gzip.decompress(fragment.read_bytes())
-        urls.append(json.loads(data[data.index(b"{"):])["url"])
+        urls.append(json.loads(data[data.index(b"{") :])["url"])
     return urls
 
 
@@ -235,7 +266,6 @@ def test_a_kept_index_that_lost_a_file_is_not_published(site, tmp_path, monkeypa
     import shutil
 
     import volsite.bindings.pagefind as pagefind
-    import volsite.output.search as search
 
     root = site()
     globs = in_four_parts_counting_runs(monkeypatch)
@@ -263,8 +293,13 @@ def test_a_large_sites_index_is_made_in_parts_that_hold_each_page_once(site, tmp
     monkeypatch.setattr(search, "MAX_PARTS", 4)
     out = tmp_path / "a"
     assert site.build("-o", str(out)).exit_code == 0
-    marked = search.searchable_pages({p.relative_to(out).as_posix(): search.is_marked(p.read_bytes())
-                                      for p in out.rglob("*.html") if "pagefind" not in p.parts})
+    marked = search.searchable_pages(
+        {
+            p.relative_to(out).as_posix(): search.is_marked(p.read_bytes())
+            for p in out.rglob("*.html")
+            if "pagefind" not in p.parts
+        }
+    )
     assert len(marked) >= 4
     parts = json.loads((out / "pagefind/parts.json").read_text())["parts"]
     assert parts == ["part-2/", "part-3/", "part-4/"]
@@ -321,9 +356,11 @@ PAGE_NAMES = ["a", "ab", "abc", "abd", "b", "ba", "x-1", "x-10", "x-2", "普通"
 
 @pytest.mark.parametrize("parts", [2, 3, 4])
 def test_part_globs_match_each_page_once_and_no_other_of_its_shape(parts):
-    pages = sorted({f"stories/{name}/index.html" for name in PAGE_NAMES}
-                   | {f"t/{a}/{b}/index.html" for a in PAGE_NAMES[:5] for b in PAGE_NAMES[5:9]}
-                   | {"index.html", "about/index.html", "x.html"})
+    pages = sorted(
+        {f"stories/{name}/index.html" for name in PAGE_NAMES}
+        | {f"t/{a}/{b}/index.html" for a in PAGE_NAMES[:5] for b in PAGE_NAMES[5:9]}
+        | {"index.html", "about/index.html", "x.html"}
+    )
     others = [f"stories/{name}z/index.html" for name in PAGE_NAMES] + ["stories/a/b/index.html", "t/a/index.html"]
     globs = part_globs(pages, parts)
     assert len(globs) == parts
@@ -336,8 +373,10 @@ def test_part_globs_match_each_page_once_and_no_other_of_its_shape(parts):
         assert sum(bool(m.fullmatch(other)) for m in matchers) <= 1, other
 
 
-@given(st.sets(st.text(alphabet="ab-1", min_size=1, max_size=5), min_size=2, max_size=40),
-       st.integers(min_value=2, max_value=4))
+@given(
+    st.sets(st.text(alphabet="ab-1", min_size=1, max_size=5), min_size=2, max_size=40),
+    st.integers(min_value=2, max_value=4),
+)
 @settings(max_examples=300, deadline=None)
 def test_part_globs_cover_any_names(names, parts):
     pages = sorted(f"v/{name}/index.html" for name in names)
@@ -370,8 +409,12 @@ def test_pagefind_reads_part_globs_as_we_do(tmp_path):
 
     from volsite.output.search import pagefind_binary
 
-    marked = sorted([f"stories/s-{i:02d}/index.html" for i in range(23)] + ["about/index.html"]
-                    + [f"volunteers/v{i}/index.html" for i in range(9)] + ["a(b)/x,y.html"])
+    marked = sorted(
+        [f"stories/s-{i:02d}/index.html" for i in range(23)]
+        + ["about/index.html"]
+        + [f"volunteers/v{i}/index.html" for i in range(9)]
+        + ["a(b)/x,y.html"]
+    )
     unmarked = ["stories/page/2/index.html", "volunteers/v1/hours/2024/index.html", "index.html"]
     for rel in marked + unmarked:
         path = tmp_path / "site" / rel
@@ -381,9 +424,20 @@ def test_pagefind_reads_part_globs_as_we_do(tmp_path):
     for parts in (2, 3, 4):
         indexed = 0
         for number, glob in enumerate(part_globs(marked, parts)):
-            done = subprocess.run([pagefind_binary(), "--site", str(tmp_path / "site"), "--output-path",
-                                   str(tmp_path / f"out-{parts}-{number}"), "--glob", glob, "--verbose"],
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    pagefind_binary(),
+                    "--site",
+                    str(tmp_path / "site"),
+                    "--output-path",
+                    str(tmp_path / f"out-{parts}-{number}"),
+                    "--glob",
+                    glob,
+                    "--verbose",
+                ],
+                capture_output=True,
+                text=True,
+            )
             assert done.returncode == 0, done.stdout + done.stderr
             found = int(re.search(r"Found (\d+) files? matching", done.stdout).group(1))
             count = int(re.search(r"Indexed (\d+) pages?", done.stdout).group(1))
@@ -402,14 +456,17 @@ def test_parts_are_cut_into_runs_of_about_equal_bytes(weights, parts):
     assert all(a < b for a, b in zip(cuts, cuts[1:]))  # no part empty
     runs = [sum(weights[a:b]) for a, b in zip(cuts, cuts[1:])]
     # each run is within one item of its share (or a single item)
-    assert all(run <= sum(weights) / parts + max(weights) or b - a == 1
-               for run, a, b in zip(runs, cuts, cuts[1:])), (runs, cuts)
+    assert all(run <= sum(weights) / parts + max(weights) or b - a == 1 for run, a, b in zip(runs, cuts, cuts[1:])), (
+        runs,
+        cuts,
+    )
 
 
 def test_heavy_pages_are_spread_over_the_parts():
     """A city's activity pages are ten times its profiles: parts share the bytes, not the count."""
-    pages = [f"activities/a{i:03d}/index.html" for i in range(100)] + \
-        [f"volunteers/v{i:04d}/index.html" for i in range(1000)]
+    pages = [f"activities/a{i:03d}/index.html" for i in range(100)] + [
+        f"volunteers/v{i:04d}/index.html" for i in range(1000)
+    ]
     sizes = {rel: 10_000 if rel.startswith("activities") else 1_000 for rel in pages}
     matchers = [_glob_regex(glob) for glob in part_globs(sorted(pages), 2, sizes)]
     loads = [sum(sizes[rel] for rel in pages if m.fullmatch(rel)) for m in matchers]

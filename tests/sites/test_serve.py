@@ -13,8 +13,6 @@ import urllib.request
 
 import pytest
 
-from conftest import BASE_SITE
-
 STORY = "content/stories/2024-03-05-clinic.md"
 
 
@@ -46,8 +44,12 @@ def wait_for(predicate, seconds: float = 15.0):
 def server(site):
     root = site()
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: fetch(base + "/volunteer/"))
@@ -62,7 +64,7 @@ def test_serves_the_site_under_its_base_path_with_reload_script(server):
     page = fetch(base + "/volunteer/stories/clinic/")
     assert "义诊的一天" in page
     assert "livereload.js" in page and "/_volsite/overlay.js" in page
-    assert 'url=/volunteer/' in fetch(base + "/")
+    assert "url=/volunteer/" in fetch(base + "/")
 
 
 def test_saving_a_story_rebuilds_its_page(server):
@@ -98,15 +100,21 @@ def test_port_in_use_is_a_usage_error(site):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
-                                capture_output=True, text=True, timeout=30)
+        result = subprocess.run(
+            [sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     assert result.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
 
 
 def test_search_index_catches_up_after_a_new_story(server):
     site, base, _ = server
-    count = lambda: json.loads(fetch(base + "/volunteer/pagefind/pagefind-entry.json"))["languages"]["zh-cn"]["page_count"]
+    count = lambda: json.loads(fetch(base + "/volunteer/pagefind/pagefind-entry.json"))["languages"]["zh-cn"][
+        "page_count"
+    ]
     before = wait_for(count)
     site.write({"content/stories/new.md": "---\ntitle: 新的一篇\ndate: 2024-06-01\n---\n新的正文。\n"})
     wait_for(lambda: count() == before + 1)
@@ -178,9 +186,8 @@ def test_a_rebuild_while_the_search_index_is_being_made_leaves_the_index_alone(s
 
 
 def test_after_a_save_only_the_search_part_holding_the_changed_page_is_indexed_again(site, monkeypatch):
-    from volsite.serve.server import Preview
-
     from conftest import in_four_parts_counting_runs, tree_digest
+    from volsite.serve.server import Preview
 
     root = site()
     globs = in_four_parts_counting_runs(monkeypatch)
@@ -216,9 +223,13 @@ def test_a_stopped_server_removes_its_preview_folder(site, tmp_path, signal_name
     port = free_port()
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    process = subprocess.Popen([sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "TMPDIR": str(temporary)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "volsite.cli", "serve", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )
     try:
         wait_for(lambda: fetch(f"http://127.0.0.1:{port}/volunteer/"))
         assert [p.name for p in temporary.iterdir() if p.name.startswith("volsite-serve-")]

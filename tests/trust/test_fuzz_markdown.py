@@ -14,35 +14,114 @@ import time
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from trustsite import FUZZ, loads
+
 from volsite.bindings.cmark import MAX_NESTING, nested_deeper, too_deep
 from volsite.render.markdown import Converter
 
 PIECES = [
     # nesting
-    "> ", ">", "- ", "* ", "+ ", "1. ", "2) ", "123456789. ", "  ", "    ", "\t", "\n", "\n\n", "\n> ", "\n- ",
-    "\n  - ", "\n    ", "\n\t", "\r\n", "\r", "[^1]: ", "[^注]: ",
+    "> ",
+    ">",
+    "- ",
+    "* ",
+    "+ ",
+    "1. ",
+    "2) ",
+    "123456789. ",
+    "  ",
+    "    ",
+    "\t",
+    "\n",
+    "\n\n",
+    "\n> ",
+    "\n- ",
+    "\n  - ",
+    "\n    ",
+    "\n\t",
+    "\r\n",
+    "\r",
+    "[^1]: ",
+    "[^注]: ",
     # brackets, links and images
-    "[", "]", "(", ")", "[a](", "](/x)", "![", "![图](media/a.jpg)", "[链接](https://example.org/a_b)", "[^1]",
-    "<http://a.org>", "www.example.org ", "[r]: /x\n", "[r]",
+    "[",
+    "]",
+    "(",
+    ")",
+    "[a](",
+    "](/x)",
+    "![",
+    "![图](media/a.jpg)",
+    "[链接](https://example.org/a_b)",
+    "[^1]",
+    "<http://a.org>",
+    "www.example.org ",
+    "[r]: /x\n",
+    "[r]",
     # emphasis runs
-    "*", "**", "***", "_", "__", "~", "~~", "*a ", " b*", "_a ", " b_", "~a ", " b~", "字*", "*字",
+    "*",
+    "**",
+    "***",
+    "_",
+    "__",
+    "~",
+    "~~",
+    "*a ",
+    " b*",
+    "_a ",
+    " b_",
+    "~a ",
+    " b~",
+    "字*",
+    "*字",
     # entities and URLs
-    "&amp;", "&#0;", "&#x6A;", "&#1114112;", "&Tab;", "&", "javascript:", "java&#x09;script:", "data:text/html,",
+    "&amp;",
+    "&#0;",
+    "&#x6A;",
+    "&#1114112;",
+    "&Tab;",
+    "&",
+    "javascript:",
+    "java&#x09;script:",
+    "data:text/html,",
     # tables and code
-    "|", "| a | b |\n", "| --- | :-: |\n", "|" * 30, "```", "~~~", "`", "``",
+    "|",
+    "| a | b |\n",
+    "| --- | :-: |\n",
+    "|" * 30,
+    "```",
+    "~~~",
+    "`",
+    "``",
     # HTML-ish text
-    "<", "</", "<div>", "</div>", "<span>", "<!--", "-->", "<a href=\"javascript:x\">", "<![CDATA[", "<?", "<b",
+    "<",
+    "</",
+    "<div>",
+    "</div>",
+    "<span>",
+    "<!--",
+    "-->",
+    '<a href="javascript:x">',
+    "<![CDATA[",
+    "<?",
+    "<b",
     # text
-    "字", "正文。", "text ", "2024-03-05 ", " ", "\u3000", "\u202e", "🙂",
+    "字",
+    "正文。",
+    "text ",
+    "2024-03-05 ",
+    " ",
+    "\u3000",
+    "\u202e",
+    "🙂",
 ]
 
 pieces = st.sampled_from(PIECES)
 runs = st.tuples(st.lists(pieces, min_size=1, max_size=4).map("".join), st.integers(1, 2000))
 MAX_CHARACTERS = 40_000
 markdown_bodies = st.lists(runs, min_size=1, max_size=12).map(
-    lambda parts: "".join(piece * times for piece, times in parts)[:MAX_CHARACTERS])
+    lambda parts: "".join(piece * times for piece, times in parts)[:MAX_CHARACTERS]
+)
 
 # Generous: Markdown converts at some 3 ms a KB here; a CI machine may be ten times slower.
 # A quadratic blow-up on 40 KB takes seconds.
@@ -82,9 +161,13 @@ def test_the_look_before_parsing_finds_what_a_parse_finds(text):
 @given(text=markdown_bodies)
 def test_a_story_and_a_bio_of_such_markdown_build_or_are_problems(text):
     yaml_text = text.replace("\r", "").replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    loads({"content/stories/fuzz.md": "---\ntitle: 试\ndate: 2024-01-01\n---\n" + text,
-           "content/volunteers/fuzz.yaml": f'- {{id: fuzz, name: 试, teams: [hq], bio: "{yaml_text}"}}\n'},
-          render=True)
+    loads(
+        {
+            "content/stories/fuzz.md": "---\ntitle: 试\ndate: 2024-01-01\n---\n" + text,
+            "content/volunteers/fuzz.yaml": f'- {{id: fuzz, name: 试, teams: [hq], bio: "{yaml_text}"}}\n',
+        },
+        render=True,
+    )
 
 
 # Each pattern that made a Markdown parser (or the search indexer after it) slow down with the
@@ -112,8 +195,10 @@ PATTERNS = {
 @pytest.mark.parametrize("name", PATTERNS)
 def test_four_times_the_input_takes_less_than_eight_times_as_long(name):
     """Linear, with room for noise: quadratic would be sixteen times."""
+
     def best_of_three(size: int) -> float:
         text = PATTERNS[name](size)
         return min(build_path(text) for _ in range(3))
+
     small, large = best_of_three(16_000), best_of_three(64_000)
     assert large < 8 * max(small, 0.002), f"{name}: {small * 1000:.1f} ms for 16 KB, {large * 1000:.1f} ms for 64 KB"

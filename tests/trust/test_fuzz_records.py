@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from strategies import FRONT, KINDS, SITE, RawYaml, bodies, fences, record, record_yaml, values
 from trustsite import FUZZ, assert_not_a_bug, fresh_site, loads, outcome, run_cli
 
@@ -14,9 +13,11 @@ from trustsite import FUZZ, assert_not_a_bug, fresh_site, loads, outcome, run_cl
 def kind_files(kind: str):
     """One or two YAML files of records of `kind`, each a list or a single record."""
     one_file = st.tuples(st.lists(record(KINDS[kind]), min_size=1, max_size=3), st.booleans()).map(
-        lambda pair: record_yaml(pair[0], as_list=pair[1] or len(pair[0]) > 1))
+        lambda pair: record_yaml(pair[0], as_list=pair[1] or len(pair[0]) > 1)
+    )
     return st.lists(one_file, min_size=1, max_size=2).map(
-        lambda texts: {f"content/{kind}/fuzz-{n}.yaml": text for n, text in enumerate(texts)})
+        lambda texts: {f"content/{kind}/fuzz-{n}.yaml": text for n, text in enumerate(texts)}
+    )
 
 
 @FUZZ
@@ -62,8 +63,13 @@ def front_matter_file(fields, fence, body) -> str:
 
 
 @FUZZ
-@given(folder=st.sampled_from(["stories", "pages"]), fields=record(FRONT), fence=fences, body=bodies,
-       name=st.sampled_from(["x.md", "2024-03-05-义诊.md", "关于我们.md", "----.md", "sub/a b.markdown"]))
+@given(
+    folder=st.sampled_from(["stories", "pages"]),
+    fields=record(FRONT),
+    fence=fences,
+    body=bodies,
+    name=st.sampled_from(["x.md", "2024-03-05-义诊.md", "关于我们.md", "----.md", "sub/a b.markdown"]),
+)
 def test_front_matter(folder, fields, fence, body, name):
     loads({f"content/{folder}/{name}": front_matter_file(fields, fence, body)})
 

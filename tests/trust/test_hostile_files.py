@@ -12,14 +12,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from trustsite import assert_not_a_bug, baseline_peak_mb, fresh_site, loads, measured_load, outcome, run_cli, write_site
 
-from trustsite import (assert_not_a_bug, baseline_peak_mb, fresh_site, loads, measured_load, outcome,
-                       run_cli, write_site)
-from volsite.pipeline import Site
 from volsite.kinds.fields import MAX_ID_LENGTH
+from volsite.pipeline import Site
+from volsite.read.sources import (
+    MARKDOWN_LIMIT,
+    MAX_XLSX_UNPACKED_BYTES,
+    MAX_YAML_ALIAS_VALUES,
+    MAX_YAML_DEPTH,
+    YAML_LIMIT,
+)
 from volsite.slugs import MAX_SLUG_LENGTH
-from volsite.read.sources import (MARKDOWN_LIMIT, MAX_XLSX_UNPACKED_BYTES, MAX_YAML_ALIAS_VALUES, MAX_YAML_DEPTH,
-                             YAML_LIMIT)
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -62,22 +66,27 @@ def billion_laughs(levels: int = 9) -> str:
 def test_yaml_alias_bomb_is_refused_at_once(field):
     record = {"id": "bomb", "title": "炸弹", "date": "2024-01-01", field: "*a9"}
     text = billion_laughs() + "".join(f"{key}: {value}\n" for key, value in record.items())
-    message = timed(one_problem, {"content/activities/bomb.yaml": text}, "content/activities/bomb.yaml:",
-                    "aliases")
+    message = timed(one_problem, {"content/activities/bomb.yaml": text}, "content/activities/bomb.yaml:", "aliases")
     assert f"{MAX_YAML_ALIAS_VALUES:,}" in message
 
 
 def test_yaml_alias_bomb_in_front_matter_and_site_yaml():
-    timed(one_problem, {"content/stories/x.md": "---\n" + billion_laughs() + "title: x\ndate: 2024-01-01\n"
-                        "tags: *a9\n---\n正文\n"}, "content/stories/x.md:", "aliases")
+    timed(
+        one_problem,
+        {"content/stories/x.md": "---\n" + billion_laughs() + "title: x\ndate: 2024-01-01\ntags: *a9\n---\n正文\n"},
+        "content/stories/x.md:",
+        "aliases",
+    )
     timed(one_problem, {"site.yaml": billion_laughs() + "title: *a9\n"}, "site.yaml:", "aliases")
 
 
 def test_yaml_aliases_for_shared_defaults_still_work():
-    text = ("- &clinic {id: a-1, title: 义诊, date: 2024-01-01, team: clinic-a, hours: 2}\n"
-            "- {<<: *clinic, id: a-2, date: 2024-01-08, hours: 3}\n"
-            "- {<<: *clinic, id: a-3, participants: &both [zhang-wei, li-na]}\n"
-            "- {<<: *clinic, id: a-4, date: 2024-01-15, participants: *both}\n")
+    text = (
+        "- &clinic {id: a-1, title: 义诊, date: 2024-01-01, team: clinic-a, hours: 2}\n"
+        "- {<<: *clinic, id: a-2, date: 2024-01-08, hours: 3}\n"
+        "- {<<: *clinic, id: a-3, participants: &both [zhang-wei, li-na]}\n"
+        "- {<<: *clinic, id: a-4, date: 2024-01-15, participants: *both}\n"
+    )
     site, texts = loads({"content/activities/more.yaml": text})
     assert isinstance(site, Site), texts
     assert site.model.activities["a-2"].hours == 3
@@ -85,8 +94,9 @@ def test_yaml_aliases_for_shared_defaults_still_work():
 
 
 def test_yaml_alias_loop_is_refused():
-    one_problem({"content/teams/loop.yaml": "id: x\nname: y\nservices: &s [a, *s]\n"},
-                "content/teams/loop.yaml:3:", "loop")
+    one_problem(
+        {"content/teams/loop.yaml": "id: x\nname: y\nservices: &s [a, *s]\n"}, "content/teams/loop.yaml:3:", "loop"
+    )
 
 
 DEEP = {
@@ -104,37 +114,52 @@ def test_yaml_nested_10000_levels_is_refused(shape):
     if len(text) > YAML_LIMIT.bytes:  # 10,000 indented lines are 50 MB: the size limit says no first
         message = timed(one_problem, {"content/teams/deep.yaml": text}, "content/teams/deep.yaml:", "MB")
     else:
-        message = timed(one_problem, {"content/teams/deep.yaml": text}, "content/teams/deep.yaml:",
-                        f"nested more than {MAX_YAML_DEPTH} levels")
+        message = timed(
+            one_problem,
+            {"content/teams/deep.yaml": text},
+            "content/teams/deep.yaml:",
+            f"nested more than {MAX_YAML_DEPTH} levels",
+        )
     assert "\n" not in message
 
 
 def test_yaml_nested_a_million_levels_does_not_kill_the_process():
     """PyYAML's C composer recursed once per level and died with a segmentation fault
     near 100,000 levels; run it in a child so that a regression fails here, not pytest."""
-    with fresh_site({"content/teams/deep.yaml": "services: " + "[" * 1_000_000 + "]" * 1_000_000 + "\n",
-                     "content/stories/deep.md": "---\ntitle: " + "{a: " * 200_000 + "\n---\n"}) as root:
+    with fresh_site(
+        {
+            "content/teams/deep.yaml": "services: " + "[" * 1_000_000 + "]" * 1_000_000 + "\n",
+            "content/stories/deep.md": "---\ntitle: " + "{a: " * 200_000 + "\n---\n",
+        }
+    ) as root:
         result = measured_load(root)
     assert not result["ok"] and result["seconds"] < 10
     assert any(p.startswith("content/teams/deep.yaml:1: ") and "nested" in p for p in result["problems"])
     assert any(p.startswith("content/stories/deep.md:2: ") for p in result["problems"])
 
 
-@pytest.mark.parametrize("tagged", ["!!int x", "!!float x", "!!bool maybe", "!!binary ä",
-                                    "!!int 0x", "!!map [1]", "!!int ''", "!!float ._"])
+@pytest.mark.parametrize(
+    "tagged", ["!!int x", "!!float x", "!!bool maybe", "!!binary ä", "!!int 0x", "!!map [1]", "!!int ''", "!!float ._"]
+)
 def test_yaml_values_that_do_not_fit_their_tag(tagged):
     message = one_problem({"content/teams/t.yaml": f"id: x\nname: {tagged}\n"}, "content/teams/t.yaml:2:")
     assert "YAML does not parse: " in message
 
 
 def test_yaml_python_tags_are_refused():
-    one_problem({"content/teams/t.yaml": "id: !!python/object/apply:os.system [echo hi]\nname: y\n"},
-                "content/teams/t.yaml:1:", "constructor")
+    one_problem(
+        {"content/teams/t.yaml": "id: !!python/object/apply:os.system [echo hi]\nname: y\n"},
+        "content/teams/t.yaml:1:",
+        "constructor",
+    )
 
 
 def test_a_second_yaml_document_is_named_by_its_line():
-    one_problem({"content/teams/t.yaml": "id: a\nname: b\n---\nid: c\nname: d\n"},
-                "content/teams/t.yaml:3:", "second YAML document")
+    one_problem(
+        {"content/teams/t.yaml": "id: a\nname: b\n---\nid: c\nname: d\n"},
+        "content/teams/t.yaml:3:",
+        "second YAML document",
+    )
 
 
 # ------------------------------------------------------------------ size
@@ -142,8 +167,12 @@ def test_a_second_yaml_document_is_named_by_its_line():
 
 def write_big_ledger(path: Path, size: int) -> int:
     """A CSV ledger of about `size` bytes, every row valid; returns the rows written."""
-    rows = [f"2024/{month}/{day},{who},{hours},社区服务第{month}月\n" for month in range(1, 13)
-            for day in range(1, 29) for who, hours in (("li-na", 2), ("zhang-wei", 3))]
+    rows = [
+        f"2024/{month}/{day},{who},{hours},社区服务第{month}月\n"
+        for month in range(1, 13)
+        for day in range(1, 29)
+        for who, hours in (("li-na", 2), ("zhang-wei", 3))
+    ]
     chunk = "".join(rows).encode()
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
@@ -181,8 +210,11 @@ def test_a_large_csv_ledger_under_the_limit_loads_in_bounded_time_and_memory(tmp
 def test_a_10_mb_markdown_story_is_refused_by_its_size():
     body = ("志愿者们在社区里开展了**义诊**活动。\n\n" * 300_000).encode()
     assert len(body) > 10_000_000
-    message = timed(one_problem, {"content/stories/big.md": b"---\ntitle: t\ndate: 2024-01-01\n---\n" + body},
-                    "content/stories/big.md: is 1")
+    message = timed(
+        one_problem,
+        {"content/stories/big.md": b"---\ntitle: t\ndate: 2024-01-01\n---\n" + body},
+        "content/stories/big.md: is 1",
+    )
     assert f"{MARKDOWN_LIMIT.bytes // 1_000_000}.0 MB" in message and "split" in message
 
 
@@ -200,28 +232,42 @@ def test_a_yaml_file_over_its_limit_is_refused_by_its_size():
 # ------------------------------------------------------------------ not text
 
 
-@pytest.mark.parametrize("rel", ["content/teams/t.yaml", "content/ledger/l.csv", "content/stories/s.md",
-                                 "content/volunteers/v.yml", "content/pages/p.markdown", "site.yaml"])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "content/teams/t.yaml",
+        "content/ledger/l.csv",
+        "content/stories/s.md",
+        "content/volunteers/v.yml",
+        "content/pages/p.markdown",
+        "site.yaml",
+    ],
+)
 def test_a_nul_byte(rel):
     one_problem({rel: b"id: a\x00b\n"}, f"{rel}: is not a text file")
 
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
-       b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @pytest.mark.parametrize("rel", ["content/teams/t.yaml", "content/ledger/l.csv", "content/stories/s.md"])
-@pytest.mark.parametrize("data", [PNG, bytes(range(0x80, 0x100)) * 4, b"\xff\xfe\xfe\xff" * 10], ids=["png", "high", "ff"])
+@pytest.mark.parametrize(
+    "data", [PNG, bytes(range(0x80, 0x100)) * 4, b"\xff\xfe\xfe\xff" * 10], ids=["png", "high", "ff"]
+)
 def test_a_binary_file_under_a_text_name(rel, data):
     result, texts = loads({rel: data})
     assert any(t.startswith(rel) for t in texts), texts  # refused, or read with a warning
 
 
 def test_an_xlsx_that_is_not_a_zip():
-    one_problem({"content/ledger/l.xlsx": b"date,volunteer,hours\n"}, "content/ledger/l.xlsx: is not an Excel",
-                "zip")
-    one_problem({"content/ledger/l.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)},
-                "content/ledger/l.xlsx: is an old Excel 97-2003 workbook")
+    one_problem({"content/ledger/l.xlsx": b"date,volunteer,hours\n"}, "content/ledger/l.xlsx: is not an Excel", "zip")
+    one_problem(
+        {"content/ledger/l.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)},
+        "content/ledger/l.xlsx: is an old Excel 97-2003 workbook",
+    )
     one_problem({"content/ledger/l.xlsx": zip_of({"hello.txt": b"hi"})}, "content/ledger/l.xlsx: is not a readable")
 
 
@@ -260,8 +306,9 @@ def test_a_zip_bomb_xlsx_is_refused_before_it_is_unpacked(tmp_path):
     result = measured_load(root)
     assert not result["ok"] and result["seconds"] < 5
     assert result["peak_mb"] < baseline_peak_mb() + 30, result
-    assert any(p.startswith("content/ledger/bomb.xlsx: unpacks to 5") and "split it" in p
-               for p in result["problems"]), result
+    assert any(
+        p.startswith("content/ledger/bomb.xlsx: unpacks to 5") and "split it" in p for p in result["problems"]
+    ), result
 
 
 def test_an_xlsx_with_xml_entity_expansion_is_refused():
@@ -271,8 +318,9 @@ def test_an_xlsx_with_xml_entity_expansion_is_refused():
     entities = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{n} "{f"&a{n - 1};" * 10}">' for n in range(1, 10))
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
     sheet = sheet.replace("<worksheet", f"<!DOCTYPE worksheet [{entities}]><worksheet", 1)
-    sheet = sheet.replace("</sheetData>", '<row r="2"><c r="A2" t="inlineStr"><is><t>&a9;</t></is></c></row>'
-                                          "</sheetData>")
+    sheet = sheet.replace(
+        "</sheetData>", '<row r="2"><c r="A2" t="inlineStr"><is><t>&a9;</t></is></c></row></sheetData>'
+    )
     parts["xl/worksheets/sheet1.xml"] = sheet.encode()
     message = timed(one_problem, {"content/ledger/lol.xlsx": zip_of(parts)}, "content/ledger/lol.xlsx")
     assert "\n" not in message
@@ -302,15 +350,19 @@ def test_an_xlsx_whose_first_sheet_is_empty():
 
 
 def test_a_utf8_file_with_a_gbk_line_names_the_line():
-    data = (LEDGER_HEADER + "2024/1/2,li-na,2,导诊\n2024/1/3,li-na,2,陪诊\n").encode() + \
-        "2024/1/4,li-na,2,挂号\n".encode("gbk") + "2024/1/5,li-na,2,取药\n".encode()
+    data = (
+        (LEDGER_HEADER + "2024/1/2,li-na,2,导诊\n2024/1/3,li-na,2,陪诊\n").encode()
+        + "2024/1/4,li-na,2,挂号\n".encode("gbk")
+        + "2024/1/5,li-na,2,取药\n".encode()
+    )
     message = one_problem({"content/ledger/l.csv": data}, "content/ledger/l.csv:4:", "line 4", "UTF-8")
     assert "save it again as UTF-8" in message
 
 
 def test_a_gbk_file_with_a_utf8_line_gives_a_model_or_problems():
-    data = (LEDGER_HEADER + "2024/1/2,li-na,2,导诊\n2024/1/3,li-na,2,陪诊\n").encode("gbk") + \
-        "2024/1/4,li-na,2,挂号\n".encode()
+    data = (LEDGER_HEADER + "2024/1/2,li-na,2,导诊\n2024/1/3,li-na,2,陪诊\n").encode(
+        "gbk"
+    ) + "2024/1/4,li-na,2,挂号\n".encode()
     loads({"content/ledger/l.csv": data})
 
 
@@ -328,12 +380,20 @@ def test_invalid_utf8_after_a_bom_names_the_line():
     one_problem({"content/ledger/l.csv": data}, "content/ledger/l.csv:2:", "UTF-8")
 
 
-KINDS_OF_FILE = ["content/teams/t.yaml", "content/volunteers/v.yml", "content/ledger/l.csv",
-                 "content/volunteers/v.xlsx", "content/stories/s.md", "content/pages/p.markdown"]
+KINDS_OF_FILE = [
+    "content/teams/t.yaml",
+    "content/volunteers/v.yml",
+    "content/ledger/l.csv",
+    "content/volunteers/v.xlsx",
+    "content/stories/s.md",
+    "content/pages/p.markdown",
+]
 
 
 @pytest.mark.parametrize("rel", KINDS_OF_FILE)
-@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\n\n  \r\n"], ids=["empty", "bom", "utf16-bom", "blank"])
+@pytest.mark.parametrize(
+    "data", [b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\n\n  \r\n"], ids=["empty", "bom", "utf16-bom", "blank"]
+)
 def test_empty_and_bom_only_files(rel, data):
     result, texts = loads({rel: data})
     mine = [t for t in texts if t.startswith(rel)]
@@ -362,10 +422,13 @@ def test_crlf_and_lone_cr_line_endings(newline):
 
 
 def test_control_characters_are_reported_and_kept_out_of_the_site(tmp_path):
-    site_root = write_site(tmp_path / "site", {
-        "content/stories/s.md": "---\ntitle: \"好\\x01人\\0\"\ndate: 2024-01-01\n---\n正文\x0b有\x7f控制\x1b符。\n",
-        "content/teams/t.yaml": "id: t\nname: 队\x0c名\n",
-    })
+    site_root = write_site(
+        tmp_path / "site",
+        {
+            "content/stories/s.md": '---\ntitle: "好\\x01人\\0"\ndate: 2024-01-01\n---\n正文\x0b有\x7f控制\x1b符。\n',
+            "content/teams/t.yaml": "id: t\nname: 队\x0c名\n",
+        },
+    )
     result = run_cli("build", str(site_root), "-q")
     assert_not_a_bug(result)
     assert result.returncode == 0, result.stderr
@@ -394,8 +457,10 @@ def test_a_symlink_loop_in_content(tmp_path):
     texts = [p.format() for p in result]
     for rel in ("content/teams/loop.yaml", "content/ledger/a.csv", "content/ledger/b.csv", "content/media/m.jpg"):
         assert f"{rel}: is a link that leads nowhere (or in a loop): remove it" in texts, texts
-    assert "content/stories/again: warning: is a link to a folder, which volsite does not follow: " \
-           "move the folder here instead" in texts
+    assert (
+        "content/stories/again: warning: is a link to a folder, which volsite does not follow: "
+        "move the folder here instead" in texts
+    )
     cli = run_cli("build", str(root), "-q")
     assert_not_a_bug(cli)
     assert cli.returncode == 1
@@ -418,8 +483,10 @@ def test_a_file_name_that_is_not_utf8(tmp_path):
     with open(name, "wb") as out:
         out.write("---\ntitle: 好\ndate: 2024-01-01\n---\n正文\n".encode())
     texts = [p.format() for p in timed(outcome, root)]
-    assert "content/stories/��-story.md: the file name is not valid UTF-8 (� marks the bytes that are not): " \
-           "rename the file" in texts, texts
+    assert (
+        "content/stories/��-story.md: the file name is not valid UTF-8 (� marks the bytes that are not): "
+        "rename the file" in texts
+    ), texts
     cli = run_cli("build", str(root), "-q")
     assert_not_a_bug(cli)
     assert cli.returncode == 1 and "rename the file" in cli.stderr
@@ -428,8 +495,9 @@ def test_a_file_name_that_is_not_utf8(tmp_path):
 def test_a_file_name_with_a_line_break(tmp_path):
     root = write_site(tmp_path / "site", {"content/teams/a\nb.yaml": "id: x\nname: y\n"})
     texts = [p.format() for p in outcome(root)]
-    assert "content/teams/a\\nb.yaml: the file name holds a line break or control character: rename the file" \
-        in texts, texts
+    assert (
+        "content/teams/a\\nb.yaml: the file name holds a line break or control character: rename the file" in texts
+    ), texts
 
 
 def test_a_long_chinese_file_name_gives_a_short_slug_and_builds(tmp_path):
@@ -447,25 +515,51 @@ def test_a_long_chinese_file_name_gives_a_short_slug_and_builds(tmp_path):
 
 def test_an_id_too_long_for_a_web_address():
     long_id = "a" * (MAX_ID_LENGTH + 1)
-    one_problem({"content/volunteers/v.yaml": f"id: {long_id}\nname: 长\n"}, "content/volunteers/v.yaml:1:",
-                f"at most {MAX_ID_LENGTH}")
-    one_problem({"content/stories/s.md": f"---\ntitle: t\ndate: 2024-01-01\nslug: {long_id}\n---\n"},
-                "content/stories/s.md:4:", f"at most {MAX_ID_LENGTH}")
+    one_problem(
+        {"content/volunteers/v.yaml": f"id: {long_id}\nname: 长\n"},
+        "content/volunteers/v.yaml:1:",
+        f"at most {MAX_ID_LENGTH}",
+    )
+    one_problem(
+        {"content/stories/s.md": f"---\ntitle: t\ndate: 2024-01-01\nslug: {long_id}\n---\n"},
+        "content/stories/s.md:4:",
+        f"at most {MAX_ID_LENGTH}",
+    )
 
 
-@pytest.mark.parametrize("value, needle", [("1e999999999", "out of range"), ("1e-999999999", "out of range"),
-                                           ("9" * 5000, "out of range"), (".nan", "must be a number"),
-                                           ("-.inf", "must be a number")],
-                         ids=["huge", "tiny", "5000-digits", "nan", "-inf"])
+@pytest.mark.parametrize(
+    "value, needle",
+    [
+        ("1e999999999", "out of range"),
+        ("1e-999999999", "out of range"),
+        ("9" * 5000, "out of range"),
+        (".nan", "must be a number"),
+        ("-.inf", "must be a number"),
+    ],
+    ids=["huge", "tiny", "5000-digits", "nan", "-inf"],
+)
 def test_numbers_that_would_overflow_or_take_minutes(value, needle):
     for field in ("people_served", "hours"):
-        timed(one_problem, {"content/activities/a.yaml": f"id: a\ntitle: t\ndate: 2024-01-01\n{field}: {value}\n"},
-              "content/activities/a.yaml:4:", needle, limit=2)
-    timed(one_problem, {"content/ledger/l.yaml": f"- {{date: 2024-01-02, volunteer: li-na, hours: 1, points: {value}}}\n"},
-          "content/ledger/l.yaml:1:", needle, limit=2)
+        timed(
+            one_problem,
+            {"content/activities/a.yaml": f"id: a\ntitle: t\ndate: 2024-01-01\n{field}: {value}\n"},
+            "content/activities/a.yaml:4:",
+            needle,
+            limit=2,
+        )
+    timed(
+        one_problem,
+        {"content/ledger/l.yaml": f"- {{date: 2024-01-02, volunteer: li-na, hours: 1, points: {value}}}\n"},
+        "content/ledger/l.yaml:1:",
+        needle,
+        limit=2,
+    )
 
 
 @pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31", "1799-12-31", "3000-01-01"])
 def test_dates_outside_the_years_of_volunteering(date):
-    one_problem({"content/awards/a.yaml": f"title: t\nvolunteer: li-na\ndate: {date}\n"},
-                "content/awards/a.yaml:3:", "between 1800 and 2999")
+    one_problem(
+        {"content/awards/a.yaml": f"title: t\nvolunteer: li-na\ndate: {date}\n"},
+        "content/awards/a.yaml:3:",
+        "between 1800 and 2999",
+    )

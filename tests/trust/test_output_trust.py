@@ -16,12 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
+from trustsite import SITE_YAML, fresh_site, run_cli
 
 import volsite
 from conftest import tree_digest
-from trustsite import SITE_YAML, fresh_site, run_cli
-from volsite.problems import UsageError
 from volsite.output.write import MARKER, site_lock
+from volsite.problems import UsageError
 
 STORY = "content/stories/2024-03-05-clinic.md"
 
@@ -59,8 +59,11 @@ def linked_site():
 
 
 def others_in(srv: Path) -> dict[str, str]:
-    return {p.relative_to(srv).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(srv.rglob("*")) if p.is_file() and not p.is_relative_to(srv / "www")}
+    return {
+        p.relative_to(srv).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(srv.rglob("*"))
+        if p.is_file() and not p.is_relative_to(srv / "www")
+    }
 
 
 def test_a_symlinked_output_stays_a_link_and_its_target_holds_the_new_site(linked_site):
@@ -166,8 +169,9 @@ def test_leftovers_reached_through_links_are_never_followed(tmp_path):
 
 # ---------------------------------------------------------------- a build killed alone
 
-LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; children die with "
-                                                                         "their parent through Linux's prctl")
+LINUX = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="reads /proc; children die with their parent through Linux's prctl"
+)
 
 
 def cli_env() -> dict[str, str]:
@@ -180,8 +184,11 @@ def stories(count: int) -> dict[str, str]:
     """Enough content that loading and rendering are shared out with forked children
     (over load.PARALLEL_BYTES of stories, over build.PARALLEL_PAGES_FROM pages)."""
     text = "志愿者们一早就来到社区，为老人量血压、讲解健康知识。" * 25
-    return {f"content/stories/2024-03-05-s{n}.md": f"---\ntitle: 故事{n}\ndate: 2024-03-05\ntags: [t{n % 40}]\n"
-                                                  f"---\n{text}\n\n{text}\n" for n in range(count)}
+    return {
+        f"content/stories/2024-03-05-s{n}.md": f"---\ntitle: 故事{n}\ndate: 2024-03-05\ntags: [t{n % 40}]\n"
+        f"---\n{text}\n\n{text}\n"
+        for n in range(count)
+    }
 
 
 def parents() -> dict[int, int]:
@@ -238,8 +245,13 @@ def test_a_build_killed_alone_takes_its_children_with_it_and_the_next_build_goes
     with fresh_site({"site.yaml": site_yaml, **stories(1500)}) as root:
         # With search the site is made in a forked child, which shares out its work with its own.
         depth = 2 if search and forks else 1
-        build = subprocess.Popen([sys.executable, "-m", "volsite.cli", "build", str(root), "-q"], env=cli_env(),
-                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        build = subprocess.Popen(
+            [sys.executable, "-m", "volsite.cli", "build", str(root), "-q"],
+            env=cli_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             while max(descendants(build.pid).values(), default=0) < depth:
                 assert build.poll() is None, "the build ended before it forked"
@@ -295,8 +307,9 @@ with site_lock(Path(sys.argv[1])):
 def test_a_lock_whose_holder_died_is_taken_over_though_a_child_of_it_lives_on(tmp_path):
     root = tmp_path / "site"
     root.mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_FORK, str(root)], stdout=subprocess.PIPE, text=True,
-                              env=cli_env())
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_AND_FORK, str(root)], stdout=subprocess.PIPE, text=True, env=cli_env()
+    )
     child = int(holder.stdout.readline())
     try:
         with pytest.raises(UsageError, match=f"another volsite is building this site \\(process {holder.pid}\\b"):
@@ -340,8 +353,15 @@ def test_the_lock_keeps_a_second_holder_in_the_same_process_waiting(tmp_path):
 
 
 def build_with_umask(root: Path, umask: int) -> None:
-    result = subprocess.run([sys.executable, "-m", "volsite.cli", "build", str(root), "-q"], capture_output=True,
-                            text=True, env=cli_env(), stdin=subprocess.DEVNULL, umask=umask, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "volsite.cli", "build", str(root), "-q"],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+        umask=umask,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
 
 
@@ -355,8 +375,11 @@ def modes(folder: Path) -> dict[str, int]:
 
 def wrong_modes(folder: Path, umask: int) -> dict[str, str]:
     """What does not have the mode a plain mkdir or open would give under umask."""
-    return {rel: oct(mode) for rel, mode in modes(folder).items()
-            if mode != (0o777 if (folder / rel).is_dir() else 0o666) & ~umask}
+    return {
+        rel: oct(mode)
+        for rel, mode in modes(folder).items()
+        if mode != (0o777 if (folder / rel).is_dir() else 0o666) & ~umask
+    }
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o027], ids=["022", "027"])
@@ -411,8 +434,11 @@ def test_a_theme_link_that_leaves_the_theme_is_a_problem_and_nothing_is_publishe
         assert "copy" in result.stderr  # what to do
         assert tree_digest(root / "output") == before
         assert not (root / "output/passwd").exists() and not (root / "output/dir").exists()
-        assert not any("root:" in p.read_text(encoding="utf-8", errors="replace")
-                       for p in (root / "output").rglob("*") if p.is_file())
+        assert not any(
+            "root:" in p.read_text(encoding="utf-8", errors="replace")
+            for p in (root / "output").rglob("*")
+            if p.is_file()
+        )
         assert run_cli("check", str(root)).returncode == 1
 
 

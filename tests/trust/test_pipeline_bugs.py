@@ -19,18 +19,27 @@ def test_markdown_nested_300_levels_is_a_problem_naming_the_line(where):
     """cmark-gfm converts it in linear time, but a page nested 300 levels deep is no page
     anyone wrote, and indexing one for search grows with the square of its depth
     (tests/trust/test_unbounded.py)."""
-    files = ({"content/stories/deep.md": "---\ntitle: 深\ndate: 2024-01-01\n---\n" + NESTED_LIST}
-             if where == "story" else
-             {"content/volunteers/deep.yaml": record_yaml([{"id": "wang", "name": "王", "bio": NESTED_LIST}],
-                                                          as_list=False)})
+    files = (
+        {"content/stories/deep.md": "---\ntitle: 深\ndate: 2024-01-01\n---\n" + NESTED_LIST}
+        if where == "story"
+        else {
+            "content/volunteers/deep.yaml": record_yaml(
+                [{"id": "wang", "name": "王", "bio": NESTED_LIST}], as_list=False
+            )
+        }
+    )
     _result, problems = loads(files, render=True)
     if where == "story":  # the body starts on line 5: level 33 is on line 37
-        assert problems == ["content/stories/deep.md:37: story 'deep': quotes, lists or emphasis are nested more "
-                            "than 32 levels deep here (from line 5 on); a page needs a few at most: nest them less"]
+        assert problems == [
+            "content/stories/deep.md:37: story 'deep': quotes, lists or emphasis are nested more "
+            "than 32 levels deep here (from line 5 on); a page needs a few at most: nest them less"
+        ]
     else:
-        assert problems == ["content/volunteers/deep.yaml:3: volunteer 'wang': 'bio' nests quotes, lists or "
-                            "emphasis more than 32 levels deep (from its line 1 on); a page needs a few at most: "
-                            "nest them less"], problems
+        assert problems == [
+            "content/volunteers/deep.yaml:3: volunteer 'wang': 'bio' nests quotes, lists or "
+            "emphasis more than 32 levels deep (from its line 1 on); a page needs a few at most: "
+            "nest them less"
+        ], problems
 
 
 def test_the_command_line_on_markdown_nested_300_levels_is_a_problem():
@@ -38,14 +47,17 @@ def test_the_command_line_on_markdown_nested_300_levels_is_a_problem():
         result = run_cli("build", str(root), "-q")
         assert_not_a_bug(result)
         assert result.returncode == 1
-        assert "content/stories/deep.md:37: story 'deep': quotes, lists or emphasis are nested more than 32 " \
-               "levels deep here" in result.stderr, result.stderr
+        assert (
+            "content/stories/deep.md:37: story 'deep': quotes, lists or emphasis are nested more than 32 "
+            "levels deep here" in result.stderr
+        ), result.stderr
 
 
 def test_unclosed_link_brackets_render():
     """Python-Markdown scanned ahead from every '[' (quadratic: 4,000 took 2-4 s)."""
     with fresh_site({"content/stories/brackets.md": "---\ntitle: 括号\ndate: 2024-01-01\n---\n" + "[" * 4000}) as root:
         from volsite.pipeline import load_site, render_site
+
         rendered = render_site(load_site(root))
     assert "[" * 4000 in rendered.files["stories/brackets/index.html"].decode()
 
@@ -64,8 +76,10 @@ def test_markdown_that_took_python_markdown_hours_builds():
 def test_a_base_url_with_a_broken_ipv6_host_is_a_problem(url):
     result, texts = loads({"site.yaml": f"title: t\nsearch: false\nbase_url: '{url}'\n"})
     assert isinstance(result, list), "a broken base_url must stop the build"
-    assert f"site.yaml:3: 'base_url' must be a web address like https://example.org/volunteer/ or a path like " \
-           f"/volunteer/, not '{url}'" in texts
+    assert (
+        f"site.yaml:3: 'base_url' must be a web address like https://example.org/volunteer/ or a path like "
+        f"/volunteer/, not '{url}'" in texts
+    )
 
 
 @pytest.mark.parametrize("line", ['"a\\nb": 1', 'language: "zh\\nCN"'])

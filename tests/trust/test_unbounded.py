@@ -11,16 +11,23 @@ import socket
 import subprocess
 
 import pytest
-from conftest import tree_digest
 from trustsite import assert_not_a_bug, fresh_site, loads, run_cli
+
+from conftest import tree_digest
 
 NOT_REGULAR = "is not a regular file (a pipe, socket or device?): remove it"
 
 # ------------------------------------------------------------------ special files
 
-SPECIAL_PLACES = ["content/stories/pipe.md", "content/volunteers/pipe.yaml", "content/ledger/pipe.csv",
-                  "content/ledger/pipe.xlsx", "content/media/pipe.jpg", "content/media/photos/pipe.png",
-                  "content/stories/notes.txt"]
+SPECIAL_PLACES = [
+    "content/stories/pipe.md",
+    "content/volunteers/pipe.yaml",
+    "content/ledger/pipe.csv",
+    "content/ledger/pipe.xlsx",
+    "content/media/pipe.jpg",
+    "content/media/photos/pipe.png",
+    "content/stories/notes.txt",
+]
 
 
 def _build(root, timeout: float = 30) -> subprocess.CompletedProcess:
@@ -70,61 +77,92 @@ NEST_LESS = "a page needs a few at most: nest them less"
 
 
 def _story_problem(line: int, first: int, slug: str = "deep") -> str:
-    return (f"content/stories/{slug}.md:{line}: story '{slug}': quotes, lists or emphasis are nested more than "
-            f"32 levels deep here (from line {first} on); {NEST_LESS}")
+    return (
+        f"content/stories/{slug}.md:{line}: story '{slug}': quotes, lists or emphasis are nested more than "
+        f"32 levels deep here (from line {first} on); {NEST_LESS}"
+    )
 
 
 def _list(levels: int, indent: str = "  ") -> str:
     return "".join(indent * level + "- 项\n" for level in range(levels))
 
 
-@pytest.mark.parametrize("body, line, first", [
-    ("正文\n\n" + ">" * 100_000 + " 引\n", 7, 7),
-    ("正文\n\n" + "> " * 33 + "引\n", 7, 7),
-    (_list(300), 37, 5),
-    (_list(40, "\t"), 37, 5),  # a tab is two levels of indent
-    ("前\n\n" + "1. " * 20 + "> " * 13 + "引\n", 7, 7),
-    ("".join("*a _b " for _ in range(5000)) + "".join("c_ d*" for _ in range(5000)), 5, 5),
-    ("前\n\n- 项\n  - " + "~甲 " * 40 + "乙" + " 甲~" * 40 + "\n", 8, 7),
-    ("前\n\n[" + "![" * 40 + "图" + "](a)" * 41 + "\n", 7, 7),
-    ("[^注]\n\n[^注]: " + ">" * 50 + " 深\n", 7, 7),
-], ids=["100000-quotes", "spaced-quotes", "list", "tabbed-list", "lists-in-quotes", "emphasis",
-        "strikethrough-in-a-list", "images-in-a-link", "in-a-footnote"])
+@pytest.mark.parametrize(
+    "body, line, first",
+    [
+        ("正文\n\n" + ">" * 100_000 + " 引\n", 7, 7),
+        ("正文\n\n" + "> " * 33 + "引\n", 7, 7),
+        (_list(300), 37, 5),
+        (_list(40, "\t"), 37, 5),  # a tab is two levels of indent
+        ("前\n\n" + "1. " * 20 + "> " * 13 + "引\n", 7, 7),
+        ("".join("*a _b " for _ in range(5000)) + "".join("c_ d*" for _ in range(5000)), 5, 5),
+        ("前\n\n- 项\n  - " + "~甲 " * 40 + "乙" + " 甲~" * 40 + "\n", 8, 7),
+        ("前\n\n[" + "![" * 40 + "图" + "](a)" * 41 + "\n", 7, 7),
+        ("[^注]\n\n[^注]: " + ">" * 50 + " 深\n", 7, 7),
+    ],
+    ids=[
+        "100000-quotes",
+        "spaced-quotes",
+        "list",
+        "tabbed-list",
+        "lists-in-quotes",
+        "emphasis",
+        "strikethrough-in-a-list",
+        "images-in-a-link",
+        "in-a-footnote",
+    ],
+)
 def test_markdown_nested_too_deep_is_a_problem_at_its_line(body, line, first):
     _result, problems = loads({"content/stories/deep.md": STORY + body})
     assert problems == [_story_problem(line, first)], problems
 
 
-@pytest.mark.parametrize("body", [
-    "> " * 32 + "引\n", _list(32), "1. " * 16 + "> " * 16 + "引\n",
-    "- " * 16 + "*a _b *c _d " * 4 + "e" + " f_ g* h_ i*" * 4 + "\n",
-    "\n\n".join(["**粗体**，[链接](/a_b_c/)，~~删除~~，_斜体_。" * 10] * 20),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "> " * 32 + "引\n",
+        _list(32),
+        "1. " * 16 + "> " * 16 + "引\n",
+        "- " * 16 + "*a _b *c _d " * 4 + "e" + " f_ g* h_ i*" * 4 + "\n",
+        "\n\n".join(["**粗体**，[链接](/a_b_c/)，~~删除~~，_斜体_。" * 10] * 20),
+    ],
+)
 def test_markdown_nested_32_levels_or_with_many_marks_builds(body):
     result, problems = loads({"content/stories/deep.md": STORY + body}, render=True)
     assert not [p for p in problems if "nested" in p or "nests" in p], problems
 
 
-@pytest.mark.parametrize("folder, record, field, label", [
-    ("volunteers", "- id: wang\n  name: 王\n  teams: [hq]\n  bio: |\n    {}\n", "bio", "volunteer 'wang'"),
-    ("teams", "- id: deep\n  name: 深\n  description: '{}'\n", "description", "team 'deep'"),
-    ("activities", "- id: deep\n  title: 深\n  date: 2024-01-01\n  summary: '{}'\n", "summary",
-     "activity 'deep'"),
-    ("awards", "- id: deep\n  title: 优秀\n  volunteer: li-na\n  year: 2024\n  citation: '{}'\n", "citation",
-     "award 'deep'"),
-], ids=["bio", "description", "summary", "citation"])
+@pytest.mark.parametrize(
+    "folder, record, field, label",
+    [
+        ("volunteers", "- id: wang\n  name: 王\n  teams: [hq]\n  bio: |\n    {}\n", "bio", "volunteer 'wang'"),
+        ("teams", "- id: deep\n  name: 深\n  description: '{}'\n", "description", "team 'deep'"),
+        ("activities", "- id: deep\n  title: 深\n  date: 2024-01-01\n  summary: '{}'\n", "summary", "activity 'deep'"),
+        (
+            "awards",
+            "- id: deep\n  title: 优秀\n  volunteer: li-na\n  year: 2024\n  citation: '{}'\n",
+            "citation",
+            "award 'deep'",
+        ),
+    ],
+    ids=["bio", "description", "summary", "citation"],
+)
 def test_a_record_field_nested_too_deep_is_a_problem_at_the_field(folder, record, field, label):
     line = record.splitlines().index(next(x for x in record.splitlines() if x.strip().startswith(field))) + 1
     _result, problems = loads({f"content/{folder}/deep.yaml": record.format(">" * 100_000 + " x")})
-    assert f"content/{folder}/deep.yaml:{line}: {label}: '{field}' nests quotes, lists or emphasis more than 32 " \
-           f"levels deep (from its line 1 on); {NEST_LESS}" in problems, problems
+    assert (
+        f"content/{folder}/deep.yaml:{line}: {label}: '{field}' nests quotes, lists or emphasis more than 32 "
+        f"levels deep (from its line 1 on); {NEST_LESS}" in problems
+    ), problems
 
 
 def test_a_roster_bio_nested_too_deep_is_a_problem_at_its_row():
     roster = "编号,姓名,所属队伍,简介\nzhao,赵,hq,好\nwang,王,hq," + "*a _b " * 40 + "c_ d*" * 40 + "\n"
     _result, problems = loads({"content/volunteers/roster.csv": roster})
-    assert problems == [f"content/volunteers/roster.csv:3: volunteer 'wang': 'bio' nests quotes, lists or emphasis "
-                        f"more than 32 levels deep (from its line 1 on); {NEST_LESS}"], problems
+    assert problems == [
+        f"content/volunteers/roster.csv:3: volunteer 'wang': 'bio' nests quotes, lists or emphasis "
+        f"more than 32 levels deep (from its line 1 on); {NEST_LESS}"
+    ], problems
 
 
 def test_100000_nested_quotes_stop_the_build_at_once():
@@ -141,6 +179,7 @@ def test_100000_nested_quotes_stop_the_build_at_once():
 
 
 # ------------------------------------------------------------------ workbooks
+
 
 def _workbook(*sheets: tuple[str, list[list]]) -> bytes:
     openpyxl = pytest.importorskip("openpyxl")
@@ -160,30 +199,52 @@ LEDGER_2023 = [["日期", "志愿者编号", "时长"], ["2023-02-01", "li-na", 
 
 
 def test_a_workbook_whose_second_sheet_holds_records_is_warned_about():
-    site, warnings = loads({"content/ledger/hours.xlsx": _workbook(("2024", LEDGER_2024), ("2023", LEDGER_2023),
-                                                                   ("空白", []))})
-    assert "content/ledger/hours.xlsx: warning: has a sheet besides the first that volsite does not read " \
-           "('2023'): move the records to the first sheet, or each sheet into a file of its own" in warnings, warnings
+    site, warnings = loads(
+        {"content/ledger/hours.xlsx": _workbook(("2024", LEDGER_2024), ("2023", LEDGER_2023), ("空白", []))}
+    )
+    assert (
+        "content/ledger/hours.xlsx: warning: has a sheet besides the first that volsite does not read "
+        "('2023'): move the records to the first sheet, or each sheet into a file of its own" in warnings
+    ), warnings
     assert site.figures.volunteers["li-na"].hours == 4 + 2  # the activity, and the first sheet alone
 
 
 def test_a_workbook_whose_later_sheets_hold_records_under_a_title_line_is_warned_about():
     roster = [["2024年新志愿者"], ["编号", "姓名"], ["wang-fang", "王芳"]]
-    _site, warnings = loads({"content/volunteers/people.xlsx": _workbook(
-        ("一月", [["id", "name"], ["zhao-lei", "赵磊"]]), ("二月", roster), ("三月", roster), ("四月", roster),
-        ("五月", roster), ("六月", roster), ("七月", roster))})
-    assert "content/volunteers/people.xlsx: warning: has 6 sheets besides the first that volsite does not read " \
-           "('二月', '三月', '四月', '五月', '六月', …): move the records to the first sheet, or each sheet into " \
-           "a file of its own" in warnings, warnings
+    _site, warnings = loads(
+        {
+            "content/volunteers/people.xlsx": _workbook(
+                ("一月", [["id", "name"], ["zhao-lei", "赵磊"]]),
+                ("二月", roster),
+                ("三月", roster),
+                ("四月", roster),
+                ("五月", roster),
+                ("六月", roster),
+                ("七月", roster),
+            )
+        }
+    )
+    assert (
+        "content/volunteers/people.xlsx: warning: has 6 sheets besides the first that volsite does not read "
+        "('二月', '三月', '四月', '五月', '六月', …): move the records to the first sheet, or each sheet into "
+        "a file of its own" in warnings
+    ), warnings
 
 
 def test_a_workbook_with_empty_sheets_or_instructions_after_the_first_is_not_warned_about():
     """Excel and WPS once made every new workbook with three sheets, two of them empty; a
     sheet of instructions (填表说明) holds no records."""
-    _site, warnings = loads({"content/ledger/hours.xlsx": _workbook(
-        ("Sheet1", LEDGER_2024), ("Sheet2", []), ("Sheet3", [[None, None]]),
-        ("填表说明", [["每行记录一名志愿者一天的服务。"], ["时长单位为小时，最多 24。"]]),
-        ("字段", [["字段", "说明"], ["日期", "服务的日期"]]))})
+    _site, warnings = loads(
+        {
+            "content/ledger/hours.xlsx": _workbook(
+                ("Sheet1", LEDGER_2024),
+                ("Sheet2", []),
+                ("Sheet3", [[None, None]]),
+                ("填表说明", [["每行记录一名志愿者一天的服务。"], ["时长单位为小时，最多 24。"]]),
+                ("字段", [["字段", "说明"], ["日期", "服务的日期"]]),
+            )
+        }
+    )
     assert not [w for w in warnings if "hours.xlsx" in w], warnings
 
 

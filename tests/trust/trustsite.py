@@ -12,9 +12,9 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from hypothesis import HealthCheck, settings
 
@@ -25,16 +25,31 @@ from volsite.problems import ContentError, Problem
 
 # Derandomized and without the example database: CI runs the same examples every
 # time, and a run leaves nothing behind. Bounded so the whole folder stays quick.
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large, HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 
 # site.yaml of every site here: search off, so that a real build needs no Pagefind run.
 SITE_YAML = "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"
 
 # Files the fuzzed records may name (photo, logo, cover).
-MEDIA = {f"content/media/{name}": data for name, data in
-         {"p.jpg": b"\xff\xd8\xff\xd9", "c.jpg": b"\xff\xd8\xff\xd9", "logo.png": b"\x89PNG\r\n\x1a\n"}.items()}
+MEDIA = {
+    f"content/media/{name}": data
+    for name, data in {
+        "p.jpg": b"\xff\xd8\xff\xd9",
+        "c.jpg": b"\xff\xd8\xff\xd9",
+        "logo.png": b"\x89PNG\r\n\x1a\n",
+    }.items()
+}
 
 _FORMAT = re.compile(r"(?P<path>[^\n:]+?)(?::(?P<line>[1-9][0-9]*))?: (?P<message>[^\n]+)\Z")
 
@@ -107,8 +122,14 @@ def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     package_root = str(Path(volsite.__file__).resolve().parents[1])
     env["PYTHONPATH"] = package_root + os.pathsep + env.get("PYTHONPATH", "")
-    return subprocess.run([sys.executable, "-m", "volsite.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "volsite.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def assert_not_a_bug(result: subprocess.CompletedProcess) -> None:
@@ -142,10 +163,17 @@ def measured_load(root: Path, timeout: float = 120) -> dict:
     itself (a C library's stack overflow) fails the test instead of killing pytest.
     """
     import json
+
     env = dict(os.environ)
     env["PYTHONPATH"] = str(Path(volsite.__file__).resolve().parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
-    result = subprocess.run([sys.executable, "-c", _MEASURE, str(root)], capture_output=True, text=True,
-                            timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, f"the load died (status {result.returncode}):\n{result.stderr[-3000:]}"
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -31,11 +31,13 @@ def _release(text: str) -> tuple[int, ...]:
 @pytest.mark.parametrize("package", ["cmarkgfm", "jinja2", "markupsafe", "pagefind"])
 def test_each_leaned_on_package_is_pinned_and_within_its_pin(package):
     installed = version(package)
-    assert _release(installed) < _release(_pinned_below(package)), \
+    assert _release(installed) < _release(_pinned_below(package)), (
         f"{package} {installed} is newer than volsite/bindings was checked with: check the binding, then the pin"
+    )
 
 
 # -- cmark-gfm: ctypes into cmarkgfm's compiled module (bindings/cmark.py)
+
 
 def test_cmarkgfm_compiled_module_exports_what_the_binding_calls():
     from volsite.bindings import cmark
@@ -46,8 +48,9 @@ def test_cmarkgfm_compiled_module_exports_what_the_binding_calls():
         pytest.fail(f"cmarkgfm: its compiled module no longer exports the C library volsite calls: {exc}")
     assert library is not None
     html = cmark.to_html("# 标题\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n脚注[^1]\n\n[^1]: 注\n", trust_html=False)
-    assert "<h1>标题</h1>" in html and "<table>" in html and "footnote" in html, \
+    assert "<h1>标题</h1>" in html and "<table>" in html and "footnote" in html, (
         f"cmarkgfm: the binding's output changed: {html[:300]}"
+    )
     assert cmark.too_deep(">" * 40 + " x") is not None, "cmarkgfm: the node walk no longer sees nesting"
 
 
@@ -59,28 +62,31 @@ def test_cmarkgfm_frees_what_the_binding_allocates():
         "for _ in range(300): cmark.to_html(text, True)\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "for _ in range(3000): cmark.to_html(text, True)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n")
-    grown_kb = int(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                                  check=True).stdout)
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+    )
+    grown_kb = int(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout)
     assert grown_kb < 20_000, f"cmarkgfm: 3,000 conversions grew the process by {grown_kb} KB"
 
 
 # -- Jinja and MarkupSafe: a code generator and context of volsite's own (bindings/jinja.py)
+
 
 def test_jinja_code_generator_and_context_hooks_are_still_there():
     from jinja2 import DictLoader
 
     from volsite.bindings import jinja
 
-    env = jinja.ThemeEnvironment(loader=DictLoader({"t.html": "{{ a }}|{{ b }}|{{ f(c) }}|{% macro m(x) %}[{{ x }}]"
-                                                               "{% endmacro %}{{ m(a) }}"}),
-                                 autoescape=True)
+    env = jinja.ThemeEnvironment(
+        loader=DictLoader({"t.html": "{{ a }}|{{ b }}|{{ f(c) }}|{% macro m(x) %}[{{ x }}]{% endmacro %}{{ m(a) }}"}),
+        autoescape=True,
+    )
     text = env.get_template("t.html").render(a="<i>", b=3, c="x", f=str.upper)
     assert text == "&lt;i&gt;|3|X|[&lt;i&gt;]", f"jinja2: the output-escaping code generator changed: {text}"
     assert jinja.escape_output("<&>\"'") == "&lt;&amp;&gt;&#34;&#39;", "markupsafe: _escape_inner changed"
 
 
 # -- Pagefind: the layout of its index files (bindings/pagefind.py)
+
 
 def test_pagefind_index_files_are_as_the_binding_reads_them(tmp_path):
     from volsite.bindings import pagefind
@@ -89,9 +95,15 @@ def test_pagefind_index_files_are_as_the_binding_reads_them(tmp_path):
     (site / "a").mkdir(parents=True)
     (site / "a" / "index.html").write_text(
         '<html lang="zh-CN"><body data-pagefind-body><h1>志愿服务</h1>'
-        '<p data-pagefind-filter="kind">故事</p><p>为社区居民义诊。</p></body></html>', encoding="utf-8")
-    done = subprocess.run([pagefind.binary(), "--site", str(site), "--output-path", str(tmp_path / "index"),
-                           "--silent"], capture_output=True, text=True, timeout=120)
+        '<p data-pagefind-filter="kind">故事</p><p>为社区居民义诊。</p></body></html>',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [pagefind.binary(), "--site", str(site), "--output-path", str(tmp_path / "index"), "--silent"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     bundle = tmp_path / "index"
     entry = json.loads((bundle / pagefind.ENTRY_FILE).read_text(encoding="utf-8"))
@@ -101,11 +113,13 @@ def test_pagefind_index_files_are_as_the_binding_reads_them(tmp_path):
         assert raw.startswith(pagefind.SIGNATURE), "pagefind: its data files no longer start with its signature"
     pagefind.normalise(bundle)
     assert pagefind.is_complete(bundle, first=True), "pagefind: the meta file no longer names the files as read"
-    assert [name for name in pagefind.UNUSED if (bundle / name).exists()], \
+    assert [name for name in pagefind.UNUSED if (bundle / name).exists()], (
         "pagefind: none of the interface files volsite removes is made any more: check UNUSED"
+    )
 
 
 # -- the operating system (bindings/process.py)
+
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 def test_the_c_library_has_the_calls_volsite_makes():

@@ -14,13 +14,17 @@ DOCS = REPO / "docs" / "templates.md"
 
 def test_the_theme_authors_page_is_current():
     """Run `python3 -m volsite.render.contexts > docs/templates.md` after changing a context or a view."""
-    assert DOCS.read_text(encoding="utf-8") == contexts.templates_page(), \
+    assert DOCS.read_text(encoding="utf-8") == contexts.templates_page(), (
         "docs/templates.md is stale: run python3 -m volsite.render.contexts > docs/templates.md"
+    )
 
 
 def test_every_template_of_the_default_theme_has_a_documented_context():
-    templates = {p.name for p in (default_theme_dir() / "templates").iterdir()
-                 if not p.name.startswith("_") and p.name != "base.html"}
+    templates = {
+        p.name
+        for p in (default_theme_dir() / "templates").iterdir()
+        if not p.name.startswith("_") and p.name != "base.html"
+    }
     assert templates == set(contexts.TEMPLATES)
     page = contexts.templates_page()
     for name in templates:
@@ -39,7 +43,7 @@ def _tuple_arguments(kind: str) -> list[str]:
         while depth:
             depth += {"[": 1, "]": -1}.get(kind[end], 0)
             end += 1
-        found.append(kind[start:end - 1])
+        found.append(kind[start : end - 1])
     return found
 
 

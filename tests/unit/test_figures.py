@@ -8,8 +8,15 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from volsite.model.figures import (hours_text, hours_to_next_star, leaderboard, round_hours, stars_for, sum_hours,
-                             volunteer_figures)
+from volsite.model.figures import (
+    hours_text,
+    hours_to_next_star,
+    leaderboard,
+    round_hours,
+    stars_for,
+    sum_hours,
+    volunteer_figures,
+)
 from volsite.model.resolve import Service
 
 STARS = tuple(Decimal(n) for n in (100, 300, 600, 1000, 1500))
@@ -77,16 +84,23 @@ def test_round_hours_shows_at_most_one_decimal():
 
 
 def test_hours_by_year_use_the_service_date():
-    figures = volunteer_figures([service(Decimal(3), date=dt.date(2023, 12, 31)),
-                                 service(Decimal(2), date=dt.date(2024, 1, 1)),
-                                 service(Decimal("0.5"), date=dt.date(2024, 6, 1))], STARS)
+    figures = volunteer_figures(
+        [
+            service(Decimal(3), date=dt.date(2023, 12, 31)),
+            service(Decimal(2), date=dt.date(2024, 1, 1)),
+            service(Decimal("0.5"), date=dt.date(2024, 6, 1)),
+        ],
+        STARS,
+    )
     assert figures.hours_by_year == {2023: Decimal(3), 2024: Decimal("2.5")}
     assert figures.hours == Decimal("5.5")
     assert figures.points == 3
 
 
-@given(st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), tenths, max_size=40),
-       st.integers(min_value=1, max_value=50))
+@given(
+    st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), tenths, max_size=40),
+    st.integers(min_value=1, max_value=50),
+)
 def test_leaderboard_is_sorted_and_stable(hours, size):
     board = leaderboard(hours, size)
     assert len(board) == min(size, len(hours))

@@ -15,13 +15,28 @@ PACKAGE = Path(__file__).resolve().parents[2] / "generator" / "volsite"
 
 # Lowest first. A module may import from its own layer's modules and from layers below.
 LAYERS = [
-    {"problems", "slugs", "bindings.cmark", "bindings.jinja", "bindings.pagefind", "bindings.process",
-     "render.i18n", "render.charts"},
+    {
+        "problems",
+        "slugs",
+        "bindings.cmark",
+        "bindings.jinja",
+        "bindings.pagefind",
+        "bindings.process",
+        "render.i18n",
+        "render.charts",
+    },
     {"speed.workers", "speed.memory"},
     {"read.sources", "render.theme"},
     {"kinds.fields", "kinds.documents"},
-    {"kinds.volunteers", "kinds.teams", "kinds.activities", "kinds.ledger", "kinds.awards",
-     "kinds.stories", "kinds.pages"},
+    {
+        "kinds.volunteers",
+        "kinds.teams",
+        "kinds.activities",
+        "kinds.ledger",
+        "kinds.awards",
+        "kinds.stories",
+        "kinds.pages",
+    },
     {"kinds.registry"},
     {"config"},
     {"kinds.content"},
@@ -93,8 +108,16 @@ def test_no_module_imports_upwards():
     for name, path in all_modules():
         internal, _ = imports_of(path)
         for target in internal:
-            if target.rpartition(".")[2] in FREE or target in {"kinds", "read", "model", "render", "output",
-                                                              "speed", "serve", "bindings"}:
+            if target.rpartition(".")[2] in FREE or target in {
+                "kinds",
+                "read",
+                "model",
+                "render",
+                "output",
+                "speed",
+                "serve",
+                "bindings",
+            }:
                 continue
             if LAYER_OF.get(target, 99) > LAYER_OF[name]:
                 wrong.append(f"{name} imports {target}")
@@ -112,8 +135,13 @@ def test_every_kind_is_in_the_registry():
 
 
 def test_kinds_do_not_import_each_other():
-    wrong = [f"{name} imports {target}" for name, path in all_modules() if name in KINDS_LAYER
-             for target in imports_of(path)[0] if target in KINDS_LAYER and target != name]
+    wrong = [
+        f"{name} imports {target}"
+        for name, path in all_modules()
+        if name in KINDS_LAYER
+        for target in imports_of(path)[0]
+        if target in KINDS_LAYER and target != name
+    ]
     assert not wrong
 
 
@@ -123,15 +151,31 @@ def test_click_only_in_cli():
 
 def test_only_write_replaces_files():
     # shutil and tempfile are how files and folders get replaced; only the writer may use them.
-    users = sorted(name for name, path in all_modules()
-                   if {"shutil", "tempfile"} & imports_of(path)[1])
+    users = sorted(name for name, path in all_modules() if {"shutil", "tempfile"} & imports_of(path)[1])
     assert users == ["output.write"]
 
 
 # Calls that make, change or remove files and folders.
-WRITING_CALLS = ("write_text(", "write_bytes(", "os.open(", ".mkdir(", "os.mkdir(", "makedirs(", "os.rename(",
-                 "os.replace(", "os.link(", "unlink(", "rmdir(", "os.remove(", "os.chmod(", ".chmod(",
-                 "copyfile(", "copytree(", "rmtree(", "subprocess.")
+WRITING_CALLS = (
+    "write_text(",
+    "write_bytes(",
+    "os.open(",
+    ".mkdir(",
+    "os.mkdir(",
+    "makedirs(",
+    "os.rename(",
+    "os.replace(",
+    "os.link(",
+    "unlink(",
+    "rmdir(",
+    "os.remove(",
+    "os.chmod(",
+    ".chmod(",
+    "copyfile(",
+    "copytree(",
+    "rmtree(",
+    "subprocess.",
+)
 # Which modules may, and why: each writes only where the note says.
 MAY_WRITE = {
     "output.write": "output/ and the folder built beside it",
@@ -163,8 +207,16 @@ def test_model_and_render_read_no_files_and_no_clock():
     assert len(names) >= 9
     for name in names:
         source = (PACKAGE / (name.replace(".", "/") + ".py")).read_text(encoding="utf-8")
-        for banned in (r"(?<![\w.])open\(", r"\.read_text\(", r"\.read_bytes\(", r"\.write_text\(",
-                       r"\.write_bytes\(", r"\.now\(", r"\.today\(", r"time\.time"):
+        for banned in (
+            r"(?<![\w.])open\(",
+            r"\.read_text\(",
+            r"\.read_bytes\(",
+            r"\.write_text\(",
+            r"\.write_bytes\(",
+            r"\.now\(",
+            r"\.today\(",
+            r"time\.time",
+        ):
             assert not re.search(banned, source), f"{name} uses {banned}"
 
 

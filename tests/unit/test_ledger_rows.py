@@ -13,34 +13,86 @@ from volsite.kinds.ledger import checked_row, parse, plain_row
 from volsite.problems import Problems
 from volsite.read.sources import Raw
 
-DATES = ["2024-03-05", " 2024/3/5 ", "2024.03.05", "2024-02-30", "0224-03-05", "1799-12-31", "2999-12-31",
-         "3000-01-01", "", "  ", "昨天", "2024-3-5x"]
+DATES = [
+    "2024-03-05",
+    " 2024/3/5 ",
+    "2024.03.05",
+    "2024-02-30",
+    "0224-03-05",
+    "1799-12-31",
+    "2999-12-31",
+    "3000-01-01",
+    "",
+    "  ",
+    "昨天",
+    "2024-3-5x",
+]
 IDS = ["wang-fang", " wang-fang ", "Wang-Fang", "wang fang", "-x", "x" * 100, "x" * 101, "", "王芳", "a1"]
-NUMBERS = ["8", "8.0", " 2.5 ", "0", "-1", "24", "24.01", "1e3", "1e-13", "NaN", "inf", "", "三", "0.000000000001",
-           "999999999999999", "1000000000000000"]
+NUMBERS = [
+    "8",
+    "8.0",
+    " 2.5 ",
+    "0",
+    "-1",
+    "24",
+    "24.01",
+    "1e3",
+    "1e-13",
+    "NaN",
+    "inf",
+    "",
+    "三",
+    "0.000000000001",
+    "999999999999999",
+    "1000000000000000",
+]
 NOTES = ["核酸采样协助", "  带 空格  ", "", "   ", "a\tb"]
 
 
 def cells(values):
-    return st.one_of(st.none(), st.sampled_from(values), st.text(max_size=6),
-                     st.integers(-5, 30), st.floats(allow_nan=True), st.dates(), st.booleans())
+    return st.one_of(
+        st.none(),
+        st.sampled_from(values),
+        st.text(max_size=6),
+        st.integers(-5, 30),
+        st.floats(allow_nan=True),
+        st.dates(),
+        st.booleans(),
+    )
 
 
 def fingerprint(row):
     """Every field with its type and text: Decimal('8') and Decimal('8.0') print differently."""
     if row is None:
         return None
-    return tuple((type(v).__name__, str(v)) for v in (row.date, row.volunteer, row.hours, row.activity,
-                                                     row.points, row.note, row.path, row.line))
+    return tuple(
+        (type(v).__name__, str(v))
+        for v in (row.date, row.volunteer, row.hours, row.activity, row.points, row.note, row.path, row.line)
+    )
 
 
 @settings(max_examples=600, deadline=None)
-@given(date=cells(DATES), volunteer=cells(IDS), hours=cells(NUMBERS), activity=cells(IDS),
-       points=cells(NUMBERS), note=cells(NOTES))
+@given(
+    date=cells(DATES),
+    volunteer=cells(IDS),
+    hours=cells(NUMBERS),
+    activity=cells(IDS),
+    points=cells(NUMBERS),
+    note=cells(NOTES),
+)
 def test_the_quick_way_agrees_with_the_checked_way(date, volunteer, hours, activity, points, note):
-    data = {key: value for key, value in (("date", date), ("volunteer", volunteer), ("hours", hours),
-                                          ("activity", activity), ("points", points), ("note", note))
-            if value is not None}
+    data = {
+        key: value
+        for key, value in (
+            ("date", date),
+            ("volunteer", volunteer),
+            ("hours", hours),
+            ("activity", activity),
+            ("points", points),
+            ("note", note),
+        )
+        if value is not None
+    }
     raw = Raw("content/ledger/a.csv", 7, data, {})
     quick = plain_row(raw)
     problems = Problems()
@@ -52,16 +104,32 @@ def test_the_quick_way_agrees_with_the_checked_way(date, volunteer, hours, activ
 
 
 def test_a_usual_row_is_read_the_quick_way():
-    raw = Raw("content/ledger/a.csv", 2, {"date": "2024-03-05", "volunteer": "wang-fang", "hours": "2.5",
-                                          "points": "1", "note": " 导诊 "}, {})
+    raw = Raw(
+        "content/ledger/a.csv",
+        2,
+        {"date": "2024-03-05", "volunteer": "wang-fang", "hours": "2.5", "points": "1", "note": " 导诊 "},
+        {},
+    )
     row = plain_row(raw)
     assert row is not None
-    assert (row.date, row.volunteer, row.hours, row.activity, row.points, row.note) == \
-        (dt.date(2024, 3, 5), "wang-fang", Decimal("2.5"), None, Decimal("1"), "导诊")
+    assert (row.date, row.volunteer, row.hours, row.activity, row.points, row.note) == (
+        dt.date(2024, 3, 5),
+        "wang-fang",
+        Decimal("2.5"),
+        None,
+        Decimal("1"),
+        "导诊",
+    )
 
 
-BASE = {"date": "2024-03-05", "volunteer": "wang-fang", "hours": "2.5", "activity": "clinic", "points": "1",
-        "note": "导诊"}
+BASE = {
+    "date": "2024-03-05",
+    "volunteer": "wang-fang",
+    "hours": "2.5",
+    "activity": "clinic",
+    "points": "1",
+    "note": "导诊",
+}
 ODD = [None, 8, 2.5, True, dt.date(2024, 3, 5), Decimal("2"), ["x"], {"a": 1}]
 POOLS = {"date": DATES, "volunteer": IDS, "hours": NUMBERS, "activity": IDS, "points": NUMBERS, "note": NOTES}
 

@@ -7,20 +7,67 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from volsite.output.checks import (EMAIL, HALF_WIDTH, MOBILE, RESIDENT_ID, _IMAGE_SUFFIXES, _number_shaped, _scan,
-                            _suspects, privacy_findings_in, resident_id_valid)
+from volsite.output.checks import (
+    _IMAGE_SUFFIXES,
+    EMAIL,
+    HALF_WIDTH,
+    MOBILE,
+    RESIDENT_ID,
+    _number_shaped,
+    _scan,
+    _suspects,
+    privacy_findings_in,
+    resident_id_valid,
+)
 
-pieces = st.sampled_from([
-    "13812345678", "138-1234-5678", "+86 139 1234 5678", "0086 13912345678", "11010519491231002X",
-    "110105194912310021", "someone@hospital.cn", "a.b+c@x-y.org", "logo@2x.png", "志愿者", "服务",
-    " ", "-", "1", "12345", "x", "@", ".", "电话：", "\n",
-    # typed in an input method's full-width mode
-    "１３８１２３４５６７８", "１３８－１２３４－５６７８", "＋８６\u3000１３９", "１", "－", "\u3000", "Ｘ", "ｘ",
-    "１１０１０５１９４９１２３１００２",
-    # what a page holds anyway: dates, counts, and characters whose UTF-8 bytes the
-    # shape test deletes or reads as digits (【 is E3 80 90, 伙 E4 BC 99, ｃ EF BD 83)
-    "2024-05-03", "12 人", "300", "【", "】", "伙", "年", "ｃ", "，", "。", "×", "😀",
-])
+pieces = st.sampled_from(
+    [
+        "13812345678",
+        "138-1234-5678",
+        "+86 139 1234 5678",
+        "0086 13912345678",
+        "11010519491231002X",
+        "110105194912310021",
+        "someone@hospital.cn",
+        "a.b+c@x-y.org",
+        "logo@2x.png",
+        "志愿者",
+        "服务",
+        " ",
+        "-",
+        "1",
+        "12345",
+        "x",
+        "@",
+        ".",
+        "电话：",
+        "\n",
+        # typed in an input method's full-width mode
+        "１３８１２３４５６７８",
+        "１３８－１２３４－５６７８",
+        "＋８６\u3000１３９",
+        "１",
+        "－",
+        "\u3000",
+        "Ｘ",
+        "ｘ",
+        "１１０１０５１９４９１２３１００２",
+        # what a page holds anyway: dates, counts, and characters whose UTF-8 bytes the
+        # shape test deletes or reads as digits (【 is E3 80 90, 伙 E4 BC 99, ｃ EF BD 83)
+        "2024-05-03",
+        "12 人",
+        "300",
+        "【",
+        "】",
+        "伙",
+        "年",
+        "ｃ",
+        "，",
+        "。",
+        "×",
+        "😀",
+    ]
+)
 
 
 def plain(text: str) -> set:
@@ -46,8 +93,7 @@ def test_windowed_scan_equals_the_plain_patterns(text):
 def test_full_width_numbers_are_found_as_typed_in_ascii():
     text = "联系电话：１３８－１２３４－５６７８，身份证１１０１０５１９４９１２３１００２Ｘ。"
     found = sorted(_suspects(text))
-    assert found == [(5, "a mobile phone number", "13812345678"),
-                     (22, "a resident ID number", "11010519491231002X")]
+    assert found == [(5, "a mobile phone number", "13812345678"), (22, "a resident ID number", "11010519491231002X")]
     assert text[5] == "１" and text[22] == "１"  # positions are those of the text as written
 
 

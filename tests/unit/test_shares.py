@@ -56,8 +56,9 @@ def test_meanwhile_runs_here_once_while_the_children_claim():
         ran.append(os.getpid())
         time.sleep(0.3)
 
-    done_by = map_claimed(lambda chunk: time.sleep(0.01) or os.getpid(), [[n] for n in range(20)], workers=2,
-                          meanwhile=meanwhile)
+    done_by = map_claimed(
+        lambda chunk: time.sleep(0.01) or os.getpid(), [[n] for n in range(20)], workers=2, meanwhile=meanwhile
+    )
     assert ran == [parent]
     assert done_by.count(parent) < 10  # the child claimed most while this process was busy
     assert map_claimed(lambda chunk: chunk, [[1], [2]], workers=1, meanwhile=meanwhile) == [[1], [2]]
@@ -116,14 +117,18 @@ def test_a_failure_here_stops_the_children():
 
 def test_a_result_that_cannot_be_sent_back_is_made_here():
     parent = os.getpid()
-    results = map_claimed(lambda chunk: (os.getpid(), (lambda: chunk) if os.getpid() != parent else None),
-                          [[n] for n in range(30)], workers=2)
+    results = map_claimed(
+        lambda chunk: (os.getpid(), (lambda: chunk) if os.getpid() != parent else None),
+        [[n] for n in range(30)],
+        workers=2,
+    )
     assert [pid for pid, _ in results] == [parent] * 30
 
 
 def test_without_fork_everything_is_done_here(monkeypatch):
     def no_fork(method=None):
         raise ValueError("cannot find context for 'fork'")
+
     monkeypatch.setattr(multiprocessing, "get_context", no_fork)
     assert map_claimed(lambda chunk: os.getpid(), [[1], [2], [3]], workers=4) == [os.getpid()] * 3
 
@@ -159,9 +164,11 @@ def test_runs_by_size_keep_order_and_stay_near_the_target(sizes, count):
 def test_a_child_that_cannot_be_forked_leaves_its_share_here(monkeypatch):
     def out_of_processes(self):
         raise BlockingIOError(11, "Resource temporarily unavailable")
+
     monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", out_of_processes)
-    assert map_claimed(lambda chunk: (os.getpid(), chunk), [[n] for n in range(6)], workers=3) == \
-        [(os.getpid(), [n]) for n in range(6)]
+    assert map_claimed(lambda chunk: (os.getpid(), chunk), [[n] for n in range(6)], workers=3) == [
+        (os.getpid(), [n]) for n in range(6)
+    ]
 
 
 def test_a_child_whose_parent_is_already_gone_ends_at_once():
@@ -253,6 +260,7 @@ def test_pagefind_is_started_to_end_with_the_build(monkeypatch, tmp_path):
     def run(command, **options):
         started.update(options)
         return subprocess.CompletedProcess(command, 0, "", "")
+
     monkeypatch.setattr(search.subprocess, "run", run)
     assert search._run_pagefind(tmp_path, tmp_path / "out", "**/*.html") is None
     assert started["preexec_fn"].__qualname__.startswith("ending_with_this_process")

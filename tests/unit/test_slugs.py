@@ -12,11 +12,15 @@ from hypothesis import strategies as st
 from volsite.slugs import MAX_SLUG_LENGTH, _pinyin, _slug, slugify
 
 
-@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=127), max_size=40),
-                 st.text(alphabet=st.sampled_from(list("ab- _.9Z,'")), max_size=4 * MAX_SLUG_LENGTH + 20)))
+@given(
+    st.one_of(
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=40),
+        st.text(alphabet=st.sampled_from(list("ab- _.9Z,'")), max_size=4 * MAX_SLUG_LENGTH + 20),
+    )
+)
 @settings(max_examples=500, deadline=None)
 def test_ascii_names_get_the_slug_pypinyin_would_give(text):
-    head = text[:4 * MAX_SLUG_LENGTH]
+    head = text[: 4 * MAX_SLUG_LENGTH]
     assert slugify(text) == _slug(text, head, _pinyin(head))
 
 
@@ -26,7 +30,11 @@ def test_chinese_names_still_go_through_pypinyin():
 
 
 def test_an_ascii_name_does_not_load_pypinyin():
-    code = ("import sys; from volsite.slugs import slugify; assert slugify('Clinic day 2') == 'clinic-day-2'; "
-            "print('pypinyin' in sys.modules)")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True).stdout.strip() == "False"
+    code = (
+        "import sys; from volsite.slugs import slugify; assert slugify('Clinic day 2') == 'clinic-day-2'; "
+        "print('pypinyin' in sys.modules)"
+    )
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+        == "False"
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,10 +16,15 @@ from volsite.read.sources import decode_text, table_records, yaml_records
 
 # Text a volunteer roster may hold: CJK, Latin, digits, punctuation; every
 # character representable in GBK, so the round trip is possible in all three.
-cell_text = st.text(
-    alphabet=st.sampled_from(list("张王李赵刘陈杨黄欧阳娜伟芳明红马甲志愿服务队 abcXYZ019-·，。（）\"'")),
-    min_size=1, max_size=12,
-).map(str.strip).filter(bool)
+cell_text = (
+    st.text(
+        alphabet=st.sampled_from(list("张王李赵刘陈杨黄欧阳娜伟芳明红马甲志愿服务队 abcXYZ019-·，。（）\"'")),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 ENCODINGS = {
     "utf-8": lambda text: text.encode("utf-8"),
@@ -50,8 +54,8 @@ def test_csv_round_trips_in_every_encoding(tmp_path, encoding, rows):
 
 
 def test_decode_prefers_utf8_and_falls_back_to_gb18030():
-    assert decode_text("志愿".encode("utf-8")) == ("志愿", "utf-8")
-    assert decode_text(b"\xef\xbb\xbf" + "志愿".encode("utf-8")) == ("志愿", "utf-8-sig")
+    assert decode_text("志愿".encode()) == ("志愿", "utf-8")
+    assert decode_text(b"\xef\xbb\xbf" + "志愿".encode()) == ("志愿", "utf-8-sig")
     assert decode_text("志愿".encode("gbk")) == ("志愿", "gb18030")
     assert decode_text(b"a\x00b")[0] is None
 
@@ -60,11 +64,11 @@ def test_gbk_whose_lines_happen_to_be_utf8_stays_gbk():
     # 欧 in GBK is C5 B7, which is also UTF-8 for ŷ; Hypothesis found this file
     text = "备注,志愿者编号\n0,欧\n1,欧\n"
     assert decode_text(text.encode("gbk")) == (text, "gb18030")
-    assert decode_text("José,Müller\n".encode("utf-8")) == ("José,Müller\n", "utf-8")  # a tie keeps UTF-8
+    assert decode_text("José,Müller\n".encode()) == ("José,Müller\n", "utf-8")  # a tie keeps UTF-8
 
 
 def test_a_gbk_line_pasted_into_a_utf8_file_is_named():
-    data = "备注,志愿者编号\n".encode("utf-8") + "李娜,li-na\n".encode("gbk") + "王伟,wang-wei\n".encode("utf-8")
+    data = "备注,志愿者编号\n".encode() + "李娜,li-na\n".encode("gbk") + "王伟,wang-wei\n".encode()
     text, reason = decode_text(data)
     assert text is None and "line 2 is not" in reason
 
@@ -93,8 +97,9 @@ def test_xlsx_reads_the_first_sheet_with_row_numbers(tmp_path):
 
 
 def test_yaml_records_keep_the_line_of_every_key(tmp_path):
-    (tmp_path / "t.yaml").write_text("# teams\n- id: a\n  name: 甲\n\n- id: b\n  name: 乙\n  parent: a\n",
-                                     encoding="utf-8")
+    (tmp_path / "t.yaml").write_text(
+        "# teams\n- id: a\n  name: 甲\n\n- id: b\n  name: 乙\n  parent: a\n", encoding="utf-8"
+    )
     records = yaml_records(tmp_path, "t.yaml", Problems())
     assert [(r.line, r.line_of("id"), r.line_of("parent")) for r in records] == [(2, 2, 2), (5, 5, 7)]
 
@@ -135,12 +140,21 @@ def _lines_of(value):
     return None
 
 
-yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.dates(),
-                         st.text(alphabet=st.sampled_from(list("志愿者 abc:-#'\"[]{},?|>%@`\\\t")), max_size=8))
-yaml_values = st.recursive(yaml_scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4),
-    st.dictionaries(st.text(alphabet=st.sampled_from(list("abc名字")), min_size=1, max_size=4), inner, max_size=4)),
-    max_leaves=20)
+yaml_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.dates(),
+    st.text(alphabet=st.sampled_from(list("志愿者 abc:-#'\"[]{},?|>%@`\\\t")), max_size=8),
+)
+yaml_values = st.recursive(
+    yaml_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.text(alphabet=st.sampled_from(list("abc名字")), min_size=1, max_size=4), inner, max_size=4),
+    ),
+    max_leaves=20,
+)
 
 
 @given(yaml_values, st.sampled_from([False, True, None]))
@@ -153,12 +167,29 @@ def test_the_quick_composer_reads_yaml_as_the_careful_one(monkeypatch, value, fl
     assert quick == careful
 
 
-@pytest.mark.parametrize("text", [
-    "a: 1\n---\nb: 2\n", "a: 1\na: 2\n", "date: 2024-13-01\n", "n: " + "9" * 4500 + "\n",
-    "<<: {a: 1}\nb: 2\n", "a:\n\t- 1\n", "", "---\n", "[1, [2, [3]]]\n", "[" * 70 + "]" * 70 + "\n",
-    "- - - - - a\n", "a: [1, 2\n", "a: !!int x\n", "a: &x 1\nb: *x\n", "a: 5*3\n", "? [a]\n: 1\n",
-    "title: 标题\ndate: 2024-03-05\ntags: [甲, 乙]\n",
-], ids=lambda text: repr(text[:24]))
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\n---\nb: 2\n",
+        "a: 1\na: 2\n",
+        "date: 2024-13-01\n",
+        "n: " + "9" * 4500 + "\n",
+        "<<: {a: 1}\nb: 2\n",
+        "a:\n\t- 1\n",
+        "",
+        "---\n",
+        "[1, [2, [3]]]\n",
+        "[" * 70 + "]" * 70 + "\n",
+        "- - - - - a\n",
+        "a: [1, 2\n",
+        "a: !!int x\n",
+        "a: &x 1\nb: *x\n",
+        "a: 5*3\n",
+        "? [a]\n: 1\n",
+        "title: 标题\ndate: 2024-03-05\ntags: [甲, 乙]\n",
+    ],
+    ids=lambda text: repr(text[:24]),
+)
 def test_the_quick_composer_agrees_on_edge_cases(monkeypatch, text):
     quick, careful = _parsed_both_ways(text, monkeypatch)
     assert quick == careful
@@ -170,8 +201,10 @@ def test_the_quick_composer_is_used_on_front_matter(monkeypatch):
     calls = []
     compose = sources._compose
     monkeypatch.setattr(sources, "_compose", lambda loader: calls.append(1) or compose(loader))
-    assert sources.parse_yaml_by_pyyaml("title: 标题\ntags: [甲]\n# 注\n", "x.md", Problems()) == \
-        {"title": "标题", "tags": ["甲"]}
+    assert sources.parse_yaml_by_pyyaml("title: 标题\ntags: [甲]\n# 注\n", "x.md", Problems()) == {
+        "title": "标题",
+        "tags": ["甲"],
+    }
     assert calls == []
     sources.parse_yaml_by_pyyaml("a: &x 1\nb: *x\n", "x.yaml", Problems())
     assert calls == [1]
@@ -204,24 +237,93 @@ def _simple_equals_pyyaml(text: str) -> bool:
     return True
 
 
-simple_keys = st.sampled_from(["title", "date", "tags", "a", "_b", "c1", "n", "y", "x_y"] * 4
-                              + ["on", "yes", "null", "True", "Off"])
+simple_keys = st.sampled_from(
+    ["title", "date", "tags", "a", "_b", "c1", "n", "y", "x_y"] * 4 + ["on", "yes", "null", "True", "Off"]
+)
 # Mostly what plain values are made of, now and then something that means more to YAML.
 _PLAIN_PIECES = [
-    "志愿者", "服务", "a", "b", "x", " ", "  ", "1", "0", "12", "-", ".", "5", "e", "+", "_", "yes", "no", "on", "~",
-    "null", "true", "0x1F", "0o17", "017", "1_000", "1e3", ".inf", ".nan", "2024-03-05", "2024-13-01", "2024-3-5",
-    "\xa0", "\u3000", "\U0001F600", "\ufdd0", "/", "(", ")", "，", "<<", "=", "?", "-1",
+    "志愿者",
+    "服务",
+    "a",
+    "b",
+    "x",
+    " ",
+    "  ",
+    "1",
+    "0",
+    "12",
+    "-",
+    ".",
+    "5",
+    "e",
+    "+",
+    "_",
+    "yes",
+    "no",
+    "on",
+    "~",
+    "null",
+    "true",
+    "0x1F",
+    "0o17",
+    "017",
+    "1_000",
+    "1e3",
+    ".inf",
+    ".nan",
+    "2024-03-05",
+    "2024-13-01",
+    "2024-3-5",
+    "\xa0",
+    "\u3000",
+    "\U0001f600",
+    "\ufdd0",
+    "/",
+    "(",
+    ")",
+    "，",
+    "<<",
+    "=",
+    "?",
+    "-1",
 ]
-_YAML_PIECES = [":", "#", "'", '"', "[", "]", "{", "}", ",", "&", "*", "!", "|", ">", "%", "@", "`", "\\",
-                "\t", "\r", "\x85", "\u2028", "\ufeff", "\x7f", "\x00"]
+_YAML_PIECES = [
+    ":",
+    "#",
+    "'",
+    '"',
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&",
+    "*",
+    "!",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    "\\",
+    "\t",
+    "\r",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\x7f",
+    "\x00",
+]
 simple_pieces = st.sampled_from(_PLAIN_PIECES * 8 + _YAML_PIECES)
 simple_values = st.one_of(
     st.lists(simple_pieces, min_size=1, max_size=5).map("".join),
     st.lists(st.lists(simple_pieces, min_size=1, max_size=3).map("".join), max_size=4).map(
-        lambda items: "[" + (", ".join(items) if len(items) % 2 else " ,".join(items)) + "]"),
+        lambda items: "[" + (", ".join(items) if len(items) % 2 else " ,".join(items)) + "]"
+    ),
 )
-key_value_lines = st.tuples(simple_keys, st.sampled_from([": "] * 6 + [":  ", ":", ":\t", " : "]),
-                            simple_values).map("".join)
+key_value_lines = st.tuples(simple_keys, st.sampled_from([": "] * 6 + [":  ", ":", ":\t", " : "]), simple_values).map(
+    "".join
+)
 other_lines = st.sampled_from(["", " ", "# 注", "---", "...", "- a", "  a: 1", "a:", "a: b: c"])
 simple_lines = st.integers(0, 9).flatmap(lambda n: key_value_lines if n else other_lines)
 
@@ -232,9 +334,15 @@ def test_simple_lines_are_read_as_pyyaml_reads_them(text, end):
     _simple_equals_pyyaml(text + end)
 
 
-@given(st.dictionaries(st.text(alphabet=st.sampled_from(list("abcxyz_")), min_size=1, max_size=6),
-                       st.one_of(yaml_scalars, st.lists(yaml_scalars, max_size=4)), min_size=1, max_size=6),
-       st.sampled_from([False, True, None]))
+@given(
+    st.dictionaries(
+        st.text(alphabet=st.sampled_from(list("abcxyz_")), min_size=1, max_size=6),
+        st.one_of(yaml_scalars, st.lists(yaml_scalars, max_size=4)),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from([False, True, None]),
+)
 @settings(max_examples=1000, deadline=None)
 def test_simple_lines_read_what_yaml_dump_writes_as_pyyaml_does(value, flow):
     import yaml
@@ -242,21 +350,45 @@ def test_simple_lines_read_what_yaml_dump_writes_as_pyyaml_does(value, flow):
     _simple_equals_pyyaml(yaml.safe_dump(value, allow_unicode=True, default_flow_style=flow))
 
 
-@pytest.mark.parametrize("text", [
-    "title: 社区服务站的空巢老人故事\nslug: story-00001\ndate: 2021-06-26\ntags: [关爱儿童, 留守儿童]\n"
-    "summary: 深夜十一点，青年突击队赶到海岛渔村。\n",
-    "title: Clinic day\ndate: 2024-03-05\nvolunteers: [li-na, zhang-wei]\ncover: media/a.jpg\nfeatured: yes\n",
-    "a: 1\n\nb: [ ]\nc: [1 , x,y]\nd: x  y  \n",
-], ids=["story", "english", "spacing"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: 社区服务站的空巢老人故事\nslug: story-00001\ndate: 2021-06-26\ntags: [关爱儿童, 留守儿童]\n"
+        "summary: 深夜十一点，青年突击队赶到海岛渔村。\n",
+        "title: Clinic day\ndate: 2024-03-05\nvolunteers: [li-na, zhang-wei]\ncover: media/a.jpg\nfeatured: yes\n",
+        "a: 1\n\nb: [ ]\nc: [1 , x,y]\nd: x  y  \n",
+    ],
+    ids=["story", "english", "spacing"],
+)
 def test_the_simple_reader_takes_ordinary_front_matter(text):
     assert _simple_equals_pyyaml(text)
 
 
-@pytest.mark.parametrize("text", [
-    "a: 1\na: 2\n", "a: 'x'\n", "a: x # note\n", "# note\na: 1\n", "a:\n  - x\n", "a: |\n  x\n", "a: -1\n",
-    "a: [x, [y]]\n", "a: {b: 1}\n", "a: &x 1\n", "yes: 1\n", "a: =\n", "a: x\r\n", "a:\tx\n", "", "\n\n",
-    "a: x\u2028y\n", "a: [x,]\n", "a: 12:30\n",
-], ids=repr)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n",
+        "a: 'x'\n",
+        "a: x # note\n",
+        "# note\na: 1\n",
+        "a:\n  - x\n",
+        "a: |\n  x\n",
+        "a: -1\n",
+        "a: [x, [y]]\n",
+        "a: {b: 1}\n",
+        "a: &x 1\n",
+        "yes: 1\n",
+        "a: =\n",
+        "a: x\r\n",
+        "a:\tx\n",
+        "",
+        "\n\n",
+        "a: x\u2028y\n",
+        "a: [x,]\n",
+        "a: 12:30\n",
+    ],
+    ids=repr,
+)
 def test_the_simple_reader_leaves_anything_else_to_pyyaml(text):
     from volsite.read.sources import read_simple_mapping
 
@@ -278,8 +410,20 @@ def test_a_file_is_read_whole_up_to_its_limit_whatever_its_size_was_when_opened(
 
     def fstat(descriptor):
         info = real_fstat(descriptor)
-        return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink, info.st_uid, info.st_gid,
-                               told, int(info.st_atime), int(info.st_mtime), int(info.st_ctime)))
+        return os.stat_result(
+            (
+                info.st_mode,
+                info.st_ino,
+                info.st_dev,
+                info.st_nlink,
+                info.st_uid,
+                info.st_gid,
+                told,
+                int(info.st_atime),
+                int(info.st_mtime),
+                int(info.st_ctime),
+            )
+        )
 
     monkeypatch.setattr(sources.os, "fstat", fstat)
     limit = sources.Limit(100, "a test file", "keep it short")
@@ -290,7 +434,9 @@ def test_a_file_is_read_whole_up_to_its_limit_whatever_its_size_was_when_opened(
     else:
         assert data is None
         [message] = [problem.message for problem in problems]
-        assert message.startswith("is ") and message.endswith(", more than the 100 bytes a test file may hold: keep it short")
+        assert message.startswith("is ") and message.endswith(
+            ", more than the 100 bytes a test file may hold: keep it short"
+        )
 
 
 @pytest.mark.parametrize("told", [0, 10, 5000])

@@ -28,8 +28,9 @@ def test_text_is_escaped_as_markupsafe_escapes_it(text):
     assert type(escape_output(text)) is str
 
 
-@pytest.mark.parametrize("value", [Markup("<i>安全</i>"), 2024, 1.5, None, True, datetime.date(2024, 3, 5),
-                                   Shown(), Markup("&amp;")])
+@pytest.mark.parametrize(
+    "value", [Markup("<i>安全</i>"), 2024, 1.5, None, True, datetime.date(2024, 3, 5), Shown(), Markup("&amp;")]
+)
 def test_other_values_are_escaped_as_markupsafe_escapes_them(value):
     assert escape_output(value) == str(escape(value))
 
@@ -46,19 +47,23 @@ def test_templates_print_through_the_quicker_path():
 def test_printed_values_are_escaped_once_in_blocks_macros_sets_and_includes():
     evil = "<script>alert('x')</script>&"
     shown = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;"
-    env = _environment({
-        "base.html": "<title>{% block title %}{{ evil }}{% endblock %}</title>{% block main %}{% endblock %}",
-        "_macros.html": "{% macro card(text) %}<div>{{ text }}</div>{% endmacro %}",
-        "_part.html": "<em>{{ evil }}</em>",
-        "page.html": (
-            "{% extends 'base.html' %}{% from '_macros.html' import card %}"
-            "{% block main %}{% set kept %}<b>{{ evil }}</b>{% endset %}{{ kept }}{{ card(evil) }}"
-            "{% include '_part.html' %}{{ safe }}{{ evil | safe }}{{ year }}{{ evil ~ '!' }}"
-            "{% for item in [evil] %}{{ item }}{% endfor %}{% endblock %}"),
-    })
+    env = _environment(
+        {
+            "base.html": "<title>{% block title %}{{ evil }}{% endblock %}</title>{% block main %}{% endblock %}",
+            "_macros.html": "{% macro card(text) %}<div>{{ text }}</div>{% endmacro %}",
+            "_part.html": "<em>{{ evil }}</em>",
+            "page.html": (
+                "{% extends 'base.html' %}{% from '_macros.html' import card %}"
+                "{% block main %}{% set kept %}<b>{{ evil }}</b>{% endset %}{{ kept }}{{ card(evil) }}"
+                "{% include '_part.html' %}{{ safe }}{{ evil | safe }}{{ year }}{{ evil ~ '!' }}"
+                "{% for item in [evil] %}{{ item }}{% endfor %}{% endblock %}"
+            ),
+        }
+    )
     page = env.get_template("page.html").render(evil=evil, safe=Markup("<hr>"), year=2024)
-    assert page == (f"<title>{shown}</title><b>{shown}</b><div>{shown}</div><em>{shown}</em>"
-                    f"<hr>{evil}2024{shown}!{shown}")
+    assert page == (
+        f"<title>{shown}</title><b>{shown}</b><div>{shown}</div><em>{shown}</em><hr>{evil}2024{shown}!{shown}"
+    )
 
 
 def test_an_undefined_value_is_still_an_error():
@@ -71,12 +76,17 @@ def test_builtin_methods_and_macros_are_called_without_looking_for_a_context_mar
 
     def looked(*args, **kwargs):
         raise AssertionError("Context.call looked for a pass_context mark")
+
     monkeypatch.setattr(Context, "call", looked)
-    env = _environment({
-        "page.html": ("{% macro card(n) %}<i>{{ n }}</i>{% endmacro %}{% block main %}"
-                      "{% for n in [1, 2] %}{{ '第{}页'.format(n) }}{{ card(n) }}{{ day.isoformat() }}{% endfor %}"
-                      "{% endblock %}"),
-    })
+    env = _environment(
+        {
+            "page.html": (
+                "{% macro card(n) %}<i>{{ n }}</i>{% endmacro %}{% block main %}"
+                "{% for n in [1, 2] %}{{ '第{}页'.format(n) }}{{ card(n) }}{{ day.isoformat() }}{% endfor %}"
+                "{% endblock %}"
+            ),
+        }
+    )
     page = env.get_template("page.html").render(day=datetime.date(2024, 3, 5))
     assert page == "第1页<i>1</i>2024-03-05第2页<i>2</i>2024-03-05"
 
@@ -92,12 +102,18 @@ def test_functions_that_ask_for_the_context_or_environment_still_get_it():
     def kind(environment):
         return type(environment).__name__
 
-    page = _environment({"page.html": "{{ who('!') }} {{ kind() }}"}).get_template("page.html").render(
-        name="小明", who=who, kind=kind)
+    page = (
+        _environment({"page.html": "{{ who('!') }} {{ kind() }}"})
+        .get_template("page.html")
+        .render(name="小明", who=who, kind=kind)
+    )
     assert page == "小明! ThemeEnvironment"
 
 
 def test_a_builtin_that_stops_an_iteration_gives_an_undefined_value_as_in_jinja():
-    page = _environment({"page.html": "{{ next(empty) is defined }}"}).get_template("page.html").render(
-        next=next, empty=iter([]))
+    page = (
+        _environment({"page.html": "{{ next(empty) is defined }}"})
+        .get_template("page.html")
+        .render(next=next, empty=iter([]))
+    )
     assert page == "False"

@@ -18,8 +18,9 @@ from cmarkgfm.cmark import Options
 
 # GitHub's extensions we use; footnotes are an option rather than an extension.
 EXTENSIONS = ("table", "strikethrough", "autolink")
-OPTIONS = Options.CMARK_OPT_FOOTNOTES | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES \
-    | Options.CMARK_OPT_VALIDATE_UTF8
+OPTIONS = (
+    Options.CMARK_OPT_FOOTNOTES | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES | Options.CMARK_OPT_VALIDATE_UTF8
+)
 
 # From cmark-gfm's cmark-gfm.h (cmark_node_type, cmark_event_type).
 _BLOCK, _INLINE = 0x8000, 0xC000
@@ -34,8 +35,11 @@ _EVENT_DONE, _EVENT_ENTER = 1, 2
 
 class _Memory(ctypes.Structure):
     # cmark_mem: the allocator that made what cmark_render_html returns, and must free it.
-    _fields_ = [("calloc", ctypes.c_void_p), ("realloc", ctypes.c_void_p),
-                ("free", ctypes.CFUNCTYPE(None, ctypes.c_void_p))]
+    _fields_ = [
+        ("calloc", ctypes.c_void_p),
+        ("realloc", ctypes.c_void_p),
+        ("free", ctypes.CFUNCTYPE(None, ctypes.c_void_p)),
+    ]
 
 
 class _Library:
@@ -173,11 +177,13 @@ def too_deep(text: str) -> tuple[int, int] | None:
     if b"\r" in marks:  # a line break too (in a spreadsheet's cell)
         marks = marks.replace(b"\r", b"\n")
     shape = marks.translate(None, _DIGITS)
-    deep_blocks = (_LONG_PREFIX_FIRST.match(shape) or _LONG_PREFIX.search(shape) or b"[^" in shape) \
-        and (_DEEP_PREFIX_FIRST.match(marks) or _DEEP_PREFIX.search(marks))
-    if not deep_blocks and (len(marks) - len(marks.translate(None, _INLINE_MARK_BYTES)) < _DEEP_INLINE
-                            or all(sum(map(part.count, _INLINE_MARKS)) < _DEEP_INLINE
-                                   for part in _BLANK_LINE.split(text))):
+    deep_blocks = (_LONG_PREFIX_FIRST.match(shape) or _LONG_PREFIX.search(shape) or b"[^" in shape) and (
+        _DEEP_PREFIX_FIRST.match(marks) or _DEEP_PREFIX.search(marks)
+    )
+    if not deep_blocks and (
+        len(marks) - len(marks.translate(None, _INLINE_MARK_BYTES)) < _DEEP_INLINE
+        or all(sum(map(part.count, _INLINE_MARKS)) < _DEEP_INLINE for part in _BLANK_LINE.split(text))
+    ):
         return None  # at most 15 + 16 levels
     return nested_deeper(text, MAX_NESTING)
 
@@ -191,8 +197,12 @@ def nested_deeper(text: str, limit: int) -> tuple[int, int] | None:
     lib = library.lib
     parser, root = _parse(library, text.encode("utf-8", "surrogatepass"))
     walk = lib.cmark_iter_new(root)
-    next_event, node_at, type_of, line_of = (lib.cmark_iter_next, lib.cmark_iter_get_node,
-                                             lib.cmark_node_get_type, lib.cmark_node_get_start_line)
+    next_event, node_at, type_of, line_of = (
+        lib.cmark_iter_next,
+        lib.cmark_iter_get_node,
+        lib.cmark_node_get_type,
+        lib.cmark_node_get_start_line,
+    )
     try:
         lines: list[int] = []  # of the nesting nodes open around the walk
         while (event := next_event(walk)) != _EVENT_DONE:
@@ -218,7 +228,8 @@ def nested_deeper(text: str, limit: int) -> tuple[int, int] | None:
 _HTML_BLOCK_START = re.compile(
     rb"(?:^|(?<=\r))((?:[ \t>]|(?:[-*+]|[0-9]{1,9}[.)])(?=[ \t\r\n]|$)|\[\^[^\]\r\n]*\]:)*)"
     rb"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*>)(?![^\x00-\x20<>@]+@[^\x00-\x20<>]+>)",
-    re.M)
+    re.M,
+)
 # What such a '<' is held back as: a noncharacter, which content never holds (the loader
 # reads it as a space; to_html as U+FFFD), written back as '<' once the HTML is made.
 _HELD_CHARACTER = "\ufdd0"

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 try:
     from markupsafe import _escape_inner as _escape_str  # str in, str out (in C where built)
 except ImportError:  # markupsafe before 3.0, whose escape is all C
+
     def _escape_str(text: str) -> str:
         return str(escape(text))
 
@@ -60,8 +61,9 @@ class ThemeContext(Context):
         try:
             return __obj(*args, **kwargs)
         except StopIteration:  # as Context.call answers it
-            return __self.environment.undefined("value was undefined because a callable raised a"
-                                                " StopIteration exception")
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
 
 
 class ThemeEnvironment(Environment):

@@ -20,12 +20,23 @@ class FormatError(Exception):
 
 ENTRY_FILE = "pagefind-entry.json"
 SIGNATURE = b"pagefind_dcd"  # every Pagefind data file starts with it, after gzip
-META_PAGES, META_CHUNKS, META_FILTERS = 1, 2, 3  # the meta file is [version, pages, index chunks, filters, sorts, meta fields]
+META_PAGES, META_CHUNKS, META_FILTERS = (
+    1,
+    2,
+    3,
+)  # the meta file is [version, pages, index chunks, filters, sorts, meta fields]
 # Pagefind's ready-made interfaces: volsite's search page uses the search API in
 # pagefind.js instead (a labelled form, its own look), and these files carry their
 # translators' e-mail addresses, which a privacy scan of the site rightly flags.
-UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
-          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+)
 # A merged part is read with the first part's code and WebAssembly.
 MERGED_UNUSED = ("pagefind.js", "pagefind-worker.js", "pagefind-highlight.js")
 
@@ -34,8 +45,9 @@ def binary() -> str:
     try:
         from pagefind_bin_extended import get_executable  # the build that segments Chinese
     except ImportError as exc:
-        raise FormatError("Pagefind is not installed: pip install 'pagefind[extended]', "
-                          "or set 'search: false' in site.yaml") from exc
+        raise FormatError(
+            "Pagefind is not installed: pip install 'pagefind[extended]', or set 'search: false' in site.yaml"
+        ) from exc
     return str(get_executable())
 
 
@@ -43,7 +55,7 @@ def _read(path: Path):
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(SIGNATURE):
         raise FormatError(f"{path.name} is not a Pagefind file this volsite understands")
-    return cbor2.loads(data[len(SIGNATURE):])
+    return cbor2.loads(data[len(SIGNATURE) :])
 
 
 def _write(folder: Path, name: str, suffix: str, value, digits: int) -> str:
@@ -77,8 +89,9 @@ def normalise(bundle: Path) -> None:
         meta[META_FILTERS] = sorted(filters)
         meta_path.unlink()
         info["hash"] = _write(bundle, f"pagefind.{language}", ".pf_meta", meta, 13).removeprefix("pagefind.")
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-                          encoding="utf-8")
+    entry_path.write_text(
+        json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8"
+    )
 
 
 def is_complete(bundle: Path, first: bool = False) -> bool:

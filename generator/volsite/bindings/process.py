@@ -11,8 +11,8 @@ import gc
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -57,8 +57,13 @@ def die_with_parent(parent: int) -> None:
     if sys.platform.startswith("linux"):
         try:
             prctl = ctypes.CDLL(None, use_errno=True).prctl
-            prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), ctypes.c_ulong(0), ctypes.c_ulong(0),
-                  ctypes.c_ulong(0))
+            prctl(
+                _PR_SET_PDEATHSIG,
+                ctypes.c_ulong(signal.SIGKILL),
+                ctypes.c_ulong(0),
+                ctypes.c_ulong(0),
+                ctypes.c_ulong(0),
+            )
         except (OSError, AttributeError):
             pass
     if os.getppid() != parent:  # it died before the call above: nothing would have come

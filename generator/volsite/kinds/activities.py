@@ -12,8 +12,21 @@ from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, parse_decimal, shown
 
 FOLDER = "content/activities"
 MARKDOWN_FIELD = "summary"
-KNOWN = ("id", "title", "date", "end", "team", "teams", "category", "location", "hours",
-         "participants", "people_served", "summary", "story")
+KNOWN = (
+    "id",
+    "title",
+    "date",
+    "end",
+    "team",
+    "teams",
+    "category",
+    "location",
+    "hours",
+    "participants",
+    "people_served",
+    "summary",
+    "story",
+)
 
 
 @dataclass(frozen=True)
@@ -66,10 +79,15 @@ def parse(raw: Raw, problems: Problems, config=None) -> Activity | None:
     teams = f.id_list("teams") + f.id_list("team")
     participants = _participants(f, limit)
     if participants and hours is None and any(p.hours is None for p in participants):
-        f.warning("participants", "participants have no hours: give the activity 'hours' "
-                                  "or each participant's hours; they count 0 hours")
+        f.warning(
+            "participants",
+            "participants have no hours: give the activity 'hours' or each participant's hours; they count 0 hours",
+        )
     activity = Activity(
-        id=aid or "", title=title or "", date=date or dt.date.min, end=end,
+        id=aid or "",
+        title=title or "",
+        date=date or dt.date.min,
+        end=end,
         teams=tuple(dict.fromkeys(teams)),
         category=f.text("category"),
         location=f.text("location"),
@@ -78,7 +96,9 @@ def parse(raw: Raw, problems: Problems, config=None) -> Activity | None:
         people_served=f.whole("people_served"),
         summary=f.text("summary"),
         story=f.text("story"),
-        path=raw.path, line=raw.line, lines=dict(raw.lines),
+        path=raw.path,
+        line=raw.line,
+        lines=dict(raw.lines),
     )
     return activity if aid else None
 
@@ -88,8 +108,7 @@ def _participants(f: Fields, limit: Decimal) -> tuple[Participant, ...]:
     if value in (None, ""):
         return ()
     if not isinstance(value, list):
-        f.error("participants", "'participants' must be a list of volunteer ids "
-                                "or of {volunteer: id, hours: n}")
+        f.error("participants", "'participants' must be a list of volunteer ids or of {volunteer: id, hours: n}")
         return ()
     found, wrong = [], []
     for item in value:
@@ -107,12 +126,16 @@ def _participants(f: Fields, limit: Decimal) -> tuple[Participant, ...]:
         if hours_value not in (None, ""):
             hours = parse_decimal(hours_value)
             if hours is None or not Decimal(0) < hours <= limit:
-                f.error("participants", f"hours of participant '{vid}' must be a number "
-                                        f"more than 0 and at most {limit}, not '{shown(hours_value)}'")
+                f.error(
+                    "participants",
+                    f"hours of participant '{vid}' must be a number "
+                    f"more than 0 and at most {limit}, not '{shown(hours_value)}'",
+                )
                 hours = None
         found.append(Participant(vid, hours))
     if wrong:
         more = f" (and {len(wrong) - 1:,} more)" if len(wrong) > 1 else ""
-        f.error("participants", f"participant '{shown('' if wrong[0] is None else wrong[0])}'{more} "
-                                "is not a volunteer id")
+        f.error(
+            "participants", f"participant '{shown('' if wrong[0] is None else wrong[0])}'{more} is not a volunteer id"
+        )
     return tuple(found)

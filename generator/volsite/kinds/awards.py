@@ -6,14 +6,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..problems import Problems
-from ..slugs import slugify
 from ..read.sources import Raw
+from ..slugs import slugify
 from .fields import Fields, shown
 
 FOLDER = "content/awards"
 MARKDOWN_FIELD = "citation"
-KNOWN = ("id", "title", "volunteer", "team", "date", "year", "level", "issuer", "citation",
-         "status", "posting_until", "number")
+KNOWN = (
+    "id",
+    "title",
+    "volunteer",
+    "team",
+    "date",
+    "year",
+    "level",
+    "issuer",
+    "citation",
+    "status",
+    "posting_until",
+    "number",
+)
 LEVELS = ("国家级", "省级", "市级", "区县级", "单位")
 STATUSES = ("awarded", "candidate")
 
@@ -69,9 +81,23 @@ def parse(raw: Raw, problems: Problems, config=None) -> Award | None:
     if aid is None:
         # Stable across builds and across edits of other fields.
         aid = f"{year}-{slugify(title)}-{recipient}"
-    return Award(aid, title, volunteer, team, date, year, f.text("level"), f.text("issuer"),
-                 f.text("citation"), status, posting_until, f.text("number"), raw.path, raw.line,
-                 dict(raw.lines))
+    return Award(
+        aid,
+        title,
+        volunteer,
+        team,
+        date,
+        year,
+        f.text("level"),
+        f.text("issuer"),
+        f.text("citation"),
+        status,
+        posting_until,
+        f.text("number"),
+        raw.path,
+        raw.line,
+        dict(raw.lines),
+    )
 
 
 def _year(f: Fields, date: dt.date | None) -> int | None:

@@ -5,19 +5,30 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..bindings.cmark import MAX_NESTING, too_deep
 from ..config import SiteConfig
-from . import activities, awards, ledger, teams, volunteers
-from .registry import KINDS, Kind
-from .documents import Document
 from ..problems import Problem, Problems
+from ..read.sources import (
+    MARKDOWN_LIMIT,
+    TABLE_LIMIT,
+    TABLE_SUFFIXES,
+    YAML_SUFFIXES,
+    FileRead,
+    find_files,
+    find_sized_files,
+    read_text,
+    read_within,
+    table_records,
+    yaml_records,
+)
 from ..speed.workers import MAX_CHUNKS, map_claimed, runs_by_size
-from ..read.sources import (MARKDOWN_LIMIT, TABLE_LIMIT, TABLE_SUFFIXES, YAML_SUFFIXES, FileRead, find_files,
-                      find_sized_files, read_text, read_within, table_records, yaml_records)
+from . import activities, awards, ledger, teams, volunteers
+from .documents import Document
+from .registry import KINDS, Kind
 
 # No content file larger than this is read (each kind has its own, smaller limit
 # in sources); a larger one is told apart by its size and time, not its bytes.
@@ -65,7 +76,9 @@ class ParsedFiles:
         self._note_reads = note_reads
         self.reads: dict[str, FileRead] = {}
 
-    def get(self, site_root: Path, rel: str, parse: Callable[[Problems, dict | None], list]) -> tuple[tuple, list[Problem]]:
+    def get(
+        self, site_root: Path, rel: str, parse: Callable[[Problems, dict | None], list]
+    ) -> tuple[tuple, list[Problem]]:
         self._seen.add(rel)
         entry = self._entries.get(rel)
         if rel in self._fresh and entry is not None:
@@ -84,8 +97,14 @@ class ParsedFiles:
         self._entries[rel] = (digest, items, tuple(found))
         return items, list(found)
 
-    def parse_all(self, site_root: Path, jobs: list[Job], workers: int,
-                  meanwhile: Callable[[], None] | None = None, sizes: dict[str, int] | None = None) -> None:
+    def parse_all(
+        self,
+        site_root: Path,
+        jobs: list[Job],
+        workers: int,
+        meanwhile: Callable[[], None] | None = None,
+        sizes: dict[str, int] | None = None,
+    ) -> None:
         """Parse the files never parsed before (all of them, in a cold build) on `workers`
         processes at once, so that `get` finds them; this process does `meanwhile` first
         (shares.map_claimed). `sizes` are the files' as listed, if known."""
@@ -142,9 +161,15 @@ def _digest(path: Path) -> bytes:
         return hashlib.blake2b(read_within(handle, info.st_size, _LARGEST_READ), digest_size=16).digest()
 
 
-def load_content(site_root: Path, config: SiteConfig, problems: Problems,
-                 parsed: ParsedFiles | None = None, workers: int = 1,
-                 meanwhile: Callable[[], None] | None = None, note_reads: bool = False) -> Content:
+def load_content(
+    site_root: Path,
+    config: SiteConfig,
+    problems: Problems,
+    parsed: ParsedFiles | None = None,
+    workers: int = 1,
+    meanwhile: Callable[[], None] | None = None,
+    note_reads: bool = False,
+) -> Content:
     """Every content file parsed; with note_reads (and no `parsed` of a session), Content.reads
     holds what was read of each."""
     parsed = parsed if parsed is not None else ParsedFiles(reused=False, note_reads=note_reads)
@@ -158,13 +183,17 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
             sizes[rel] = size
 
             def parse_file(local: Problems, reads: dict[str, FileRead] | None, rel=rel):
-                raws = (yaml_records(site_root, rel, local, reads) if rel.lower().endswith(YAML_SUFFIXES)
-                        else table_records(site_root, rel, tables, local, reads, kind.private_columns))
+                raws = (
+                    yaml_records(site_root, rel, local, reads)
+                    if rel.lower().endswith(YAML_SUFFIXES)
+                    else table_records(site_root, rel, tables, local, reads, kind.private_columns)
+                )
                 items = [item for raw in raws if (item := kind.module.parse(raw, local, config)) is not None]
                 if kind.markdown_field is not None:
                     for item in items:
                         _check_nesting_in_field(item, kind.markdown_field, local)
                 return items
+
             jobs.append((rel, parse_file))
         _warn_ignored(site_root, kind.folder, suffixes, problems)
         return jobs
@@ -173,6 +202,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
         jobs = []
         for rel, size in find_sized_files(site_root, kind.folder, (".md", ".markdown"), problems):
             sizes[rel] = size
+
             def parse_file(local: Problems, reads: dict[str, FileRead] | None, rel=rel):
                 text = read_text(site_root, rel, local, MARKDOWN_LIMIT, reads)
                 doc = kind.module.parse(rel, text, local) if text is not None else None
@@ -180,9 +210,14 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
                     return []
                 if deep := too_deep(doc.body):
                     line, first = (doc.body_line + number - 1 for number in deep)
-                    local.error(rel, line, f"{doc.kind} '{doc.slug}': quotes, lists or emphasis are nested more than "
-                                           f"{MAX_NESTING} levels deep here (from line {first} on); {_NEST_LESS}")
+                    local.error(
+                        rel,
+                        line,
+                        f"{doc.kind} '{doc.slug}': quotes, lists or emphasis are nested more than "
+                        f"{MAX_NESTING} levels deep here (from line {first} on); {_NEST_LESS}",
+                    )
                 return [doc]
+
             jobs.append((rel, parse_file))
         return jobs
 
@@ -199,8 +234,7 @@ def load_content(site_root: Path, config: SiteConfig, problems: Problems,
 
     content = Content(
         **{kind.name: items(kind.name) for kind in KINDS},
-        media=frozenset(rel.removeprefix("content/")
-                        for rel in find_files(site_root, MEDIA_FOLDER, ("",), problems)),
+        media=frozenset(rel.removeprefix("content/") for rel in find_files(site_root, MEDIA_FOLDER, ("",), problems)),
         reads=parsed.reads,
     )
     parsed.forget_unseen()
@@ -216,9 +250,12 @@ def _check_nesting_in_field(item, name: str, problems: Problems) -> None:
     if text and (deep := too_deep(text)):
         ident = getattr(item, "id", None)
         label = type(item).__name__.lower() + (f" '{ident}'" if ident else "")
-        problems.error(item.path, item.lines.get(name, item.line),
-                       f"{label}: '{name}' nests quotes, lists or emphasis more than {MAX_NESTING} levels deep "
-                       f"(from its line {deep[1]} on); {_NEST_LESS}")
+        problems.error(
+            item.path,
+            item.lines.get(name, item.line),
+            f"{label}: '{name}' nests quotes, lists or emphasis more than {MAX_NESTING} levels deep "
+            f"(from its line {deep[1]} on); {_NEST_LESS}",
+        )
 
 
 def _warn_ignored(site_root: Path, folder: str, suffixes: tuple[str, ...], problems: Problems) -> None:

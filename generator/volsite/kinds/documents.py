@@ -11,12 +11,26 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..problems import Problems
-from ..slugs import slug_from_filename
 from ..read.sources import LineMap, Raw, parse_yaml
+from ..slugs import slug_from_filename
 from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, shown
 
-KNOWN = ("title", "date", "slug", "summary", "tags", "volunteers", "teams", "activity",
-         "cover", "author", "draft", "updated", "order", "menu")
+KNOWN = (
+    "title",
+    "date",
+    "slug",
+    "summary",
+    "tags",
+    "volunteers",
+    "teams",
+    "activity",
+    "cover",
+    "author",
+    "draft",
+    "updated",
+    "order",
+    "menu",
+)
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
 
@@ -49,11 +63,10 @@ def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[LineMap
     """(front matter, body, first line of the body)."""
     match = _FRONT.match(text)
     if not match:
-        problems.error(rel, 1, "must start with front matter between two '---' lines "
-                               "(title and date at least)")
+        problems.error(rel, 1, "must start with front matter between two '---' lines (title and date at least)")
         return None, text, 1
     front_text = match.group(1) or ""
-    body = text[match.end():]
+    body = text[match.end() :]
     body_line = front_text.count("\n") + 3
     front = parse_yaml(front_text, rel, problems, line_offset=1)
     if front is None:
@@ -81,8 +94,11 @@ def parse(kind: str, rel: str, text: str, problems: Problems) -> Document | None
         f.error("slug", f"'slug' must be lower-case letters, digits and '-', not '{shown(slug)}'")
         slug = None
     elif slug is not None and len(slug) > MAX_ID_LENGTH:
-        f.error("slug", f"'slug' is {len(slug)} characters long; a slug may have at most "
-                        f"{MAX_ID_LENGTH} (it appears in web addresses): shorten it")
+        f.error(
+            "slug",
+            f"'slug' is {len(slug)} characters long; a slug may have at most "
+            f"{MAX_ID_LENGTH} (it appears in web addresses): shorten it",
+        )
         slug = None
     if slug is None:
         slug = slug_from_filename(PurePosixPath(rel).stem)
@@ -90,7 +106,10 @@ def parse(kind: str, rel: str, text: str, problems: Problems) -> Document | None
             f.error(None, "the file name gives no slug: add a 'slug' field")
     order = f.whole("order")
     document = Document(
-        kind=kind, slug=slug or "", title=title or "", date=date or dt.date.min,
+        kind=kind,
+        slug=slug or "",
+        title=title or "",
+        date=date or dt.date.min,
         updated=f.date("updated"),
         summary=f.text("summary"),
         tags=tuple(dict.fromkeys(f.text_list("tags"))),
@@ -102,6 +121,10 @@ def parse(kind: str, rel: str, text: str, problems: Problems) -> Document | None
         draft=bool(f.boolean("draft", False)),
         order=order,
         menu=bool(f.boolean("menu", kind == "page")),
-        body=body, body_line=body_line, path=rel, line=1, lines=dict(front.lines),
+        body=body,
+        body_line=body_line,
+        path=rel,
+        line=1,
+        lines=dict(front.lines),
     )
     return document if slug else None

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from ..problems import Problems, did_you_mean
 from ..read.sources import Raw, shown  # noqa: F401 - shown is used by every kind
@@ -33,6 +34,7 @@ FIRST_DATE, LAST_DATE = dt.date(1800, 1, 1), dt.date(2999, 12, 31)
 # number) or Python from building an int of a million digits.
 NUMBER_DIGITS = (-12, 15)  # 0.000000000001 <= |x| < 10**15, or 0
 HOURS_LIMIT = Decimal(24)  # hours in one record: a day
+
 
 def parse_date(value: Any) -> dt.date | None:
     """A date from YAML (already a date) or text (2024-03-05, 2024/3/5, 2024.3.5)."""
@@ -156,11 +158,17 @@ class Fields:
             return None
         ident = plain_ident(value)
         if ident is None and not ID_PATTERN.match(value):
-            self.error(key, f"'{key}' must be lower-case letters, digits and '-' "
-                            f"(it appears in web addresses), not '{shown(value)}'")
+            self.error(
+                key,
+                f"'{key}' must be lower-case letters, digits and '-' "
+                f"(it appears in web addresses), not '{shown(value)}'",
+            )
         elif ident is None:
-            self.error(key, f"'{key}' is {len(value)} characters long; an id may have at most "
-                            f"{MAX_ID_LENGTH} (it appears in web addresses): shorten it")
+            self.error(
+                key,
+                f"'{key}' is {len(value)} characters long; an id may have at most "
+                f"{MAX_ID_LENGTH} (it appears in web addresses): shorten it",
+            )
         elif key == "id":
             self.label = f"{self.kind} '{ident}'"
         return ident
@@ -175,8 +183,11 @@ class Fields:
         if parsed is None:
             self.error(key, f"'{key}' must be a date like 2024-03-05, not '{shown(value)}'")
         elif not in_dates(parsed):
-            self.error(key, f"'{key}' must be a date between {FIRST_DATE.year} and {LAST_DATE.year}, "
-                            f"not {parsed.isoformat()} (a typo in the year?)")
+            self.error(
+                key,
+                f"'{key}' must be a date between {FIRST_DATE.year} and {LAST_DATE.year}, "
+                f"not {parsed.isoformat()} (a typo in the year?)",
+            )
             return None
         return parsed
 
@@ -205,8 +216,11 @@ class Fields:
         number = parse_decimal(value)
         if number is None:
             if _decimal(value) is not None:
-                self.error(key, f"'{key}' is out of range: '{shown(value)}' (a number in a record is "
-                                f"below {10 ** NUMBER_DIGITS[1]:,} and not smaller than 0.000000000001)")
+                self.error(
+                    key,
+                    f"'{key}' is out of range: '{shown(value)}' (a number in a record is "
+                    f"below {10 ** NUMBER_DIGITS[1]:,} and not smaller than 0.000000000001)",
+                )
             else:
                 self.error(key, f"'{key}' must be a number, not '{shown(value)}'")
         return number
@@ -263,5 +277,4 @@ class Fields:
         known = set(known)
         for key in self.raw.data:
             if str(key) not in known:
-                self.warning(str(key), f"unknown field '{shown(key)}' is ignored"
-                                       f"{did_you_mean(str(key)[:100], known)}")
+                self.warning(str(key), f"unknown field '{shown(key)}' is ignored{did_you_mean(str(key)[:100], known)}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterator, Mapping
 
 from ..problems import Problems
 from ..read.sources import Raw
@@ -15,10 +15,20 @@ FOLDER = "content/ledger"
 KNOWN = ("date", "volunteer", "hours", "activity", "points", "note", "name")
 
 TABLE_HEADERS = {
-    "日期": "date", "服务日期": "date", "志愿者编号": "volunteer", "编号": "volunteer",
-    "志愿者": "volunteer", "姓名": "name", "时长": "hours", "服务时长": "hours",
-    "小时": "hours", "活动编号": "activity", "活动": "activity", "积分": "points",
-    "备注": "note", "服务内容": "note",
+    "日期": "date",
+    "服务日期": "date",
+    "志愿者编号": "volunteer",
+    "编号": "volunteer",
+    "志愿者": "volunteer",
+    "姓名": "name",
+    "时长": "hours",
+    "服务时长": "hours",
+    "小时": "hours",
+    "活动编号": "activity",
+    "活动": "activity",
+    "积分": "points",
+    "备注": "note",
+    "服务内容": "note",
 }
 
 
@@ -39,8 +49,17 @@ class LedgerRow:
     def __reduce__(self):
         # Rows parsed in another process come back pickled (load.parse_all): the fields
         # as arguments cost half of the default, a dictionary of slots for each row.
-        return LedgerRow, (self.date, self.volunteer, self.hours, self.activity, self.points, self.note,
-                           self.path, self.line, self.lines)
+        return LedgerRow, (
+            self.date,
+            self.volunteer,
+            self.hours,
+            self.activity,
+            self.points,
+            self.note,
+            self.path,
+            self.line,
+            self.lines,
+        )
 
 
 class _NoLines(Mapping[str, int]):
@@ -84,8 +103,9 @@ def plain_row(raw: Raw) -> LedgerRow | None:
     note = _plain_optional(data.get("note"), _stripped)
     if activity is False or points is False or note is False or (points is not None and points < 0):
         return None
-    return LedgerRow(date, volunteer, hours, activity, points, note, raw.path, raw.line,
-                     dict(raw.lines) if raw.lines else NO_LINES)
+    return LedgerRow(
+        date, volunteer, hours, activity, points, note, raw.path, raw.line, dict(raw.lines) if raw.lines else NO_LINES
+    )
 
 
 def _plain_optional(value, read):
@@ -114,5 +134,14 @@ def checked_row(raw: Raw, problems: Problems) -> LedgerRow | None:
         points = None
     if not volunteer:
         return None
-    return LedgerRow(date or dt.date.min, volunteer, hours or Decimal(0), activity, points, f.text("note"), raw.path, raw.line,
-                     dict(raw.lines) if raw.lines else NO_LINES)
+    return LedgerRow(
+        date or dt.date.min,
+        volunteer,
+        hours or Decimal(0),
+        activity,
+        points,
+        f.text("note"),
+        raw.path,
+        raw.line,
+        dict(raw.lines) if raw.lines else NO_LINES,
+    )

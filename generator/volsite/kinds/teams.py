@@ -42,7 +42,8 @@ def parse(raw: Raw, problems: Problems, config=None) -> Team | None:
     name = f.text("name", required=True)
     f.check_known(KNOWN)
     team = Team(
-        id=tid or "", name=name or "",
+        id=tid or "",
+        name=name or "",
         parent=f.ident("parent", required=False),
         lead=f.ident("lead", required=False),
         founded=f.date("founded"),
@@ -50,7 +51,9 @@ def parse(raw: Raw, problems: Problems, config=None) -> Team | None:
         description=f.text("description"),
         logo=f.text("logo"),
         services=_services(f),
-        path=raw.path, line=raw.line, lines=dict(raw.lines),
+        path=raw.path,
+        line=raw.line,
+        lines=dict(raw.lines),
     )
     return team if tid else None
 
@@ -66,19 +69,21 @@ def _services(f: Fields) -> tuple[Service, ...]:
         if isinstance(item, dict):
             name, description = _plain(item.get("name")), item.get("description")
             if name is None:
-                f.error("services", "each service given as a mapping needs a 'name' (text), "
-                                    f"not '{shown(item.get('name'))}'")
+                f.error(
+                    "services",
+                    f"each service given as a mapping needs a 'name' (text), not '{shown(item.get('name'))}'",
+                )
                 continue
             if description is not None and _plain(description) is None and description != "":
-                f.error("services", f"the description of service '{shown(name)}' must be text, "
-                                    f"not '{shown(description)}'")
+                f.error(
+                    "services", f"the description of service '{shown(name)}' must be text, not '{shown(description)}'"
+                )
                 description = None
             services.append(Service(name, _plain(description)))
         elif (name := _plain(item)) is not None:
             services.append(Service(name, None))
         else:
-            f.error("services", "'services' must be a list of names or of {name, description}, "
-                                f"not '{shown(item)}'")
+            f.error("services", f"'services' must be a list of names or of {{name, description}}, not '{shown(item)}'")
     return tuple(services)
 
 

@@ -11,9 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..problems import Problems
+from ..problems import Problems, did_you_mean
 from ..read.sources import Raw
-from ..problems import did_you_mean
 from .fields import Fields, shown
 
 FOLDER = "content/volunteers"
@@ -25,14 +24,43 @@ MARKDOWN_FIELD = "bio"
 # (private_field), so no name of a private column can be private to one and publishable
 # by the other. Names are compared by field_key: case, spaces, '_' and '-' do not count.
 PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
-    "phone": ("手机", "手机号", "手机号码", "联系电话", "电话", "电话号码", "联系方式",
-              "phone number", "telephone", "tel"),
+    "phone": (
+        "手机",
+        "手机号",
+        "手机号码",
+        "联系电话",
+        "电话",
+        "电话号码",
+        "联系方式",
+        "phone number",
+        "telephone",
+        "tel",
+    ),
     "mobile": ("移动电话", "mobile number", "mobile phone", "cell phone", "cellphone"),
     "email": ("邮箱", "电子邮箱", "电子邮件", "邮箱地址", "e-mail", "mail", "email address"),
-    "id_number": ("身份证", "身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码",
-                  "id card", "id card number", "id no"),
-    "address": ("地址", "住址", "家庭住址", "家庭地址", "现住址", "居住地址", "联系地址", "通讯地址",
-                "户籍地址", "home address"),
+    "id_number": (
+        "身份证",
+        "身份证号",
+        "身份证号码",
+        "公民身份号码",
+        "证件号",
+        "证件号码",
+        "id card",
+        "id card number",
+        "id no",
+    ),
+    "address": (
+        "地址",
+        "住址",
+        "家庭住址",
+        "家庭地址",
+        "现住址",
+        "居住地址",
+        "联系地址",
+        "通讯地址",
+        "户籍地址",
+        "home address",
+    ),
     "wechat": ("微信", "微信号", "wechat id", "weixin"),
     "qq": ("QQ", "QQ号", "QQ号码"),
 }
@@ -63,8 +91,7 @@ _PRIVATE_KEYS = _private_keys()
 # A name that holds one of these is private data as well (紧急联系电话, 监护人手机号,
 # parent_email): the Chinese ones, and English ones long enough not to be part of an
 # innocent word ("tel" is in "hotel").
-_PRIVATE_PARTS = tuple((key, found) for key, found in _PRIVATE_KEYS.items()
-                       if not key.isascii() or len(key) >= 5)
+_PRIVATE_PARTS = tuple((key, found) for key, found in _PRIVATE_KEYS.items() if not key.isascii() or len(key) >= 5)
 
 
 def private_field(name: str) -> tuple[str, str] | None:
@@ -76,10 +103,21 @@ def private_field(name: str) -> tuple[str, str] | None:
 
 
 TABLE_HEADERS = {
-    "编号": "id", "志愿者编号": "id", "姓名": "name", "所属队伍": "teams", "队伍": "teams",
-    "职务": "role", "注册日期": "joined", "公开": "public", "未成年": "minor",
-    "监护人同意": "guardian_consent", "同意公开": "consent", "照片": "photo",
-    "照片同意": "photo_consent", "技能": "skills", "简介": "bio",
+    "编号": "id",
+    "志愿者编号": "id",
+    "姓名": "name",
+    "所属队伍": "teams",
+    "队伍": "teams",
+    "职务": "role",
+    "注册日期": "joined",
+    "公开": "public",
+    "未成年": "minor",
+    "监护人同意": "guardian_consent",
+    "同意公开": "consent",
+    "照片": "photo",
+    "照片同意": "photo_consent",
+    "技能": "skills",
+    "简介": "bio",
     # Every other name of a private column (the reader looks a header up as it is and in
     # lower case: QQ号 finds qq号, Phone Number finds phone number).
     **{alias.lower(): private for private, aliases in PRIVATE_NAMES.items() for alias in aliases},
@@ -115,7 +153,8 @@ def parse(raw: Raw, problems: Problems, config=None) -> Volunteer | None:
     name = f.text("name", required=True)
     _warn_typos(f, publish_fields)
     record = Volunteer(
-        id=vid or "", name=name or "",
+        id=vid or "",
+        name=name or "",
         teams=f.id_list("teams"),
         role=f.text("role"),
         joined=f.date("joined"),
@@ -127,9 +166,10 @@ def parse(raw: Raw, problems: Problems, config=None) -> Volunteer | None:
         guardian_consent=bool(f.boolean("guardian_consent", False)),
         consent=f.boolean("consent", None),
         photo_consent=bool(f.boolean("photo_consent", False)),
-        extra=tuple((key, text) for key in publish_fields
-                    if (text := f.text(key)) is not None),
-        path=raw.path, line=raw.line, lines=dict(raw.lines),
+        extra=tuple((key, text) for key in publish_fields if (text := f.text(key)) is not None),
+        path=raw.path,
+        line=raw.line,
+        lines=dict(raw.lines),
     )
     return record if vid else None
 

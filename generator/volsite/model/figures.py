@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 from .resolve import Model, Service
 
@@ -134,8 +134,15 @@ def compute(model: Model) -> Figures:
         people_served=sum(a.people_served or 0 for a in model.activities.values()),
         services=len(model.services),
     )
-    return Figures(volunteers, teams, year_figures(model), totals, stars,
-                   hours_by_month(model.services), activities_by_category(model))
+    return Figures(
+        volunteers,
+        teams,
+        year_figures(model),
+        totals,
+        stars,
+        hours_by_month(model.services),
+        activities_by_category(model),
+    )
 
 
 def volunteer_figures(services: Sequence[Service], thresholds: Sequence[Decimal]) -> VolunteerFigures:
@@ -214,14 +221,17 @@ def stats_json(model: Model, figures: Figures) -> dict:
     t = figures.totals
     return {
         "totals": {
-            "volunteers": t.volunteers, "teams": t.teams, "activities": t.activities,
-            "stories": t.stories, "awards": t.awards, "hours": _number(t.hours),
+            "volunteers": t.volunteers,
+            "teams": t.teams,
+            "activities": t.activities,
+            "stories": t.stories,
+            "awards": t.awards,
+            "hours": _number(t.hours),
             "people_served": t.people_served,
         },
         "stars": {str(level): count for level, count in figures.stars.items()},
         "by_year": {
-            str(year): {"hours": _number(y.hours), "activities": y.activities,
-                        "active_volunteers": y.active_volunteers}
+            str(year): {"hours": _number(y.hours), "activities": y.activities, "active_volunteers": y.active_volunteers}
             for year, y in figures.years.items()
         },
         "teams": {
@@ -230,7 +240,8 @@ def stats_json(model: Model, figures: Figures) -> dict:
         },
         "volunteers": {
             vid: {"hours": _number(f.hours), "stars": f.stars, "points": _points(f.points)}
-            for vid, f in sorted(figures.volunteers.items()) if model.people[vid].public
+            for vid, f in sorted(figures.volunteers.items())
+            if model.people[vid].public
         },
     }
 

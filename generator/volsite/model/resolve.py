@@ -10,19 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import Iterable, Iterator
 
 from ..config import SiteConfig
 from ..kinds.activities import Activity
 from ..kinds.awards import Award
+from ..kinds.content import Content
 from ..kinds.documents import Document
 from ..kinds.teams import Team
 from ..kinds.volunteers import Volunteer
-from ..kinds.content import Content
 from ..problems import Problem, Problems, did_you_mean
 from ..read.sources import shown
 
@@ -30,7 +30,8 @@ from ..read.sources import shown
 COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 "
     "端木 独孤 南宫 西门 澹台 公冶 宗政 濮阳 太叔 申屠 闻人 赫连 呼延 万俟 拓跋 百里 "
-    "东郭 南门 羊舌 微生 梁丘 左丘 第五".split())
+    "东郭 南门 羊舌 微生 梁丘 左丘 第五".split()
+)
 
 
 def mask_name(name: str) -> str:
@@ -68,11 +69,19 @@ class Person:
 
 def publish(volunteer: Volunteer, require_consent: bool) -> Person:
     if not is_public(volunteer, require_consent):
-        return Person(None, mask_name(volunteer.name), False, volunteer.role, volunteer.teams,
-                      None, None, None, (), ())
-    return Person(volunteer.id, volunteer.name, True, volunteer.role, volunteer.teams,
-                  volunteer.joined, volunteer.photo if volunteer.photo_consent else None,
-                  volunteer.bio, volunteer.skills, volunteer.extra)
+        return Person(None, mask_name(volunteer.name), False, volunteer.role, volunteer.teams, None, None, None, (), ())
+    return Person(
+        volunteer.id,
+        volunteer.name,
+        True,
+        volunteer.role,
+        volunteer.teams,
+        volunteer.joined,
+        volunteer.photo if volunteer.photo_consent else None,
+        volunteer.bio,
+        volunteer.skills,
+        volunteer.extra,
+    )
 
 
 @dataclass(frozen=True)
@@ -140,9 +149,11 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
     def ref(record, key: str, wanted: str, known: dict, value: str | None) -> bool:
         if value is None or value in known:
             return value is not None
-        problems.error(record.path, record.lines.get(key, record.line),
-                       f"{_label(record)}: '{key}' names {wanted} '{value}', which does not exist"
-                       f"{did_you_mean(value, known)}")
+        problems.error(
+            record.path,
+            record.lines.get(key, record.line),
+            f"{_label(record)}: '{key}' names {wanted} '{value}', which does not exist{did_you_mean(value, known)}",
+        )
         return False
 
     def media_ref(record, key: str, path: str | None) -> None:
@@ -150,8 +161,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
             return
         problem = media_problem(path, media)
         if problem:
-            problems.error(record.path, record.lines.get(key, record.line),
-                           f"{_label(record)}: '{key}' {problem}")
+            problems.error(record.path, record.lines.get(key, record.line), f"{_label(record)}: '{key}' {problem}")
 
     # volunteers → teams
     members: dict[str, list[str]] = defaultdict(list)
@@ -161,9 +171,11 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
                 members[team_id].append(volunteer.id)
         media_ref(volunteer, "photo", volunteer.photo)
         if volunteer.minor and volunteer.public and not volunteer.guardian_consent:
-            problems.warning(volunteer.path, volunteer.lines.get("minor", volunteer.line),
-                             f"volunteer '{volunteer.id}': a minor without 'guardian_consent: true' "
-                             "is not named on the site")
+            problems.warning(
+                volunteer.path,
+                volunteer.lines.get("minor", volunteer.line),
+                f"volunteer '{volunteer.id}': a minor without 'guardian_consent: true' is not named on the site",
+            )
 
     # teams → parent, lead; the tree must not loop
     children: dict[str, list[str]] = defaultdict(list)
@@ -171,9 +183,11 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
         if ref(team, "parent", "a team", teams, team.parent):
             children[team.parent].append(team.id)
         if ref(team, "lead", "a volunteer", volunteers, team.lead) and team.id not in volunteers[team.lead].teams:
-            problems.warning(team.path, team.lines.get("lead", team.line),
-                             f"team '{team.id}': its lead '{team.lead}' is not a member "
-                             f"(add '{team.id}' to the volunteer's teams)")
+            problems.warning(
+                team.path,
+                team.lines.get("lead", team.line),
+                f"team '{team.id}': its lead '{team.lead}' is not a member (add '{team.id}' to the volunteer's teams)",
+            )
         media_ref(team, "logo", team.logo)
     _check_tree(teams, problems)
 
@@ -190,9 +204,18 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
         for participant in activity.participants:
             if ref(activity, "participants", "a volunteer", volunteers, participant.volunteer):
                 by_volunteer[participant.volunteer].append(activity.id)
-                services.append(Service(participant.volunteer, activity.date, activity.hours_of(participant),
-                                        per_record, activity.id, None, activity.path,
-                                        activity.lines.get("participants", activity.line)))
+                services.append(
+                    Service(
+                        participant.volunteer,
+                        activity.date,
+                        activity.hours_of(participant),
+                        per_record,
+                        activity.id,
+                        None,
+                        activity.path,
+                        activity.lines.get("participants", activity.line),
+                    )
+                )
         if activity.story is not None and ref(activity, "story", "a story", all_stories, activity.story):
             if activity.story in stories:
                 story_of_activity[activity.id] = activity.story
@@ -203,9 +226,18 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
             if ok and row.activity not in by_volunteer[row.volunteer]:
                 by_volunteer[row.volunteer].append(row.activity)
         if ok:
-            services.append(Service(row.volunteer, row.date, row.hours,
-                                    row.points if row.points is not None else per_record,
-                                    row.activity, row.note, row.path, row.line))
+            services.append(
+                Service(
+                    row.volunteer,
+                    row.date,
+                    row.hours,
+                    row.points if row.points is not None else per_record,
+                    row.activity,
+                    row.note,
+                    row.path,
+                    row.line,
+                )
+            )
     _check_double_service(services, problems)
 
     # stories → volunteers, teams, activity
@@ -220,10 +252,13 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
             if ref(document, "volunteers", "a volunteer", volunteers, vid):
                 stories_by_volunteer[vid].append(document.slug)
                 if not people[vid].public:
-                    problems.warning(document.path, document.lines.get("volunteers", 1),
-                                     f"story '{document.slug}' is about '{vid}', who is not public: "
-                                     "the name is masked in lists, and written in full in the story it is an "
-                                     "error, but check the text for other ways of naming them (a nickname, a class)")
+                    problems.warning(
+                        document.path,
+                        document.lines.get("volunteers", 1),
+                        f"story '{document.slug}' is about '{vid}', who is not public: "
+                        "the name is masked in lists, and written in full in the story it is an "
+                        "error, but check the text for other ways of naming them (a nickname, a class)",
+                    )
         for team_id in document.teams:
             if ref(document, "teams", "a team", teams, team_id):
                 stories_by_team[team_id].append(document.slug)
@@ -241,26 +276,44 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
         if award.team and ref(award, "team", "a team", teams, award.team):
             awards_by_team[award.team].append(award.id)
 
-    problems.extend(hidden_name_problems(volunteers, people, config, _published_texts(
-        volunteers, people, teams, activities, awards, stories, pages, services)))
+    problems.extend(
+        hidden_name_problems(
+            volunteers,
+            people,
+            config,
+            _published_texts(volunteers, people, teams, activities, awards, stories, pages, services),
+        )
+    )
 
     def frozen(groups: dict) -> dict[str, tuple[str, ...]]:
         return {key: tuple(dict.fromkeys(values)) for key, values in sorted(groups.items())}
 
     return Model(
-        config=config, people=people, teams=teams,
-        team_children=frozen(children), team_members=frozen(members),
-        activities=activities, services=tuple(services), awards=awards,
-        stories=stories, pages=pages, media=media,
-        stories_by_volunteer=frozen(stories_by_volunteer), stories_by_team=frozen(stories_by_team),
+        config=config,
+        people=people,
+        teams=teams,
+        team_children=frozen(children),
+        team_members=frozen(members),
+        activities=activities,
+        services=tuple(services),
+        awards=awards,
+        stories=stories,
+        pages=pages,
+        media=media,
+        stories_by_volunteer=frozen(stories_by_volunteer),
+        stories_by_team=frozen(stories_by_team),
         story_of_activity=story_of_activity,
-        activities_by_volunteer=frozen(by_volunteer), activities_by_team=frozen(by_team),
-        awards_by_volunteer=frozen(awards_by_volunteer), awards_by_team=frozen(awards_by_team),
+        activities_by_volunteer=frozen(by_volunteer),
+        activities_by_team=frozen(by_team),
+        awards_by_volunteer=frozen(awards_by_volunteer),
+        awards_by_team=frozen(awards_by_team),
         tags=frozen(tags),
         positions={vid: (v.path, v.lines.get("id", v.line)) for vid, v in volunteers.items()},
         withheld_photos=frozenset(
-            path for vid, v in volunteers.items()
-            if v.photo and people[vid].photo is None and (path := media_path(v.photo)[0]) is not None),
+            path
+            for vid, v in volunteers.items()
+            if v.photo and people[vid].photo is None and (path := media_path(v.photo)[0]) is not None
+        ),
     )
 
 
@@ -273,7 +326,7 @@ def media_path(path: str) -> tuple[str | None, str | None]:
     if clean.startswith("/media/"):
         clean = clean[1:]
     elif clean.startswith("content/media/"):
-        clean = clean[len("content/"):]
+        clean = clean[len("content/") :]
     if clean.startswith(("/", "~")) or re.match(r"[A-Za-z]:", clean):
         return None, f"'{path}' is an absolute path; give a path under content/, like media/people/zhang-wei.jpg"
     parts = PurePosixPath(clean).parts
@@ -294,8 +347,14 @@ def media_problem(path: str, media: frozenset[str]) -> str | None:
 
 
 def _label(record) -> str:
-    kind = {"Volunteer": "volunteer", "Team": "team", "Activity": "activity", "Award": "award",
-            "LedgerRow": "ledger row", "Document": getattr(record, "kind", "")}[type(record).__name__]
+    kind = {
+        "Volunteer": "volunteer",
+        "Team": "team",
+        "Activity": "activity",
+        "Award": "award",
+        "LedgerRow": "ledger row",
+        "Document": getattr(record, "kind", ""),
+    }[type(record).__name__]
     name = getattr(record, "id", None) or getattr(record, "slug", None)
     return f"{kind} '{name}'" if name else kind
 
@@ -305,8 +364,11 @@ def _unique(records, kind: str, problems: Problems) -> dict:
     for record in records:
         if record.id in found:
             first = found[record.id]
-            problems.error(record.path, record.lines.get("id", record.line),
-                           f"{kind} id '{record.id}' is used twice (first at {first.path}:{first.lines.get('id', first.line)})")
+            problems.error(
+                record.path,
+                record.lines.get("id", record.line),
+                f"{kind} id '{record.id}' is used twice (first at {first.path}:{first.lines.get('id', first.line)})",
+            )
         else:
             found[record.id] = record
     return found
@@ -324,9 +386,12 @@ def _documents(documents, config: SiteConfig, problems: Problems) -> dict[str, D
     for document in ordered:
         if document.slug in found:
             first = found[document.slug]
-            problems.error(document.path, document.lines.get("slug", 1),
-                           f"{document.kind} slug '{document.slug}' is used twice (also {first.path}); "
-                           "give one of them another 'slug'")
+            problems.error(
+                document.path,
+                document.lines.get("slug", 1),
+                f"{document.kind} slug '{document.slug}' is used twice (also {first.path}); "
+                "give one of them another 'slug'",
+            )
             continue
         found[document.slug] = document
     return {slug: d for slug, d in found.items() if config.drafts or not d.draft}
@@ -340,11 +405,14 @@ def _check_tree(teams: dict[str, Team], problems: Problems) -> None:
             seen.append(current)
             current = teams[current].parent
         if current is not None and current in seen and current not in reported:
-            loop = seen[seen.index(current):]
+            loop = seen[seen.index(current) :]
             reported.update(loop)
             team = teams[current]
-            problems.error(team.path, team.lines.get("parent", team.line),
-                           f"team '{current}': the team tree loops: {' → '.join(loop + [current])}")
+            problems.error(
+                team.path,
+                team.lines.get("parent", team.line),
+                f"team '{current}': the team tree loops: {' → '.join(loop + [current])}",
+            )
 
 
 def _check_double_service(services: list[Service], problems: Problems) -> None:
@@ -355,10 +423,13 @@ def _check_double_service(services: list[Service], problems: Problems) -> None:
         key = (service.volunteer, service.activity)
         if key in first:
             other = first[key]
-            problems.error(service.path, service.line,
-                           f"volunteer '{service.volunteer}' is recorded twice for activity "
-                           f"'{service.activity}' (also at {other.path}:{other.line}); "
-                           "hours would count double")
+            problems.error(
+                service.path,
+                service.line,
+                f"volunteer '{service.volunteer}' is recorded twice for activity "
+                f"'{service.activity}' (also at {other.path}:{other.line}); "
+                "hours would count double",
+            )
         else:
             first[key] = service
 
@@ -370,37 +441,73 @@ def _check_double_service(services: list[Service], problems: Problems) -> None:
 Text = tuple[str, str, int, str, str, bool]
 
 
-def _published_texts(volunteers: dict[str, Volunteer], people: dict[str, Person], teams: dict[str, Team],
-                     activities: dict[str, Activity], awards: dict[str, Award], stories: dict[str, Document],
-                     pages: dict[str, Document], services: list[Service]) -> Iterator[Text]:
+def _published_texts(
+    volunteers: dict[str, Volunteer],
+    people: dict[str, Person],
+    teams: dict[str, Team],
+    activities: dict[str, Activity],
+    awards: dict[str, Award],
+    stories: dict[str, Document],
+    pages: dict[str, Document],
+    services: list[Service],
+) -> Iterator[Text]:
     """Every text a published view gives templates (views.py), where staff or a roster could
     write a person's name: what a theme may show, whether or not the default one does."""
 
     def fields(record, label: str, *named: tuple[str, object]) -> Iterator[Text]:
         for key, value in named:
-            for text in (value if isinstance(value, tuple) else (value,)):
+            for text in value if isinstance(value, tuple) else (value,):
                 if text:
                     yield text, record.path, record.lines.get(key, record.line), label, f"'{shown(key)}'", False
 
     for document in list(stories.values()) + list(pages.values()):
         label = f"{document.kind} '{document.slug}'"
-        yield from fields(document, label, ("title", document.title), ("summary", document.summary),
-                          ("author", document.author), ("tags", document.tags))
+        yield from fields(
+            document,
+            label,
+            ("title", document.title),
+            ("summary", document.summary),
+            ("author", document.author),
+            ("tags", document.tags),
+        )
         yield document.body, document.path, document.body_line, label, "the text", True
     for aid, activity in activities.items():
-        yield from fields(activity, f"activity '{aid}'", ("title", activity.title), ("summary", activity.summary),
-                          ("location", activity.location), ("category", activity.category))
+        yield from fields(
+            activity,
+            f"activity '{aid}'",
+            ("title", activity.title),
+            ("summary", activity.summary),
+            ("location", activity.location),
+            ("category", activity.category),
+        )
     for award_id, award in awards.items():
-        yield from fields(award, f"award '{award_id}'", ("title", award.title), ("citation", award.citation),
-                          ("issuer", award.issuer), ("number", award.number))
+        yield from fields(
+            award,
+            f"award '{award_id}'",
+            ("title", award.title),
+            ("citation", award.citation),
+            ("issuer", award.issuer),
+            ("number", award.number),
+        )
     for tid, team in teams.items():
-        yield from fields(team, f"team '{tid}'", ("name", team.name), ("description", team.description),
-                          ("category", team.category),
-                          ("services", tuple(t for s in team.services for t in (s.name, s.description) if t)))
+        yield from fields(
+            team,
+            f"team '{tid}'",
+            ("name", team.name),
+            ("description", team.description),
+            ("category", team.category),
+            ("services", tuple(t for s in team.services for t in (s.name, s.description) if t)),
+        )
     for vid, volunteer in volunteers.items():
         person = people[vid]  # what is published of them: a hidden person's role, and no bio
-        yield from fields(volunteer, f"volunteer '{vid}'", ("role", person.role), ("bio", person.bio),
-                          ("skills", person.skills), *((key, text) for key, text in person.extra))
+        yield from fields(
+            volunteer,
+            f"volunteer '{vid}'",
+            ("role", person.role),
+            ("bio", person.bio),
+            ("skills", person.skills),
+            *((key, text) for key, text in person.extra),
+        )
     # Notes of ledger rows, on the hour statements of people who are public. A city's
     # million rows hold a few thousand notes: each is looked at once.
     notes: dict[str, Service] = {}
@@ -411,8 +518,9 @@ def _published_texts(volunteers: dict[str, Volunteer], people: dict[str, Person]
         yield note, service.path, service.line, "ledger row", "'note'", False
 
 
-def hidden_name_problems(volunteers: dict[str, Volunteer], people: dict[str, Person], config: SiteConfig,
-                         texts: Iterable[Text]) -> list[Problem]:
+def hidden_name_problems(
+    volunteers: dict[str, Volunteer], people: dict[str, Person], config: SiteConfig, texts: Iterable[Text]
+) -> list[Problem]:
     """The real name of someone who is not public, written in a text that is published.
 
     Their name is masked wherever volsite lists them, but staff write stories, summaries
@@ -426,8 +534,12 @@ def hidden_name_problems(volunteers: dict[str, Volunteer], people: dict[str, Per
         # name that a public volunteer has as well may be theirs in the text: it is let be,
         # as the public one could not otherwise be named at all. A name that site.yaml
         # privacy.allow lists is a word to the staff who listed it (温馨, 高峰).
-        if (not people[volunteer.id].public and len(volunteer.name) >= 2
-                and volunteer.name not in public_names and volunteer.name not in config.privacy_allow):
+        if (
+            not people[volunteer.id].public
+            and len(volunteer.name) >= 2
+            and volunteer.name not in public_names
+            and volunteer.name not in config.privacy_allow
+        ):
             hidden.setdefault(volunteer.name, volunteer)
     if not hidden:
         return []
@@ -446,14 +558,22 @@ def _named_message(label: str, where: str, volunteer: Volunteer, config: SiteCon
     if not volunteer.public:
         why, fix = "'public: false'", ", or ask for consent and set 'public: true'"
     elif volunteer.minor and not volunteer.guardian_consent:
-        why, fix = "a minor without 'guardian_consent: true'", ", or set 'guardian_consent: true' once a guardian consents"
+        why, fix = (
+            "a minor without 'guardian_consent: true'",
+            ", or set 'guardian_consent: true' once a guardian consents",
+        )
     elif volunteer.consent is False:
         why, fix = "'consent: false'", ""  # they said no
     else:
-        why, fix = "no 'consent: true', which privacy.require_consent asks for", ", or set 'consent: true' once they consent"
+        why, fix = (
+            "no 'consent: true', which privacy.require_consent asks for",
+            ", or set 'consent: true' once they consent",
+        )
     position = f"{volunteer.path}:{volunteer.lines.get('name', volunteer.line)}"
-    return (f"{label}: {where} names {masked}, who is not public ({why}, {position}): write the masked "
-            f"form {masked} or leave the name out{fix} (not a name here? list the phrase in site.yaml privacy.allow)")
+    return (
+        f"{label}: {where} names {masked}, who is not public ({why}, {position}): write the masked "
+        f"form {masked} or leave the name out{fix} (not a name here? list the phrase in site.yaml privacy.allow)"
+    )
 
 
 @lru_cache(maxsize=4)  # volsite serve rebuilds with the same people
@@ -478,10 +598,12 @@ def _name_finder(hidden: tuple[str, ...], public: tuple[str, ...], allowed: tupl
             if name not in names:
                 continue  # a longer name or an allowed phrase
             start, end = match.span()
-            if ((name[0].isascii() and name[0].isalnum() and start and _word_char(text[start - 1]))
-                    or (name[-1].isascii() and name[-1].isalnum() and end < len(text) and _word_char(text[end]))):
+            if (name[0].isascii() and name[0].isalnum() and start and _word_char(text[start - 1])) or (
+                name[-1].isascii() and name[-1].isalnum() and end < len(text) and _word_char(text[end])
+            ):
                 continue
             yield start, name
+
     return find
 
 
@@ -515,7 +637,7 @@ def _branches(node: dict) -> str:
     for char in sorted(key for key in node if key):
         run, child = char, node[char]
         while len(child) == 1 and "" not in child:  # a run of single children: one literal
-            (char, child), = child.items()
+            ((char, child),) = child.items()
             run += char
         options.append(re.escape(run) + (_branches(child) if set(child) != {""} else ""))
     if not options:

@@ -8,14 +8,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .resolve import Model
 from ..problems import Problems
 from ..slugs import slugify
+from .resolve import Model
 
 # First URL segments the generator owns; a standalone page may not take them.
-RESERVED = ("stories", "tags", "volunteers", "teams", "activities", "timeline", "honors",
-            "certificates", "stats", "search", "data", "media", "pagefind", "feed.xml",
-            "sitemap.xml", "robots.txt", "404.html", "index.html", "static", "assets")
+RESERVED = (
+    "stories",
+    "tags",
+    "volunteers",
+    "teams",
+    "activities",
+    "timeline",
+    "honors",
+    "certificates",
+    "stats",
+    "search",
+    "data",
+    "media",
+    "pagefind",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "index.html",
+    "static",
+    "assets",
+)
 
 
 @dataclass(frozen=True)
@@ -86,8 +105,12 @@ def tag_slugs(tags, problems: Problems | None = None) -> dict[str, str]:
     for tag in sorted(tags):
         segment = slugify(tag) or "tag"
         if segment in taken and problems is not None:
-            problems.error("content/stories", None, f"the tags '{taken[segment]}' and '{tag}' would share "
-                                                    f"the web address tags/{segment}/; rename one of them")
+            problems.error(
+                "content/stories",
+                None,
+                f"the tags '{taken[segment]}' and '{tag}' would share "
+                f"the web address tags/{segment}/; rename one of them",
+            )
             continue
         taken[segment] = tag
         found[tag] = segment
@@ -102,8 +125,9 @@ def plan(model: Model, problems: Problems) -> list[Route]:
     routes.append(_page("tags", "tags/"))
     for tag, segment in tag_slugs(model.tags, problems).items():
         count = sum(1 for slug in model.tags[tag] if slug in model.stories)
-        routes += [_page("tag", tag_url(segment, n), tag, n)
-                   for n in range(1, page_count(count, model.config.pagination) + 1)]
+        routes += [
+            _page("tag", tag_url(segment, n), tag, n) for n in range(1, page_count(count, model.config.pagination) + 1)
+        ]
     routes.append(_page("volunteers", volunteers_url()))
     for vid, person in model.people.items():
         if person.public:
@@ -118,8 +142,9 @@ def plan(model: Model, problems: Problems) -> list[Route]:
     routes += [_page("honors_year", honors_url(year), str(year)) for year in years]
     routes.append(_page("candidates", "honors/candidates/"))
     for award_id, award in model.awards.items():
-        public_recipient = award.team or (award.volunteer and model.people.get(award.volunteer)
-                                          and model.people[award.volunteer].public)
+        public_recipient = award.team or (
+            award.volunteer and model.people.get(award.volunteer) and model.people[award.volunteer].public
+        )
         if not award.candidate and public_recipient:
             routes.append(_page("certificate", certificate_url(award_id), award_id))
     routes.append(_page("stats", "stats/"))
@@ -127,8 +152,11 @@ def plan(model: Model, problems: Problems) -> list[Route]:
         routes.append(_page("search", "search/"))
     for slug, document in model.pages.items():
         if slug in RESERVED:
-            problems.error(document.path, document.lines.get("slug", 1),
-                           f"page slug '{slug}' is a web address volsite uses itself; choose another 'slug'")
+            problems.error(
+                document.path,
+                document.lines.get("slug", 1),
+                f"page slug '{slug}' is a web address volsite uses itself; choose another 'slug'",
+            )
             continue
         routes.append(_page("page", page_url(slug), slug))
     routes.append(Route("404", "404.html", "404.html"))
@@ -143,8 +171,11 @@ def _unique(routes: list[Route], problems: Problems) -> list[Route]:
     seen: dict[str, Route] = {}
     for route in routes:
         if route.output in seen:
-            problems.error("(routes)", None, f"two pages would be written to {route.output}: "
-                                             f"{seen[route.output].kind} and {route.kind}")
+            problems.error(
+                "(routes)",
+                None,
+                f"two pages would be written to {route.output}: {seen[route.output].kind} and {route.kind}",
+            )
             continue
         seen[route.output] = route
     return list(seen.values())

@@ -17,8 +17,8 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from ..model.resolve import Model
-from ..render.markdown import Html, is_dangerous
 from ..problems import Problem
+from ..render.markdown import Html, is_dangerous
 
 # Digits are ASCII ones, and an input method's full-width ones read as ASCII (HALF_WIDTH):
 # what people type a number in.
@@ -26,7 +26,9 @@ MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4}
 RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx])(?![0-9A-Za-z])")
 # ASCII local parts only: real addresses are, and a \w that matched Chinese would make the
 # pattern try every run of a CJK paragraph (seconds on a large site).
-EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})(?![A-Za-z0-9-])")
+EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})(?![A-Za-z0-9-])"
+)
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
@@ -59,9 +61,13 @@ class PrivacyScans:
         self.done: dict[str, tuple[bytes, list[Problem]]] = {}
 
 
-def privacy_findings(files: dict[str, bytes], allowed: tuple[str, ...] = (),
-                     prefix: str = "output/", suffixes: tuple[str, ...] = TEXT_SUFFIXES,
-                     scans: PrivacyScans | None = None) -> list[Problem]:
+def privacy_findings(
+    files: dict[str, bytes],
+    allowed: tuple[str, ...] = (),
+    prefix: str = "output/",
+    suffixes: tuple[str, ...] = TEXT_SUFFIXES,
+    scans: PrivacyScans | None = None,
+) -> list[Problem]:
     """Everything in the output that looks like private contact or identity data."""
     findings: list[Problem] = []
     for rel, data in sorted(files.items()):
@@ -78,8 +84,13 @@ def privacy_findings(files: dict[str, bytes], allowed: tuple[str, ...] = (),
     return findings
 
 
-def privacy_findings_in(rel: str, data: bytes, allowed: tuple[str, ...] = (), prefix: str = "output/",
-                        suffixes: tuple[str, ...] = TEXT_SUFFIXES) -> list[Problem]:
+def privacy_findings_in(
+    rel: str,
+    data: bytes,
+    allowed: tuple[str, ...] = (),
+    prefix: str = "output/",
+    suffixes: tuple[str, ...] = TEXT_SUFFIXES,
+) -> list[Problem]:
     """What looks like private data in one output file (as privacy_findings, for one)."""
     if not rel.endswith(suffixes):
         return []
@@ -108,15 +119,21 @@ _SHAPES = bytes(ord("0") if 0x30 <= b <= 0x39 or 0x90 <= b <= 0x99 else ord(".")
 _SEPARATOR_BYTES = b" -\xef\xbc\xe3\x80\x8d"
 
 
-def _scan(name: str, text: str, allowed: tuple[str, ...], numbers: bool = True,
-          addresses: bool = True) -> list[Problem]:
+def _scan(
+    name: str, text: str, allowed: tuple[str, ...], numbers: bool = True, addresses: bool = True
+) -> list[Problem]:
     found = []
     for start, kind, value in sorted(set(_suspects(text, numbers, addresses))):
         if not any(value in allow or allow in value for allow in allowed):
-            found.append(Problem(name, text.count("\n", 0, start) + 1,
-                                 f"looks like {kind} ({_mask(value)}): private data must not be "
-                                 "published; if it is an organisation's public contact, list it in "
-                                 "site.yaml privacy.allow"))
+            found.append(
+                Problem(
+                    name,
+                    text.count("\n", 0, start) + 1,
+                    f"looks like {kind} ({_mask(value)}): private data must not be "
+                    "published; if it is an organisation's public contact, list it in "
+                    "site.yaml privacy.allow",
+                )
+            )
     return found
 
 
@@ -127,8 +144,9 @@ _DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19][0-9\uff10-\uff19 \-\uff0d\u3000]{9,
 # What a Chinese input method types in full-width mode is the same number to a reader:
 # digits, plus, hyphen, space and X are read as their ASCII selves (one character for
 # one, so positions and lines stay true).
-HALF_WIDTH = str.maketrans("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff0b\uff0d\u3000\uff38\uff58",
-                           "0123456789+- Xx")
+HALF_WIDTH = str.maketrans(
+    "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff0b\uff0d\u3000\uff38\uff58", "0123456789+- Xx"
+)
 _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
 
@@ -138,7 +156,7 @@ def _suspects(text: str, numbers: bool = True, addresses: bool = True):
     for run in _DIGIT_RUN.finditer(text) if numbers else ():
         start, end = max(0, run.start() - 5), run.end() + 1  # room for a +86 before the run
         first = max(0, start - 1)  # and a character either side for the look-arounds
-        window = text[first:end + 1].translate(HALF_WIDTH)
+        window = text[first : end + 1].translate(HALF_WIDTH)
         for match in MOBILE.finditer(window, start - first, end - first):
             yield first + match.start(), "a mobile phone number", "".join(match.groups())
         for match in RESIDENT_ID.finditer(window, start - first, end - first):
@@ -159,8 +177,7 @@ def _suspects(text: str, numbers: bool = True, addresses: bool = True):
         at = following
 
 
-def link_findings(model: Model, html: dict[str, Html], urls: frozenset[str],
-                  files: frozenset[str]) -> list[Problem]:
+def link_findings(model: Model, html: dict[str, Html], urls: frozenset[str], files: frozenset[str]) -> list[Problem]:
     """Links and images in staff Markdown that lead nowhere on the built site."""
     findings = []
     documents = list(model.stories.values()) + list(model.pages.values())
@@ -170,8 +187,9 @@ def link_findings(model: Model, html: dict[str, Html], urls: frozenset[str],
             line, searched_from[link] = _place_of(document.body, link, searched_from.get(link, 0))
             why = _broken(link, urls, files, model.config.base_path)
             if why:
-                findings.append(Problem(document.path, document.body_line + line,
-                                        f"{document.kind} '{document.slug}': {why}"))
+                findings.append(
+                    Problem(document.path, document.body_line + line, f"{document.kind} '{document.slug}': {why}")
+                )
     return findings
 
 
@@ -179,8 +197,10 @@ def _broken(link: str, urls: frozenset[str], files: frozenset[str], base_path: s
     parts = urlsplit(link)
     kind = "image" if unquote(parts.path).lower().endswith(_IMAGE_SUFFIXES) else "link"
     if is_dangerous(link):
-        return (f"the {kind} '{link}' would run a script or open a document its writer made, so it leads "
-                "nowhere on the site: remove it")
+        return (
+            f"the {kind} '{link}' would run a script or open a document its writer made, so it leads "
+            "nowhere on the site: remove it"
+        )
     if parts.scheme or parts.netloc or link.startswith("#") or not parts.path:
         return None
     path = unquote(parts.path)
@@ -189,7 +209,8 @@ def _broken(link: str, urls: frozenset[str], files: frozenset[str], base_path: s
     if not path.startswith("/"):
         return f"the {kind} '{link}' is relative; write it from the site's root, like /stories/<slug>/"
     if base_path != "/" and path.startswith(base_path):
-        return f"the {kind} '{link}' starts with the base path {base_path}; write it without, like /{path[len(base_path):]}"
+        without = path[len(base_path) :]
+        return f"the {kind} '{link}' starts with the base path {base_path}; write it without, like /{without}"
     target = path[1:]
     if target in urls or target in files or (target + "/") in urls:
         return None
@@ -216,6 +237,12 @@ def orphan_warnings(model: Model) -> list[Problem]:
             found.append(Problem(path, line, f"volunteer '{vid}' is in no team", "warning"))
     for tid, team in model.teams.items():
         if not any(model.team_members.get(t) for t in model.subtree(tid)):
-            found.append(Problem(team.path, team.lines.get("id", team.line),
-                                 f"team '{tid}' has no members (no volunteer names it in 'teams')", "warning"))
+            found.append(
+                Problem(
+                    team.path,
+                    team.lines.get("id", team.line),
+                    f"team '{tid}' has no members (no volunteer names it in 'teams')",
+                    "warning",
+                )
+            )
     return found

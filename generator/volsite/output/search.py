@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from ..bindings.pagefind import MERGED_UNUSED, UNUSED, FormatError, binary, normalise
 from ..bindings.process import ending_with_this_process
@@ -65,8 +65,13 @@ class KeptParts(Protocol):
     def keep(self, pages: list[str], first: bool, bundle: Path) -> None: ...
 
 
-def index_folder(folder: Path, work: Path | None = None, pages: list[str] | None = None,
-                 workers: int | None = None, kept: KeptParts | None = None) -> int:
+def index_folder(
+    folder: Path,
+    work: Path | None = None,
+    pages: list[str] | None = None,
+    workers: int | None = None,
+    kept: KeptParts | None = None,
+) -> int:
     """Write folder/pagefind/ for the HTML pages in folder, replacing any earlier index.
 
     The new index is made in `work` (default: folder itself), which must be on the
@@ -121,8 +126,9 @@ def _run_pagefind(site: Path, output: Path, glob: str) -> str | None:
     """Run Pagefind on the pages of `site` that `glob` matches; why it failed, or None."""
     try:
         command = [pagefind_binary(), "--site", str(site), "--output-path", str(output), "--silent", "--glob", glob]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                              preexec_fn=ending_with_this_process())
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=600, preexec_fn=ending_with_this_process()
+        )
     except SearchError as exc:
         return str(exc)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -151,7 +157,9 @@ def part_count(pages: int) -> int:
     return parts
 
 
-def part_plan(pages: list[str], parts: int, sizes: Mapping[str, int] | None = None) -> list[tuple[str, list[str]]] | None:
+def part_plan(
+    pages: list[str], parts: int, sizes: Mapping[str, int] | None = None
+) -> list[tuple[str, list[str]]] | None:
     """The parts to index `pages` in: each part's Pagefind glob and the pages it matches.
     Together the globs match each of `pages` exactly once (and no other page of the same
     shape outside its part). None when one part will do or a page's name cannot be
@@ -188,8 +196,12 @@ def part_plan(pages: list[str], parts: int, sizes: Mapping[str, int] | None = No
             low, high = max(begin - starts[shape], 0), min(end - starts[shape], len(found))
             if low < high:
                 terms += [_part_term(shape, prefix, whole) for prefix, whole in _prefix_cover(found, low, high)]
-        plan.append((terms[0] if len(terms) == 1 else "{" + ",".join(terms) + "}",
-                     [rel for _shape, _middle, rel in shaped[begin:end]]))
+        plan.append(
+            (
+                terms[0] if len(terms) == 1 else "{" + ",".join(terms) + "}",
+                [rel for _shape, _middle, rel in shaped[begin:end]],
+            )
+        )
     if max(len(glob) for glob, _pages in plan) > MAX_GLOB:
         return None
     return plan
@@ -298,7 +310,9 @@ def _pages_in(folder: Path) -> dict[str, bool]:
     return read_pages(folder)[0]
 
 
-def read_pages(folder: Path, digest: Callable[[bytes], bytes] | None = None) -> tuple[dict[str, bool], dict[str, bytes]]:
+def read_pages(
+    folder: Path, digest: Callable[[bytes], bytes] | None = None
+) -> tuple[dict[str, bool], dict[str, bytes]]:
     """The HTML pages in folder (not the index's own): whether each is_marked, and with
     `digest` what it makes of each page's bytes."""
     marks, digests = {}, {}

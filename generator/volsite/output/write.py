@@ -11,10 +11,10 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from stat import S_IMODE, S_ISDIR, S_ISREG
-from typing import Callable
 
 from ..bindings.process import exchange
 from ..problems import UsageError
@@ -34,9 +34,13 @@ def check_output_dir(site_root: Path, output: Path) -> None:
     except (OSError, RuntimeError):  # links in a loop
         raise UsageError(f"refusing to write the site to {output}: it is a link that leads in a loop") from None
     home = Path.home().resolve()
-    forbidden = {site: "the site folder itself", site / "content": "the content folder",
-                 site / "themes": "the themes folder", Path(out.anchor): "the root of the disk",
-                 home: "your home folder"}
+    forbidden = {
+        site: "the site folder itself",
+        site / "content": "the content folder",
+        site / "themes": "the themes folder",
+        Path(out.anchor): "the root of the disk",
+        home: "your home folder",
+    }
     if out in forbidden:
         raise UsageError(f"refusing to write the site to {output}: it is {forbidden[out]}")
     if out in site.parents:
@@ -48,8 +52,10 @@ def check_output_dir(site_root: Path, output: Path) -> None:
         if not out.is_dir():
             raise UsageError(f"refusing to write the site to {output}: it is a file")
         if any(out.iterdir()) and not (out / MARKER).is_file():
-            raise UsageError(f"refusing to replace {output}: it is not empty and was not written by "
-                             "volsite; remove it or choose another output folder")
+            raise UsageError(
+                f"refusing to replace {output}: it is not empty and was not written by "
+                "volsite; remove it or choose another output folder"
+            )
     _check_writable_beside(output, out)
 
 
@@ -62,11 +68,16 @@ def _check_writable_beside(output: Path, out: Path) -> None:
     if os.access(place, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
         return
     linked = Path(os.path.abspath(output)) != out
-    what = f"it is a link to {out}, and the new site is written beside that" if linked else \
-        "the new site is written beside it"
-    raise UsageError(f"refusing to write the site to {output}: {what}, in {place}, where this user may not "
-                     f"make folders; let it write to {place}, or choose an output folder "
-                     f"{'(or a link target) ' if linked else ''}in a folder it may write to")
+    what = (
+        f"it is a link to {out}, and the new site is written beside that"
+        if linked
+        else "the new site is written beside it"
+    )
+    raise UsageError(
+        f"refusing to write the site to {output}: {what}, in {place}, where this user may not "
+        f"make folders; let it write to {place}, or choose an output folder "
+        f"{'(or a link target) ' if linked else ''}in a folder it may write to"
+    )
 
 
 def read_umask() -> int:
@@ -104,8 +115,7 @@ class Staging:
             remove_leftovers(output)
             self.folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
         except PermissionError as exc:  # (check_output_dir found it writable: changed since, or an ACL)
-            raise UsageError(f"cannot write the new site beside {output}: {exc.strerror} "
-                             f"({exc.filename})") from None
+            raise UsageError(f"cannot write the new site beside {output}: {exc.strerror} ({exc.filename})") from None
         self.previous = output if (output / MARKER).is_file() else None
         (self.folder / MARKER).write_bytes(MARKER_TEXT)  # marks it as volsite's from the start
         # Paths as strings, not pathlib's: joining and splitting each page's path through
@@ -143,15 +153,14 @@ class Staging:
 
 # Bytes as they are (O_BINARY: Windows would otherwise write each \n as \r\n), not
 # inherited by the processes a build starts (Pagefind).
-_NEW_FILE = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-             | getattr(os, "O_CLOEXEC", 0))
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def write_all(handle: int, data: bytes) -> None:
     """All of data to an open file (one os.write may take less than it is given)."""
     view = memoryview(data)
     while view:
-        view = view[os.write(handle, view):]
+        view = view[os.write(handle, view) :]
 
 
 def _size_and_time(path: str | Path) -> tuple[int, int]:
@@ -171,8 +180,12 @@ def _reuse(previous: Path | None, rel: str, target: str, size: int, read: Callab
     old = previous / rel
     try:
         info = old.lstat()
-        if not S_ISREG(info.st_mode) or info.st_size != size or S_IMODE(info.st_mode) != mode \
-                or old.read_bytes() != read():
+        if (
+            not S_ISREG(info.st_mode)
+            or info.st_size != size
+            or S_IMODE(info.st_mode) != mode
+            or old.read_bytes() != read()
+        ):
             return False
         os.link(old, target)
     except OSError:
@@ -223,7 +236,7 @@ def match_umask(folders: list[Path], umask: int) -> None:
     for folder in folders:
         if not _is_folder(folder) or S_IMODE(os.lstat(folder).st_mode) == folder_mode:
             continue
-        for dirpath, dirnames, filenames in os.walk(folder):
+        for dirpath, _folders, filenames in os.walk(folder):
             os.chmod(dirpath, folder_mode)
             for name in filenames:
                 path = os.path.join(dirpath, name)
@@ -271,8 +284,7 @@ def _is_folder(path: Path) -> bool:
         return False
 
 
-def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path],
-              keep: tuple[str, ...] = ()) -> list[str]:
+def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path], keep: tuple[str, ...] = ()) -> list[str]:
     """Bring `output` to exactly `files` and `copies`, writing only what changed.
 
     For the preview server, where the folder is volsite's own (a fresh temporary
@@ -303,8 +315,11 @@ def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path],
             changed.append(rel)
     for rel, source in sorted(copies.items()):
         target = output / rel
-        if not target.is_file() or target.stat().st_size != source.stat().st_size \
-                or target.read_bytes() != source.read_bytes():
+        if (
+            not target.is_file()
+            or target.stat().st_size != source.stat().st_size
+            or target.read_bytes() != source.read_bytes()
+        ):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             changed.append(rel)
@@ -429,9 +444,11 @@ class _Waiting:
     def another(self, holder: int | None) -> None:
         who = f" (process {holder})" if holder else ""
         if time.monotonic() >= self.deadline:
-            raise UsageError(f"another volsite is building this site{who}, a build or a serve that is "
-                             f"rebuilding; it still was after {self.seconds:.0f} s, so this one stops: "
-                             "try again when it has finished")
+            raise UsageError(
+                f"another volsite is building this site{who}, a build or a serve that is "
+                f"rebuilding; it still was after {self.seconds:.0f} s, so this one stops: "
+                "try again when it has finished"
+            )
         if self.say and not self.told:
             self.say(f"waiting for another volsite that is building this site{who}")
             self.told = True

@@ -21,13 +21,13 @@ import reprlib
 import stat
 import warnings
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Mapping
+from typing import Any, BinaryIO
 
 import yaml
-from yaml.events import (AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarEvent,
-                         SequenceStartEvent, StreamEndEvent)
+from yaml.events import AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent, StreamEndEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..problems import Problems
@@ -53,19 +53,20 @@ class Limit:
 #
 # Markdown: 1 MB is about 330,000 Chinese characters, a whole book; converting
 # Markdown costs about 3 s per MB and no resident reads such a page on a phone.
-MARKDOWN_LIMIT = Limit(1 * MB, "a story or page",
-                       "split it into several stories, or link to the full text as a file under media/")
+MARKDOWN_LIMIT = Limit(
+    1 * MB, "a story or page", "split it into several stories, or link to the full text as a file under media/"
+)
 # YAML: reading YAML costs more than a second per MB, more for larger files (a
 # 4.9 MB ledger of 60,000 rows loads in about 6 s and 380 MB); 5 MB is some
 # 60,000 ledger rows or 20,000 volunteers in one file.
-YAML_LIMIT = Limit(5 * MB, "a YAML file",
-                   "split the records over several files (one per year, say), or keep long ledgers in CSV")
+YAML_LIMIT = Limit(
+    5 * MB, "a YAML file", "split the records over several files (one per year, say), or keep long ledgers in CSV"
+)
 # CSV and XLSX: 20 MB is about 500,000 ledger rows (a 19.9 MB ledger loads in
 # about 8 s and 550 MB); Excel itself cannot open a sheet of more than 1,048,576
 # rows. A larger ledger is an export of a whole database, not one organisation's
 # records; a 50 MB one took 23 s and 1.4 GB to load and 2 minutes to build.
-TABLE_LIMIT = Limit(20 * MB, "a table (CSV or Excel) file",
-                    "split it into several files, one per year for example")
+TABLE_LIMIT = Limit(20 * MB, "a table (CSV or Excel) file", "split it into several files, one per year for example")
 # An .xlsx is a zip archive: a small file may unpack into gigabytes (a zip bomb).
 # Reading a sheet costs its unpacked size: openpyxl reads some 20,000 rows a
 # second, and 100,000 ledger rows unpack to 22 MB; 50 MB is some 225,000 rows
@@ -109,8 +110,10 @@ _SHOW = reprlib.Repr()
 _SHOW.maxstring = _SHOW.maxother = 60
 _SHOW.maxlevel = 3
 # Every character that ends a line somewhere (str.splitlines): a problem is one line.
-_LINE_BREAKS = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-                for code in (0x0b, 0x0c, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029)}
+_LINE_BREAKS = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
+}
 _LINE_BREAKS.update({ord("\n"): "\\n", ord("\r"): "\\r"})
 
 
@@ -169,16 +172,28 @@ def _decode(data: bytes) -> tuple[str | None, str, int | None]:
             return data[3:].decode("utf-8"), "utf-8-sig", None
         except UnicodeDecodeError as exc:
             line = _line_at(data, exc.start + 3)
-            return None, (f"starts with a UTF-8 mark but line {line} is not UTF-8 "
-                          "(text pasted from a GBK file?); save it again as UTF-8"), line
+            return (
+                None,
+                (
+                    f"starts with a UTF-8 mark but line {line} is not UTF-8 "
+                    "(text pasted from a GBK file?); save it again as UTF-8"
+                ),
+                line,
+            )
     try:
         utf8 = data.decode("utf-8")
     except UnicodeDecodeError:
         utf8 = None
         mixed = _mixed_line(data)
         if mixed is not None:
-            return None, (f"mixes two encodings: most lines are UTF-8 but line {mixed} is not "
-                          "(text pasted from a GBK file?); save it again as UTF-8"), mixed
+            return (
+                None,
+                (
+                    f"mixes two encodings: most lines are UTF-8 but line {mixed} is not "
+                    "(text pasted from a GBK file?); save it again as UTF-8"
+                ),
+                mixed,
+            )
     if utf8 is not None and not _looks_like_misread_gbk(data, utf8):
         return utf8, "utf-8", None
     try:
@@ -187,8 +202,7 @@ def _decode(data: bytes) -> tuple[str | None, str, int | None]:
         if utf8 is not None:
             return utf8, "utf-8", None
         line = _line_at(data, exc.start)
-        return None, (f"is neither UTF-8 nor GB18030/GBK text (line {line} is neither); "
-                      "save it as UTF-8"), line
+        return None, (f"is neither UTF-8 nor GB18030/GBK text (line {line} is neither); save it as UTF-8"), line
 
 
 def _line_at(data: bytes, offset: int) -> int:
@@ -242,8 +256,15 @@ def _looks_like_misread_gbk(data: bytes, utf8: str) -> bool:
 
 def _ordinary(text: str) -> int:
     """How many of text's non-ASCII characters are ones people commonly type."""
-    return sum(1 for char in text if 0xA0 <= ord(char) <= 0xFF or 0x2010 <= ord(char) <= 0x203A
-               or 0x3000 <= ord(char) <= 0x303F or 0x4E00 <= ord(char) <= 0x9FFF or 0xFF01 <= ord(char) <= 0xFF5E)
+    return sum(
+        1
+        for char in text
+        if 0xA0 <= ord(char) <= 0xFF
+        or 0x2010 <= ord(char) <= 0x203A
+        or 0x3000 <= ord(char) <= 0x303F
+        or 0x4E00 <= ord(char) <= 0x9FFF
+        or 0xFF01 <= ord(char) <= 0xFF5E
+    )
 
 
 def image_sizes(site_root: Path, rels) -> dict[str, tuple[int, int]]:
@@ -284,8 +305,9 @@ def read_within(handle: BinaryIO, size: int, limit: int) -> bytes:
 FileRead = tuple[int, int, int, int, str]
 
 
-def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT,
-               reads: dict[str, FileRead] | None = None) -> bytes | None:
+def read_bytes(
+    site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT, reads: dict[str, FileRead] | None = None
+) -> bytes | None:
     """The bytes of a file, or None (with the problem recorded) when it cannot be read or is too big.
     With `reads`, what was read is noted there under rel."""
     try:
@@ -299,20 +321,29 @@ def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAM
             data = read_within(handle, info.st_size, limit.bytes)
             if len(data) > limit.bytes:
                 size = max(os.fstat(handle.fileno()).st_size, len(data))
-                problems.error(rel, None, f"is {_size(size)}, more than the {_size(limit.bytes)} "
-                                          f"{limit.what} may hold: {limit.advice}")
+                problems.error(
+                    rel,
+                    None,
+                    f"is {_size(size)}, more than the {_size(limit.bytes)} {limit.what} may hold: {limit.advice}",
+                )
                 return None
     except OSError as exc:
         problems.error(rel, None, f"cannot be read: {exc.strerror or exc}")
         return None
     if reads is not None:
-        reads[rel] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
-                      hashlib.blake2b(data, digest_size=16).hexdigest())
+        reads[rel] = (
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+            info.st_ino,
+            hashlib.blake2b(data, digest_size=16).hexdigest(),
+        )
     return data
 
 
-def read_text(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT,
-              reads: dict[str, FileRead] | None = None) -> str | None:
+def read_text(
+    site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT, reads: dict[str, FileRead] | None = None
+) -> str | None:
     """A text file as a str with '\\n' line ends, or None with the problem recorded."""
     data = read_bytes(site_root, rel, problems, limit, reads)
     if data is None:
@@ -327,8 +358,12 @@ def read_text(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML
         count = len(_UNSHOWABLE.findall(text))
         line = text.count("\n", 0, found.start()) + 1
         what = "an invisible control character" if count == 1 else f"{count} invisible control characters"
-        problems.warning(rel, line, f"holds {what} (U+{ord(found.group()):04X} on this line, the first) "
-                                    "that no web page can show; read as spaces: delete them")
+        problems.warning(
+            rel,
+            line,
+            f"holds {what} (U+{ord(found.group()):04X} on this line, the first) "
+            "that no web page can show; read as spaces: delete them",
+        )
         text = _UNSHOWABLE.sub(" ", text)
     return text
 
@@ -336,14 +371,14 @@ def read_text(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML
 # ---------------------------------------------------------------- discovery
 
 
-def find_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
-               problems: Problems) -> list[str]:
+def find_files(site_root: Path, folder: str, suffixes: tuple[str, ...], problems: Problems) -> list[str]:
     """Every file under site_root/folder with one of the suffixes, sorted (find_sized_files)."""
     return [rel for rel, _size in find_sized_files(site_root, folder, suffixes, problems)]
 
 
-def find_sized_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
-                     problems: Problems) -> list[tuple[str, int]]:
+def find_sized_files(
+    site_root: Path, folder: str, suffixes: tuple[str, ...], problems: Problems
+) -> list[tuple[str, int]]:
     """Every file under site_root/folder with one of the suffixes, and its size, sorted.
 
     Hidden files and Office lock files (~$x.xlsx) are passed over. A file that
@@ -361,8 +396,11 @@ def find_sized_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
         for name in list(dirnames):
             if not name.startswith(".") and os.path.islink(os.path.join(dirpath, name)):
                 rel = (Path(dirpath) / name).relative_to(site_root).as_posix()
-                problems.warning(_printable(rel), None, "is a link to a folder, which volsite does not "
-                                                        "follow: move the folder here instead")
+                problems.warning(
+                    _printable(rel),
+                    None,
+                    "is a link to a folder, which volsite does not follow: move the folder here instead",
+                )
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith((".", "~$")):
@@ -379,12 +417,18 @@ def find_sized_files(site_root: Path, folder: str, suffixes: tuple[str, ...],
             # line break or control character; only others need the checks that say which.
             if not rel.isprintable():
                 if _printable(rel) != rel:
-                    problems.error(_printable(rel), None, "the file name is not valid UTF-8 (� marks the "
-                                                          "bytes that are not): rename the file")
+                    problems.error(
+                        _printable(rel),
+                        None,
+                        "the file name is not valid UTF-8 (� marks the bytes that are not): rename the file",
+                    )
                     continue
                 if shown(rel, len(rel)) != rel or _UNSHOWABLE.search(rel):
-                    problems.error(shown(clean_text(rel), len(rel)), None,
-                                   "the file name holds a line break or control character: rename the file")
+                    problems.error(
+                        shown(clean_text(rel), len(rel)),
+                        None,
+                        "the file name holds a line break or control character: rename the file",
+                    )
                     continue
             try:
                 info = os.lstat(full)
@@ -436,8 +480,7 @@ def _inside(path: Path, root: Path) -> bool:
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # What a constructor of PyYAML raises on a value that does not fit its tag
 # (!!int abc, !!bool maybe, !!timestamp yesterday, !!map [1]).
-_VALUE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
-                 UnicodeError)
+_VALUE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, UnicodeError)
 
 
 def _make_loader():
@@ -457,12 +500,12 @@ def _make_loader():
                 tag = node.tag.rsplit(":", 1)[-1] if node.tag.startswith("tag:yaml.org") else node.tag
                 value = f" '{shown(node.value)}'" if isinstance(node, ScalarNode) else ""
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"the value{value} cannot be read as !!{tag}", node.start_mark) from None
+                    None, None, f"the value{value} cannot be read as !!{tag}", node.start_mark
+                ) from None
 
     def construct_mapping(loader, node, deep=False):
         if not isinstance(node, MappingNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping was expected here", node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, "a mapping was expected here", node.start_mark)
         own_keys = {id(key) for key, _ in node.value if key.tag != _MERGE_TAG}
         loader.flatten_mapping(node)
         mapping = LineMap()
@@ -475,12 +518,14 @@ def _make_loader():
                 hash(key)
             except TypeError:
                 raise yaml.constructor.ConstructorError(
-                    None, None, "a key here is not a plain value", key_node.start_mark)
+                    None, None, "a key here is not a plain value", key_node.start_mark
+                ) from None
             # Keys merged in from '<<: *defaults' may be given again: that is what merging is for.
             if id(key_node) in own_keys:
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"the key '{shown(key)}' is given twice", key_node.start_mark)
+                        None, None, f"the key '{shown(key)}' is given twice", key_node.start_mark
+                    )
                 seen.add(key)
             mapping[key] = loader.construct_object(value_node, deep=True)
             mapping.lines[key] = key_node.start_mark.line + 1
@@ -498,8 +543,7 @@ def _make_loader():
         # "\x01" and "\0" are valid YAML escapes, but no page can show them.
         return clean_text(loader.construct_scalar(node))
 
-    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                               construct_mapping)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     LineLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
     LineLoader.add_constructor("tag:yaml.org,2002:str", construct_str)
     return LineLoader
@@ -543,24 +587,42 @@ def _compose(loader) -> Any:
         elif kind is AliasEvent:
             node = anchors.get(event.anchor)
             if node is None:
-                raise compose_error(None, None, f"the alias '*{shown(event.anchor)}' names no anchor "
-                                                f"'&{shown(event.anchor)}' above it", event.start_mark)
+                raise compose_error(
+                    None,
+                    None,
+                    f"the alias '*{shown(event.anchor)}' names no anchor '&{shown(event.anchor)}' above it",
+                    event.start_mark,
+                )
             if id(node) not in sizes:
-                raise compose_error(None, None, f"the alias '*{shown(event.anchor)}' is inside the value "
-                                                "it names (a loop)", event.start_mark)
+                raise compose_error(
+                    None,
+                    None,
+                    f"the alias '*{shown(event.anchor)}' is inside the value it names (a loop)",
+                    event.start_mark,
+                )
             values, levels = sizes[id(node)]
             aliased += values
             if aliased > MAX_YAML_ALIAS_VALUES:
-                raise compose_error(None, None, f"aliases (*name) here repeat more than {MAX_YAML_ALIAS_VALUES:,} "
-                                                "values in all (a \"billion laughs\" file?): write the values "
-                                                "out, or use fewer aliases", event.start_mark)
+                raise compose_error(
+                    None,
+                    None,
+                    f"aliases (*name) here repeat more than {MAX_YAML_ALIAS_VALUES:,} "
+                    'values in all (a "billion laughs" file?): write the values '
+                    "out, or use fewer aliases",
+                    event.start_mark,
+                )
             if len(stack) + levels > MAX_YAML_DEPTH:
-                raise compose_error(None, None, f"this alias nests values more than {MAX_YAML_DEPTH} levels deep",
-                                    event.start_mark)
+                raise compose_error(
+                    None, None, f"this alias nests values more than {MAX_YAML_DEPTH} levels deep", event.start_mark
+                )
         elif kind is SequenceStartEvent or kind is MappingStartEvent:
             if len(stack) >= MAX_YAML_DEPTH:
-                raise compose_error(None, None, f"values are nested more than {MAX_YAML_DEPTH} levels deep "
-                                                "here; a record needs a few", event.start_mark)
+                raise compose_error(
+                    None,
+                    None,
+                    f"values are nested more than {MAX_YAML_DEPTH} levels deep here; a record needs a few",
+                    event.start_mark,
+                )
             node_class = SequenceNode if kind is SequenceStartEvent else MappingNode
             tag = event.tag
             if tag is None or tag == "!":
@@ -593,8 +655,13 @@ def _compose(loader) -> Any:
             parent[1] = None
     event = get_event()
     if not isinstance(event, StreamEndEvent):
-        raise compose_error(None, None, "a second YAML document starts here; a file holds one record "
-                                        "or one list of records: remove this '---' line", event.start_mark)
+        raise compose_error(
+            None,
+            None,
+            "a second YAML document starts here; a file holds one record "
+            "or one list of records: remove this '---' line",
+            event.start_mark,
+        )
     return root
 
 
@@ -707,15 +774,16 @@ def parse_yaml_by_pyyaml(text: str, rel: str, problems: Problems, line_offset: i
         line = mark.line + 1 + line_offset if mark else None
         what = shown(exc.problem or exc.context or "is not valid YAML", 200)
         if "maximum nesting depth" in what:  # libyaml's own limit (PyYAML 6.0.4 on), met before ours
-            problems.error(rel, line, f"values are nested more than {MAX_YAML_DEPTH} levels deep here; "
-                                      "a record needs a few")
+            problems.error(
+                rel, line, f"values are nested more than {MAX_YAML_DEPTH} levels deep here; a record needs a few"
+            )
             return None
         if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
             what += f" (noticed at line {exc.problem_mark.line + 1 + line_offset})"
         problems.error(rel, line, f"YAML does not parse: {what}")
     except yaml.reader.ReaderError as exc:
         # The C reader gives a byte offset into the UTF-8 text.
-        head = text.encode("utf-8", "replace")[:exc.position]
+        head = text.encode("utf-8", "replace")[: exc.position]
         line = head.count(b"\n") + 1 + line_offset
         problems.error(rel, line, f"YAML does not parse: the character U+{exc.character:04X} is not allowed")
     except yaml.YAMLError as exc:
@@ -731,8 +799,7 @@ def parse_yaml_by_pyyaml(text: str, rel: str, problems: Problems, line_offset: i
     return None
 
 
-def yaml_records(site_root: Path, rel: str, problems: Problems,
-                 reads: dict[str, FileRead] | None = None) -> list[Raw]:
+def yaml_records(site_root: Path, rel: str, problems: Problems, reads: dict[str, FileRead] | None = None) -> list[Raw]:
     """A YAML file holds one record (a mapping) or a list of records."""
     text = read_text(site_root, rel, problems, YAML_LIMIT, reads)
     if text is None:
@@ -756,9 +823,14 @@ def yaml_records(site_root: Path, rel: str, problems: Problems,
 # ---------------------------------------------------------------- tables
 
 
-def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
-                  problems: Problems, reads: dict[str, FileRead] | None = None,
-                  private: frozenset[str] = frozenset()) -> list[Raw]:
+def table_records(
+    site_root: Path,
+    rel: str,
+    headers: Mapping[str, str],
+    problems: Problems,
+    reads: dict[str, FileRead] | None = None,
+    private: frozenset[str] = frozenset(),
+) -> list[Raw]:
     """Rows of a CSV or XLSX file as records; header names mapped through `headers`. A column
     named in `private` may be given twice (an export's 手机号码 beside its 联系电话): it is read
     only to be dropped, so the first value is kept and the repeat is no problem."""
@@ -785,7 +857,7 @@ def table_records(site_root: Path, rel: str, headers: Mapping[str, str],
                     problems.error(rel, line, f"the column '{shown(name)}' is given twice")
                 seen.add(name)
             continue
-        if len(cells) > len(columns) and any(c is not None for c in cells[len(columns):]):
+        if len(cells) > len(columns) and any(c is not None for c in cells[len(columns) :]):
             problems.error(rel, line, f"this row has {len(cells)} cells but the header has {len(columns)}")
         if len(set(columns)) == len(columns):
             data = {name: value for name, value in zip(columns, cells) if name and value is not None}
@@ -850,19 +922,25 @@ def _xlsx_problem(path: Path) -> str | None:
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
     if size > TABLE_LIMIT.bytes:
-        return (f"is {_size(size)}, more than the {_size(TABLE_LIMIT.bytes)} {TABLE_LIMIT.what} "
-                f"may hold: {TABLE_LIMIT.advice}")
+        return (
+            f"is {_size(size)}, more than the {_size(TABLE_LIMIT.bytes)} {TABLE_LIMIT.what} "
+            f"may hold: {TABLE_LIMIT.advice}"
+        )
     if head == _OLE_MAGIC:
-        return ("is an old Excel 97-2003 workbook (or a workbook with a password): "
-                "save it from Excel as 'Excel Workbook (.xlsx)' without a password")
+        return (
+            "is an old Excel 97-2003 workbook (or a workbook with a password): "
+            "save it from Excel as 'Excel Workbook (.xlsx)' without a password"
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except Exception:  # noqa: BLE001 - zipfile raises many kinds for a broken archive
         return "is not an Excel workbook (an .xlsx file is a zip archive; this is not one): save it again from Excel"
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        return (f"unpacks to {_size(unpacked)}, more than the {_size(MAX_XLSX_UNPACKED_BYTES)} volsite reads "
-                "from one workbook: split it into several files, one per year for example")
+        return (
+            f"unpacks to {_size(unpacked)}, more than the {_size(MAX_XLSX_UNPACKED_BYTES)} volsite reads "
+            "from one workbook: split it into several files, one per year for example"
+        )
     return None
 
 
@@ -879,20 +957,23 @@ def _header_rows(sheet, headers: Mapping[str, str]) -> list[set[str]]:
     return rows
 
 
-def _xlsx_rows(path: Path, rel: str, problems: Problems,
-               headers: Mapping[str, str]) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(path: Path, rel: str, problems: Problems, headers: Mapping[str, str]) -> Iterator[tuple[int, list[Any]]]:
     problem = _xlsx_problem(path)
     if problem:
         problems.error(rel, None, problem)
         return
     try:
         import openpyxl
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "no default style" and the like: not the staff's concern
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
-        problems.error(rel, None, f"is not a readable Excel workbook ({exc.__class__.__name__}: "
-                                  f"{shown(exc, 80)}): save it again from Excel")
+        problems.error(
+            rel,
+            None,
+            f"is not a readable Excel workbook ({exc.__class__.__name__}: {shown(exc, 80)}): save it again from Excel",
+        )
         return
     number = 0
     try:
@@ -908,8 +989,12 @@ def _xlsx_rows(path: Path, rel: str, problems: Problems,
                 yield number, []
                 continue
             if len(row) > MAX_TABLE_COLUMNS and row[MAX_TABLE_COLUMNS] is not None:
-                problems.error(rel, number, f"this row has more than {MAX_TABLE_COLUMNS} columns, "
-                                            "more than volsite reads: keep the records in the first columns")
+                problems.error(
+                    rel,
+                    number,
+                    f"this row has more than {MAX_TABLE_COLUMNS} columns, "
+                    "more than volsite reads: keep the records in the first columns",
+                )
                 return
             row = row[:MAX_TABLE_COLUMNS]
             if width is not None and row[width:].count(None) == len(row) - width:
@@ -921,22 +1006,37 @@ def _xlsx_rows(path: Path, rel: str, problems: Problems,
             width = end if width is None else width
             yield number, list(row[:end])
         if width is None and len(book.worksheets) > 1:
-            problems.error(rel, None, f"the first sheet ('{shown(sheet.title)}') is empty, and volsite reads only "
-                                      "the first sheet: move the records to it, or the sheet to the front")
+            problems.error(
+                rel,
+                None,
+                f"the first sheet ('{shown(sheet.title)}') is empty, and volsite reads only "
+                "the first sheet: move the records to it, or the sheet to the front",
+            )
         elif len(book.worksheets) > 1:
             # A year's ledger kept on a second sheet would vanish from every total: a sheet whose
             # header row names two of the first sheet's columns is said to be unread. Sheets of
             # instructions (填表说明) or of what each column means name one at most in a row.
             columns = set().union(*_header_rows(book.worksheets[0], headers))
-            unread = [other.title for other in book.worksheets[1:]
-                      if any(len(row & columns) >= min(2, len(columns)) for row in _header_rows(other, headers))]
+            unread = [
+                other.title
+                for other in book.worksheets[1:]
+                if any(len(row & columns) >= min(2, len(columns)) for row in _header_rows(other, headers))
+            ]
             if unread:
                 names = ", ".join(f"'{shown(title)}'" for title in unread[:5]) + (", …" if len(unread) > 5 else "")
-                problems.warning(rel, None, f"has {'a sheet' if len(unread) == 1 else f'{len(unread)} sheets'} "
-                                            f"besides the first that volsite does not read ({names}): "
-                                            "move the records to the first sheet, or each sheet into a file of its own")
+                problems.warning(
+                    rel,
+                    None,
+                    f"has {'a sheet' if len(unread) == 1 else f'{len(unread)} sheets'} "
+                    f"besides the first that volsite does not read ({names}): "
+                    "move the records to the first sheet, or each sheet into a file of its own",
+                )
     except Exception as exc:  # noqa: BLE001 - a broken sheet fails as it is read
-        problems.error(rel, number + 1, f"the sheet cannot be read from this row on "
-                                        f"({exc.__class__.__name__}: {shown(exc, 80)}): save it again from Excel")
+        problems.error(
+            rel,
+            number + 1,
+            f"the sheet cannot be read from this row on "
+            f"({exc.__class__.__name__}: {shown(exc, 80)}): save it again from Excel",
+        )
     finally:
         book.close()

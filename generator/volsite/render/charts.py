@@ -7,9 +7,9 @@ Colours come from CSS custom properties so dark mode applies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
-from typing import Sequence
 
 Number = int | Decimal
 
@@ -52,11 +52,12 @@ def bar_chart(items: Sequence[tuple[str, Number]], title: str, unit: str = "") -
         short = label if len(label) <= 9 else label[:8] + "…"  # 9 characters fit the label column
         parts.append(
             f'<text x="{label_width - gap}" y="{y + row / 2 + 5:.1f}" text-anchor="end" class="chart-label">'
-            f'{escape(short)}</text>'
+            f"{escape(short)}</text>"
             f'<rect x="{label_width}" y="{y + 6}" width="{bar:.1f}" height="{row - 12}" rx="3" class="chart-bar">'
-            f'<title>{escape(label)}: {_fmt(value)}{escape(unit)}</title></rect>'
+            f"<title>{escape(label)}: {_fmt(value)}{escape(unit)}</title></rect>"
             f'<text x="{label_width + bar + gap:.1f}" y="{y + row / 2 + 5:.1f}" class="chart-value">'
-            f'{_fmt(value)}</text>')
+            f"{_fmt(value)}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -71,25 +72,33 @@ def column_chart(items: Sequence[tuple[str, Number]], title: str, unit: str = ""
     parts = [_open(width, height, title)]
     for fraction in (Decimal(0), Decimal("0.5"), Decimal(1)):
         y = top + plot_h - float(fraction) * plot_h
-        parts.append(f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" class="chart-grid"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart-axis">'
-                     f'{_fmt(peak * fraction)}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" class="chart-grid"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart-axis">'
+            f"{_fmt(peak * fraction)}</text>"
+        )
     for i, (label, value) in enumerate(items):
         h = float(Decimal(value) / peak) * plot_h
         x = left + i * slot
-        parts.append(f'<rect x="{x + slot * 0.15:.1f}" y="{top + plot_h - h:.1f}" width="{slot * 0.7:.1f}" '
-                     f'height="{h:.1f}" class="chart-bar"><title>{escape(label)}: {_fmt(value)}{escape(unit)}'
-                     f'</title></rect>')
+        parts.append(
+            f'<rect x="{x + slot * 0.15:.1f}" y="{top + plot_h - h:.1f}" width="{slot * 0.7:.1f}" '
+            f'height="{h:.1f}" class="chart-bar"><title>{escape(label)}: {_fmt(value)}{escape(unit)}'
+            f"</title></rect>"
+        )
         year, _, month = label.partition("-")
         if i == 0 or month == "01" and n <= 240 and (n <= 60 or int(year) % 2 == 0):
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 5}" class="chart-grid"/>'
-                         f'<text x="{x:.1f}" y="{height - bottom + 20}" text-anchor="start" '
-                         f'class="chart-axis">{escape(year)}</text>')
+            parts.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 5}" class="chart-grid"/>'
+                f'<text x="{x:.1f}" y="{height - bottom + 20}" text-anchor="start" '
+                f'class="chart-axis">{escape(year)}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _open(width: int, height: int, title: str) -> str:
-    return (f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-            f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
-            f'<title>{escape(title)}</title>')
+    return (
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
+        f"<title>{escape(title)}</title>"
+    )

@@ -18,8 +18,24 @@ import tokenize
 from dataclasses import dataclass
 
 from ..model.figures import YearFigures
-from .views import (ActivityBrief, AwardBrief, Headline, ProfileView, Ranked, ServiceLine, StarGroup, StarRoll,
-                    StoryView, TagCount, TeamNode, TeamView, TimelineYear, TitleAwards, YearAwards, YearHours)
+from .views import (
+    ActivityBrief,
+    AwardBrief,
+    Headline,
+    ProfileView,
+    Ranked,
+    ServiceLine,
+    StarGroup,
+    StarRoll,
+    StoryView,
+    TagCount,
+    TeamNode,
+    TeamView,
+    TimelineYear,
+    TitleAwards,
+    YearAwards,
+    YearHours,
+)
 from .views import ActivityPage as ActivityPage  # the view is the whole context of activity.html
 
 
@@ -188,27 +204,47 @@ class SitemapPage:
 
 # Every template, the class of its context.
 TEMPLATES: dict[str, type] = {
-    "home.html": HomePage, "stories.html": StoriesPage, "tag.html": TagPage, "story.html": StoryPage,
-    "page.html": StandalonePage, "tags.html": TagsPage, "volunteers.html": DirectoryPage,
-    "volunteer.html": ProfilePage, "hours.html": StatementPage, "teams.html": TeamsPage,
-    "team.html": TeamPage, "activity.html": ActivityPage, "timeline.html": TimelinePage,
-    "honors.html": HonoursPage, "honors_year.html": HonoursYearPage, "candidates.html": CandidatesPage,
-    "certificate.html": CertificatePage, "stats.html": StatsPage, "search.html": EmptyPage,
-    "404.html": EmptyPage, "robots.txt": EmptyPage, "feed.xml": FeedPage, "sitemap.xml": SitemapPage,
+    "home.html": HomePage,
+    "stories.html": StoriesPage,
+    "tag.html": TagPage,
+    "story.html": StoryPage,
+    "page.html": StandalonePage,
+    "tags.html": TagsPage,
+    "volunteers.html": DirectoryPage,
+    "volunteer.html": ProfilePage,
+    "hours.html": StatementPage,
+    "teams.html": TeamsPage,
+    "team.html": TeamPage,
+    "activity.html": ActivityPage,
+    "timeline.html": TimelinePage,
+    "honors.html": HonoursPage,
+    "honors_year.html": HonoursYearPage,
+    "candidates.html": CandidatesPage,
+    "certificate.html": CertificatePage,
+    "stats.html": StatsPage,
+    "search.html": EmptyPage,
+    "404.html": EmptyPage,
+    "robots.txt": EmptyPage,
+    "feed.xml": FeedPage,
+    "sitemap.xml": SitemapPage,
 }
 
 # What every template sees besides its context: name → (type, meaning).
 GLOBALS: dict[str, tuple[str, str]] = {
-    "site": ("SiteConfig", "the settings of site.yaml (site.title, site.description, site.organization, "
-                           "site.stars, site.statement_issuer, site.base_url, …)"),
-    "t": ("strings", "the interface's words in the site's language, by name: {{ t.stories }}; "
-                     "the list is generator/volsite/i18n.py"),
+    "site": (
+        "SiteConfig",
+        "the settings of site.yaml (site.title, site.description, site.organization, "
+        "site.stars, site.statement_issuer, site.base_url, …)",
+    ),
+    "t": (
+        "strings",
+        "the interface's words in the site's language, by name: {{ t.stories }}; the list is generator/volsite/i18n.py",
+    ),
     "lang": ("str", "the site's language: zh-CN or en"),
     "nav": ("tuple[NavEntry, ...]", "the menu"),
     "nav_here": ("frozenset[str]", "the url of each menu entry this page is at or under"),
     "max_stars": ("int", "how many stars there are (site.yaml stars)"),
-    "route": ("Route", "this page: route.url (its path from the site's root), route.kind, route.key, "
-                       "route.number"),
+    "route": ("Route", "this page: route.url (its path from the site's root), route.kind, route.key, route.number"),
 }
 
 FILTERS: dict[str, str] = {
@@ -239,6 +275,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 # ------------------------------------------------------------------ the theme authors' page
 
+
 def _field_comments(cls: type) -> dict[str, str]:
     """The comment written beside each field of a dataclass, by field name."""
     found: dict[str, str] = {}
@@ -264,8 +301,13 @@ def _classes_used(roots: list[type]) -> list[type]:
 
     from ..model import figures, routes
     from . import views
-    known = {name: value for module in (views, figures, routes, sys.modules[__name__])
-             for name, value in vars(module).items() if dataclasses.is_dataclass(value)}
+
+    known = {
+        name: value
+        for module in (views, figures, routes, sys.modules[__name__])
+        for name, value in vars(module).items()
+        if dataclasses.is_dataclass(value)
+    }
     seen: list[type] = []
     queue = list(roots)
     while queue:
@@ -288,14 +330,22 @@ def _table(cls: type) -> list[str]:
 
 def templates_page() -> str:
     """docs/templates.md: every template's context, and the views they are made of."""
-    out = ["# Templates and what they are given", "",
-           "<!-- Made by `python3 -m volsite.render.contexts > docs/templates.md`; "
-           "tests/unit/test_contexts.py fails when it is stale. -->", "",
-           "A theme overrides a template by putting a file of the same name in "
-           "`themes/<name>/templates/`; the templates it leaves out come from the default theme. "
-           "Each template is given the fields below by name (`{{ story.title }}`), and the globals. "
-           "Text is escaped for you; fields marked HTML are already HTML (print them with `| safe`).", "",
-           "## Every template", "", "| name | type | meaning |", "| --- | --- | --- |"]
+    out = [
+        "# Templates and what they are given",
+        "",
+        "<!-- Made by `python3 -m volsite.render.contexts > docs/templates.md`; "
+        "tests/unit/test_contexts.py fails when it is stale. -->",
+        "",
+        "A theme overrides a template by putting a file of the same name in "
+        "`themes/<name>/templates/`; the templates it leaves out come from the default theme. "
+        "Each template is given the fields below by name (`{{ story.title }}`), and the globals. "
+        "Text is escaped for you; fields marked HTML are already HTML (print them with `| safe`).",
+        "",
+        "## Every template",
+        "",
+        "| name | type | meaning |",
+        "| --- | --- | --- |",
+    ]
     out += [f"| `{name}` | `{kind}` | {meaning} |" for name, (kind, meaning) in GLOBALS.items()]
     out += ["", "Filters: " + "; ".join(f"`{name}`: {meaning}" for name, meaning in FILTERS.items()) + ".", ""]
     for template, cls in TEMPLATES.items():

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
-from typing import Callable
 from urllib.parse import unquote
 
 from ..bindings import cmark
-from ..speed.workers import MAX_CHUNKS, map_claimed, runs_by_size
 from ..slugs import slugify
+from ..speed.workers import MAX_CHUNKS, map_claimed, runs_by_size
 
 _CJK_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
@@ -100,8 +100,7 @@ class Converter:
         links.append(written)
         if ":" in written:
             scheme = _SCHEME.match(written)
-            if not self.unsafe_html and scheme and scheme.group(1).lower() not in SAFE_SCHEMES \
-                    or is_dangerous(written):
+            if not self.unsafe_html and scheme and scheme.group(1).lower() not in SAFE_SCHEMES or is_dangerous(written):
                 return f'{attribute}=""'  # the link leads nowhere, the image shows nothing
         return f'{attribute}="{rewrite_link(value, self.base_path)}"'
 
@@ -191,8 +190,13 @@ class MarkdownCache:
     .volsite-cache/ between runs (see diskcache).
     """
 
-    def __init__(self, base_path: str, done: dict[str, Html] | None = None, unsafe_html: bool = True,
-                 keep: Callable[[list[tuple[str, Html]]], None] | None = None):
+    def __init__(
+        self,
+        base_path: str,
+        done: dict[str, Html] | None = None,
+        unsafe_html: bool = True,
+        keep: Callable[[list[tuple[str, Html]]], None] | None = None,
+    ):
         self.base_path = base_path
         self.unsafe_html = unsafe_html
         self.done: dict[str, Html] = done or {}
@@ -214,8 +218,9 @@ class MarkdownCache:
 PARALLEL_CHARS = 1_000_000
 
 
-def convert_texts(texts, base_path: str, cache: MarkdownCache | None = None,
-                  unsafe_html: bool = True, workers: int = 1) -> dict[str, Html]:
+def convert_texts(
+    texts, base_path: str, cache: MarkdownCache | None = None, unsafe_html: bool = True, workers: int = 1
+) -> dict[str, Html]:
     """Every distinct text once; texts converted before come from the cache, many new
     ones are shared out between `workers` processes. The result does not depend on
     how it was made."""

@@ -10,16 +10,40 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 
 from ..bindings.jinja import ThemeEnvironment
-from . import charts, i18n
 from ..model.figures import Figures, hours_text, stats_json
 from ..model.resolve import Model
-from .markdown import Html
-from ..problems import Problems
 from ..model.routes import Route, page_count, stories_url, tag_url
-from .contexts import (CandidatesPage, CertificatePage, Chart, ChartRow, DirectoryPage, EmptyPage, FeedPage,
-                       HomePage, HonoursPage, HonoursYearPage, NavEntry, ProfilePage, SitemapEntry, SitemapPage,
-                       StandalonePage, StatementPage, StatsPage, StatsYear, StoriesPage, StoryPage, TagPage, TagsPage,
-                       TeamPage, TeamsPage, TimelinePage, context_fields)
+from ..problems import Problems
+from . import charts, i18n
+from .contexts import (
+    CandidatesPage,
+    CertificatePage,
+    Chart,
+    ChartRow,
+    DirectoryPage,
+    EmptyPage,
+    FeedPage,
+    HomePage,
+    HonoursPage,
+    HonoursYearPage,
+    NavEntry,
+    ProfilePage,
+    SitemapEntry,
+    SitemapPage,
+    StandalonePage,
+    StatementPage,
+    StatsPage,
+    StatsYear,
+    StoriesPage,
+    StoryPage,
+    TagPage,
+    TagsPage,
+    TeamPage,
+    TeamsPage,
+    TimelinePage,
+    context_fields,
+)
+from .markdown import Html
 from .theme import theme_dirs
 from .views import Views, YearAwards
 
@@ -66,9 +90,17 @@ class Fields(dict):
 
 
 class Renderer:
-    def __init__(self, site_root: Path, model: Model, figures: Figures, html: dict[str, Html],
-                 routes: list[Route], cache: PageCache | None = None,
-                 record_html: dict[str, Html] | None = None, image_sizes: dict[str, tuple[int, int]] | None = None):
+    def __init__(
+        self,
+        site_root: Path,
+        model: Model,
+        figures: Figures,
+        html: dict[str, Html],
+        routes: list[Route],
+        cache: PageCache | None = None,
+        record_html: dict[str, Html] | None = None,
+        image_sizes: dict[str, tuple[int, int]] | None = None,
+    ):
         self.cache = cache
         self.model, self.figures, self.config = model, figures, model.config
         self.routes = routes
@@ -79,9 +111,13 @@ class Renderer:
             self.env = cache.env
         else:
             self.env = ThemeEnvironment(
-                loader=ChoiceLoader([FileSystemLoader(str(d / "templates"))
-                                     for d in theme_dirs(site_root, self.config.theme)]),
-                autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                loader=ChoiceLoader(
+                    [FileSystemLoader(str(d / "templates")) for d in theme_dirs(site_root, self.config.theme)]
+                ),
+                autoescape=True,
+                undefined=StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
                 keep_trailing_newline=True,
                 # Only a serve session keeps templates from one build to the next; a build
                 # need not stat each template again for every page.
@@ -101,8 +137,7 @@ class Renderer:
             stars=lambda n: "★" * n,
         )
         self.nav = self._nav()
-        site_globals = dict(site=self.config, t=self.t, lang=language, nav=self.nav,
-                            max_stars=len(self.config.stars))
+        site_globals = dict(site=self.config, t=self.t, lang=language, nav=self.nav, max_stars=len(self.config.stars))
         self.env.set_globals(site_globals)
         # Every page sees the globals too (the menu holds page titles), so they are part of
         # each page's fingerprint.
@@ -116,18 +151,31 @@ class Renderer:
             return tuple(NavEntry(n.title, n.url, base + n.url.lstrip("/")) for n in self.config.nav)
         t = self.t
         urls = {r.url for r in self.routes}
-        items = [("", t["home"]), ("stories/", t["stories"]), ("volunteers/", t["volunteers"]),
-                 ("teams/", t["teams"]), ("timeline/", t["timeline"]), ("honors/", t["honours"]),
-                 ("stats/", t["stats"]), ("search/", t["search"])]
-        items += [(f"{slug}/", d.title) for slug, d in sorted(self.model.pages.items(),
-                  key=lambda kv: (kv[1].order if kv[1].order is not None else 999, kv[0])) if d.menu]
+        items = [
+            ("", t["home"]),
+            ("stories/", t["stories"]),
+            ("volunteers/", t["volunteers"]),
+            ("teams/", t["teams"]),
+            ("timeline/", t["timeline"]),
+            ("honors/", t["honours"]),
+            ("stats/", t["stats"]),
+            ("search/", t["search"]),
+        ]
+        items += [
+            (f"{slug}/", d.title)
+            for slug, d in sorted(
+                self.model.pages.items(), key=lambda kv: (kv[1].order if kv[1].order is not None else 999, kv[0])
+            )
+            if d.menu
+        ]
         return tuple(NavEntry(title, "/" + url, base + url) for url, title in items if url in urls)
 
     def nav_here(self, route: Route) -> frozenset[str]:
         """The urls of the menu entries a page is at or under (the home entry only at home)."""
         here = "/" + route.url
-        return frozenset(item.url for item in self.nav
-                         if here == item.url or (item.url != "/" and here.startswith(item.url)))
+        return frozenset(
+            item.url for item in self.nav if here == item.url or (item.url != "/" and here.startswith(item.url))
+        )
 
     def render(self, route: Route, problems: Problems) -> bytes | None:
         if route.kind == "stats_json":
@@ -136,23 +184,30 @@ class Renderer:
         template_name, context = getattr(self, f"_{route.kind}")(route)
         fingerprint = b""
         if self.cache is not None:
-            fingerprint = hashlib.blake2b(repr((self._globals_key, template_name, route, context)).encode(),
-                                          digest_size=16).digest()
+            fingerprint = hashlib.blake2b(
+                repr((self._globals_key, template_name, route, context)).encode(), digest_size=16
+            ).digest()
             hit = self.cache.pages.get(route.output)
             if hit is not None and hit[0] == fingerprint:
                 return hit[1]
         try:
-            text = self.env.get_template(template_name).render(route=route, nav_here=self.nav_here(route),
-                                                               **context_fields(context))
+            text = self.env.get_template(template_name).render(
+                route=route, nav_here=self.nav_here(route), **context_fields(context)
+            )
         except TemplateNotFound as exc:
-            problems.error(f"themes/{self.config.theme}", None,
-                           f"the template {exc.name} is missing (needed for {route.output})")
+            problems.error(
+                f"themes/{self.config.theme}", None, f"the template {exc.name} is missing (needed for {route.output})"
+            )
             return None
         except Exception as exc:  # noqa: BLE001 - a theme's mistake is reported, not raised
             name, line = _template_position(exc, template_name)
-            problems.error(name, line, f"template error while rendering {route.output}"
-                                       f"{' for ' + route.key if route.key else ''}: "
-                                       f"{exc.__class__.__name__}: {exc}")
+            problems.error(
+                name,
+                line,
+                f"template error while rendering {route.output}"
+                f"{' for ' + route.key if route.key else ''}: "
+                f"{exc.__class__.__name__}: {exc}",
+            )
             return None
         data = text.encode("utf-8")
         if self.cache is not None:
@@ -163,16 +218,26 @@ class Renderer:
 
     def _home(self, route: Route):
         v = self.views
-        return "home.html", HomePage(v.headline(), tuple(v.story(slug) for slug in list(self.model.stories)[:6]),
-                                     tuple(v.recent_activities(6)), tuple(v.newest_awards(6)), len(v.candidates()))
+        return "home.html", HomePage(
+            v.headline(),
+            tuple(v.story(slug) for slug in list(self.model.stories)[:6]),
+            tuple(v.recent_activities(6)),
+            tuple(v.newest_awards(6)),
+            len(v.candidates()),
+        )
 
     def _paginated(self, slugs: Sequence[str], number: int, url_of) -> tuple:
         """One page of a list of stories: its stories, its number and count, and the links either side."""
         per_page = self.config.pagination
         pages = page_count(len(slugs), per_page)
-        shown = tuple(self.views.story(s) for s in slugs[(number - 1) * per_page: number * per_page])
-        return (shown, number, pages, url_of(number - 1) if number > 1 else None,
-                url_of(number + 1) if number < pages else None)
+        shown = tuple(self.views.story(s) for s in slugs[(number - 1) * per_page : number * per_page])
+        return (
+            shown,
+            number,
+            pages,
+            url_of(number - 1) if number > 1 else None,
+            url_of(number + 1) if number < pages else None,
+        )
 
     def _stories(self, route: Route):
         return "stories.html", StoriesPage(*self._paginated(list(self.model.stories), route.number, stories_url))
@@ -185,8 +250,12 @@ class Renderer:
 
     def _tag(self, route: Route):
         segment = self.views.tag_segments[route.key]
-        return "tag.html", TagPage(route.key, *self._paginated(self.views.tag_story_slugs(route.key), route.number,
-                                                               lambda number: tag_url(segment, number)))
+        return "tag.html", TagPage(
+            route.key,
+            *self._paginated(
+                self.views.tag_story_slugs(route.key), route.number, lambda number: tag_url(segment, number)
+            ),
+        )
 
     def _page(self, route: Route):
         return "page.html", StandalonePage(self.views.page(route.key))
@@ -215,15 +284,20 @@ class Renderer:
 
     def _honors(self, route: Route):
         v = self.views
-        return "honors.html", HonoursPage(tuple(YearAwards(y, v.awards_by_title(y)) for y in v.award_years()),
-                                          v.star_rolls(), tuple(v.leaderboard()),
-                                          tuple(sorted(self.figures.years, reverse=True)), len(v.candidates()))
+        return "honors.html", HonoursPage(
+            tuple(YearAwards(y, v.awards_by_title(y)) for y in v.award_years()),
+            v.star_rolls(),
+            tuple(v.leaderboard()),
+            tuple(sorted(self.figures.years, reverse=True)),
+            len(v.candidates()),
+        )
 
     def _honors_year(self, route: Route):
         year = int(route.key)
         v = self.views
-        return "honors_year.html", HonoursYearPage(year, v.awards_by_title(year), tuple(v.leaderboard(year)),
-                                                   tuple(v.award_years()))
+        return "honors_year.html", HonoursYearPage(
+            year, v.awards_by_title(year), tuple(v.leaderboard(year)), tuple(v.award_years())
+        )
 
     def _candidates(self, route: Route):
         return "candidates.html", CandidatesPage(tuple(self.views.candidates()))
@@ -236,23 +310,47 @@ class Renderer:
         months = [(m, h) for m, h in f.hours_by_month.items()]
         categories = [(c or t["uncategorised"], n) for c, n in f.activities_by_category.items()]
         stars = [(f"{'★' * s}", n) for s, n in sorted(f.stars.items(), reverse=True)]
-        teams = sorted(((self.model.teams[tid].name, tf.hours) for tid, tf in f.teams.items()),
-                       key=lambda kv: (-kv[1], kv[0]))
+        teams = sorted(
+            ((self.model.teams[tid].name, tf.hours) for tid, tf in f.teams.items()), key=lambda kv: (-kv[1], kv[0])
+        )
         hours_head = f"{t['hours']}（{t['hours_unit']}）"
 
         def rows(pairs) -> tuple[ChartRow, ...]:
             return tuple(ChartRow(label, value) for label, value in pairs)
 
         charts_ = (
-            Chart(t["chart_hours_by_month"], charts.column_chart(months, t["chart_hours_by_month"], t["hours_unit"]),
-                  True, t["month"], hours_head, rows((m, hours_text(h)) for m, h in months)),
-            Chart(t["chart_activities_by_category"], charts.bar_chart(categories, t["chart_activities_by_category"]),
-                  False, t["category"], t["count"], rows((c, str(n)) for c, n in categories)),
-            Chart(t["chart_volunteers_by_stars"], charts.bar_chart(stars, t["chart_volunteers_by_stars"]),
-                  False, t["stars"], t["people"],
-                  rows((t["star_level"].format(n=s), str(n)) for s, n in sorted(f.stars.items(), reverse=True))),
-            Chart(t["chart_teams"], charts.bar_chart(teams, t["chart_teams"], t["hours_unit"]),
-                  False, t["teams"], hours_head, rows((name, hours_text(h)) for name, h in teams)),
+            Chart(
+                t["chart_hours_by_month"],
+                charts.column_chart(months, t["chart_hours_by_month"], t["hours_unit"]),
+                True,
+                t["month"],
+                hours_head,
+                rows((m, hours_text(h)) for m, h in months),
+            ),
+            Chart(
+                t["chart_activities_by_category"],
+                charts.bar_chart(categories, t["chart_activities_by_category"]),
+                False,
+                t["category"],
+                t["count"],
+                rows((c, str(n)) for c, n in categories),
+            ),
+            Chart(
+                t["chart_volunteers_by_stars"],
+                charts.bar_chart(stars, t["chart_volunteers_by_stars"]),
+                False,
+                t["stars"],
+                t["people"],
+                rows((t["star_level"].format(n=s), str(n)) for s, n in sorted(f.stars.items(), reverse=True)),
+            ),
+            Chart(
+                t["chart_teams"],
+                charts.bar_chart(teams, t["chart_teams"], t["hours_unit"]),
+                False,
+                t["teams"],
+                hours_head,
+                rows((name, hours_text(h)) for name, h in teams),
+            ),
         )
         years = tuple(StatsYear(year, figures) for year, figures in sorted(f.years.items(), reverse=True))
         return "stats.html", StatsPage(charts_, years, self.views.headline())
@@ -272,8 +370,10 @@ class Renderer:
         def updated(r: Route):
             story = self.model.stories[r.key] if r.kind == "story" else None
             return (story.updated or story.date) if story else None
-        return "sitemap.xml", SitemapPage(tuple(SitemapEntry(r.url, updated(r)) for r in self.routes
-                                                if r.output.endswith("index.html")))
+
+        return "sitemap.xml", SitemapPage(
+            tuple(SitemapEntry(r.url, updated(r)) for r in self.routes if r.output.endswith("index.html"))
+        )
 
     def _robots(self, route: Route):
         return "robots.txt", EmptyPage()

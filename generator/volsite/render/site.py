@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from itertools import accumulate
-from typing import Callable
 
 from ..model.resolve import Model, media_path
 from ..model.routes import Route
@@ -47,9 +47,15 @@ def published_media(model: Model, html: dict, record_html: dict) -> frozenset[st
 PARALLEL_PAGES_FROM = 500
 
 
-def render_pages(renderer: Renderer, routes: list[Route], problems: Problems, progress: Progress | None,
-                 workers: int, keep: Callable[[str, bytes], object] | None = None,
-                 meanwhile: Callable[[], None] | None = None) -> dict:
+def render_pages(
+    renderer: Renderer,
+    routes: list[Route],
+    problems: Problems,
+    progress: Progress | None,
+    workers: int,
+    keep: Callable[[str, bytes], object] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> dict:
     """Every page (path → bytes, or what `keep` makes of them where they were rendered),
     in route order; with workers > 1 runs of routes are claimed in turn by this process
     and workers - 1 forked ones (this one does `meanwhile` first)."""

@@ -54,9 +54,13 @@ def theme_link_problems(site_root: Path, theme: str, problems: Problems) -> None
             except (OSError, RuntimeError):  # leads nowhere, or in a loop: not read, as before
                 continue
             if leads_out:
-                problems.error(rel, None, f"is a link that leads out of themes/{theme}/: copy what it points to "
-                                          "into the theme instead (a theme's files are published or read as "
-                                          "they are)")
+                problems.error(
+                    rel,
+                    None,
+                    f"is a link that leads out of themes/{theme}/: copy what it points to "
+                    "into the theme instead (a theme's files are published or read as "
+                    "they are)",
+                )
 
 
 def static_files(site_root: Path, theme: str, media: frozenset[str]) -> dict[str, Path]:
@@ -71,8 +75,11 @@ def static_files(site_root: Path, theme: str, media: frozenset[str]) -> dict[str
                 dirnames.sort()
                 for name in sorted(filenames):
                     path = Path(dirpath, name)
-                    if not name.startswith(".") and path.is_file() and \
-                            (not path.is_symlink() or path.resolve().is_relative_to(inside)):
+                    if (
+                        not name.startswith(".")
+                        and path.is_file()
+                        and (not path.is_symlink() or path.resolve().is_relative_to(inside))
+                    ):
                         copies[path.relative_to(static).as_posix()] = path
     for rel in sorted(media):
         copies[rel] = site_root / "content" / rel

@@ -13,10 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..kinds.awards import LEVELS
 from ..model import routes
 from ..model.figures import Figures, TeamFigures, leaderboard, round_hours
 from ..model.resolve import Model, Service, media_path
-from ..kinds.awards import LEVELS
 from .markdown import Html
 
 ZERO = Decimal(0)
@@ -163,7 +163,7 @@ class TeamNode:
     link: Link
     category: str | None
     figures: TeamFigures  # with its sub-teams
-    children: tuple["TeamNode", ...]  # its sub-teams
+    children: tuple[TeamNode, ...]  # its sub-teams
 
 
 @dataclass(frozen=True)
@@ -293,8 +293,15 @@ def certificate_number(award_id: str, year: int) -> str:
 
 
 class Views:
-    def __init__(self, model: Model, figures: Figures, html: dict[str, Html], urls: frozenset[str],
-                 record_html: dict[str, Html] | None = None, image_sizes: dict[str, tuple[int, int]] | None = None):
+    def __init__(
+        self,
+        model: Model,
+        figures: Figures,
+        html: dict[str, Html],
+        urls: frozenset[str],
+        record_html: dict[str, Html] | None = None,
+        image_sizes: dict[str, tuple[int, int]] | None = None,
+    ):
         self.model, self.figures, self.html, self.urls = model, figures, html, urls
         self.image_sizes = image_sizes or {}
         self.record_html = record_html if record_html is not None else html
@@ -348,11 +355,20 @@ class Views:
         if d.activity and d.activity in self.model.activities:
             activity = Link(self.model.activities[d.activity].title, self._url(routes.activity_url(d.activity)))
         return StoryView(
-            slug=slug, url=routes.story_url(slug), title=d.title, date=d.date, updated=d.updated,
-            summary=d.summary, tags=tuple(self.tag(t) for t in d.tags),
-            cover=cover, cover_width=size[0] if size else None, cover_height=size[1] if size else None,
+            slug=slug,
+            url=routes.story_url(slug),
+            title=d.title,
+            date=d.date,
+            updated=d.updated,
+            summary=d.summary,
+            tags=tuple(self.tag(t) for t in d.tags),
+            cover=cover,
+            cover_width=size[0] if size else None,
+            cover_height=size[1] if size else None,
             author=d.author,
-            html=body.html, toc=body.toc, minutes=body.minutes,
+            html=body.html,
+            toc=body.toc,
+            minutes=body.minutes,
             people=tuple(self.person(v) for v in d.volunteers if v in self.model.people),
             teams=tuple(self.team(t) for t in d.teams if t in self.model.teams),
             activity=activity,
@@ -361,18 +377,44 @@ class Views:
     def page(self, slug: str) -> StoryView:
         d = self.model.pages[slug]
         body = self.html[d.body]
-        return StoryView(slug, routes.page_url(slug), d.title, d.date, d.updated, d.summary, (), None, None, None,
-                         d.author, body.html, body.toc, body.minutes, (), (), None)
+        return StoryView(
+            slug,
+            routes.page_url(slug),
+            d.title,
+            d.date,
+            d.updated,
+            d.summary,
+            (),
+            None,
+            None,
+            None,
+            d.author,
+            body.html,
+            body.toc,
+            body.minutes,
+            (),
+            (),
+            None,
+        )
 
     def activity(self, aid: str) -> ActivityBrief:
         brief = self._activity_briefs.get(aid)
         if brief is None:
             a = self.model.activities[aid]
             services = self._services_by_activity.get(aid, [])
-            brief = ActivityBrief(aid, a.title, self._url(routes.activity_url(aid)), a.date, a.end, a.category,
-                                  a.location, len({s.volunteer for s in services}),
-                                  sum((s.hours for s in services), ZERO), a.people_served,
-                                  tuple(self.team(t) for t in a.teams if t in self.model.teams))
+            brief = ActivityBrief(
+                aid,
+                a.title,
+                self._url(routes.activity_url(aid)),
+                a.date,
+                a.end,
+                a.category,
+                a.location,
+                len({s.volunteer for s in services}),
+                sum((s.hours for s in services), ZERO),
+                a.people_served,
+                tuple(self.team(t) for t in a.teams if t in self.model.teams),
+            )
             self._activity_briefs[aid] = brief
         return brief
 
@@ -384,15 +426,32 @@ class Views:
             recipient = self.team(a.team)
         else:
             recipient = Link(a.recipient, None)
-        return AwardBrief(award_id, a.title, a.level, a.issuer, a.year, a.date, recipient, bool(a.team),
-                          self._url(routes.certificate_url(award_id)), self.markdown(a.citation),
-                          a.posting_until, a.number or certificate_number(award_id, a.year))
+        return AwardBrief(
+            award_id,
+            a.title,
+            a.level,
+            a.issuer,
+            a.year,
+            a.date,
+            recipient,
+            bool(a.team),
+            self._url(routes.certificate_url(award_id)),
+            self.markdown(a.citation),
+            a.posting_until,
+            a.number or certificate_number(award_id, a.year),
+        )
 
     def card(self, vid: str) -> PersonCard:
         person, figures = self.model.people[vid], self.figures.volunteers[vid]
         photo = media_path(person.photo)[0] if person.photo else None
-        return PersonCard(self.person(vid), person.role, figures.stars, round_hours(figures.hours),
-                          tuple(self.team(t) for t in person.teams if t in self.model.teams), photo)
+        return PersonCard(
+            self.person(vid),
+            person.role,
+            figures.stars,
+            round_hours(figures.hours),
+            tuple(self.team(t) for t in person.teams if t in self.model.teams),
+            photo,
+        )
 
     def _awards_sorted(self, ids) -> tuple[AwardBrief, ...]:
         awards = [self.model.awards[i] for i in ids]
@@ -403,8 +462,16 @@ class Views:
 
     def headline(self) -> Headline:
         t = self.figures.totals
-        return Headline(t.volunteers, round_hours(t.hours), t.activities, t.people_served, t.stories,
-                        t.awards, sum(self.figures.stars.values()), t.services)
+        return Headline(
+            t.volunteers,
+            round_hours(t.hours),
+            t.activities,
+            t.people_served,
+            t.stories,
+            t.awards,
+            sum(self.figures.stars.values()),
+            t.services,
+        )
 
     def recent_activities(self, count: int) -> list[ActivityBrief]:
         newest = sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True)
@@ -423,8 +490,10 @@ class Views:
                 continue
             card = self.card(vid)
             groups[card.stars].append(card)
-        ordered = tuple(StarGroup(stars, tuple(sorted(groups[stars], key=lambda c: (-c.hours, c.link.text))))
-                        for stars in sorted(groups, reverse=True))
+        ordered = tuple(
+            StarGroup(stars, tuple(sorted(groups[stars], key=lambda c: (-c.hours, c.link.text))))
+            for stars in sorted(groups, reverse=True)
+        )
         return ordered, hidden
 
     def profile(self, vid: str) -> ProfileView:
@@ -437,25 +506,39 @@ class Views:
         for s in self._services_by_volunteer.get(vid, []):
             if s.activity:
                 hours_of[s.activity] += s.hours
-        activity_ids = sorted(self.model.activities_by_volunteer.get(vid, ()),
-                              key=lambda a: (self.model.activities[a].date, a), reverse=True)
-        activities = tuple(ActivityBrief(**{**self.activity(a).__dict__, "hours": hours_of[a]})
-                           for a in activity_ids)
+        activity_ids = sorted(
+            self.model.activities_by_volunteer.get(vid, ()),
+            key=lambda a: (self.model.activities[a].date, a),
+            reverse=True,
+        )
+        activities = tuple(ActivityBrief(**{**self.activity(a).__dict__, "hours": hours_of[a]}) for a in activity_ids)
         return ProfileView(
-            id=vid, name=person.name, role=person.role,
+            id=vid,
+            name=person.name,
+            role=person.role,
             photo=media_path(person.photo)[0] if person.photo else None,
-            bio=self.markdown(person.bio), skills=person.skills, joined=person.joined,
+            bio=self.markdown(person.bio),
+            skills=person.skills,
+            joined=person.joined,
             teams=tuple(self.team(t) for t in person.teams if t in self.model.teams),
-            extra=tuple(PublishedField(name, value) for name, value in person.extra), stars=f.stars, max_stars=len(thresholds),
-            hours=round_hours(f.hours), to_next_star=round_hours(f.to_next_star) if f.to_next_star is not None else None,
-            next_threshold=following, progress=max(0, min(100, progress)),
-            points=f.points, services=f.services, first_service=f.first_service,
+            extra=tuple(PublishedField(name, value) for name, value in person.extra),
+            stars=f.stars,
+            max_stars=len(thresholds),
+            hours=round_hours(f.hours),
+            to_next_star=round_hours(f.to_next_star) if f.to_next_star is not None else None,
+            next_threshold=following,
+            progress=max(0, min(100, progress)),
+            points=f.points,
+            services=f.services,
+            first_service=f.first_service,
             by_year=tuple(YearHours(y, round_hours(h)) for y, h in sorted(f.hours_by_year.items(), reverse=True)),
-            awards=self._awards_sorted(a for a in self.model.awards_by_volunteer.get(vid, ())
-                                       if not self.model.awards[a].candidate),
+            awards=self._awards_sorted(
+                a for a in self.model.awards_by_volunteer.get(vid, ()) if not self.model.awards[a].candidate
+            ),
             activities=activities,
-            stories=tuple(self.story(s) for s in self.model.stories_by_volunteer.get(vid, ())
-                          if s in self.model.stories),
+            stories=tuple(
+                self.story(s) for s in self.model.stories_by_volunteer.get(vid, ()) if s in self.model.stories
+            ),
             hours_url=routes.hours_url(vid),
         )
 
@@ -472,8 +555,12 @@ class Views:
 
     def team_tree(self, tid: str) -> TeamNode:
         team = self.model.teams[tid]
-        return TeamNode(self.team(tid), team.category, self.figures.teams[tid],
-                        tuple(self.team_tree(c) for c in self.model.team_children.get(tid, ())))
+        return TeamNode(
+            self.team(tid),
+            team.category,
+            self.figures.teams[tid],
+            tuple(self.team_tree(c) for c in self.model.team_children.get(tid, ())),
+        )
 
     def forest(self) -> tuple[TeamNode, ...]:
         return tuple(self.team_tree(t) for t in self.model.root_teams)
@@ -486,8 +573,10 @@ class Views:
             ancestors.append(self.team(parent))
             parent = self.model.teams[parent].parent
         members = self.model.team_members.get(tid, ())
-        public = sorted((vid for vid in members if self.model.people[vid].public),
-                        key=lambda v: (-self.figures.volunteers[v].hours, v))
+        public = sorted(
+            (vid for vid in members if self.model.people[vid].public),
+            key=lambda v: (-self.figures.volunteers[v].hours, v),
+        )
         if team.lead in public:  # the lead first
             public.remove(team.lead)
             public.insert(0, team.lead)
@@ -497,10 +586,17 @@ class Views:
         for aid in sorted(activity_ids, key=lambda a: (self.model.activities[a].date, a), reverse=True):
             by_year[self.model.activities[aid].date.year].append(self.activity(aid))
         member_ids = {v for t in subtree for v in self.model.team_members.get(t, ())}
-        member_awards = [a for v in member_ids for a in self.model.awards_by_volunteer.get(v, ())
-                         if not self.model.awards[a].candidate and self.model.people[v].public]
+        member_awards = [
+            a
+            for v in member_ids
+            for a in self.model.awards_by_volunteer.get(v, ())
+            if not self.model.awards[a].candidate and self.model.people[v].public
+        ]
         return TeamView(
-            id=tid, name=team.name, category=team.category, founded=team.founded,
+            id=tid,
+            name=team.name,
+            category=team.category,
+            founded=team.founded,
             description=self.markdown(team.description),
             logo=media_path(team.logo)[0] if team.logo else None,
             lead=self.person(team.lead) if team.lead in self.model.people else None,
@@ -511,27 +607,37 @@ class Views:
             figures=self.figures.teams[tid],
             services=tuple(ServiceOffer(s.name, s.description) for s in team.services),
             timeline=tuple(YearActivities(year, tuple(items)) for year, items in sorted(by_year.items(), reverse=True)),
-            awards=self._awards_sorted(a for t in subtree for a in self.model.awards_by_team.get(t, ())
-                                       if not self.model.awards[a].candidate),
+            awards=self._awards_sorted(
+                a for t in subtree for a in self.model.awards_by_team.get(t, ()) if not self.model.awards[a].candidate
+            ),
             member_awards=self._awards_sorted(member_awards),
             stories=tuple(self.story(s) for s in self.model.stories_by_team.get(tid, ()) if s in self.model.stories),
         )
 
     def activity_page(self, aid: str) -> ActivityPage:
         a = self.model.activities[aid]
-        served = tuple(Served(self.person(s.volunteer), s.hours)
-                       for s in sorted(self._services_by_activity.get(aid, []), key=lambda s: (-s.hours, s.volunteer)))
+        served = tuple(
+            Served(self.person(s.volunteer), s.hours)
+            for s in sorted(self._services_by_activity.get(aid, []), key=lambda s: (-s.hours, s.volunteer))
+        )
         story_slug = self.model.story_of_activity.get(aid)
-        return ActivityPage(self.activity(aid), self.markdown(a.summary), served,
-                            self.story(story_slug) if story_slug in self.model.stories else None)
+        return ActivityPage(
+            self.activity(aid),
+            self.markdown(a.summary),
+            served,
+            self.story(story_slug) if story_slug in self.model.stories else None,
+        )
 
     def timeline(self) -> tuple[TimelineYear, ...]:
         years: dict[int, dict[int, list[ActivityBrief]]] = defaultdict(lambda: defaultdict(list))
         for a in sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True):
             years[a.date.year][a.date.month].append(self.activity(a.id))
-        return tuple(TimelineYear(y, tuple(MonthActivities(y, m, tuple(items))
-                                           for m, items in sorted(months.items(), reverse=True)))
-                     for y, months in sorted(years.items(), reverse=True))
+        return tuple(
+            TimelineYear(
+                y, tuple(MonthActivities(y, m, tuple(items)) for m, items in sorted(months.items(), reverse=True))
+            )
+            for y, months in sorted(years.items(), reverse=True)
+        )
 
     def awards_by_title(self, year: int) -> tuple[TitleAwards, ...]:
         """One year's awards grouped by title; within a title, higher levels first."""
@@ -542,8 +648,10 @@ class Views:
                 titles[a.title].append(self.award(a.id))
         for items in titles.values():
             items.sort(key=lambda b: (level_order.get(b.level or "", 9), b.recipient.text, b.id))
-        return tuple(TitleAwards(title, tuple(items))
-                     for title, items in sorted(titles.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+        return tuple(
+            TitleAwards(title, tuple(items))
+            for title, items in sorted(titles.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        )
 
     def award_years(self) -> list[int]:
         return sorted({a.year for a in self.model.awards.values() if not a.candidate}, reverse=True)
@@ -552,8 +660,10 @@ class Views:
         """(stars, public volunteers with that many, and how many more are not named)."""
         rolls = []
         for stars in range(len(self.model.config.stars), 0, -1):
-            ids = sorted((v for v, f in self.figures.volunteers.items() if f.stars == stars),
-                         key=lambda v: (-self.figures.volunteers[v].hours, v))
+            ids = sorted(
+                (v for v, f in self.figures.volunteers.items() if f.stars == stars),
+                key=lambda v: (-self.figures.volunteers[v].hours, v),
+            )
             named = tuple(self.person(v) for v in ids if self.model.people[v].public)
             rolls.append(StarRoll(stars, named, len(ids) - len(named)))
         return tuple(rolls)
@@ -577,13 +687,20 @@ class Views:
         return [self.award(a.id) for a in items]
 
     def tags(self) -> tuple[TagCount, ...]:
-        counts = sorted(((self.tag(t), len(slugs)) for t, slugs in self.model.tags.items()
-                         if any(s in self.model.stories for s in slugs)),
-                        key=lambda kv: (-kv[1], self.tag_segments.get(kv[0].text, "")))
+        counts = sorted(
+            (
+                (self.tag(t), len(slugs))
+                for t, slugs in self.model.tags.items()
+                if any(s in self.model.stories for s in slugs)
+            ),
+            key=lambda kv: (-kv[1], self.tag_segments.get(kv[0].text, "")),
+        )
         return tuple(TagCount(tag, count) for tag, count in counts)
 
     def tag_story_slugs(self, tag: str) -> tuple[str, ...]:
         slugs = self._tag_story_slugs.get(tag)
         if slugs is None:
-            slugs = self._tag_story_slugs[tag] = tuple(s for s in self.model.tags.get(tag, ()) if s in self.model.stories)
+            slugs = self._tag_story_slugs[tag] = tuple(
+                s for s in self.model.tags.get(tag, ()) if s in self.model.stories
+            )
         return slugs

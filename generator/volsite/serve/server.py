@@ -14,16 +14,16 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from ..pipeline import BuildCache, rebuild
 from ..config import CONFIG_FILE, load_config
-from ..problems import ContentError, Problem, Problems, UsageError
-from ..speed.store import SearchParts, page_digest
 from ..output.search import SEARCH_FOLDER, SearchError, index_folder, read_pages, searchable_pages
 from ..output.write import new_preview_folder, remove_preview_folder, site_lock
+from ..pipeline import BuildCache, rebuild
+from ..problems import ContentError, Problem, Problems, UsageError
+from ..speed.store import SearchParts, page_digest
 
 POLL_SECONDS = 0.1
 SERVE_DIR = "_volsite"  # the preview's own files, beside the site's
@@ -72,7 +72,7 @@ class Snapshot:
     files: dict[str, tuple[int, int]]
 
     @classmethod
-    def take(cls, site_root: Path) -> "Snapshot":
+    def take(cls, site_root: Path) -> Snapshot:
         found: dict[str, tuple[int, int]] = {}
         config = site_root / CONFIG_FILE
         for top in (config, site_root / "content", site_root / "themes"):
@@ -153,7 +153,9 @@ class Preview:
         if self.base_path != "/":
             (self.root / "index.html").write_text(
                 f'<!DOCTYPE html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={self.base_path}">'
-                f'<title>volsite</title><a href="{self.base_path}">{self.base_path}</a>\n', encoding="utf-8")
+                f'<title>volsite</title><a href="{self.base_path}">{self.base_path}</a>\n',
+                encoding="utf-8",
+            )
         self.snapshot = Snapshot({})
         self.warnings: list[Problem] = []
         self.builds = 0
@@ -170,8 +172,9 @@ class Preview:
         # Each page carries the overlay, which shows these problems over the last good pages
         # and reloads when the build number moves on.
         self.builds += 1
-        text = json.dumps({"build": self.builds, "title": title, "problems": [p.format() for p in problems]},
-                          ensure_ascii=False)
+        text = json.dumps(
+            {"build": self.builds, "title": title, "problems": [p.format() for p in problems]}, ensure_ascii=False
+        )
         (self.root / SERVE_DIR / "problems.json").write_text(text, encoding="utf-8")
 
     def update(self) -> bool:
@@ -183,8 +186,15 @@ class Preview:
         started = time.perf_counter()
         try:
             with site_lock(self.site_root, say=self.say):
-                result = rebuild(self.site_root, self.output, self.cache, drafts=self.drafts, transform=self._inject,
-                                 search=False, keep=self.keep)
+                result = rebuild(
+                    self.site_root,
+                    self.output,
+                    self.cache,
+                    drafts=self.drafts,
+                    transform=self._inject,
+                    search=False,
+                    keep=self.keep,
+                )
         except UsageError as exc:  # another volsite held the site too long: try at the next save
             self.say(f"volsite: {exc}")
             self.snapshot = Snapshot({})
@@ -194,25 +204,31 @@ class Preview:
             for problem in exc.problems:
                 self.say(problem.format())
             self.say(f"volsite: {len(errors)} problem(s); still serving the last good site")
-            self._record(f"volsite: {len(errors)} problem(s) in the content; this page is the last good build",
-                         exc.problems)
+            self._record(
+                f"volsite: {len(errors)} problem(s) in the content; this page is the last good build", exc.problems
+            )
             return True
         except Exception as exc:  # a bug in volsite: say so where the author looks, and keep serving
             self.say("".join(traceback.format_exception(exc)).rstrip())
-            self._record("volsite: internal error while rebuilding; this page is the last good build "
-                         "(please report it; saving again retries)",
-                         [Problem("volsite", None, f"{type(exc).__name__}: {exc}")])
+            self._record(
+                "volsite: internal error while rebuilding; this page is the last good build "
+                "(please report it; saving again retries)",
+                [Problem("volsite", None, f"{type(exc).__name__}: {exc}")],
+            )
             return True
         if result.warnings != self.warnings:  # say warnings once, not on every save
             for problem in result.warnings:
                 self.say(problem.format())
             self.warnings = result.warnings
         self._record("", [])
-        if result.search and (any(rel.endswith(".html") for rel in result.changed)
-                              or not (self.output / SEARCH_FOLDER).is_dir()):
+        if result.search and (
+            any(rel.endswith(".html") for rel in result.changed) or not (self.output / SEARCH_FOLDER).is_dir()
+        ):
             self.search.request()
-        self.say(f"volsite: rebuilt in {time.perf_counter() - started:.2f} s "
-                 f"({len(result.changed)} file(s) changed, {result.pages} pages)")
+        self.say(
+            f"volsite: rebuilt in {time.perf_counter() - started:.2f} s "
+            f"({len(result.changed)} file(s) changed, {result.pages} pages)"
+        )
         return True
 
     def close(self) -> None:
@@ -266,4 +282,5 @@ def _stop_on_hangup_and_terminate() -> Callable[[], None]:
     def restore() -> None:
         for number, handler in earlier.items():
             signal.signal(number, handler)
+
     return restore

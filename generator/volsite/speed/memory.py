@@ -7,8 +7,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from ..bindings.process import die_with_parent, release_freed_memory
 from ..problems import ContentError, Problem
@@ -28,8 +29,9 @@ def collector_paused():
             gc.enable()
 
 
-def in_a_process_of_its_own(work: Callable[[Progress | None, Progress], Result], progress: Progress | None,
-                            say: Progress) -> Result:
+def in_a_process_of_its_own(
+    work: Callable[[Progress | None, Progress], Result], progress: Progress | None, say: Progress
+) -> Result:
     """work(progress, say) in a forked process, its progress and outcome sent back through a pipe.
 
     What loading and rendering leave behind in a process (a heap freed but fragmented,
@@ -52,9 +54,17 @@ def in_a_process_of_its_own(work: Callable[[Progress | None, Progress], Result],
                 kind, value = reader.recv()
             except EOFError:  # it died without a word: killed, out of memory?
                 child.join()
-                raise ContentError([Problem("output/", None, "the build stopped: the process rendering the "
-                                            f"site ended without finishing (exit status {child.exitcode}); "
-                                            "is the machine out of memory?")]) from None
+                raise ContentError(
+                    [
+                        Problem(
+                            "output/",
+                            None,
+                            "the build stopped: the process rendering the "
+                            f"site ended without finishing (exit status {child.exitcode}); "
+                            "is the machine out of memory?",
+                        )
+                    ]
+                ) from None
             if kind == "say":
                 say(value)
             elif kind == "done":
@@ -73,6 +83,7 @@ def _child(writer, parent: int, work: Callable[[Progress | None, Progress], obje
 
     def send(message: str) -> None:
         writer.send(("say", message))
+
     try:
         result = work(send if relay else None, send if relay else (lambda message: None))
         writer.send(("done", result))

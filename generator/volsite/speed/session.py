@@ -28,8 +28,11 @@ class BuildCache:
         if key != self.config_key:
             self.parsed, self.markdown, self.pages, self.config_key = ParsedFiles(), None, None, key
             self.privacy = PrivacyScans()  # privacy.allow may have changed
-        if self.markdown is None or self.markdown.base_path != config.base_path \
-                or self.markdown.unsafe_html != config.unsafe_html:
+        if (
+            self.markdown is None
+            or self.markdown.base_path != config.base_path
+            or self.markdown.unsafe_html != config.unsafe_html
+        ):
             self.markdown = MarkdownCache(config.base_path, unsafe_html=config.unsafe_html)
         if self.record_markdown is None or self.record_markdown.base_path != config.base_path:
             self.record_markdown = MarkdownCache(config.base_path, unsafe_html=False)

@@ -16,24 +16,33 @@ import os
 import time
 from dataclasses import dataclass
 from functools import cache
-from stat import S_ISDIR, S_ISREG
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 
 from .. import __version__
 from ..bindings import cmark
+from ..bindings.pagefind import is_complete
+from ..output.search import INDEX_LAYOUT
+from ..output.write import CACHE_FOLDER, copy_folder, remove_folder, write_all
+from ..read.sources import FileRead
 from ..render import markdown as markup
 from ..render.markdown import Html, MarkdownCache
 from ..render.theme import default_theme_dir
-from ..bindings.pagefind import is_complete
-from ..output.search import INDEX_LAYOUT
-from ..read.sources import FileRead
-from ..output.write import CACHE_FOLDER, copy_folder, remove_folder, write_all
-
 
 
 def _markdown_folder(site_root: Path, base_path: str, unsafe_html: bool, texts: str) -> Path:
-    conditions = json.dumps([__version__, cmark.version(), _converter_code(), cmark.EXTENSIONS, cmark.OPTIONS,
-                             base_path, unsafe_html, texts])
+    conditions = json.dumps(
+        [
+            __version__,
+            cmark.version(),
+            _converter_code(),
+            cmark.EXTENSIONS,
+            cmark.OPTIONS,
+            base_path,
+            unsafe_html,
+            texts,
+        ]
+    )
     name = hashlib.blake2b(conditions.encode(), digest_size=8).hexdigest()
     return site_root / CACHE_FOLDER / f"markdown-{name}"
 
@@ -62,15 +71,19 @@ class MarkdownParts:
 
     def keep(self, pairs: list[tuple[str, Html]]) -> None:
         """Never fails a build: a part that cannot be written is simply not there next time."""
-        line = json.dumps({key: [h.html, h.toc, h.minutes, list(h.links)] for key, h in pairs},
-                          ensure_ascii=False) + "\n"
+        line = (
+            json.dumps({key: [h.html, h.toc, h.minutes, list(h.links)] for key, h in pairs}, ensure_ascii=False) + "\n"
+        )
         try:
             if self._pid != os.getpid():  # the first run in this process (or in a forked copy)
                 self.folder.mkdir(parents=True, exist_ok=True)
                 (self.folder.parent / ".gitignore").write_text("*\n", encoding="utf-8")
                 name = f"{os.getpid()}-{os.urandom(4).hex()}{PART_SUFFIX}"
-                self._handle = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_APPEND
-                                       | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
+                self._handle = os.open(
+                    self.folder / name,
+                    os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0),
+                    0o666,
+                )
                 self._pid = os.getpid()
             write_all(self._handle, line.encode("utf-8", "surrogatepass"))
         except OSError:
@@ -136,7 +149,7 @@ def finish_markdown(site_root: Path, *stored: StoredMarkdown) -> None:
                 whole = MarkdownParts(each.parts.folder)
                 entries = list(each.cache.done.items())
                 for start in range(0, len(entries), 500):
-                    whole.keep(entries[start:start + 500])
+                    whole.keep(entries[start : start + 500])
                 whole.close()
                 for part in parts:
                     part.unlink(missing_ok=True)
@@ -151,6 +164,7 @@ def page_digest(data: bytes) -> bytes:
 def search_tool_version() -> str:
     try:
         from importlib.metadata import version
+
         return version("pagefind_bin_extended")
     except Exception:  # noqa: BLE001 - no version known: the digest then never matches a stale one
         return "unknown"
@@ -214,8 +228,9 @@ BUILD_RECORD = "last-build.json"
 _SKIPPED_FOLDERS = {"__pycache__"}
 
 
-def inputs_digest(site_root: Path, output: Path, options: dict,
-                  known: dict[str, list] | None = None, search: bool = True) -> tuple[str, dict[str, list]]:
+def inputs_digest(
+    site_root: Path, output: Path, options: dict, known: dict[str, list] | None = None, search: bool = True
+) -> tuple[str, dict[str, list]]:
     """The hash of every byte a build reads: site.yaml, content/, themes/, volsite's own code
     and theme, the Pagefind it runs (if it makes a search index), and the options it was
     given; and, for the next time, each file's hash beside its size, times and inode.
@@ -259,8 +274,14 @@ class InputScan:
 PARSED_SUFFIXES = (".md", ".markdown", ".yaml", ".yml", ".csv")
 
 
-def scan_inputs(site_root: Path, output: Path, options: dict, known: dict[str, list] | None = None,
-                search: bool = True, hash_as_read: bool = False) -> InputScan:
+def scan_inputs(
+    site_root: Path,
+    output: Path,
+    options: dict,
+    known: dict[str, list] | None = None,
+    search: bool = True,
+    hash_as_read: bool = False,
+) -> InputScan:
     """inputs_digest's walk; with hash_as_read, content files of the kinds parsed that are
     not known are left unhashed, for the build to hash as it reads them (a cold build
     would otherwise read each twice: a tenth of a second at 5,000 stories, before any
@@ -268,13 +289,17 @@ def scan_inputs(site_root: Path, output: Path, options: dict, known: dict[str, l
     known = known or {}
     package = Path(__file__).resolve().parents[1]  # volsite's own code: a new version builds again
     # (Finding Pagefind's version loads importlib.metadata: 12 ms, at every start.)
-    conditions = [__version__, cmark.version(), search_tool_version() if search else None,
-                  str(output.resolve()), options]
+    conditions = [
+        __version__,
+        cmark.version(),
+        search_tool_version() if search else None,
+        str(output.resolve()),
+        options,
+    ]
     content = os.fspath(site_root / "content") + os.sep
     now = time.time_ns()  # before any file is looked at: one changed since is not trusted
     entries: list[tuple[str, list[int], str | None]] = []
-    for top in (site_root / "site.yaml", site_root / "content", site_root / "themes", package,
-                default_theme_dir()):
+    for top in (site_root / "site.yaml", site_root / "content", site_root / "themes", package, default_theme_dir()):
         for path, stat in _stats_under(os.fspath(top), follow=True):
             signature = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
             before = known.get(path)
@@ -350,8 +375,10 @@ def _stats_under(top: str, follow: bool):
 def output_manifest(output: Path) -> dict[str, list[int]]:
     """Size and modification time of every file in output/: any change to it shows here."""
     root = os.fspath(output)
-    return {os.path.relpath(path, root).replace(os.sep, "/"): [stat.st_size, stat.st_mtime_ns]
-            for path, stat in _stats_under(root, follow=False)}
+    return {
+        os.path.relpath(path, root).replace(os.sep, "/"): [stat.st_size, stat.st_mtime_ns]
+        for path, stat in _stats_under(root, follow=False)
+    }
 
 
 def load_build_record(site_root: Path) -> dict | None:

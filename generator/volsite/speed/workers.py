@@ -22,7 +22,8 @@ import multiprocessing
 import os
 import pickle
 import threading
-from typing import Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from ..bindings.process import die_with_parent
 
@@ -64,9 +65,13 @@ MAX_CHUNKS = 2048
 _TICKET = 2
 
 
-def map_claimed(work: Callable[[list[Item]], Result], chunks: list[list[Item]], workers: int,
-                claimed: Callable[[int], None] | None = None,
-                meanwhile: Callable[[], None] | None = None) -> list[Result]:
+def map_claimed(
+    work: Callable[[list[Item]], Result],
+    chunks: list[list[Item]],
+    workers: int,
+    claimed: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[Result]:
     """[work(chunk) for chunk in chunks], the chunks claimed in turn by this process and
     workers - 1 forked ones while they last. `claimed`, if given, is told in this process
     how many chunks have been claimed so far, as it goes. `meanwhile`, if given, is work of
@@ -96,8 +101,9 @@ def map_claimed(work: Callable[[list[Item]], Result], chunks: list[list[Item]], 
     done: dict[int, Result] = {}
     finished = False
     try:
-        children = [child for _ in range(min(workers, len(chunks)) - 1)
-                    if (child := _start(claim_and_send)) is not None]
+        children = [
+            child for _ in range(min(workers, len(chunks)) - 1) if (child := _start(claim_and_send)) is not None
+        ]
         for child in children:  # (threads only once every child is forked)
             child.listen()
         if meanwhile:
