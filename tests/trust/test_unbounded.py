@@ -256,3 +256,36 @@ def test_a_pipe_in_place_of_site_yaml_is_a_problem_not_default_settings():
         assert result.returncode == 1, result.stdout + result.stderr
         assert "site.yaml: is not a regular file" in result.stderr + result.stdout
         assert not (root / "output").exists()
+
+
+def _team_chain(levels: int) -> str:
+    return "".join(f"- {{id: t{n}, name: 队{n}{', parent: t' + str(n - 1) if n else ''}}}\n" for n in range(levels))
+
+
+def test_a_team_tree_thousands_of_levels_deep_is_one_problem_at_once():
+    """3,000 levels ended in a RecursionError (exit 3) after 75 s; 200 blamed the theme."""
+    with fresh_site({"content/teams/deep.yaml": _team_chain(3000)}) as root:
+        result = run_cli("build", str(root), "-q", timeout=60)
+        assert result.returncode == 1, result.stderr[-2000:]
+        deep = [line for line in result.stderr.splitlines() if "levels deep" in line]
+        assert deep == [
+            "content/teams/deep.yaml:13: team 't12': the team tree is more than 12 levels deep here; a tree "
+            "needs a few (committee → branch → group): check the 'parent' of the teams above it"
+        ], result.stderr[-2000:]
+        assert not (root / "output").exists()
+
+
+def test_a_team_tree_of_twelve_levels_builds():
+    with fresh_site({"content/teams/deep.yaml": _team_chain(12)}) as root:
+        result = run_cli("build", str(root), "-q")
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert (root / "output/teams/t11/index.html").is_file()
+
+
+def test_a_loop_in_the_team_tree_is_still_named_once():
+    chain = "- {id: a, name: 甲, parent: c}\n- {id: b, name: 乙, parent: a}\n- {id: c, name: 丙, parent: b}\n"
+    chain += "- {id: d, name: 丁, parent: a}\n"
+    result, texts = loads({"content/teams/loop.yaml": chain})
+    assert [t for t in texts if "loops" in t] == [
+        "content/teams/loop.yaml:1: team 'a': the team tree loops: a → c → b → a"
+    ]

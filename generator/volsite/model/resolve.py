@@ -397,22 +397,51 @@ def _documents(documents, config: SiteConfig, problems: Problems) -> dict[str, D
     return {slug: d for slug, d in found.items() if config.drafts or not d.draft}
 
 
+# A team tree is a few levels (committee → branch → group); a deeper one is a mistake in the
+# teams' 'parent's, and every page that shows the tree nests a list a level.
+MAX_TEAM_DEPTH = 12
+
+
 def _check_tree(teams: dict[str, Team], problems: Problems) -> None:
+    """The tree neither loops nor goes deeper than MAX_TEAM_DEPTH. Each team's chain of
+    parents is walked once (a depth found is kept), so a tree of thousands of levels costs
+    what a flat one does."""
+    depth: dict[str, int] = {}  # levels from the root (1), or 0 for a team in or under a loop
     reported: set[str] = set()
     for start in teams:
-        seen, current = [], start
-        while current is not None and current in teams and current not in seen:
-            seen.append(current)
+        chain: list[str] = []
+        place: dict[str, int] = {}
+        current = start
+        while current is not None and current in teams and current not in depth and current not in place:
+            place[current] = len(chain)
+            chain.append(current)
             current = teams[current].parent
-        if current is not None and current in seen and current not in reported:
-            loop = seen[seen.index(current) :]
+        if current is not None and current in place:  # a loop
+            loop = chain[place[current] :]
+            if current not in reported:
+                team = teams[current]
+                problems.error(
+                    team.path,
+                    team.lines.get("parent", team.line),
+                    f"team '{current}': the team tree loops: {' → '.join(loop + [current])}",
+                )
             reported.update(loop)
-            team = teams[current]
-            problems.error(
-                team.path,
-                team.lines.get("parent", team.line),
-                f"team '{current}': the team tree loops: {' → '.join(loop + [current])}",
-            )
+            depth.update(dict.fromkeys(chain, 0))
+            continue
+        if current is not None and depth.get(current) == 0:  # under a loop, reported above
+            depth.update(dict.fromkeys(chain, 0))
+            continue
+        above = depth.get(current, 0) if current is not None else 0  # (a parent that does not exist: a root)
+        for level, tid in enumerate(reversed(chain), above + 1):
+            depth[tid] = level
+            if level == MAX_TEAM_DEPTH + 1:
+                team = teams[tid]
+                problems.error(
+                    team.path,
+                    team.lines.get("parent", team.line),
+                    f"team '{tid}': the team tree is more than {MAX_TEAM_DEPTH} levels deep here; a tree needs "
+                    "a few (committee → branch → group): check the 'parent' of the teams above it",
+                )
 
 
 def _check_double_service(services: list[Service], problems: Problems) -> None:
