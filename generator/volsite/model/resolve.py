@@ -500,33 +500,18 @@ def _published_texts(
             ("tags", document.tags),
         )
         yield document.body, document.path, document.body_line, label, "the text", True
-    for aid, activity in activities.items():
-        yield from fields(
-            activity,
-            f"activity '{aid}'",
-            ("title", activity.title),
-            ("summary", activity.summary),
-            ("location", activity.location),
-            ("category", activity.category),
-        )
-    for award_id, award in awards.items():
-        yield from fields(
-            award,
-            f"award '{award_id}'",
-            ("title", award.title),
-            ("citation", award.citation),
-            ("issuer", award.issuer),
-            ("number", award.number),
-        )
+    # The fields of each kind of record that its published view shows as written.
+    shown_fields = (
+        ("activity", activities, ("title", "summary", "location", "category")),
+        ("award", awards, ("title", "citation", "issuer", "number")),
+        ("team", teams, ("name", "description", "category")),
+    )
+    for kind, records, keys in shown_fields:
+        for rid, record in records.items():
+            yield from fields(record, f"{kind} '{rid}'", *((key, getattr(record, key)) for key in keys))
     for tid, team in teams.items():
-        yield from fields(
-            team,
-            f"team '{tid}'",
-            ("name", team.name),
-            ("description", team.description),
-            ("category", team.category),
-            ("services", tuple(t for s in team.services for t in (s.name, s.description) if t)),
-        )
+        offered = tuple(text for s in team.services for text in (s.name, s.description) if text)
+        yield from fields(team, f"team '{tid}'", ("services", offered))
     for vid, volunteer in volunteers.items():
         person = people[vid]  # what is published of them: a hidden person's role, and no bio
         yield from fields(
