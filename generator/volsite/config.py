@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 from .kinds.fields import parse_decimal
 from .kinds.volunteers import CONTROL_FIELDS, PUBLISHED_FIELDS, field_key, private_field
 from .problems import Problems, did_you_mean
-from .read.sources import LineMap, parse_yaml, read_text, shown
+from .read.files import read_text
+from .read.text import shown
+from .read.yaml import LineMap, parse_yaml
 
 CONFIG_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "en")

@@ -34,7 +34,7 @@ from .output.write import (
     sync_tree,
 )
 from .problems import ContentError, Problem, Problems, UsageError, as_warnings
-from .read.sources import FileRead, image_sizes
+from .read.files import FileRead, image_sizes
 from .render.markdown import MarkdownCache, convert_texts
 from .render.pages import Renderer
 from .render.site import document_texts, published_media, record_texts, render_pages

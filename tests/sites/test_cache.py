@@ -286,7 +286,7 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
     import os
 
     import volsite.kinds.content
-    import volsite.read.sources
+    import volsite.read.files
     from conftest import REPO
     from volsite.config import load_config
     from volsite.problems import Problems
@@ -299,7 +299,7 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
     serial = load(1)
     assert serial[0].ledger and serial[0].stories and serial[0].volunteers
     log = tmp_path / "parsed"
-    read_bytes = volsite.read.sources.read_bytes
+    read_bytes = volsite.read.files.read_bytes
 
     def read_telling_who(site_root, rel, *args):
         with open(log, "a") as out:
@@ -307,7 +307,7 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
         time.sleep(0.003)  # slow enough that a process forked last still gets to claim some
         return read_bytes(site_root, rel, *args)
 
-    monkeypatch.setattr(volsite.read.sources, "read_bytes", read_telling_who)
+    monkeypatch.setattr(volsite.read.files, "read_bytes", read_telling_who)
     monkeypatch.setattr(volsite.kinds.content, "PARALLEL_BYTES", 0)
     for workers in (1, 2, 3):
         log.write_text("")
@@ -601,18 +601,18 @@ def test_a_file_changed_after_the_build_read_it_is_built_again(site, monkeypatch
 def test_a_build_with_a_record_does_not_hash_what_it_parses(site, monkeypatch):
     # Only a cold build's inputs digest is made from the files as they are read; one with
     # a record hashed them beforehand, and hashing again would be for nothing.
-    import volsite.read.sources
+    import volsite.read.files
 
     root = site()
     site.write({"site.yaml": (root / "site.yaml").read_text(encoding="utf-8") + "search: false\n"})  # one process
     noting: dict[str, bool] = {}
-    read_bytes = volsite.read.sources.read_bytes
+    read_bytes = volsite.read.files.read_bytes
 
-    def noted(site_root, rel, problems, limit=volsite.read.sources.YAML_LIMIT, reads=None):
+    def noted(site_root, rel, problems, limit=volsite.read.files.YAML_LIMIT, reads=None):
         noting[rel] = reads is not None
         return read_bytes(site_root, rel, problems, limit, reads)
 
-    monkeypatch.setattr(volsite.read.sources, "read_bytes", noted)
+    monkeypatch.setattr(volsite.read.files, "read_bytes", noted)
     assert site.build().exit_code == 0
     assert noting["content/stories/2024-03-05-clinic.md"] is True  # cold: hashed as read
     site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 改\ndate: 2024-03-05\n---\n新正文。\n"})

@@ -17,7 +17,8 @@ from volsite.kinds import ledger as ledger_kind
 from volsite.kinds import volunteers as volunteer_kind
 from volsite.output.checks import privacy_findings
 from volsite.problems import Problems
-from volsite.read.sources import table_records, yaml_records
+from volsite.read.tables import table_records
+from volsite.read.yaml import yaml_records
 
 ALLOWED = set(volunteer_kind.PUBLISHED_FIELDS) | set(volunteer_kind.CONTROL_FIELDS)
 

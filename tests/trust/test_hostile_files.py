@@ -1,6 +1,6 @@
 """Issue 6, hostile files: each is read in bounded time and memory, or refused with a
 clear message that names the file (and says what to do). The limits are the named
-constants of volsite.read.sources and volsite.kinds.fields."""
+constants of volsite.read.files and volsite.kinds.fields."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from trustsite import assert_not_a_bug, baseline_peak_mb, fresh_site, loads, mea
 
 from volsite.kinds.fields import MAX_ID_LENGTH
 from volsite.pipeline import Site
-from volsite.read.sources import (
+from volsite.read.files import (
     MARKDOWN_LIMIT,
     MAX_XLSX_UNPACKED_BYTES,
     MAX_YAML_ALIAS_VALUES,

@@ -16,7 +16,7 @@ from trustsite import SITE_YAML, fresh_site, loads, run_cli
 from conftest import output_texts, tree_digest
 from volsite.kinds import volunteers as volunteer_kind
 from volsite.problems import Problems
-from volsite.read.sources import table_records
+from volsite.read.tables import table_records
 
 # A roster as the national platform (志愿中国) exports it: its private columns under
 # their Chinese names, beside the public ones.

@@ -26,7 +26,7 @@ LAYERS = [
         "render.charts",
     },
     {"speed.workers", "speed.memory"},
-    {"read.sources", "render.theme"},
+    {"read.text", "read.files", "read.yaml", "read.tables", "render.theme"},
     {"kinds.fields", "kinds.documents"},
     {
         "kinds.volunteers",
@@ -185,7 +185,8 @@ MAY_WRITE = {
     "serve.server": "the preview's private temporary folder",
     "bindings.process": "nothing: renameat2 for output.write",
     "bindings.pagefind": "Pagefind's index files, rewritten in sorted order where output.search made them",
-    "read.sources": "nothing: opens files to read them",
+    "read.files": "nothing: opens files to read them",
+    "read.tables": "nothing: opens files to read them",
     "kinds.content": "nothing: opens files to hash them",
 }
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from volsite.kinds.ledger import checked_row, parse, plain_row
 from volsite.problems import Problems
-from volsite.read.sources import Raw
+from volsite.read.files import Raw
 
 DATES = [
     "2024-03-05",

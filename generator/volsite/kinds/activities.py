@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..problems import Problems
-from ..read.sources import Raw
+from ..read.files import Raw
 from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, parse_decimal, shown
 
 FOLDER = "content/activities"

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..problems import Problems
-from ..read.sources import Raw
+from ..read.files import Raw
 from ..slugs import slugify
 from .fields import Fields, shown
 

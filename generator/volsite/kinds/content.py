@@ -12,7 +12,7 @@ from pathlib import Path
 from ..bindings.cmark import MAX_NESTING, too_deep
 from ..config import SiteConfig
 from ..problems import Problem, Problems
-from ..read.sources import (
+from ..read.files import (
     MARKDOWN_LIMIT,
     TABLE_LIMIT,
     TABLE_SUFFIXES,
@@ -22,16 +22,16 @@ from ..read.sources import (
     find_sized_files,
     read_text,
     read_within,
-    table_records,
-    yaml_records,
 )
+from ..read.tables import table_records
+from ..read.yaml import yaml_records
 from ..speed.workers import MAX_CHUNKS, map_claimed, runs_by_size
 from . import activities, awards, ledger, teams, volunteers
 from .documents import Document
 from .registry import KINDS, Kind
 
 # No content file larger than this is read (each kind has its own, smaller limit
-# in sources); a larger one is told apart by its size and time, not its bytes.
+# in read/files.py); a larger one is told apart by its size and time, not its bytes.
 _LARGEST_READ = TABLE_LIMIT.bytes
 
 MEDIA_FOLDER = "content/media"

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..problems import Problems
-from ..read.sources import LineMap, Raw, parse_yaml
+from ..read.files import Raw
+from ..read.yaml import LineMap, parse_yaml
 from ..slugs import slug_from_filename
 from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, shown
 

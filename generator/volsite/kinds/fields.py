@@ -15,7 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from ..problems import Problems, did_you_mean
-from ..read.sources import Raw, shown  # noqa: F401 - shown is used by every kind
+from ..read.files import Raw
+from ..read.text import shown  # noqa: F401 - shown is used by every kind
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _DATE_PATTERN = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\Z")

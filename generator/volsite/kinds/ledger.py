@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..problems import Problems
-from ..read.sources import Raw
+from ..read.files import Raw
 from .fields import HOURS_LIMIT, Fields, in_dates, parse_date, parse_decimal, plain_ident
 
 FOLDER = "content/ledger"

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..problems import Problems, did_you_mean
-from ..read.sources import Raw
+from ..read.files import Raw
 from .fields import Fields, shown
 
 FOLDER = "content/volunteers"

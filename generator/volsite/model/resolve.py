@@ -24,7 +24,7 @@ from ..kinds.documents import Document
 from ..kinds.teams import Team
 from ..kinds.volunteers import Volunteer
 from ..problems import Problem, Problems, did_you_mean
-from ..read.sources import shown
+from ..read.text import shown
 
 # Two-character surnames, so that 欧阳娜娜 is masked as 欧阳** and not 欧***.
 COMPOUND_SURNAMES = frozenset(

@@ -24,7 +24,7 @@ from ..bindings import cmark
 from ..bindings.pagefind import is_complete
 from ..output.search import INDEX_LAYOUT
 from ..output.write import CACHE_FOLDER, copy_folder, remove_folder, write_all
-from ..read.sources import FileRead
+from ..read.files import FileRead
 from ..render import markdown as markup
 from ..render.markdown import Html, MarkdownCache
 from ..render.theme import default_theme_dir
@@ -270,7 +270,7 @@ class InputScan:
         return digest.hexdigest(), seen
 
 
-# The content files a build reads as it parses them (sources.read_bytes notes what it read).
+# The content files a build reads as it parses them (read.files.read_bytes notes what it read).
 PARSED_SUFFIXES = (".md", ".markdown", ".yaml", ".yml", ".csv")
 
 

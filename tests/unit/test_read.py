@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from volsite.kinds.ledger import TABLE_HEADERS
 from volsite.problems import Problems
-from volsite.read.sources import decode_text, table_records, yaml_records
+from volsite.read.tables import table_records
+from volsite.read.text import decode_text
+from volsite.read.yaml import yaml_records
 
 # Text a volunteer roster may hold: CJK, Latin, digits, punctuation; every
 # character representable in GBK, so the round trip is possible in all three.
@@ -116,22 +118,22 @@ def test_yaml_duplicate_key_is_a_problem(tmp_path):
 
 def _parsed_both_ways(text: str, monkeypatch) -> tuple:
     """parse_yaml's value, line numbers and problems, by the quick path and by _compose alone."""
-    import volsite.read.sources as sources
+    import volsite.read.yaml as reader
 
     def parse():
         problems = Problems()
-        value = sources.parse_yaml_by_pyyaml(text, "x.yaml", problems)
+        value = reader.parse_yaml_by_pyyaml(text, "x.yaml", problems)
         return value, _lines_of(value), [(p.line, p.message) for p in problems]
 
     quick = parse()
     with monkeypatch.context() as patch:
-        patch.setattr(sources, "QUICK_COMPOSE_CHARS", -1)
+        patch.setattr(reader, "QUICK_COMPOSE_CHARS", -1)
         careful = parse()
     return quick, careful
 
 
 def _lines_of(value):
-    from volsite.read.sources import LineMap
+    from volsite.read.yaml import LineMap
 
     if isinstance(value, LineMap):
         return (value.line, dict(value.lines), {k: _lines_of(v) for k, v in value.items()})
@@ -196,17 +198,17 @@ def test_the_quick_composer_agrees_on_edge_cases(monkeypatch, text):
 
 
 def test_the_quick_composer_is_used_on_front_matter(monkeypatch):
-    import volsite.read.sources as sources
+    import volsite.read.yaml as reader
 
     calls = []
-    compose = sources._compose
-    monkeypatch.setattr(sources, "_compose", lambda loader: calls.append(1) or compose(loader))
-    assert sources.parse_yaml_by_pyyaml("title: 标题\ntags: [甲]\n# 注\n", "x.md", Problems()) == {
+    compose = reader._compose
+    monkeypatch.setattr(reader, "_compose", lambda loader: calls.append(1) or compose(loader))
+    assert reader.parse_yaml_by_pyyaml("title: 标题\ntags: [甲]\n# 注\n", "x.md", Problems()) == {
         "title": "标题",
         "tags": ["甲"],
     }
     assert calls == []
-    sources.parse_yaml_by_pyyaml("a: &x 1\nb: *x\n", "x.yaml", Problems())
+    reader.parse_yaml_by_pyyaml("a: &x 1\nb: *x\n", "x.yaml", Problems())
     assert calls == [1]
 
 
@@ -224,7 +226,7 @@ def _typed(value):
 
 def _simple_equals_pyyaml(text: str) -> bool:
     """True if the simple reader took text; then it must read it as PyYAML does."""
-    from volsite.read.sources import parse_yaml_by_pyyaml, read_simple_mapping
+    from volsite.read.yaml import parse_yaml_by_pyyaml, read_simple_mapping
 
     simple = read_simple_mapping(text)
     if simple is None:
@@ -390,7 +392,7 @@ def test_the_simple_reader_takes_ordinary_front_matter(text):
     ids=repr,
 )
 def test_the_simple_reader_leaves_anything_else_to_pyyaml(text):
-    from volsite.read.sources import read_simple_mapping
+    from volsite.read.yaml import read_simple_mapping
 
     assert read_simple_mapping(text) is None
 
@@ -403,7 +405,7 @@ def test_a_file_is_read_whole_up_to_its_limit_whatever_its_size_was_when_opened(
     refused past the limit."""
     import os
 
-    from volsite.read import sources
+    from volsite.read import files
 
     (tmp_path / "f.md").write_bytes(b"x" * size)
     real_fstat = os.fstat
@@ -425,10 +427,10 @@ def test_a_file_is_read_whole_up_to_its_limit_whatever_its_size_was_when_opened(
             )
         )
 
-    monkeypatch.setattr(sources.os, "fstat", fstat)
-    limit = sources.Limit(100, "a test file", "keep it short")
+    monkeypatch.setattr(files.os, "fstat", fstat)
+    limit = files.Limit(100, "a test file", "keep it short")
     problems = Problems()
-    data = sources.read_bytes(tmp_path, "f.md", problems, limit)
+    data = files.read_bytes(tmp_path, "f.md", problems, limit)
     if size <= 100:
         assert data == b"x" * size and not list(problems)
     else:
