@@ -153,3 +153,12 @@ def in_four_parts_counting_runs(monkeypatch) -> list[str]:
         search, "_run_pagefind", lambda folder, output, glob: globs.append(glob) or run_pagefind(folder, output, glob)
     )
     return globs
+
+
+def shared_out(monkeypatch, processes: int = 2) -> None:
+    """Builds share every piece of work out between `processes`, however little there is:
+    the Workers seam a build is given (volsite.builds), with no threshold."""
+    import volsite.builds
+    from volsite.speed.workers import ForkedWorkers
+
+    monkeypatch.setattr(volsite.builds, "ForkedWorkers", lambda: ForkedWorkers(processes, share_from=0))

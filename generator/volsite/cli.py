@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .pipeline import build, check_site, find_site
+from .builds import build, check_site
+from .pipeline import find_site
 from .problems import ContentError, Problem, UsageError
 
 EXIT_CONTENT = 1

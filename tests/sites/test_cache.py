@@ -7,7 +7,7 @@ import json
 import shutil
 import time
 
-from conftest import tree_digest
+from conftest import shared_out, tree_digest
 from volsite.speed.store import CACHE_FOLDER
 
 
@@ -58,19 +58,16 @@ def test_settings_that_change_the_html_are_not_served_from_the_cache(site, tmp_p
     assert before and after and not before & after  # what other settings made is gone
 
 
-def test_pages_rendered_in_parallel_equal_pages_rendered_in_one_process(monkeypatch):
-    import volsite.pipeline
+def test_pages_rendered_in_parallel_equal_pages_rendered_in_one_process():
     from conftest import REPO
     from volsite.pipeline import load_site, render_site
+    from volsite.speed.workers import ForkedWorkers
 
-    site = load_site(REPO)  # the example: 251 pages, rendered in one process
-    assert len(site.routes) < volsite.render.site.PARALLEL_PAGES_FROM
+    site = load_site(REPO)
     serial = render_site(site)
-    monkeypatch.setattr(volsite.render.site, "PARALLEL_PAGES_FROM", 0)
     for workers in (2, 3):
-        monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda workers=workers: workers)
-        parallel = render_site(site)
-        assert list(parallel.files) == list(serial.files) and parallel.files == serial.files
+        parallel = render_site(site, ForkedWorkers(workers, share_from=0))
+        assert list(parallel.pages) == list(serial.pages) and parallel.pages == serial.pages
         assert parallel.findings == serial.findings
 
 
@@ -92,7 +89,7 @@ def test_pages_of_a_kind_with_one_page_are_rendered_first_and_files_keep_route_o
         return render(self, route, problems)
 
     monkeypatch.setattr(Renderer, "render", noted)
-    files = render_site(site).files
+    files = render_site(site).pages
     kinds = collections.Counter(route.kind for route in site.routes)
     singles = sum(1 for count in kinds.values() if count == 1)
     assert singles > 5 and all(kinds[kind] == 1 for kind in rendered[:singles])
@@ -103,11 +100,13 @@ def test_pages_of_a_kind_with_one_page_are_rendered_first_and_files_keep_route_o
 def test_pages_written_as_rendered_equal_pages_kept_in_memory(site, tmp_path, monkeypatch):
     """A build writes each page where it was rendered; the bytes, and what the checks
     find in them, are those of rendering into memory, in one process or several."""
-    import volsite.pipeline
+    from volsite.builds import _writer
+    from volsite.output.checks import privacy_findings
     from volsite.output.search import is_marked
     from volsite.output.write import Staging
     from volsite.pipeline import load_site, render_site
     from volsite.speed.store import page_digest
+    from volsite.speed.workers import ForkedWorkers
 
     root = site(
         {
@@ -116,33 +115,30 @@ def test_pages_written_as_rendered_equal_pages_kept_in_memory(site, tmp_path, mo
     )
     loaded = load_site(root)
     serial = render_site(loaded)
-    assert any("looks like" in p.message for p in serial.findings)  # the check has something to find
-    monkeypatch.setattr(volsite.render.site, "PARALLEL_PAGES_FROM", 0)
+    in_memory = privacy_findings(serial.pages, loaded.config.privacy_allow)
+    assert any("looks like" in p.message for p in in_memory)  # the check has something to find
     for workers in (1, 2, 3):
-        monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda workers=workers: workers)
         staging = Staging(tmp_path / f"out{workers}")
-        streamed = render_site(loaded, staging=staging)
-        assert streamed.files == {} and list(streamed.written) == list(serial.files)
+        streamed = render_site(loaded, ForkedWorkers(workers, share_from=0), deliver=_writer(staging, loaded))
+        assert list(streamed.pages) == list(serial.pages)
         on_disk = {
             p.relative_to(staging.folder).as_posix(): p.read_bytes()
             for p in staging.folder.rglob("*")
             if p.is_file() and not p.name.startswith(".volsite")
         }
-        assert on_disk == serial.files
-        assert {rel: w.digest for rel, w in streamed.written.items()} == {
-            rel: page_digest(data) if is_marked(data) else b"" for rel, data in serial.files.items()
+        assert on_disk == serial.pages
+        assert {rel: w.digest for rel, w in streamed.pages.items()} == {
+            rel: page_digest(data) if is_marked(data) else b"" for rel, data in serial.pages.items()
         }
-        assert {rel: w.searchable for rel, w in streamed.written.items()} == {
-            rel: is_marked(data) for rel, data in serial.files.items()
+        assert {rel: w.searchable for rel, w in streamed.pages.items()} == {
+            rel: is_marked(data) for rel, data in serial.pages.items()
         }
         assert streamed.findings == serial.findings
+        assert [p for rel in sorted(streamed.pages) for p in streamed.pages[rel].findings] == in_memory
 
 
 def test_a_template_error_in_a_forked_share_is_reported_once(site, monkeypatch):
-    import volsite.pipeline
-
-    monkeypatch.setattr(volsite.render.site, "PARALLEL_PAGES_FROM", 0)
-    monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: 2)
+    shared_out(monkeypatch)
     site(
         {
             "themes/default/templates/volunteer.html": "{% extends 'base.html' %}{% block main %}{{ p.nope }}{% endblock %}"
@@ -189,11 +185,11 @@ def test_any_change_to_what_a_build_reads_builds_again(site, tmp_path):
 
 
 def test_another_pagefind_builds_a_searchable_site_again_and_is_not_asked_for_without_search(site, monkeypatch):
-    import volsite.speed.store as diskcache
+    import volsite.speed.record as record
 
     root = site()
     site.build()
-    monkeypatch.setattr(diskcache, "search_tool_version", lambda: "0.0.0-other")
+    monkeypatch.setattr(record, "search_tool_version", lambda: "0.0.0-other")
     assert "nothing changed" not in site.build().output
     site.write({"site.yaml": (root / "site.yaml").read_text() + "search: false\n"})
     site.build()
@@ -201,7 +197,7 @@ def test_another_pagefind_builds_a_searchable_site_again_and_is_not_asked_for_wi
     def not_to_be_asked() -> str:
         raise AssertionError("a site without search asked for Pagefind's version")
 
-    monkeypatch.setattr(diskcache, "search_tool_version", not_to_be_asked)
+    monkeypatch.setattr(record, "search_tool_version", not_to_be_asked)
     again = site.build()
     assert "nothing changed since the last build" in again.output and again.exit_code == 0
 
@@ -236,9 +232,9 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen(site, monkeypatch):
     whose mtime was put back (as `touch -d` or an unzip would)."""
     import os
 
-    import volsite.speed.store
+    import volsite.speed.record
 
-    monkeypatch.setattr(volsite.speed.store, "RACY_NS", 0)  # trust files however fresh
+    monkeypatch.setattr(volsite.speed.record, "RACY_NS", 0)  # trust files however fresh
     root = site()
     story = root / "content/stories/2024-03-05-clinic.md"
     text = story.read_text()
@@ -280,7 +276,7 @@ def test_a_build_keeps_unchanged_files_as_they_were_and_equals_a_cold_build(site
 
 
 def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, monkeypatch):
-    """A cold load parses files in forked processes (load.PARALLEL_BYTES and up): the same
+    """A cold load parses files in forked processes (given ForkedWorkers): the same
     records and problems as one process, each file parsed once, by one of the processes
     (a share whose records could not be sent back would be parsed again here)."""
     import os
@@ -290,13 +286,15 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
     from conftest import REPO
     from volsite.config import load_config
     from volsite.problems import Problems
+    from volsite.seams import OneProcess
+    from volsite.speed.workers import ForkedWorkers
 
-    def load(workers: int):
+    def load(workers):
         problems = Problems()
-        content = volsite.kinds.content.load_content(REPO, load_config(REPO, Problems()), problems, workers=workers)
+        content = volsite.kinds.content.load_content(REPO, load_config(REPO, Problems()), problems, workers)
         return content, list(problems)
 
-    serial = load(1)
+    serial = load(OneProcess())
     assert serial[0].ledger and serial[0].stories and serial[0].volunteers
     log = tmp_path / "parsed"
     read_bytes = volsite.read.files.read_bytes
@@ -308,10 +306,9 @@ def test_files_parsed_in_parallel_equal_files_parsed_in_one_process(tmp_path, mo
         return read_bytes(site_root, rel, *args)
 
     monkeypatch.setattr(volsite.read.files, "read_bytes", read_telling_who)
-    monkeypatch.setattr(volsite.kinds.content, "PARALLEL_BYTES", 0)
     for workers in (1, 2, 3):
         log.write_text("")
-        assert load(workers) == serial
+        assert load(ForkedWorkers(workers, share_from=0)) == serial
         entries = [line.split(" ", 1) for line in log.read_text().splitlines()]
         assert len({path for _, path in entries}) == len(entries) > 20  # each parsed once
         assert len({pid for pid, _ in entries}) == workers and str(os.getpid()) in {pid for pid, _ in entries}
@@ -323,6 +320,7 @@ def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch
 
     import volsite.render.markdown
     from volsite.render.markdown import convert_texts
+    from volsite.speed.workers import ForkedWorkers
 
     texts = [
         f"## 第{i}节\n\n正文 **{i}** [链接](/stories/s{i}/)\n\n| a | b |\n|---|---|\n| {i} | 2 |\n\n注[^1]\n\n"
@@ -340,10 +338,9 @@ def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch
         return to_html(text, trust_html)
 
     monkeypatch.setattr(volsite.render.markdown.cmark, "to_html", to_html_telling_who)
-    monkeypatch.setattr(volsite.render.markdown, "PARALLEL_CHARS", 0)
     for workers in (2, 3):
         converters.write_text("")
-        assert convert_texts(texts, "/v/", workers=workers) == serial
+        assert convert_texts(texts, "/v/", workers=ForkedWorkers(workers, share_from=0)) == serial
         pids = converters.read_text().split()
         assert len(pids) == len(texts) and len(set(pids)) == workers  # each once, in every process
 
@@ -351,25 +348,20 @@ def test_markdown_converted_in_parallel_equals_one_process(tmp_path, monkeypatch
 def test_a_serve_session_never_forks(site, tmp_path, monkeypatch):
     """The preview server's threads would be copied mid-work into a fork: its rebuilds
     load, convert and render in its own process, however big the work."""
-    import volsite.kinds.content
-    import volsite.pipeline
-    import volsite.render.markdown
     import volsite.speed.workers
-    from volsite.pipeline import BuildCache, load_site, rebuild, render_site
+    from volsite.builds import rebuild
+    from volsite.pipeline import load_site, render_site
+    from volsite.speed.session import SessionStore
+    from volsite.speed.workers import ForkedWorkers
 
     forks = []
     monkeypatch.setattr(volsite.speed.workers, "_start", lambda work: forks.append(work))
-    for module, name in (
-        (volsite.kinds.content, "PARALLEL_BYTES"),
-        (volsite.render.markdown, "PARALLEL_CHARS"),
-        (volsite.render.site, "PARALLEL_PAGES_FROM"),
-    ):
-        monkeypatch.setattr(module, name, 0)
-    monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: 2)
+    shared_out(monkeypatch)  # what a build would be given
     root = site()
-    rebuild(root, tmp_path / "out", BuildCache(), search=False)
+    rebuild(root, tmp_path / "out", SessionStore(), search=False)
     assert (tmp_path / "out/index.html").exists() and forks == []
-    render_site(load_site(root))  # as a build does: it forks
+    workers = ForkedWorkers(2, share_from=0)
+    render_site(load_site(root, workers=workers), workers)  # as a build does: it forks
     assert forks
 
 
@@ -377,7 +369,7 @@ def test_the_record_of_output_is_what_is_on_disk_without_walking_it(site, tmp_pa
     """The build records each file's size and time as it writes it (and walks only
     Pagefind's folder): the record is exactly what a walk of output/ finds, with search
     on or off, on a cold build and on one that reuses files."""
-    from volsite.speed.store import load_build_record, output_manifest
+    from volsite.speed.record import load_build_record, output_manifest
 
     root = site()
     for options in ((), ("--drafts",)):  # cold, then reusing the unchanged files
@@ -392,10 +384,11 @@ def test_the_record_of_output_is_what_is_on_disk_without_walking_it(site, tmp_pa
 def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_to_the_end(site, tmp_path, monkeypatch):
     import gc
 
-    import volsite.pipeline
+    import volsite.builds
+    import volsite.speed.record
 
     seen = {}
-    real_load, real_render = volsite.pipeline.load_site, volsite.pipeline.render_site
+    real_load, real_render = volsite.builds.load_site, volsite.builds.render_site
 
     def load_site(*args, **kwargs):
         seen["loading"] = gc.isenabled()
@@ -410,13 +403,13 @@ def test_the_cycle_collector_is_paused_while_loading_and_skips_the_loaded_site_t
             seen["recording"] = gc.get_freeze_count() > 0
         return real_save(root_, record)
 
-    real_save = volsite.pipeline.save_build_record
-    monkeypatch.setattr(volsite.pipeline, "load_site", load_site)
-    monkeypatch.setattr(volsite.pipeline, "render_site", render_site)
-    monkeypatch.setattr(volsite.pipeline, "save_build_record", save_build_record)
+    real_save = volsite.speed.record.save_build_record
+    monkeypatch.setattr(volsite.builds, "load_site", load_site)
+    monkeypatch.setattr(volsite.builds, "render_site", render_site)
+    monkeypatch.setattr(volsite.speed.record, "save_build_record", save_build_record)
     root = site({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
     assert gc.isenabled()
-    volsite.pipeline.build(root, tmp_path / "out")  # no search: staged in this process
+    volsite.builds.build(root, tmp_path / "out")  # no search: staged in this process
     assert seen == {"loading": False, "rendering": (True, True), "recording": True}
     assert gc.isenabled() and gc.get_freeze_count() == 0  # as it was
 
@@ -481,7 +474,6 @@ def _stories(count: int, word: str = "正文") -> dict[str, str]:
 
 
 def test_each_process_that_converts_writes_its_own_part_and_the_next_build_converts_nothing(site, monkeypatch):
-    import volsite.pipeline
     import volsite.render.markdown
 
     root = site(_stories(12))
@@ -492,8 +484,7 @@ def test_each_process_that_converts_writes_its_own_part_and_the_next_build_conve
         return to_html(text, trust_html)
 
     monkeypatch.setattr(volsite.render.markdown.cmark, "to_html", slowly)
-    monkeypatch.setattr(volsite.render.markdown, "PARALLEL_CHARS", 0)
-    monkeypatch.setattr(volsite.pipeline.os, "cpu_count", lambda: 2)
+    shared_out(monkeypatch)
     assert site.build().exit_code == 0
     parts = {part.parent.name: [] for part in (root / CACHE_FOLDER).glob("markdown-*/*.jsonl")}
     for part in (root / CACHE_FOLDER).glob("markdown-*/*.jsonl"):
@@ -556,8 +547,8 @@ def test_stories_and_records_keep_apart_caches_when_neither_may_hold_html(site, 
 
 
 def test_a_cold_build_hashes_what_it_parses_as_it_reads_it_and_records_the_same_digest(site, monkeypatch):
-    import volsite.speed.store as diskcache
-    from volsite.speed.store import inputs_digest, load_build_record
+    import volsite.speed.record as diskcache
+    from volsite.speed.record import inputs_digest, load_build_record
 
     root = site({"content/ledger/2024.csv": "date,volunteer,hours\n2024-01-02,li-na,2\n"})
     hashed: list[str] = []
@@ -598,25 +589,26 @@ def test_a_file_changed_after_the_build_read_it_is_built_again(site, monkeypatch
     assert "改过的正文" in (again.built / "stories/clinic/index.html").read_text(encoding="utf-8")
 
 
-def test_a_build_with_a_record_does_not_hash_what_it_parses(site, monkeypatch):
-    # Only a cold build's inputs digest is made from the files as they are read; one with
-    # a record hashed them beforehand, and hashing again would be for nothing.
-    import volsite.read.files
+def test_the_plain_seams_give_the_bytes_of_a_build_on_every_core_with_its_store(tmp_path, monkeypatch):
+    """One process and nothing kept (volsite.seams) is the same pipeline as a build's forked
+    workers and disk store: the same pages, byte for byte, cold and with the store filled."""
+    from conftest import REPO
+    from volsite.builds import build
+    from volsite.pipeline import load_site, render_site
 
-    root = site()
-    site.write({"site.yaml": (root / "site.yaml").read_text(encoding="utf-8") + "search: false\n"})  # one process
-    noting: dict[str, bool] = {}
-    read_bytes = volsite.read.files.read_bytes
-
-    def noted(site_root, rel, problems, limit=volsite.read.files.YAML_LIMIT, reads=None):
-        noting[rel] = reads is not None
-        return read_bytes(site_root, rel, problems, limit, reads)
-
-    monkeypatch.setattr(volsite.read.files, "read_bytes", noted)
-    assert site.build().exit_code == 0
-    assert noting["content/stories/2024-03-05-clinic.md"] is True  # cold: hashed as read
-    site.write({"content/stories/2024-03-05-clinic.md": "---\ntitle: 改\ndate: 2024-03-05\n---\n新正文。\n"})
-    noting.clear()
-    again = site.build()
-    assert "nothing changed" not in again.output and again.exit_code == 0
-    assert "content/stories/2024-03-05-clinic.md" in noting and not any(noting.values())
+    root = tmp_path / "site"
+    for name in ("content", "themes"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shared_out(monkeypatch)
+    plain = render_site(load_site(root))
+    assert len(plain.pages) > 100
+    for run in ("cold", "from the store"):
+        out = tmp_path / run
+        assert build(root, out).unchanged is False
+        for rel, data in plain.pages.items():
+            assert (out / rel).read_bytes() == data, f"{run}: {rel}"
+        for rel, source in plain.copies.items():
+            assert (out / rel).read_bytes() == source.read_bytes(), f"{run}: {rel}"
+    assert list((root / CACHE_FOLDER).glob("markdown-*/*.jsonl"))  # the second build had a store to read

@@ -44,7 +44,7 @@ def test_a_site_without_covers_or_search_loads_neither_pillow_nor_package_metada
     root = site()
     (root / "site.yaml").write_text((root / "site.yaml").read_text() + "search: false\n", encoding="utf-8")
     code = (
-        "import sys; from pathlib import Path; from volsite.pipeline import build; "
+        "import sys; from pathlib import Path; from volsite.builds import build; "
         f"build(Path({str(root)!r})); "
         "print(sorted(m for m in ('PIL', 'importlib.metadata') if m in sys.modules))"
     )

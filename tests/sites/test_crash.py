@@ -141,9 +141,9 @@ def test_a_waiter_that_runs_out_of_time_refuses_clearly(site):
 
 def test_the_site_is_rendered_in_a_process_that_ends_before_indexing(site, tmp_path, monkeypatch):
     # what loading and rendering leave in a process's memory must not sit beside Pagefind's
-    import volsite.pipeline
+    import volsite.builds
 
-    real_stage, real_index = volsite.pipeline._stage, volsite.pipeline.make_search_index
+    real_stage, real_index = volsite.builds._stage, volsite.builds.make_search_index
     pids = {}
 
     def stage(*args, **kwargs):
@@ -154,20 +154,20 @@ def test_the_site_is_rendered_in_a_process_that_ends_before_indexing(site, tmp_p
         pids["index"] = os.getpid()
         return real_index(*args, **kwargs)
 
-    monkeypatch.setattr(volsite.pipeline, "_stage", stage)
-    monkeypatch.setattr(volsite.pipeline, "make_search_index", index)
+    monkeypatch.setattr(volsite.builds, "_stage", stage)
+    monkeypatch.setattr(volsite.builds, "make_search_index", index)
     site()
     assert site.build().exit_code == 0
     assert "stage" not in pids and pids["index"] == os.getpid()  # _stage ran in the forked child
 
 
 def test_a_site_without_search_is_rendered_in_this_process(site, monkeypatch):
-    import volsite.pipeline
+    import volsite.builds
 
-    real_stage = volsite.pipeline._stage
+    real_stage = volsite.builds._stage
     pids = []
     monkeypatch.setattr(
-        volsite.pipeline, "_stage", lambda *args, **kwargs: pids.append(os.getpid()) or real_stage(*args, **kwargs)
+        volsite.builds, "_stage", lambda *args, **kwargs: pids.append(os.getpid()) or real_stage(*args, **kwargs)
     )
     site({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
     assert site.build().exit_code == 0
@@ -175,12 +175,12 @@ def test_a_site_without_search_is_rendered_in_this_process(site, monkeypatch):
 
 
 def test_a_rendering_process_that_dies_is_reported_and_leaves_output_alone(site, monkeypatch):
-    import volsite.pipeline
+    import volsite.builds
 
     site()
     first = site.build()
     before = tree_digest(first.built)
-    monkeypatch.setattr(volsite.pipeline, "_stage", lambda *args, **kwargs: os._exit(9))
+    monkeypatch.setattr(volsite.builds, "_stage", lambda *args, **kwargs: os._exit(9))
     result = site.build("--drafts")  # not the same build as the last, so it is not skipped
     assert result.exit_code == 1 and "ended without finishing (exit status 9)" in result.output
     assert tree_digest(first.built) == before

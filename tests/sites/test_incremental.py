@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, tree_digest
-from volsite.pipeline import BuildCache, build, rebuild
+from volsite.builds import build, rebuild
 from volsite.problems import ContentError
+from volsite.speed.session import SessionStore
 
 MARKER = ".volsite-output"
 
@@ -107,7 +108,7 @@ def clean_build(site_root: Path, out: Path) -> dict[str, str]:
 
 def test_every_kind_of_change_matches_a_clean_build(site, tmp_path):
     root = site(SITE, base=False)
-    cache = BuildCache()
+    cache = SessionStore()
     live = tmp_path / "live"
     rebuild(root, live, cache)
     assert tree_digest(live) == clean_build(root, tmp_path / "clean")
@@ -120,7 +121,7 @@ def test_every_kind_of_change_matches_a_clean_build(site, tmp_path):
 
 def test_a_story_edit_renders_only_what_it_touches(site, tmp_path):
     root = site(SITE, base=False)
-    cache = BuildCache()
+    cache = SessionStore()
     live = tmp_path / "live"
     rebuild(root, live, cache)
     site.write({"content/stories/s2.md": "---\ntitle: 第二篇\ndate: 2024-04-01\nteams: [g1]\n---\n别的正文。\n"})
@@ -130,14 +131,14 @@ def test_a_story_edit_renders_only_what_it_touches(site, tmp_path):
 
 def test_nothing_changed_writes_nothing(site, tmp_path):
     root = site(SITE, base=False)
-    cache = BuildCache()
+    cache = SessionStore()
     rebuild(root, tmp_path / "live", cache)
     assert rebuild(root, tmp_path / "live", cache).changed == ()
 
 
 def test_bad_content_keeps_the_last_good_site_and_recovers(site, tmp_path):
     root = site(SITE, base=False)
-    cache = BuildCache()
+    cache = SessionStore()
     live = tmp_path / "live"
     rebuild(root, live, cache)
     good = tree_digest(live)
@@ -157,7 +158,7 @@ def test_example_site_story_edit_matches_a_clean_build(tmp_path):
     root = tmp_path / "example"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    cache = BuildCache()
+    cache = SessionStore()
     rebuild(root, tmp_path / "live", cache)
     story = sorted((root / "content/stories").rglob("*.md"))[0]
     story.write_text(story.read_text(encoding="utf-8").replace("\n\n", "\n\n新加的一段。\n\n", 1), encoding="utf-8")

@@ -59,7 +59,7 @@ def test_unclosed_link_brackets_render():
         from volsite.pipeline import load_site, render_site
 
         rendered = render_site(load_site(root))
-    assert "[" * 4000 in rendered.files["stories/brackets/index.html"].decode()
+    assert "[" * 4000 in rendered.pages["stories/brackets/index.html"].decode()
 
 
 def test_markdown_that_took_python_markdown_hours_builds():

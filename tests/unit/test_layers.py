@@ -24,6 +24,7 @@ LAYERS = [
         "bindings.process",
         "render.i18n",
         "render.charts",
+        "seams",
     },
     {"speed.workers", "speed.memory"},
     {"read.text", "read.files", "read.yaml", "read.tables", "render.theme"},
@@ -49,8 +50,10 @@ LAYERS = [
     {"render.site"},
     {"output.checks"},
     {"output.write", "output.search"},
-    {"speed.store", "speed.session"},
     {"pipeline", "scaffold"},
+    {"speed.store", "speed.session"},
+    {"speed.record"},
+    {"builds"},
     {"cli", "serve.server"},
 ]
 LAYER_OF = {name: number for number, names in enumerate(LAYERS) for name in names}
@@ -100,7 +103,7 @@ def test_every_module_has_a_layer():
 def test_every_stage_is_a_package():
     """The layout shows the pipeline: a stage's modules sit in its folder."""
     top = {name for name, _ in all_modules() if "." not in name}
-    assert top == {"problems", "slugs", "config", "pipeline", "scaffold", "cli"}
+    assert top == {"problems", "slugs", "config", "seams", "pipeline", "builds", "scaffold", "cli"}
 
 
 def test_no_module_imports_upwards():
@@ -181,13 +184,13 @@ MAY_WRITE = {
     "output.write": "output/ and the folder built beside it",
     "output.search": "Pagefind, run on the folder output.write made, into its pagefind/",
     "speed.store": ".volsite-cache/",
+    "speed.record": ".volsite-cache/last-build.json",
     "scaffold": "content/ (volsite new)",
     "serve.server": "the preview's private temporary folder",
     "bindings.process": "nothing: renameat2 for output.write",
     "bindings.pagefind": "Pagefind's index files, rewritten in sorted order where output.search made them",
     "read.files": "nothing: opens files to read them",
     "read.tables": "nothing: opens files to read them",
-    "kinds.content": "nothing: opens files to hash them",
 }
 
 
@@ -200,6 +203,18 @@ def test_only_the_named_modules_write_files():
             writers.add(name)
     assert writers <= set(MAY_WRITE), sorted(writers - set(MAY_WRITE))
     assert "output.search" in writers  # the check sees Pagefind's run
+
+
+# The stages: speed reaches them only through volsite.seams, given by volsite.builds.
+STAGES = ("read.", "kinds.", "model.", "render.", "output.", "pipeline")
+
+
+def test_no_stage_imports_speed():
+    stages = [(name, path) for name, path in all_modules() if name.startswith(STAGES)]
+    assert len(stages) > 20
+    for name, path in stages:
+        speed = sorted(module for module in imports_of(path)[0] if module.startswith("speed"))
+        assert not speed, f"{name} imports {speed}: take a Workers or Store (volsite.seams) instead"
 
 
 def test_model_and_render_read_no_files_and_no_clock():

@@ -278,14 +278,29 @@ def test_converting_frees_what_cmark_allocates():
     assert _resident_bytes() - before < 20 * 2**20
 
 
-def test_convert_texts_converts_each_distinct_text_once_and_keeps_only_what_is_used():
-    from volsite.render.markdown import MarkdownCache
+def test_convert_texts_converts_each_distinct_text_once_and_a_session_keeps_only_what_is_used(monkeypatch):
+    import volsite.render.markdown
+    from volsite.render.markdown import markdown_shelf
+    from volsite.speed.session import SessionStore
 
-    cache = MarkdownCache("/")
-    first = convert_texts(["一", "二", "一"], "/", cache)
-    assert set(first) == {"一", "二"} and cache.added == 2
-    convert_texts(["二", "三"], "/", cache)
-    assert cache.added == 3 and len(cache.done) == 2
+    converted = []
+    to_html = volsite.render.markdown.cmark.to_html
+    monkeypatch.setattr(
+        volsite.render.markdown.cmark,
+        "to_html",
+        lambda text, trust_html: converted.append(text) or to_html(text, trust_html),
+    )
+    store, shelf = SessionStore(), markdown_shelf("documents", "/", True)
+    store.begin("settings")
+    first = convert_texts(["一", "二", "一"], "/", store=store, shelf=shelf)
+    assert set(first) == {"一", "二"} and sorted(converted) == ["一", "二"]
+    store.begin("settings")
+    second = convert_texts(["二", "三"], "/", store=store, shelf=shelf)
+    assert set(second) == {"二", "三"} and second["二"] == first["二"]
+    assert sorted(converted) == ["一", "三", "二"]  # 二 was kept
+    store.begin("settings")  # 一 was not asked for in the last build: forgotten
+    convert_texts(["一"], "/", store=store, shelf=shelf)
+    assert converted.count("一") == 2
 
 
 @settings(max_examples=200, deadline=None)

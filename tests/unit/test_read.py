@@ -446,15 +446,15 @@ def test_a_files_digest_for_the_serve_cache_is_of_all_its_bytes_though_it_grew(t
     import hashlib
     import os
 
-    from volsite.kinds import content as load
+    from volsite.read import files as load
 
     path = tmp_path / "s.md"
     path.write_bytes("故事".encode() * 1000)
-    real_stat = os.stat
+    real_fstat = os.fstat
 
-    def stat(target, *args, **kwargs):
-        info = real_stat(target, *args, **kwargs)
+    def fstat(descriptor):
+        info = real_fstat(descriptor)
         return os.stat_result((*info[:6], told, *info[7:10]))
 
-    monkeypatch.setattr(load.os, "stat", stat)
-    assert load._digest(path) == hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    monkeypatch.setattr(load.os, "fstat", fstat)
+    assert load.file_read(path, 1 << 20)[4] == hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()

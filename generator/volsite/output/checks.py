@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from ..model.resolve import Model
 from ..problems import Problem
 from ..render.markdown import Html, is_dangerous
+from ..seams import NoStore, Store
 
 # Digits are ASCII ones, and an input method's full-width ones read as ASCII (HALF_WIDTH):
 # what people type a number in.
@@ -54,33 +55,30 @@ def _mask(value: str) -> str:
 TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".js", ".css")
 
 
-class PrivacyScans:
-    """Findings of earlier scans by file, reused while the file's bytes are unchanged."""
-
-    def __init__(self) -> None:
-        self.done: dict[str, tuple[bytes, list[Problem]]] = {}
-
-
 def privacy_findings(
     files: dict[str, bytes],
     allowed: tuple[str, ...] = (),
     prefix: str = "output/",
     suffixes: tuple[str, ...] = TEXT_SUFFIXES,
-    scans: PrivacyScans | None = None,
+    store: Store | None = None,
 ) -> list[Problem]:
-    """Everything in the output that looks like private contact or identity data."""
+    """Everything in the output that looks like private contact or identity data. What a
+    `store` kept of a file with the same bytes is not scanned again."""
+    store = store or NoStore()
     findings: list[Problem] = []
+    scanned: dict[str, tuple[bytes, list[Problem]]] = {}
     for rel, data in sorted(files.items()):
         if not rel.endswith(suffixes):
             continue
-        earlier = scans.done.get(rel) if scans is not None else None
-        if earlier is not None and earlier[0] == data:
-            found = earlier[1]
-        else:
-            found = privacy_findings_in(rel, data, allowed, prefix)
-            if scans is not None:
-                scans.done[rel] = (data, found)
+        earlier = store.get("privacy", rel)
+        found = (
+            earlier[1]
+            if earlier is not None and earlier[0] == data
+            else privacy_findings_in(rel, data, allowed, prefix)
+        )
+        scanned[rel] = (data, found)
         findings.extend(found)
+    store.put("privacy", scanned)
     return findings
 
 

@@ -119,16 +119,29 @@ def read_within(handle: BinaryIO, size: int, limit: int) -> bytes:
     return data
 
 
-# What was read of a file: its size, times and inode as it was opened, and the hash of the
-# bytes read (diskcache.inputs_digest's, so that a build need not read the file again).
+# What was read of a file: its size, times and inode as it was opened, and the hash of its
+# bytes (the one speed.record's inputs digest makes, so that a build need not read it again).
 FileRead = tuple[int, int, int, int, str]
 
 
-def read_bytes(
-    site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT, reads: dict[str, FileRead] | None = None
-) -> bytes | None:
-    """The bytes of a file, or None (with the problem recorded) when it cannot be read or is too big.
-    With `reads`, what was read is noted there under rel."""
+def file_read(path: Path, limit: int) -> FileRead | None:
+    """What a file is as it is read, with the hash of its bytes; None for one that cannot be
+    read, is not a regular file (opened without waiting: a file made a pipe since it was
+    listed would wait for a writer) or is larger than `limit` (reading it says why)."""
+    try:
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                return None
+            data = read_within(handle, info.st_size, limit)
+    except OSError:
+        return None
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, digest
+
+
+def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT) -> bytes | None:
+    """The bytes of a file, or None (with the problem recorded) when it cannot be read or is too big."""
     try:
         # Non-blocking, so that a pipe named like a content file cannot hang the build.
         descriptor = os.open(site_root / rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -149,22 +162,12 @@ def read_bytes(
     except OSError as exc:
         problems.error(rel, None, f"cannot be read: {exc.strerror or exc}")
         return None
-    if reads is not None:
-        reads[rel] = (
-            info.st_size,
-            info.st_mtime_ns,
-            info.st_ctime_ns,
-            info.st_ino,
-            hashlib.blake2b(data, digest_size=16).hexdigest(),
-        )
     return data
 
 
-def read_text(
-    site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT, reads: dict[str, FileRead] | None = None
-) -> str | None:
+def read_text(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT) -> str | None:
     """A text file as a str with '\\n' line ends, or None with the problem recorded."""
-    data = read_bytes(site_root, rel, problems, limit, reads)
+    data = read_bytes(site_root, rel, problems, limit)
     if data is None:
         return None
     text, how, line = _decode(data)

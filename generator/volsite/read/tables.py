@@ -20,7 +20,6 @@ from .files import (
     MAX_XLSX_UNPACKED_BYTES,
     NOT_REGULAR,
     TABLE_LIMIT,
-    FileRead,
     Raw,
     _size,
     read_text,
@@ -33,7 +32,6 @@ def table_records(
     rel: str,
     headers: Mapping[str, str],
     problems: Problems,
-    reads: dict[str, FileRead] | None = None,
     private: frozenset[str] = frozenset(),
 ) -> list[Raw]:
     """Rows of a CSV or XLSX file as records; header names mapped through `headers`. A column
@@ -44,7 +42,7 @@ def table_records(
     if rel.lower().endswith(".xlsx"):
         rows = _xlsx_rows(site_root / rel, rel, problems, headers)
     else:
-        text = read_text(site_root, rel, problems, TABLE_LIMIT, reads)
+        text = read_text(site_root, rel, problems, TABLE_LIMIT)
         rows = _csv_rows(text, rel, problems) if text is not None else iter(())
         if text is not None and not _UNSHOWABLE.search(text):
             clean = _strip_cell  # every cell is text and none needs cleaning: a city's ledger is 6 million cells

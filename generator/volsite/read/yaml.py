@@ -12,7 +12,7 @@ from yaml.events import AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarE
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..problems import Problems
-from .files import MAX_YAML_ALIAS_VALUES, MAX_YAML_DEPTH, YAML_LIMIT, FileRead, Raw, read_text
+from .files import MAX_YAML_ALIAS_VALUES, MAX_YAML_DEPTH, YAML_LIMIT, Raw, read_text
 from .text import clean_text, shown
 
 
@@ -345,9 +345,9 @@ def parse_yaml_by_pyyaml(text: str, rel: str, problems: Problems, line_offset: i
     return None
 
 
-def yaml_records(site_root: Path, rel: str, problems: Problems, reads: dict[str, FileRead] | None = None) -> list[Raw]:
+def yaml_records(site_root: Path, rel: str, problems: Problems) -> list[Raw]:
     """A YAML file holds one record (a mapping) or a list of records."""
-    text = read_text(site_root, rel, problems, YAML_LIMIT, reads)
+    text = read_text(site_root, rel, problems, YAML_LIMIT)
     if text is None:
         return []
     errors = len(problems.errors)

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
 from urllib.parse import unquote
 
 from ..bindings import cmark
+from ..seams import NoStore, OneProcess, Store, Workers
 from ..slugs import slugify
-from ..speed.workers import MAX_CHUNKS, map_claimed, runs_by_size
 
 _CJK_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
@@ -183,74 +182,49 @@ def text_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-class MarkdownCache:
-    """Converted texts by the hash of their Markdown, for one base path.
-
-    Kept in memory between builds of a session (volsite serve), and on disk in
-    .volsite-cache/ between runs (see diskcache).
-    """
-
-    def __init__(
-        self,
-        base_path: str,
-        done: dict[str, Html] | None = None,
-        unsafe_html: bool = True,
-        keep: Callable[[list[tuple[str, Html]]], None] | None = None,
-    ):
-        self.base_path = base_path
-        self.unsafe_html = unsafe_html
-        self.done: dict[str, Html] = done or {}
-        self.added = 0  # conversions since the cache was loaded
-        # Given each run of new conversions (key, html) in the process that made them, as
-        # they are made: a forked converter's own objects, written out without a copy.
-        self.keep = keep
-        self._converter: Converter | None = None
-
-    @property
-    def converter(self) -> Converter:
-        if self._converter is None:
-            self._converter = Converter(self.base_path, self.unsafe_html)
-        return self._converter
+# Converting costs about 0.15 us a character of Markdown (0.15 ms a story), and the
+# result comes back pickled.
+CONVERT_COST_A_CHAR = 0.15
 
 
-# Below this many characters of new Markdown, forking costs more than it saves
-# (a converted story comes back pickled: converting takes about 0.15 ms a story).
-PARALLEL_CHARS = 1_000_000
+def markdown_shelf(texts: str, base_path: str, unsafe_html: bool) -> str:
+    """The store's shelf for converted `texts` ("documents", "records"): what it holds
+    depends on the base path and on whether raw HTML is kept."""
+    return f"markdown {texts} {'raw-html' if unsafe_html else 'no-html'} {base_path}"
 
 
 def convert_texts(
-    texts, base_path: str, cache: MarkdownCache | None = None, unsafe_html: bool = True, workers: int = 1
+    texts,
+    base_path: str,
+    unsafe_html: bool = True,
+    workers: Workers | None = None,
+    store: Store | None = None,
+    shelf: str = "",
 ) -> dict[str, Html]:
-    """Every distinct text once; texts converted before come from the cache, many new
-    ones are shared out between `workers` processes. The result does not depend on
-    how it was made."""
-    if cache is None or cache.base_path != base_path or cache.unsafe_html != unsafe_html:
-        cache = MarkdownCache(base_path, unsafe_html=unsafe_html)
+    """Every distinct text converted once, on `workers`. What `store` kept on `shelf` is
+    taken from it; what is converted is put there, by the process that converted it. The
+    result does not depend on how it was made."""
+    store = store if store is not None and shelf else NoStore()
+    converted: dict[str, Html] = {}
     keys: dict[str, str] = {}
-    if cache.done:
-        keys = {text: text_key(text) for text in set(texts)}
-        missing = [text for text, key in keys.items() if key not in cache.done]
+    distinct = list(dict.fromkeys(texts))
+    if store.holds(shelf):
+        for text in distinct:
+            keys[text] = key = text_key(text)
+            html = store.get(shelf, key)
+            if html is not None:
+                converted[text] = html
+        missing = [text for text in distinct if text not in converted]
     else:  # nothing to look up (a cold build): each key is made where its text is converted
-        missing = list(set(texts))
-    converter = cache.converter
+        missing = distinct
+    converter = Converter(base_path, unsafe_html)
 
-    def convert(chunk: list[str]) -> list[tuple[str, Html]]:
-        pairs = [(keys.get(text) or text_key(text), converter.convert(text)) for text in chunk]
-        if cache.keep is not None and pairs:
-            cache.keep(pairs)
-        return pairs
+    def convert(run: list[str]) -> list[Html]:
+        made = {keys.get(text) or text_key(text): converter.convert(text) for text in run}
+        store.put(shelf, made)
+        return list(made.values())
 
-    if workers > 1 and sum(map(len, missing)) >= PARALLEL_CHARS:
-        chunks = runs_by_size(sorted(missing, key=len, reverse=True), min(MAX_CHUNKS, 64 * workers), len)
-    else:
-        chunks = [missing]
-    converted = map_claimed(convert, chunks, workers if len(chunks) > 1 else 1)
-    done = zip((text for chunk in chunks for text in chunk), (pair for part in converted for pair in part))
-    for text, (key, html) in done:
-        keys[text] = key
-        cache.done[key] = html
-    cache.added += len(missing)
-    result = {text: cache.done[key] for text, key in keys.items()}
-    used = set(keys.values())
-    cache.done = {key: html for key, html in cache.done.items() if key in used}  # no growth without end
-    return result
+    missing.sort(key=len, reverse=True)
+    made = (workers or OneProcess()).map(convert, missing, cost=lambda text: len(text) * CONVERT_COST_A_CHAR)
+    converted.update(zip(missing, made))
+    return converted

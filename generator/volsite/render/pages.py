@@ -7,13 +7,14 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 
 from ..bindings.jinja import ThemeEnvironment
 from ..model.figures import Figures, hours_text, stats_json
 from ..model.resolve import Model
 from ..model.routes import Route, page_count, stories_url, tag_url
 from ..problems import Problems
+from ..seams import Store
 from . import charts, i18n
 from .contexts import (
     CandidatesPage,
@@ -44,7 +45,7 @@ from .contexts import (
     context_fields,
 )
 from .markdown import Html
-from .theme import theme_dirs
+from .theme import templates_digest, theme_dirs
 from .views import Views, YearAwards
 
 # The feed carries this many newest stories.
@@ -65,20 +66,6 @@ def _template_position(exc: BaseException, fallback: str) -> tuple[str, int | No
     return position
 
 
-class PageCache:
-    """Rendered pages of earlier builds, by a fingerprint of everything the template sees.
-
-    A page is the pure result of (templates, context), so when the templates are
-    unchanged and the context's fingerprint is the same, the old bytes are the
-    new bytes and Jinja need not run. `templates` is the digest of the theme files.
-    """
-
-    def __init__(self, templates: str):
-        self.templates = templates
-        self.pages: dict[str, tuple[bytes, bytes]] = {}
-        self.env: Environment | None = None  # compiled templates, reused while they are unchanged
-
-
 class Fields(dict):
     """A dict whose keys templates read as attributes at once: Jinja tries getattr before
     [key], and on a plain dict every such miss raises first (some 50 a page: a fifth of
@@ -97,18 +84,26 @@ class Renderer:
         figures: Figures,
         html: dict[str, Html],
         routes: list[Route],
-        cache: PageCache | None = None,
         record_html: dict[str, Html] | None = None,
         image_sizes: dict[str, tuple[int, int]] | None = None,
+        store: Store | None = None,
     ):
-        self.cache = cache
+        """With a `store` that keeps pages (a preview session's), a page whose context is what
+        it was when the store kept it is not rendered again; the compiled templates are kept
+        there too."""
+        # A page is the pure result of (templates, context): with the templates unchanged
+        # and the context's fingerprint the same, the old bytes are the new bytes.
+        self.store = store if store is not None and store.keeps("pages") else None
+        templates = templates_digest(site_root, model.config.theme) if self.store is not None else ""
+        self.pages_shelf = f"pages {templates}"
         self.model, self.figures, self.config = model, figures, model.config
         self.routes = routes
         self.views = Views(model, figures, html, frozenset(r.url for r in routes), record_html or {}, image_sizes)
         language = self.config.language
         self.t = Fields(i18n.strings(language))
-        if cache is not None and cache.env is not None:
-            self.env = cache.env
+        kept_env = self.store.get("templates", templates) if self.store is not None else None
+        if kept_env is not None:
+            self.env = kept_env
         else:
             self.env = ThemeEnvironment(
                 loader=ChoiceLoader(
@@ -121,10 +116,10 @@ class Renderer:
                 keep_trailing_newline=True,
                 # Only a serve session keeps templates from one build to the next; a build
                 # need not stat each template again for every page.
-                auto_reload=cache is not None,
+                auto_reload=self.store is not None,
             )
-            if cache is not None:
-                cache.env = self.env
+            if self.store is not None:
+                self.store.put("templates", {templates: self.env})
         base = self.config.base_path
         origin = self.config.site_origin
         self.env.filters.update(
@@ -183,11 +178,11 @@ class Renderer:
             return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
         template_name, context = getattr(self, f"_{route.kind}")(route)
         fingerprint = b""
-        if self.cache is not None:
+        if self.store is not None:
             fingerprint = hashlib.blake2b(
                 repr((self._globals_key, template_name, route, context)).encode(), digest_size=16
             ).digest()
-            hit = self.cache.pages.get(route.output)
+            hit = self.store.get(self.pages_shelf, route.output)
             if hit is not None and hit[0] == fingerprint:
                 return hit[1]
         try:
@@ -210,8 +205,8 @@ class Renderer:
             )
             return None
         data = text.encode("utf-8")
-        if self.cache is not None:
-            self.cache.pages[route.output] = (fingerprint, data)
+        if self.store is not None:
+            self.store.put(self.pages_shelf, {route.output: (fingerprint, data)})
         return data
 
     # one method per kind of page: (template, context)

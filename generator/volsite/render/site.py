@@ -1,17 +1,15 @@
 """Rendering the whole site: the texts to convert, every page on every core, the media a
-page uses. Writes nothing itself: each page goes to the `keep` it is given."""
+page uses. Writes nothing itself: each page goes to what `deliver` does with it."""
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable
-from itertools import accumulate
 
 from ..model.resolve import Model, media_path
 from ..model.routes import Route
 from ..problems import Problem, Problems
-from ..speed.workers import MAX_CHUNKS, map_claimed, runs
+from ..seams import OneProcess, Workers
 from .pages import Renderer
 
 Progress = Callable[[str], None]
@@ -43,58 +41,47 @@ def published_media(model: Model, html: dict, record_html: dict) -> frozenset[st
     return frozenset(model.media - (model.withheld_photos - used))
 
 
-# Below this many pages, starting a second process costs more than it saves.
-PARALLEL_PAGES_FROM = 500
+# Rendering costs about 0.3 ms a page (the pages of a kind that has one page far more).
+RENDER_COST_A_PAGE = 300
 
 
 def render_pages(
     renderer: Renderer,
     routes: list[Route],
     problems: Problems,
-    progress: Progress | None,
-    workers: int,
-    keep: Callable[[str, bytes], object] | None = None,
-    meanwhile: Callable[[], None] | None = None,
+    workers: Workers | None = None,
+    deliver: Callable[[str, bytes], object] | None = None,
+    progress: Progress | None = None,
 ) -> dict:
-    """Every page (path → bytes, or what `keep` makes of them where they were rendered),
-    in route order; with workers > 1 runs of routes are claimed in turn by this process
-    and workers - 1 forked ones (this one does `meanwhile` first)."""
-    keep = keep or _as_is
-    if len(routes) < PARALLEL_PAGES_FROM:
-        workers = 1
+    """Every page (path → bytes, or what `deliver` makes of them in the process that rendered
+    them: a build writes each page there), in route order, rendered on `workers`."""
+    deliver = deliver or _as_is
     # Pages of a kind that has one page (home, honours, timeline, the directory, the sitemap,
     # the feed) are the heaviest, one of them seconds in a city: rendered first, so that the
-    # runs claimed last are light and the processes end together. (It was the last run, the
-    # one to end the phase alone.)
+    # work claimed last is light and the processes end together.
     kinds = Counter(route.kind for route in routes)
     order = sorted(range(len(routes)), key=lambda index: kinds[routes[index].kind] > 1)
-    chunks = runs(order, min(MAX_CHUNKS, math.ceil(len(routes) / ROUTES_A_CHUNK)))
-    ends = list(accumulate(map(len, chunks)))
 
-    def render_chunk(chunk: list[int]) -> tuple[list, list[Problem]]:
-        found = Problems()
-        return [_render_one(renderer, routes[index], found, keep) for index in chunk], list(found)
+    def render_run(run: list[int]) -> list[tuple[object, tuple[Problem, ...]]]:
+        done = []
+        for index in run:
+            found = Problems()
+            page = renderer.render(routes[index], found)
+            done.append((None if page is None else deliver(routes[index].output, page), tuple(found)))
+        return done
 
-    def claimed(count: int) -> None:
-        if progress and (count % 2 == 0 or count == len(chunks)):
-            progress(f"rendering pages: {ends[count - 1]}/{len(routes)}")
+    def done(count: int) -> None:
+        if progress:
+            progress(f"rendering pages: {count}/{len(routes)}")
 
     rendered: dict[int, object] = {}
-    for chunk, (pages, found) in zip(chunks, map_claimed(render_chunk, chunks, workers, claimed, meanwhile)):
-        rendered.update(zip(chunk, pages))
+    for index, (page, found) in zip(
+        order, (workers or OneProcess()).map(render_run, order, lambda _: RENDER_COST_A_PAGE, done)
+    ):
+        rendered[index] = page
         problems.extend(found)
     return {routes[i].output: rendered[i] for i in range(len(routes)) if rendered[i] is not None}
 
 
-# A run of routes a process claims at a time: some milliseconds of work, so that claiming
-# costs nothing beside it and the processes finish within a few milliseconds of each other.
-ROUTES_A_CHUNK = 16
-
-
 def _as_is(rel: str, data: bytes) -> bytes:
     return data
-
-
-def _render_one(renderer: Renderer, route: Route, problems: Problems, keep: Callable[[str, bytes], object]):
-    page = renderer.render(route, problems)
-    return None if page is None else keep(route.output, page)

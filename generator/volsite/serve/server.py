@@ -18,11 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..builds import rebuild
 from ..config import CONFIG_FILE, load_config
 from ..output.search import SEARCH_FOLDER, SearchError, index_folder, read_pages, searchable_pages
 from ..output.write import new_preview_folder, remove_preview_folder, site_lock
-from ..pipeline import BuildCache, rebuild
 from ..problems import ContentError, Problem, Problems, UsageError
+from ..speed.session import SessionStore
 from ..speed.store import SearchParts, page_digest
 
 POLL_SECONDS = 0.1
@@ -142,7 +143,7 @@ class Preview:
 
     def __init__(self, site_root: Path, drafts: bool, say: Callable[[str], None]):
         self.site_root, self.drafts, self.say = site_root, drafts, say
-        self.cache = BuildCache()
+        self.store = SessionStore()
         self.root = new_preview_folder()
         problems = Problems()
         config = load_config(site_root, problems)
@@ -189,7 +190,7 @@ class Preview:
                 result = rebuild(
                     self.site_root,
                     self.output,
-                    self.cache,
+                    self.store,
                     drafts=self.drafts,
                     transform=self._inject,
                     search=False,

@@ -2,39 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from ..config import SiteConfig
-from ..kinds.content import ParsedFiles
-from ..output.checks import PrivacyScans
-from ..render.markdown import MarkdownCache
-from ..render.pages import PageCache
+from typing import Any
 
 
-@dataclass
-class BuildCache:
-    """What one session (volsite serve) keeps between builds. Safe to drop at any time."""
+class SessionStore:
+    """volsite.seams.Store in memory, for the builds of one session: parsed files, converted
+    Markdown, rendered pages, compiled templates, privacy scans. Safe to drop at any time.
 
-    parsed: ParsedFiles = field(default_factory=ParsedFiles)
-    markdown: MarkdownCache | None = None
-    record_markdown: MarkdownCache | None = None
-    pages: PageCache | None = None
-    privacy: PrivacyScans = field(default_factory=PrivacyScans)
-    config_key: str = ""
+    What a build did not touch is forgotten when the next one starts (a deleted story's
+    page, a text no longer in the site), so the session never grows without end."""
 
-    def for_config(self, config: SiteConfig, templates: str) -> None:
-        # Settings change how every file is read and every page is drawn.
-        key = repr(config)
-        if key != self.config_key:
-            self.parsed, self.markdown, self.pages, self.config_key = ParsedFiles(), None, None, key
-            self.privacy = PrivacyScans()  # privacy.allow may have changed
-        if (
-            self.markdown is None
-            or self.markdown.base_path != config.base_path
-            or self.markdown.unsafe_html != config.unsafe_html
-        ):
-            self.markdown = MarkdownCache(config.base_path, unsafe_html=config.unsafe_html)
-        if self.record_markdown is None or self.record_markdown.base_path != config.base_path:
-            self.record_markdown = MarkdownCache(config.base_path, unsafe_html=False)
-        if self.pages is None or self.pages.templates != templates:
-            self.pages = PageCache(templates)
+    def __init__(self) -> None:
+        self._shelves: dict[str, dict[str, Any]] = {}
+        self._touched: dict[str, set[str]] = {}
+        self._conditions: str | None = None
+
+    def begin(self, conditions: str) -> None:
+        """A new build, under `conditions` (the site's settings): any change to them changes
+        how every file is read and every page drawn, and nothing kept is of use."""
+        if conditions != self._conditions:
+            self._shelves = {}
+        else:
+            self._shelves = {
+                name: {key: value for key, value in shelf.items() if key in self._touched.get(name, ())}
+                for name, shelf in self._shelves.items()
+                if name in self._touched
+            }
+        self._conditions = conditions
+        self._touched = {}
+
+    def keeps(self, shelf: str) -> bool:
+        return True
+
+    def holds(self, shelf: str) -> bool:
+        return bool(self._shelves.get(shelf))
+
+    def get(self, shelf: str, key: str) -> Any | None:
+        value = self._shelves.get(shelf, {}).get(key)
+        if value is not None:
+            self._touched.setdefault(shelf, set()).add(key)
+        return value
+
+    def put(self, shelf: str, entries: dict[str, Any]) -> None:
+        self._shelves.setdefault(shelf, {}).update(entries)
+        self._touched.setdefault(shelf, set()).update(entries)

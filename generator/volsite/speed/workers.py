@@ -23,12 +23,61 @@ import os
 import pickle
 import threading
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 from typing import TypeVar
 
 from ..bindings.process import die_with_parent
+from ..seams import Cost, Done, OneProcess, Work, one_each
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+
+# Less work than this (in microseconds, as the stages reckon it) is done here: starting
+# a second process, and sending its results back, costs more than it saves.
+SHARE_FROM = 150_000
+# The work a process claims at a time: some milliseconds, so that claiming costs nothing
+# beside it and the processes finish within a few milliseconds of each other; and at
+# least this many chunks a process, so that one on a slower core does fewer.
+CHUNK_COST = 5_000
+CHUNKS_A_PROCESS = 64
+
+
+class ForkedWorkers:
+    """volsite.seams.Workers on every core: this process and forked copies of it claim runs
+    of items in turn (map_claimed), when there is enough work to be worth it."""
+
+    def __init__(self, processes: int | None = None, share_from: float = SHARE_FROM) -> None:
+        self.processes = processes or os.cpu_count() or 1
+        self.share_from = share_from
+        self._tasks: list[Callable[[], None]] = []
+
+    def meanwhile(self, task: Callable[[], None]) -> None:
+        self._tasks.append(task)
+
+    def map(self, work: Work, items: Sequence[Item], cost: Cost = one_each, done: Done | None = None) -> list[Result]:
+        tasks, self._tasks = self._tasks, []
+
+        def do_tasks() -> None:
+            for task in tasks:
+                task()
+
+        costs = [cost(item) for item in items]
+        total = sum(costs)
+        if self.processes < 2 or total < self.share_from or not items:
+            do_tasks()
+            return OneProcess().map(work, items, done=done)
+        count = min(MAX_CHUNKS, max(CHUNKS_A_PROCESS * self.processes, math.ceil(total / CHUNK_COST)))
+        chunks = runs_by_size(range(len(items)), count, costs.__getitem__)
+        ends = list(accumulate(map(len, chunks)))
+        results = map_claimed(
+            lambda chunk: work([items[index] for index in chunk]),
+            chunks,
+            self.processes,
+            claimed=(lambda number: done(ends[number - 1])) if done else None,
+            meanwhile=do_tasks,
+        )
+        return [result for part in results for result in part]
 
 
 def runs(items: Sequence[Item], count: int) -> list[list[Item]]:

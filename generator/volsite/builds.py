@@ -1,0 +1,259 @@
+"""The three ways the pipeline is run: `build` (a whole new output/, swapped in at the end),
+`rebuild` (the preview server: only what changed) and `check` (nothing written). Each
+chooses its seams: a build shares work out on every core and keeps converted Markdown on
+disk; a preview session keeps everything in memory and never forks (its server threads
+would be copied mid-work); check needs neither.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .output.checks import orphan_warnings, privacy_findings, privacy_findings_in
+from .output.search import PART_PREFIX, SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
+from .output.write import (
+    CACHE_FOLDER,
+    Staging,
+    check_output_dir,
+    match_umask,
+    publish,
+    read_umask,
+    real_output,
+    remove_folder,
+    site_lock,
+    sync_tree,
+)
+from .pipeline import Progress, Site, find_site, load_site, render_site
+from .problems import ContentError, Problem, as_warnings
+from .speed.memory import collector_paused, in_a_process_of_its_own
+from .speed.record import BuildRecord
+from .speed.session import SessionStore
+from .speed.store import BuildStore, SearchParts, kept_search_parts, page_digest
+from .speed.workers import ForkedWorkers
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: int
+    files: int
+    seconds: float
+    warnings: list[Problem]
+    changed: tuple[str, ...] = ()  # rebuild only: files written or removed
+    search: bool = True  # whether the site has a search index (site.yaml search)
+    unchanged: bool = False  # build only: nothing had changed, so nothing was done
+
+
+def build(
+    site_root: Path,
+    output: Path | None = None,
+    drafts: bool = False,
+    base_url: str | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """A whole new site in output/, swapped in at the end; the old one stays on any failure.
+    Nothing is done if nothing it reads has changed since the last build."""
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    output = output if output is not None else site_root / "output"
+    check_output_dir(site_root, output)
+    output = real_output(output)  # a link (a deploy's web root elsewhere) stays: its target is replaced
+    find_site(site_root)
+    umask = read_umask()  # before any thread or child is started
+    with site_lock(site_root, say=say), _frozen_until_done():
+        record = BuildRecord(site_root, output, {"drafts": drafts, "base_url": base_url})
+        if (last := record.unchanged()) is not None:
+            return BuildResult(last.pages, last.files, time.perf_counter() - started, last.warnings, unchanged=True)
+
+        def stage(progress: Progress | None, say: Progress) -> Staged:
+            return _stage(site_root, output, drafts, base_url, umask, progress, say)
+
+        # Pagefind runs next: what loading and rendering leave in memory goes with their process.
+        staged = in_a_process_of_its_own(stage, progress, say) if record.search else stage(progress, say)
+        try:
+            if staged.searchable is not None:
+                make_search_index(site_root, staged.folder, staged.searchable, staged.page_digests, umask, say)
+            record.forget()  # output/ is about to change
+            publish(staged.folder, output, umask)
+        except BaseException:
+            remove_folder(staged.folder)
+            raise
+        record.save(staged.reads, staged.written, staged.pages, staged.files, staged.warnings)
+        return BuildResult(staged.pages, staged.files, time.perf_counter() - started, staged.warnings)
+
+
+def make_search_index(
+    site_root: Path, folder: Path, searchable: list[str], page_digests: dict[str, bytes], umask: int, say: Progress
+) -> None:
+    """folder/pagefind/: Pagefind's index of the searchable pages, made again only for the
+    parts whose pages changed (`page_digests`) since they were kept."""
+    say("indexing for search")
+    kept = SearchParts(kept_search_parts(site_root), page_digests)
+    try:
+        made = index_folder(folder, pages=searchable, kept=kept)
+    except SearchError as exc:
+        raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
+    kept.forget_others()
+    if made == 0:
+        say("search index unchanged: every part was kept")
+    # Where earlier builds kept whole indexes beside the parts: as large as the parts, unused now.
+    remove_folder(site_root / CACHE_FOLDER / "search")
+    index = folder / SEARCH_FOLDER
+    match_umask([index, *index.glob(f"{PART_PREFIX}*")], umask)  # parts kept from earlier builds
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a build keeps of a file it wrote to the new folder as soon as it was rendered."""
+
+    size_and_time: tuple[int, int]  # of the file written (st_size, st_mtime_ns)
+    searchable: bool  # search.is_marked (False in a site without search)
+    digest: bytes  # record.page_digest of its bytes if searchable, else b""
+    findings: tuple[Problem, ...]  # what looked like private data in it
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A new site written beside output/, and what is left to do with it."""
+
+    folder: Path
+    pages: int
+    files: int
+    warnings: list[Problem]
+    searchable: list[str] | None  # the pages to index for search; None if the site has no search
+    page_digests: dict[str, bytes]  # of the searchable pages, by path
+    written: dict[str, tuple[int, int]]  # size and time of each file written
+    reads: dict[str, tuple]  # what was read of each content file (BuildStore.reads)
+
+
+def _stage(
+    site_root: Path,
+    output: Path,
+    drafts: bool,
+    base_url: str | None,
+    umask: int,
+    progress: Progress | None,
+    say: Progress,
+) -> Staged:
+    """Load, render and write the new site beside output/."""
+    workers, store = ForkedWorkers(), BuildStore(site_root)
+    say("loading and checking content")
+    # Loading and rendering make next to no cycles, and the collector's walks of everything
+    # loaded cost a fifth of loading a city (and copy memory in forked renderers): paused
+    # while loading; what was loaded is then set aside (gc.freeze) for the rest of the build.
+    with collector_paused():
+        site = load_site(site_root, drafts, base_url, workers, store)
+        gc.freeze()
+    say(f"rendering {len(site.routes)} pages, writing each to a new folder beside {output}")
+    staging = Staging(output, umask)
+    try:
+        rendered = render_site(site, workers, store, _writer(staging, site), progress)
+        store.finish()
+        say(f"copying {len(rendered.copies)} static and media files")
+        copied = {rel: staging.copy(rel, source) for rel, source in sorted(rendered.copies.items())}
+        marker = staging.marker()
+    except BaseException:
+        remove_folder(staging.folder)
+        raise
+    pages: dict[str, Written] = rendered.pages  # type: ignore[assignment]
+    findings = rendered.findings + [problem for rel in sorted(pages) for problem in pages[rel].findings]
+    return Staged(
+        staging.folder,
+        sum(1 for name in pages if name.endswith(".html")),
+        len(pages) + len(rendered.copies),
+        site.warnings + as_warnings(findings),
+        searchable_pages({rel: w.searchable for rel, w in pages.items()}) if site.config.search else None,
+        {rel: w.digest for rel, w in pages.items() if w.searchable},
+        {**{rel: w.size_and_time for rel, w in pages.items()}, **copied, marker[0]: marker[1]},
+        store.reads,
+    )
+
+
+@contextmanager
+def _frozen_until_done() -> Iterator[None]:
+    """What _stage set aside (gc.freeze) is the collector's again once the build's last work
+    is done: the first full collection after it walks all of it, which a build need not wait for."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _writer(staging: Staging, site: Site) -> Callable[[str, bytes], Written]:
+    """Each page written as soon as it is rendered, by the process that rendered it, so that a
+    big site's pages are never all held at once; what the build needs of it is sent back."""
+    allowed, search = site.config.privacy_allow, site.config.search
+
+    def write(rel: str, data: bytes) -> Written:
+        size_and_time = staging.put(rel, data)
+        searchable = search and is_marked(data)  # (only a search index needs the marks and digests)
+        digest = page_digest(data) if searchable else b""
+        return Written(size_and_time, searchable, digest, tuple(privacy_findings_in(rel, data, allowed)))
+
+    return write
+
+
+def rebuild(
+    site_root: Path,
+    output: Path,
+    store: SessionStore,
+    drafts: bool = False,
+    base_url: str | None = None,
+    transform: Callable[[str, bytes], bytes] | None = None,
+    search: bool = True,
+    keep: tuple[str, ...] = (),
+) -> BuildResult:
+    """Bring output/ up to date with the content, doing only the work the changes need, with
+    what the session's `store` kept from its earlier builds.
+
+    `transform` may alter each file before it is written (the preview server adds its script).
+    Paths starting with a prefix in `keep` are someone else's and left alone. With
+    search=False the search index is left to the caller (the preview server updates it
+    after the browser has reloaded).
+    """
+    started = time.perf_counter()
+    store.begin(repr((drafts, base_url, _settings(site_root))))
+    site = load_site(site_root, drafts, base_url, store=store)
+    rendered = render_site(site, store=store)
+    files: dict[str, bytes] = rendered.pages  # type: ignore[assignment]
+    findings = rendered.findings + privacy_findings(files, site.config.privacy_allow, store=store)
+    if transform is not None:
+        files = {rel: transform(rel, data) for rel, data in files.items()}
+    indexed = (SEARCH_FOLDER + "/",) if site.config.search else ()
+    changed = sync_tree(output, files, rendered.copies, keep=keep + indexed)
+    if (
+        search
+        and site.config.search
+        and (any(rel.endswith(".html") for rel in changed) or not (output / SEARCH_FOLDER).is_dir())
+    ):
+        try:
+            index_folder(output, pages=searchable_pages({rel: is_marked(data) for rel, data in files.items()}))
+        except SearchError as exc:
+            raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
+    return BuildResult(
+        sum(1 for name in files if name.endswith(".html")),
+        len(files) + len(rendered.copies),
+        time.perf_counter() - started,
+        site.warnings + as_warnings(findings),
+        tuple(changed),
+        site.config.search,
+    )
+
+
+def _settings(site_root: Path) -> bytes:
+    try:
+        return (site_root / "site.yaml").read_bytes()
+    except OSError:
+        return b""
+
+
+def check_site(site_root: Path, drafts: bool = False) -> list[Problem]:
+    """Everything build checks, with nothing written, plus links, privacy and orphans."""
+    site = load_site(site_root, drafts)
+    rendered = render_site(site)
+    found = site.warnings + rendered.findings + privacy_findings(rendered.pages, site.config.privacy_allow)  # type: ignore[arg-type]
+    return sorted(found + orphan_warnings(site.model), key=lambda p: (p.path, p.line or 0, p.message))
