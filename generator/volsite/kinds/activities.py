@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ..problems import Problems
 from ..read.files import Raw
-from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, parse_decimal, shown
+from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, KindConfig, parse_decimal, shown
 
 FOLDER = "content/activities"
 MARKDOWN_FIELD = "summary"
@@ -51,7 +51,7 @@ class Activity:
     story: str | None
     path: str
     line: int
-    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def days(self) -> int:
@@ -62,7 +62,7 @@ class Activity:
         return hours if hours is not None else Decimal(0)
 
 
-def parse(raw: Raw, problems: Problems, config=None) -> Activity | None:
+def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Activity | None:
     f = Fields(raw, "activity", problems)
     aid = f.ident("id")
     title = f.text("title", required=True)

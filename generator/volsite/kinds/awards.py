@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..problems import Problems
 from ..read.files import Raw
 from ..slugs import slugify
-from .fields import Fields, shown
+from .fields import Fields, KindConfig, shown
 
 FOLDER = "content/awards"
 MARKDOWN_FIELD = "citation"
@@ -46,7 +46,7 @@ class Award:
     number: str | None  # certificate number, when staff give one
     path: str
     line: int
-    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def candidate(self) -> bool:
@@ -57,7 +57,7 @@ class Award:
         return self.volunteer or self.team or ""
 
 
-def parse(raw: Raw, problems: Problems, config=None) -> Award | None:
+def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Award | None:
     f = Fields(raw, "award", problems)
     aid = f.ident("id", required=False)
     title = f.text("title", required=True)

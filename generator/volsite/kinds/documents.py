@@ -57,7 +57,7 @@ class Document:
     body_line: int  # file line where the body starts
     path: str
     line: int
-    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[LineMap | None, str, int]:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from ..problems import Problems, did_you_mean
 from ..read.files import Raw
@@ -35,6 +35,14 @@ FIRST_DATE, LAST_DATE = dt.date(1800, 1, 1), dt.date(2999, 12, 31)
 # number) or Python from building an int of a million digits.
 NUMBER_DIGITS = (-12, 15)  # 0.000000000001 <= |x| < 10**15, or 0
 HOURS_LIMIT = Decimal(24)  # hours in one record: a day
+
+
+class KindConfig(Protocol):
+    """What a kind's parse may read of site.yaml: the part of config.SiteConfig it needs
+    (config sits above the kinds, which do not import it)."""
+
+    @property
+    def publish_fields(self) -> tuple[str, ...]: ...
 
 
 def parse_date(value: Any) -> dt.date | None:

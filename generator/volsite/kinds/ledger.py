@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, Literal, TypeVar
 
 from ..problems import Problems
 from ..read.files import Raw
-from .fields import HOURS_LIMIT, Fields, in_dates, parse_date, parse_decimal, plain_ident
+from .fields import HOURS_LIMIT, Fields, KindConfig, in_dates, parse_date, parse_decimal, plain_ident
 
 FOLDER = "content/ledger"
 KNOWN = ("date", "volunteer", "hours", "activity", "points", "note", "name")
@@ -46,7 +47,7 @@ class LedgerRow:
     line: int
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[LedgerRow], tuple[Any, ...]]:
         # Rows parsed in another process come back pickled (load.parse_all): the fields
         # as arguments cost half of the default, a dictionary of slots for each row.
         return LedgerRow, (
@@ -83,7 +84,7 @@ class _NoLines(Mapping[str, int]):
 NO_LINES: Mapping[str, int] = _NoLines()
 
 
-def parse(raw: Raw, problems: Problems, config=None) -> LedgerRow | None:
+def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> LedgerRow | None:
     return plain_row(raw) or checked_row(raw, problems)
 
 
@@ -108,7 +109,10 @@ def plain_row(raw: Raw) -> LedgerRow | None:
     )
 
 
-def _plain_optional(value, read):
+T = TypeVar("T")
+
+
+def _plain_optional(value: object, read: Callable[[str], T | None]) -> T | Literal[False] | None:
     """None for an empty cell, the value read from text, or False (read it the checked way)."""
     if value is None or value == "":
         return None

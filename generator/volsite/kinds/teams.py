@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..problems import Problems
 from ..read.files import Raw
-from .fields import Fields, shown
+from .fields import Fields, KindConfig, shown
 
 FOLDER = "content/teams"
 MARKDOWN_FIELD = "description"
@@ -33,10 +33,10 @@ class Team:
     services: tuple[Service, ...]
     path: str
     line: int
-    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
-def parse(raw: Raw, problems: Problems, config=None) -> Team | None:
+def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Team | None:
     f = Fields(raw, "team", problems)
     tid = f.ident("id")
     name = f.text("name", required=True)
@@ -87,7 +87,7 @@ def _services(f: Fields) -> tuple[Service, ...]:
     return tuple(services)
 
 
-def _plain(value) -> str | None:
+def _plain(value: object) -> str | None:
     """A name or description as text; None for nothing, a list or a mapping."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
         return None

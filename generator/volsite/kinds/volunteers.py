@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..problems import Problems, did_you_mean
 from ..read.files import Raw
-from .fields import Fields, shown
+from .fields import Fields, KindConfig, shown
 
 FOLDER = "content/volunteers"
 MARKDOWN_FIELD = "bio"
@@ -142,10 +142,10 @@ class Volunteer:
     extra: tuple[tuple[str, str], ...]  # site.yaml publish_fields, as text
     path: str
     line: int
-    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
-def parse(raw: Raw, problems: Problems, config=None) -> Volunteer | None:
+def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Volunteer | None:
     """A volunteer record; `config` (SiteConfig) names the fields site.yaml publishes."""
     publish_fields = config.publish_fields if config is not None else ()
     f = Fields(raw, "volunteer", problems)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import Any
 
 from .resolve import Model, Service
 
@@ -216,7 +217,7 @@ def leaderboard(hours: dict[str, Decimal], size: int) -> list[tuple[str, Decimal
 # ------------------------------------------------------------ open data
 
 
-def stats_json(model: Model, figures: Figures) -> dict:
+def stats_json(model: Model, figures: Figures) -> dict[str, Any]:
     """data/stats.json as SPEC section 5 gives it; non-public volunteers only in totals."""
     t = figures.totals
     return {

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import Protocol, TypeVar
 
 from ..config import SiteConfig
 from ..kinds.activities import Activity
@@ -49,6 +50,27 @@ def is_public(volunteer: Volunteer, require_consent: bool) -> bool:
     if volunteer.consent is False:
         return False
     return not (require_consent and volunteer.consent is not True)
+
+
+class Record(Protocol):
+    """What every kind of record gives a message about it: where it was read."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def lines(self) -> Mapping[str, int]: ...
+
+
+class Identified(Record, Protocol):
+    """A record with an id of its own (a volunteer, team, activity or award)."""
+
+    @property
+    def id(self) -> str: ...
+
+
+R = TypeVar("R", bound=Identified)
 
 
 @dataclass(frozen=True)
@@ -146,7 +168,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
     all_stories = {d.slug: d for d in content.stories}
     media = content.media
 
-    def ref(record, key: str, wanted: str, known: dict, value: str | None) -> bool:
+    def ref(record: Record, key: str, wanted: str, known: Mapping[str, object], value: str | None) -> bool:
         if value is None or value in known:
             return value is not None
         problems.error(
@@ -156,7 +178,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
         )
         return False
 
-    def media_ref(record, key: str, path: str | None) -> None:
+    def media_ref(record: Record, key: str, path: str | None) -> None:
         if path is None:
             return
         problem = media_problem(path, media)
@@ -180,9 +202,10 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
     # teams → parent, lead; the tree must not loop
     children: dict[str, list[str]] = defaultdict(list)
     for team in teams.values():
+        # (ref is True only for a value in `known`, never None: mypy cannot see that, hence the ignores)
         if ref(team, "parent", "a team", teams, team.parent):
-            children[team.parent].append(team.id)
-        if ref(team, "lead", "a volunteer", volunteers, team.lead) and team.id not in volunteers[team.lead].teams:
+            children[team.parent].append(team.id)  # type: ignore[index]
+        if ref(team, "lead", "a volunteer", volunteers, team.lead) and team.id not in volunteers[team.lead].teams:  # type: ignore[index]
             problems.warning(
                 team.path,
                 team.lines.get("lead", team.line),
@@ -263,7 +286,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
             if ref(document, "teams", "a team", teams, team_id):
                 stories_by_team[team_id].append(document.slug)
         if ref(document, "activity", "an activity", activities, document.activity):
-            story_of_activity.setdefault(document.activity, document.slug)
+            story_of_activity.setdefault(document.activity, document.slug)  # type: ignore[arg-type]  # as for teams
         for tag in document.tags:
             tags[tag].append(document.slug)
 
@@ -285,7 +308,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
         )
     )
 
-    def frozen(groups: dict) -> dict[str, tuple[str, ...]]:
+    def frozen(groups: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
         return {key: tuple(dict.fromkeys(values)) for key, values in sorted(groups.items())}
 
     return Model(
@@ -346,7 +369,7 @@ def media_problem(path: str, media: frozenset[str]) -> str | None:
     return None
 
 
-def _label(record) -> str:
+def _label(record: Record) -> str:
     kind = {
         "Volunteer": "volunteer",
         "Team": "team",
@@ -359,8 +382,8 @@ def _label(record) -> str:
     return f"{kind} '{name}'" if name else kind
 
 
-def _unique(records, kind: str, problems: Problems) -> dict:
-    found: dict = {}
+def _unique(records: Iterable[R], kind: str, problems: Problems) -> dict[str, R]:
+    found: dict[str, R] = {}
     for record in records:
         if record.id in found:
             first = found[record.id]
@@ -374,13 +397,13 @@ def _unique(records, kind: str, problems: Problems) -> dict:
     return found
 
 
-def _people(content: Content, config: SiteConfig, problems: Problems):
+def _people(content: Content, config: SiteConfig, problems: Problems) -> tuple[dict[str, Person], dict[str, Volunteer]]:
     volunteers = _unique(content.volunteers, "volunteer", problems)
     people = {vid: publish(v, config.require_consent) for vid, v in sorted(volunteers.items())}
     return people, volunteers
 
 
-def _documents(documents, config: SiteConfig, problems: Problems) -> dict[str, Document]:
+def _documents(documents: Iterable[Document], config: SiteConfig, problems: Problems) -> dict[str, Document]:
     found: dict[str, Document] = {}
     ordered = sorted(documents, key=lambda d: (d.date, d.slug), reverse=True)
     for document in ordered:
@@ -411,7 +434,7 @@ def _check_tree(teams: dict[str, Team], problems: Problems) -> None:
     for start in teams:
         chain: list[str] = []
         place: dict[str, int] = {}
-        current = start
+        current: str | None = start
         while current is not None and current in teams and current not in depth and current not in place:
             place[current] = len(chain)
             chain.append(current)
@@ -483,7 +506,7 @@ def _published_texts(
     """Every text a published view gives templates (views.py), where staff or a roster could
     write a person's name: what a theme may show, whether or not the default one does."""
 
-    def fields(record, label: str, *named: tuple[str, object]) -> Iterator[Text]:
+    def fields(record: Record, label: str, *named: tuple[str, object]) -> Iterator[Text]:
         for key, value in named:
             for text in value if isinstance(value, tuple) else (value,):
                 if text:
@@ -591,7 +614,9 @@ def _named_message(label: str, where: str, volunteer: Volunteer, config: SiteCon
 
 
 @lru_cache(maxsize=4)  # volsite serve rebuilds with the same people
-def _name_finder(hidden: tuple[str, ...], public: tuple[str, ...], allowed: tuple[str, ...]):
+def _name_finder(
+    hidden: tuple[str, ...], public: tuple[str, ...], allowed: tuple[str, ...]
+) -> Callable[[str], Iterator[tuple[int, str]]]:
     """A function giving (offset, name) for each name of `hidden` in a text, found by one
     pattern of all of them, in one pass.
 
@@ -625,14 +650,18 @@ def _word_char(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
+# A trie of names: each character leads to the rest; "" marks the end of a name.
+Trie = dict[str, "Trie"]
+
+
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern that finds any of `words`, the longest where several begin at one place.
 
     Its branches are a trie (王(?:明(?:月)?|芳)): at each place in a text, the engine
     follows one character at a time, instead of trying each of thousands of names in turn
     (a flat alternation of 2,000 names is ~20 times slower on a Chinese story).
     """
-    trie: dict = {}
+    trie: Trie = {}
     for word in words:
         node = trie
         for char in word:
@@ -645,7 +674,7 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
         return re.compile("|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))))
 
 
-def _branches(node: dict) -> str:
+def _branches(node: Trie) -> str:
     ends = "" in node
     options = []
     for char in sorted(key for key in node if key):

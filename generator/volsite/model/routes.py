@@ -6,6 +6,7 @@ page); templates turn them into links with the `url` filter.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..problems import Problems
@@ -98,7 +99,7 @@ def honors_url(year: int | None = None) -> str:
     return "honors/" if year is None else f"honors/{year}/"
 
 
-def tag_slugs(tags, problems: Problems | None = None) -> dict[str, str]:
+def tag_slugs(tags: Iterable[str], problems: Problems | None = None) -> dict[str, str]:
     """Tag → URL segment (its pinyin). Two tags with one segment are an error."""
     found: dict[str, str] = {}
     taken: dict[str, str] = {}
