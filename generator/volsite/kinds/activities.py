@@ -11,6 +11,9 @@ from ..read.files import Raw
 from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, KindConfig, parse_decimal, shown
 
 FOLDER = "content/activities"
+LABEL = "activity"
+# What its published view shows as written (the hidden-name check reads them).
+SHOWN_FIELDS = ("title", "summary", "location", "category")
 MARKDOWN_FIELD = "summary"
 KNOWN = (
     "id",

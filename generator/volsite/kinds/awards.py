@@ -11,6 +11,9 @@ from ..slugs import slugify
 from .fields import Fields, KindConfig, shown
 
 FOLDER = "content/awards"
+LABEL = "award"
+# What its published view shows as written (the hidden-name check reads them).
+SHOWN_FIELDS = ("title", "citation", "issuer", "number")
 MARKDOWN_FIELD = "citation"
 KNOWN = (
     "id",

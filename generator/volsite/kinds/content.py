@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..bindings.cmark import MAX_NESTING, too_deep
 from ..config import SiteConfig
@@ -23,9 +24,9 @@ from ..read.files import (
 from ..read.tables import table_records
 from ..read.yaml import yaml_records
 from ..seams import NoStore, OneProcess, Store, Workers
-from . import activities, awards, ledger, teams, volunteers
+from . import activities, awards, ledger, registry, teams, volunteers
 from .documents import Document
-from .registry import KINDS, Kind
+from .registry import Kind
 
 # No content file larger than this is read (each kind has its own, smaller limit
 # in read/files.py); a larger one is told apart by its size and time, not its bytes.
@@ -37,34 +38,60 @@ MEDIA_FOLDER = "content/media"
 PARSE_COST_A_BYTE = 0.075
 
 # A content file and how to parse it.
-Job = tuple[str, Callable[[Problems], list]]
+Job = tuple[str, Callable[[Problems], list[Any]]]
+# What parsing a file gave: what was read of it (None if it could not be read), its
+# records and its problems.
+Parsed = tuple[FileRead | None, tuple[Any, ...], tuple[Problem, ...]]
 
 
 @dataclass(frozen=True)
 class Content:
-    volunteers: tuple[volunteers.Volunteer, ...]
-    teams: tuple[teams.Team, ...]
-    activities: tuple[activities.Activity, ...]
-    ledger: tuple[ledger.LedgerRow, ...]
-    awards: tuple[awards.Award, ...]
-    stories: tuple[Document, ...]
-    pages: tuple[Document, ...]
+    records: dict[str, tuple[Any, ...]]  # of each kind in registry.KINDS, by its name, as read
     media: frozenset[str]  # files under content/media, as "media/..." paths
+
+    # The kinds the site is built around, by name.
+    @property
+    def volunteers(self) -> tuple[volunteers.Volunteer, ...]:
+        return self.records["volunteers"]
+
+    @property
+    def teams(self) -> tuple[teams.Team, ...]:
+        return self.records["teams"]
+
+    @property
+    def activities(self) -> tuple[activities.Activity, ...]:
+        return self.records["activities"]
+
+    @property
+    def ledger(self) -> tuple[ledger.LedgerRow, ...]:
+        return self.records["ledger"]
+
+    @property
+    def awards(self) -> tuple[awards.Award, ...]:
+        return self.records["awards"]
+
+    @property
+    def stories(self) -> tuple[Document, ...]:
+        return self.records["stories"]
+
+    @property
+    def pages(self) -> tuple[Document, ...]:
+        return self.records["pages"]
 
 
 def _parsed(
     site_root: Path, jobs: list[Job], sizes: dict[str, int], workers: Workers, store: Store
-) -> list[tuple[tuple, tuple[Problem, ...]]]:
+) -> list[tuple[tuple[Any, ...], tuple[Problem, ...]]]:
     """Each job's records and problems, in order. What the store kept of a file with the
     same bytes (a preview session's earlier build) is not parsed again; what was read of
     each file, and what it gave, is put in the store."""
 
-    def parse_run(run: list[Job]) -> list[tuple[FileRead | None, tuple, tuple[Problem, ...]]]:
-        done = []
+    def parse_run(run: list[Job]) -> list[Parsed]:
+        done: list[Parsed] = []
         for rel, parse in run:
             read = file_read(site_root / rel, _LARGEST_READ)
             kept = store.get("parsed", rel) if read is not None else None
-            if kept is not None and kept[0] == read[4]:
+            if kept is not None and read is not None and kept[0] == read[4]:
                 done.append((read, kept[1], kept[2]))
                 continue
             found = Problems()
@@ -72,7 +99,7 @@ def _parsed(
         return done
 
     largest_first = sorted(jobs, key=lambda job: -sizes[job[0]])
-    results = dict(
+    results: dict[str, Parsed] = dict(
         zip(
             (rel for rel, _ in largest_first),
             workers.map(parse_run, largest_first, cost=lambda job: sizes[job[0]] * PARSE_COST_A_BYTE),
@@ -99,15 +126,15 @@ def load_content(
     def record_jobs(kind: Kind) -> list[Job]:
         tables = kind.table_headers
         suffixes = YAML_SUFFIXES + (TABLE_SUFFIXES if tables is not None else ())
-        jobs = []
+        jobs: list[Job] = []
         for rel, size in find_sized_files(site_root, kind.folder, suffixes, problems):
             sizes[rel] = size
 
-            def parse_file(local: Problems, rel=rel):
+            def parse_file(local: Problems, rel: str = rel) -> list[Any]:
                 raws = (
-                    yaml_records(site_root, rel, local)
-                    if rel.lower().endswith(YAML_SUFFIXES)
-                    else table_records(site_root, rel, tables, local, private=kind.private_columns)
+                    table_records(site_root, rel, tables, local, private=kind.private_columns)
+                    if tables is not None and not rel.lower().endswith(YAML_SUFFIXES)
+                    else yaml_records(site_root, rel, local)
                 )
                 items = [item for raw in raws if (item := kind.module.parse(raw, local, config)) is not None]
                 if kind.markdown_field is not None:
@@ -120,11 +147,11 @@ def load_content(
         return jobs
 
     def document_jobs(kind: Kind) -> list[Job]:
-        jobs = []
+        jobs: list[Job] = []
         for rel, size in find_sized_files(site_root, kind.folder, (".md", ".markdown"), problems):
             sizes[rel] = size
 
-            def parse_file(local: Problems, rel=rel):
+            def parse_file(local: Problems, rel: str = rel) -> list[Any]:
                 text = read_text(site_root, rel, local, MARKDOWN_LIMIT)
                 doc = kind.module.parse(rel, text, local) if text is not None else None
                 if doc is None:
@@ -142,25 +169,26 @@ def load_content(
             jobs.append((rel, parse_file))
         return jobs
 
-    jobs = {kind.name: (document_jobs if kind.documents else record_jobs)(kind) for kind in KINDS}
+    jobs = {kind.name: (document_jobs if kind.documents else record_jobs)(kind) for kind in registry.KINDS}
     parsed = iter(
         _parsed(
             site_root,
-            [job for kind in KINDS for job in jobs[kind.name]],
+            [job for kind_jobs in jobs.values() for job in kind_jobs],
             sizes,
             workers or OneProcess(),
             store or NoStore(),
         )
     )
-    found: dict[str, list] = {}
-    for kind in KINDS:
-        found[kind.name] = []
-        for _ in jobs[kind.name]:
+    records: dict[str, tuple[Any, ...]] = {}
+    for name, kind_jobs in jobs.items():
+        found: list[Any] = []
+        for _ in kind_jobs:
             items, file_problems = next(parsed)
             problems.extend(file_problems)
-            found[kind.name].extend(items)
+            found.extend(items)
+        records[name] = tuple(found)
     return Content(
-        **{name: tuple(items) for name, items in found.items()},
+        records,
         media=frozenset(rel.removeprefix("content/") for rel in find_files(site_root, MEDIA_FOLDER, ("",), problems)),
     )
 
@@ -168,7 +196,7 @@ def load_content(
 _NEST_LESS = "a page needs a few at most: nest them less"
 
 
-def _check_nesting_in_field(item, name: str, problems: Problems) -> None:
+def _check_nesting_in_field(item: Any, name: str, problems: Problems) -> None:
     """A record's Markdown field nested too deep, reported at the field's line."""
     text = getattr(item, name)
     if text and (deep := too_deep(text)):

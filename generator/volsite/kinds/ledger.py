@@ -13,6 +13,7 @@ from ..read.files import Raw
 from .fields import HOURS_LIMIT, Fields, KindConfig, in_dates, parse_date, parse_decimal, plain_ident
 
 FOLDER = "content/ledger"
+LABEL = "ledger row"
 KNOWN = ("date", "volunteer", "hours", "activity", "points", "note", "name")
 
 TABLE_HEADERS = {

@@ -2,10 +2,16 @@
 
 A kind's module gives FOLDER (where its files are) and parse. Records (YAML, and tables
 where the module gives TABLE_HEADERS) are parsed by parse(raw, problems, config), documents
-(Markdown with front matter) by parse(rel, text, problems). A kind of records may also give
-MARKDOWN_FIELD (its field of Markdown, whose nesting is checked as it is read) and
-PRIVATE_COLUMNS (fields a table may give under two names). kinds/content.py reads every kind
-listed here into Content, under the kind's name; model/resolve.py links them.
+(Markdown with front matter) by parse(rel, text, problems). A kind of records also gives
+LABEL (what messages call one: "team"), and may give
+- MARKDOWN_FIELD: its field of Markdown, whose nesting is checked as it is read;
+- PRIVATE_COLUMNS: fields a table may give under two names;
+- REFERENCES: {field: kind} for each field that names records of another kind by id;
+- SHOWN_FIELDS: the fields its pages show as written, which the hidden-name check reads.
+
+kinds/content.py reads every kind listed here into Content.records, under the kind's name.
+model/resolve.py links the kinds the site is built around by name, and any other kind by
+what its module declares: ids unique, references checked, texts read for hidden names.
 """
 
 from __future__ import annotations
@@ -39,6 +45,18 @@ class Kind:
     def private_columns(self) -> frozenset[str]:
         return frozenset(getattr(self.module, "PRIVATE_COLUMNS", ()))
 
+    @property
+    def label(self) -> str:
+        return str(getattr(self.module, "LABEL", self.name))
+
+    @property
+    def references(self) -> dict[str, str]:
+        return dict(getattr(self.module, "REFERENCES", {}))
+
+    @property
+    def shown_fields(self) -> tuple[str, ...]:
+        return tuple(getattr(self.module, "SHOWN_FIELDS", ()))
+
 
 KINDS = (
     Kind("volunteers", volunteers),
@@ -49,3 +67,13 @@ KINDS = (
     Kind("stories", stories, documents=True),
     Kind("pages", pages, documents=True),
 )
+
+
+def kind_named(name: str) -> Kind:
+    return next(kind for kind in KINDS if kind.name == name)
+
+
+def label_of(record: object) -> str:
+    """What messages call a record: its kind's LABEL, found by the module that made it."""
+    module = type(record).__module__
+    return next((kind.label for kind in KINDS if kind.module.__name__ == module), type(record).__name__.lower())

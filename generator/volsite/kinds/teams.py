@@ -10,6 +10,9 @@ from ..read.files import Raw
 from .fields import Fields, KindConfig, shown
 
 FOLDER = "content/teams"
+LABEL = "team"
+# What its published view shows as written (the hidden-name check reads them).
+SHOWN_FIELDS = ("name", "description", "category")
 MARKDOWN_FIELD = "description"
 KNOWN = ("id", "name", "parent", "lead", "founded", "category", "description", "logo", "services")
 

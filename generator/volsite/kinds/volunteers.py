@@ -16,6 +16,7 @@ from ..read.files import Raw
 from .fields import Fields, KindConfig, shown
 
 FOLDER = "content/volunteers"
+LABEL = "volunteer"
 MARKDOWN_FIELD = "bio"
 
 # The private fields of a volunteer, each with every name a roster or a platform export

@@ -11,13 +11,14 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..config import SiteConfig
+from ..kinds import registry
 from ..kinds.activities import Activity
 from ..kinds.awards import Award
 from ..kinds.content import Content
@@ -143,6 +144,8 @@ class Model:
     tags: dict[str, tuple[str, ...]]  # tag → story slugs, newest first
     positions: dict[str, tuple[str, int]]  # volunteer id → (file, line), for messages only
     withheld_photos: frozenset[str]  # photos of people not shown with a photo: never copied out
+    # Records of the kinds linked by what their module declares (kinds.registry), by kind and id.
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def root_teams(self) -> tuple[str, ...]:
@@ -299,12 +302,21 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
         if award.team and ref(award, "team", "a team", teams, award.team):
             awards_by_team[award.team].append(award.id)
 
+    # any other kind → what its module says it names
+    named: dict[str, Mapping[str, Any]] = {
+        "volunteers": volunteers,
+        "teams": teams,
+        "activities": activities,
+        "awards": awards,
+    }
+    records = _declared_kinds(content, {**named, "stories": all_stories}, ref, problems)
+
     problems.extend(
         hidden_name_problems(
             volunteers,
             people,
             config,
-            _published_texts(volunteers, people, teams, activities, awards, stories, pages, services),
+            _published_texts(volunteers, people, {**named, **records}, stories, pages, services),
         )
     )
 
@@ -337,7 +349,32 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
             for vid, v in volunteers.items()
             if v.photo and people[vid].photo is None and (path := media_path(v.photo)[0]) is not None
         ),
+        records=records,
     )
+
+
+# The kinds build_model links by name; any other is linked by what its module declares.
+LINKED_BY_NAME = frozenset({"volunteers", "teams", "activities", "ledger", "awards", "stories", "pages"})
+
+
+def _declared_kinds(
+    content: Content,
+    known: dict[str, Mapping[str, object]],
+    ref: Callable[[Any, str, str, Mapping[str, object], str | None], bool],
+    problems: Problems,
+) -> dict[str, dict[str, Any]]:
+    """The records of every kind not linked by name, by kind and id: ids unique within the
+    kind, and every field its module's REFERENCES name checked against the kind it names."""
+    kinds = [kind for kind in registry.KINDS if kind.name not in LINKED_BY_NAME]
+    records = {kind.name: _unique(content.records[kind.name], kind.label, problems) for kind in kinds}
+    known = {**known, **records}
+    for kind in kinds:
+        for record in records[kind.name].values():
+            for key, target in kind.references.items():
+                value = getattr(record, key)
+                for name in value if isinstance(value, tuple) else (value,):
+                    ref(record, key, f"a {registry.kind_named(target).label}", known[target], name)
+    return records
 
 
 def media_path(path: str) -> tuple[str | None, str | None]:
@@ -370,14 +407,7 @@ def media_problem(path: str, media: frozenset[str]) -> str | None:
 
 
 def _label(record: Record) -> str:
-    kind = {
-        "Volunteer": "volunteer",
-        "Team": "team",
-        "Activity": "activity",
-        "Award": "award",
-        "LedgerRow": "ledger row",
-        "Document": getattr(record, "kind", ""),
-    }[type(record).__name__]
+    kind = record.kind if isinstance(record, Document) else registry.label_of(record)
     name = getattr(record, "id", None) or getattr(record, "slug", None)
     return f"{kind} '{name}'" if name else kind
 
@@ -496,9 +526,7 @@ Text = tuple[str, str, int, str, str, bool]
 def _published_texts(
     volunteers: dict[str, Volunteer],
     people: dict[str, Person],
-    teams: dict[str, Team],
-    activities: dict[str, Activity],
-    awards: dict[str, Award],
+    records: dict[str, Mapping[str, Any]],
     stories: dict[str, Document],
     pages: dict[str, Document],
     services: list[Service],
@@ -524,14 +552,12 @@ def _published_texts(
         )
         yield document.body, document.path, document.body_line, label, "the text", True
     # The fields of each kind of record that its published view shows as written.
-    shown_fields = (
-        ("activity", activities, ("title", "summary", "location", "category")),
-        ("award", awards, ("title", "citation", "issuer", "number")),
-        ("team", teams, ("name", "description", "category")),
-    )
-    for kind, records, keys in shown_fields:
-        for rid, record in records.items():
-            yield from fields(record, f"{kind} '{rid}'", *((key, getattr(record, key)) for key in keys))
+    for kind in registry.KINDS:
+        for rid, record in records.get(kind.name, {}).items() if kind.shown_fields else ():
+            yield from fields(
+                record, f"{kind.label} '{rid}'", *((key, getattr(record, key)) for key in kind.shown_fields)
+            )
+    teams: Mapping[str, Team] = records["teams"]
     for tid, team in teams.items():
         offered = tuple(text for s in team.services for text in (s.name, s.description) if text)
         yield from fields(team, f"team '{tid}'", ("services", offered))
