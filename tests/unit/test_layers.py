@@ -187,6 +187,7 @@ MAY_WRITE = {
     "bindings.pagefind": "Pagefind's index files, rewritten in sorted order where output.search made them",
     "read.sources": "nothing: opens files to read them",
     "kinds.content": "nothing: opens files to hash them",
+    "config": "README.md's list of settings, run as python3 -m volsite.config --write README.md",
 }
 
 
