@@ -1,16 +1,21 @@
-"""site.yaml → SiteConfig: every setting declared with its type, checked, then derived.
+"""site.yaml → SiteConfig: every setting declared once, in OPTIONS, with its check, default and help.
 
 `parse_config` is pure (a parsed mapping in, a config and problems out);
-`load_config` only reads the file.
+`load_config` only reads the file. `python3 -m volsite.config --write README.md`
+makes the README's list of settings again from the same table.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,11 +24,13 @@ from .kinds.volunteers import CONTROL_FIELDS, PUBLISHED_FIELDS, field_key, priva
 from .problems import Problems, did_you_mean
 from .read.files import read_text
 from .read.text import shown
-from .read.yaml import LineMap, parse_yaml
+from .read.yaml import parse_yaml
 
 CONFIG_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_STARS = (Decimal(100), Decimal(300), Decimal(600), Decimal(1000), Decimal(1500))
+
+Report = Callable[[str], None]  # tells a problem of one setting, at its line in site.yaml
 
 
 @dataclass(frozen=True)
@@ -32,64 +39,8 @@ class NavItem:
     url: str
 
 
-@dataclass(frozen=True)
-class SiteConfig:
-    title: str = "志愿服务"
-    base_url: str = "/"
-    language: str = "zh-CN"
-    description: str = ""
-    theme: str = "default"
-    stars: tuple[Decimal, ...] = DEFAULT_STARS
-    points_per_record: Decimal = Decimal(1)
-    pagination: int = 20
-    leaderboard_size: int = 50
-    publish_fields: tuple[str, ...] = ()
-    require_consent: bool = False
-    # Public contacts the privacy scan lets through, and phrases that hold a hidden
-    # volunteer's name but are no one's name (温馨提示, when someone is named 温馨).
-    privacy_allow: tuple[str, ...] = ()
-    nav: tuple[NavItem, ...] | None = None
-    organization: str = ""  # who runs the site; shown on certificates and in the footer
-    statement_issuer: str = ""  # names the issuer of hour statements; else they say "not official"
-    search: bool = True  # build the Pagefind index and the /search/ page
-    unsafe_html: bool = True  # Markdown may hold raw HTML (staff are trusted); false turns it into text
-    drafts: bool = False  # set by the command line, not by site.yaml
-    extra: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def base_path(self) -> str:
-        """The path part of base_url, always with leading and trailing '/'."""
-        path = urlsplit(self.base_url).path or "/"
-        return path if path.endswith("/") else path + "/"
-
-    @property
-    def site_origin(self) -> str:
-        """scheme://host of base_url, or '' for a site given only as a path."""
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-
-
 # ------------------------------------------------------------------ checks
-
-
-class _Reader:
-    def __init__(self, data: LineMap, rel: str, problems: Problems):
-        self.data, self.rel, self.problems = data, rel, problems
-
-    def line(self, key: str) -> int | None:
-        return getattr(self.data, "lines", {}).get(key)
-
-    def error(self, key: str, message: str) -> None:
-        self.problems.error(self.rel, self.line(key), message)
-
-    def get(self, key: str, check: Callable[[Any], Any], expected: str) -> Any:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        result = check(value)
-        if result is None:
-            self.error(key, f"'{key}' must be {expected}, not {shown(repr(value))}")
-        return result
+# Each takes a value as YAML gives it and returns it as SiteConfig holds it, or None when it is wrong.
 
 
 def _text(value: Any) -> str | None:
@@ -130,145 +81,46 @@ def _base_url(value: Any) -> str | None:
     return text
 
 
-KNOWN_KEYS = (
-    "title",
-    "base_url",
-    "language",
-    "description",
-    "theme",
-    "stars",
-    "points",
-    "pagination",
-    "leaderboard_size",
-    "publish_fields",
-    "privacy",
-    "nav",
-    "organization",
-    "statement_issuer",
-    "search",
-    "markdown",
-)
+def _theme_name(value: Any) -> str | None:
+    # A name, not a path: the theme is looked for under themes/ and nowhere else.
+    return _text(value) if _text(value) and "/" not in str(value) and not str(value).startswith(".") else None
 
 
-def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problems]:
-    problems = Problems()
-    if data is None:
-        data = LineMap()
-        data.lines = {}
-    if not isinstance(data, dict):
-        problems.error(rel, 1, "site.yaml must be a mapping of setting: value")
-        return SiteConfig(), problems
-    r = _Reader(data, rel, problems)
-    for key in data:
-        if key not in KNOWN_KEYS:
-            r.error(key, f"unknown setting '{shown(key)}'{did_you_mean(str(key), KNOWN_KEYS)}")
-    values: dict[str, Any] = {}
-
-    def put(name: str, value: Any) -> None:
-        if value is not None:
-            values[name] = value
-
-    put("title", r.get("title", _text, "text"))
-    put(
-        "base_url",
-        r.get("base_url", _base_url, "a web address like https://example.org/volunteer/ or a path like /volunteer/"),
-    )
-    language = r.get("language", _text, "text")
-    if language is not None and language not in LANGUAGES:
-        r.error(
-            "language",
-            f"'language' must be one of {', '.join(LANGUAGES)}, not '{shown(language)}'"
-            f"{did_you_mean(language, LANGUAGES)}",
-        )
-        language = None
-    put("language", language)
-    put("description", r.get("description", _text, "text"))
-    put(
-        "theme",
-        r.get(
-            "theme",
-            lambda v: _text(v) if _text(v) and "/" not in str(v) and not str(v).startswith(".") else None,
-            "the name of a folder under themes/",
-        ),
-    )
-    put(
-        "stars",
-        r.get("stars", _stars, "a list of increasing positive hour thresholds, e.g. [100, 300, 600, 1000, 1500]"),
-    )
-    put("pagination", r.get("pagination", _positive_int, "a whole number of 1 or more"))
-    put("leaderboard_size", r.get("leaderboard_size", _positive_int, "a whole number of 1 or more"))
-    put("organization", r.get("organization", _text, "text"))
-    put("statement_issuer", r.get("statement_issuer", _text, "text"))
-    put("search", r.get("search", _bool, "true or false"))
-    _points(r, put)
-    markdown_section = _section(r, "markdown", ("unsafe_html",))
-    if markdown_section and "unsafe_html" in markdown_section:
-        value = _bool(markdown_section["unsafe_html"])
-        if value is None:
-            r.error("markdown", "'markdown.unsafe_html' must be true or false")
-        put("unsafe_html", value)
-    _privacy(r, put)
-    _publish_fields(r, put)
-    _nav(r, put)
-    return SiteConfig(**values), problems
+def _zero_or_more(value: Any) -> Decimal | None:
+    number = parse_decimal(value)
+    return number if number is not None and number >= 0 else None
 
 
-def _section(r: _Reader, key: str, known: tuple[str, ...]) -> dict | None:
-    section = r.data.get(key)
-    if section is None:
+def _texts(value: Any) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or not all(_text(v) for v in value):
         return None
-    if not isinstance(section, dict):
-        r.error(key, f"'{key}' must be a mapping with {', '.join(known)}")
-        return None
-    lines = getattr(section, "lines", {})
-    for sub in section:
-        if sub not in known:
-            r.problems.error(
-                r.rel,
-                lines.get(sub, r.line(key)),
-                f"unknown setting '{shown(key)}.{shown(sub)}'{did_you_mean(str(sub), known)}",
-            )
-    return section
+    return tuple(_text(v) for v in value)  # type: ignore[misc]
 
 
-def _points(r: _Reader, put) -> None:
-    section = _section(r, "points", ("per_record",))
-    if section and "per_record" in section:
-        number = parse_decimal(section["per_record"])
-        if number is None or number < 0:
-            r.error("points", f"'points.per_record' must be a number of 0 or more, not {section['per_record']!r}")
-        else:
-            put("points_per_record", number)
+def _list(value: Any) -> list | None:
+    return value if isinstance(value, list) else None
 
 
-def _privacy(r: _Reader, put) -> None:
-    section = _section(r, "privacy", ("require_consent", "allow"))
-    if section and "require_consent" in section:
-        value = _bool(section["require_consent"])
-        if value is None:
-            r.error("privacy", "'privacy.require_consent' must be true or false")
-        put("require_consent", value)
-    if section and section.get("allow") is not None:
-        allow = section["allow"]
-        if not isinstance(allow, list) or not all(_text(v) for v in allow):
-            r.error(
-                "privacy",
-                "'privacy.allow' must be a list of phone numbers or e-mail addresses "
-                "that are an organisation's public contacts, or of phrases that are no one's name",
-            )
-        else:
-            put("privacy_allow", tuple(_text(v) for v in allow))
+def _names(value: Any) -> list[str] | None:
+    return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
 
 
-def _publish_fields(r: _Reader, put) -> None:
-    value = r.data.get("publish_fields")
-    if value is None:
-        return
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        r.error("publish_fields", "'publish_fields' must be a list of field names")
-        return
+# ------------------------------------------------ further checks, telling problems of their own
+
+
+def _one_of_languages(language: str, report: Report) -> str | None:
+    if language in LANGUAGES:
+        return language
+    report(
+        f"'language' must be one of {', '.join(LANGUAGES)}, not '{shown(language)}'{did_you_mean(language, LANGUAGES)}"
+    )
+    return None
+
+
+def _publishable(names: list[str], report: Report) -> tuple[str, ...]:
+    """The extra fields to publish: each private one is a problem, the ones published anyway are left out."""
     fields = []
-    for name in value:
+    for name in names:
         # Under any of its names (手机号码, Phone, ID_Number) or inside another
         # (紧急联系电话): the one table of private names decides (volunteers.private_field).
         private = private_field(name)
@@ -280,34 +132,294 @@ def _publish_fields(r: _Reader, put) -> None:
                 what = f" (another name of '{field_name}')"
             else:
                 what = f" (its name holds '{found}', another name of '{field_name}')"
-            r.error(
-                "publish_fields",
+            report(
                 f"'{shown(name)}' is a private field of volunteers{what} and is never "
-                "published: remove it from publish_fields",
+                "published: remove it from publish_fields"
             )
         elif name in PUBLISHED_FIELDS or name in CONTROL_FIELDS:
             continue  # already handled by its own rule
         else:
             fields.append(name)
-    put("publish_fields", tuple(fields))
+    return tuple(fields)
 
 
-def _nav(r: _Reader, put) -> None:
-    value = r.data.get("nav")
-    if value is None:
-        return
-    items = []
-    if isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict) and _text(item.get("title")) and _text(item.get("url")):
-                items.append(NavItem(_text(item["title"]), _text(item["url"])))  # type: ignore[arg-type]
-            else:
-                r.error("nav", "each 'nav' item must be a mapping with 'title' and 'url'")
-                return
-    else:
-        r.error("nav", "'nav' must be a list of {title, url}")
-        return
-    put("nav", tuple(items))
+def _menu(items: list, report: Report) -> tuple[NavItem, ...] | None:
+    menu = []
+    for item in items:
+        if isinstance(item, dict) and _text(item.get("title")) and _text(item.get("url")):
+            menu.append(NavItem(_text(item["title"]), _text(item["url"])))  # type: ignore[arg-type]
+        else:
+            report("each 'nav' item must be a mapping with 'title' and 'url'")
+            return None
+    return tuple(menu)
+
+
+# ------------------------------------------------------------------ the table
+
+
+@dataclass(frozen=True)
+class ValueType:
+    """What a setting holds: how it is checked, and how the README and a message name it."""
+
+    name: str  # in the README's list of settings
+    expected: str  # the message says "'key' must be {expected}" when check finds the value wrong
+    check: Callable[[Any], Any]
+    further: Callable[[Any, Report], Any] | None = None  # then checks the checked value, telling its own problems
+
+
+TEXT = ValueType("text", "text", _text)
+WEB_ADDRESS = ValueType(
+    "web address or path", "a web address like https://example.org/volunteer/ or a path like /volunteer/", _base_url
+)
+LANGUAGE = ValueType(" or ".join(LANGUAGES), "text", _text, further=_one_of_languages)
+THEME = ValueType("folder name", "the name of a folder under themes/", _theme_name)
+HOUR_THRESHOLDS = ValueType(
+    "list of hours", "a list of increasing positive hour thresholds, e.g. [100, 300, 600, 1000, 1500]", _stars
+)
+ZERO_OR_MORE = ValueType("number ≥ 0", "a number of 0 or more", _zero_or_more)
+WHOLE_NUMBER = ValueType("whole number ≥ 1", "a whole number of 1 or more", _positive_int)
+YES_OR_NO = ValueType("true or false", "true or false", _bool)
+FIELD_NAMES = ValueType("list of field names", "a list of field names", _names, further=_publishable)
+PUBLIC_TEXTS = ValueType(
+    "list of texts",
+    "a list of phone numbers or e-mail addresses that are an organisation's public contacts, "
+    "or of phrases that are no one's name",
+    _texts,
+)
+MENU = ValueType("list of {title, url}", "a list of {title, url}", _list, further=_menu)
+
+
+# How a message names the wrong value after "must be …". Each setting keeps the wording it has
+# always had, byte for byte: tests and the scripts of those who build sites match on it.
+def _says_value_shortly(value: Any) -> str:
+    return f", not {shown(repr(value))}"
+
+
+def _says_value_whole(value: Any) -> str:
+    return f", not {value!r}"
+
+
+def _says_no_value(value: Any) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting of site.yaml."""
+
+    key: str  # as written in site.yaml; dotted under a section: 'points.per_record'
+    value_type: ValueType
+    default: Any
+    help: str  # one line, for the README
+    field: str = ""  # the SiteConfig field it fills; its key when not named otherwise
+    wrong_value: Callable[[Any], str] = _says_value_shortly
+    empty_is_default: bool = True  # 'key:' with no value leaves the default; else it is a wrong value
+
+    def __post_init__(self) -> None:
+        if not self.field:
+            object.__setattr__(self, "field", self.key)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A setting that is a mapping of settings of its own: points: {per_record: 1}."""
+
+    key: str
+    options: tuple[Option, ...]
+
+    @property
+    def sub_keys(self) -> tuple[str, ...]:
+        return tuple(option.key.removeprefix(self.key + ".") for option in self.options)
+
+
+OPTIONS: tuple[Option | Section, ...] = (
+    Option("title", TEXT, "志愿服务", "the site's name: in every page's title and on the home page"),
+    Option(
+        "base_url",
+        WEB_ADDRESS,
+        "/",
+        "where the site is published, maybe under a path; the feed, sitemap and sharing links need a host",
+    ),
+    Option("language", LANGUAGE, "zh-CN", "the language of the theme's own words: menus, labels, dates"),
+    Option("description", TEXT, "", "the home page's lead line; else the theme's own"),
+    Option("theme", THEME, "default", "a folder under themes/; what it leaves out comes from the default theme"),
+    Option("stars", HOUR_THRESHOLDS, DEFAULT_STARS, "hours for one star, two stars, and so on"),
+    Section(
+        "points",
+        (
+            Option(
+                "points.per_record",
+                ZERO_OR_MORE,
+                Decimal(1),
+                "points for a ledger row that gives none",
+                field="points_per_record",
+                wrong_value=_says_value_whole,
+                empty_is_default=False,
+            ),
+        ),
+    ),
+    Option("pagination", WHOLE_NUMBER, 20, "how many stories each page of a list shows"),
+    Option("leaderboard_size", WHOLE_NUMBER, 50, "how many volunteers each leaderboard ranks"),
+    Option(
+        "publish_fields",
+        FIELD_NAMES,
+        (),
+        "extra volunteer fields that may be published; private ones never are",
+        wrong_value=_says_no_value,
+    ),
+    Section(
+        "privacy",
+        (
+            Option(
+                "privacy.require_consent",
+                YES_OR_NO,
+                False,
+                "true: only volunteers with consent: true are named",
+                field="require_consent",
+                wrong_value=_says_no_value,
+                empty_is_default=False,
+            ),
+            Option(
+                "privacy.allow",
+                PUBLIC_TEXTS,
+                (),
+                "public contacts the privacy scan lets through, and phrases that hold a hidden volunteer's name "
+                "but are no one's name (温馨提示, when someone is named 温馨)",
+                field="privacy_allow",
+                wrong_value=_says_no_value,
+            ),
+        ),
+    ),
+    Option("nav", MENU, None, "replaces the theme's menu", wrong_value=_says_no_value),
+    Option("organization", TEXT, "", "who runs the site: on certificates and in the footer"),
+    Option("statement_issuer", TEXT, "", "names the issuer of hour statements; else they say they are not official"),
+    Option("search", YES_OR_NO, True, "build the Pagefind index and the /search/ page"),
+    Section(
+        "markdown",
+        (
+            Option(
+                "markdown.unsafe_html",
+                YES_OR_NO,
+                True,
+                "Markdown may hold raw HTML (staff are trusted); false turns it into text",
+                field="unsafe_html",
+                wrong_value=_says_no_value,
+                empty_is_default=False,
+            ),
+        ),
+    ),
+)
+
+KNOWN_KEYS = tuple(entry.key for entry in OPTIONS)
+
+
+def all_options() -> Iterator[Option]:
+    """Every option of OPTIONS, those of sections in their place."""
+    for entry in OPTIONS:
+        yield from entry.options if isinstance(entry, Section) else (entry,)
+
+
+_DEFAULT = MappingProxyType({option.field: option.default for option in all_options()})
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The checked settings. Each field but drafts and extra is filled by one option of OPTIONS,
+    which holds its default, its check and its help."""
+
+    title: str = _DEFAULT["title"]
+    base_url: str = _DEFAULT["base_url"]
+    language: str = _DEFAULT["language"]
+    description: str = _DEFAULT["description"]
+    theme: str = _DEFAULT["theme"]
+    stars: tuple[Decimal, ...] = _DEFAULT["stars"]
+    points_per_record: Decimal = _DEFAULT["points_per_record"]
+    pagination: int = _DEFAULT["pagination"]
+    leaderboard_size: int = _DEFAULT["leaderboard_size"]
+    publish_fields: tuple[str, ...] = _DEFAULT["publish_fields"]
+    require_consent: bool = _DEFAULT["require_consent"]
+    privacy_allow: tuple[str, ...] = _DEFAULT["privacy_allow"]
+    nav: tuple[NavItem, ...] | None = _DEFAULT["nav"]
+    organization: str = _DEFAULT["organization"]
+    statement_issuer: str = _DEFAULT["statement_issuer"]
+    search: bool = _DEFAULT["search"]
+    unsafe_html: bool = _DEFAULT["unsafe_html"]
+    drafts: bool = False  # set by the command line, not by site.yaml
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always with leading and trailing '/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def site_origin(self) -> str:
+        """scheme://host of base_url, or '' for a site given only as a path."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# ------------------------------------------------------------------ reading
+
+
+def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problems]:
+    """site.yaml as YAML gave it (None when there is none) → its settings, each wrong value left at its default,
+    and every problem, at its line when data knows lines."""
+    problems = Problems()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.error(rel, 1, "site.yaml must be a mapping of setting: value")
+        return SiteConfig(), problems
+    lines = getattr(data, "lines", {})
+    for key in data:
+        if key not in KNOWN_KEYS:
+            problems.error(rel, lines.get(key), f"unknown setting '{shown(key)}'{did_you_mean(str(key), KNOWN_KEYS)}")
+    values: dict[str, Any] = {}
+    for entry in OPTIONS:
+        line = lines.get(entry.key)
+        if isinstance(entry, Section):
+            if data.get(entry.key) is not None:
+                values.update(_read_section(entry, data[entry.key], rel, problems, line))
+        else:
+            values.update(_read_option(entry, data, entry.key, partial(problems.error, rel, line)))
+    return SiteConfig(**values), problems
+
+
+def _read_option(option: Option, mapping: dict, key: str, report: Report) -> dict[str, Any]:
+    """{option's field: its checked value}, or {} when mapping leaves it out or holds a wrong one (told)."""
+    if key not in mapping or (mapping[key] is None and option.empty_is_default):
+        return {}
+    value = mapping[key]
+    checked = option.value_type.check(value)
+    if checked is None:
+        report(f"'{option.key}' must be {option.value_type.expected}{option.wrong_value(value)}")
+        return {}
+    if option.value_type.further is not None:
+        checked = option.value_type.further(checked, report)
+    return {} if checked is None else {option.field: checked}
+
+
+def _read_section(section: Section, mapping: Any, rel: str, problems: Problems, line: int | None) -> dict[str, Any]:
+    """The fields a section's options fill. Problems are told at the section's line,
+    an unknown key's at its own."""
+    at_section = partial(problems.error, rel, line)
+    if not isinstance(mapping, dict):
+        at_section(f"'{section.key}' must be a mapping with {', '.join(section.sub_keys)}")
+        return {}
+    lines = getattr(mapping, "lines", {})
+    for sub in mapping:
+        if sub not in section.sub_keys:
+            problems.error(
+                rel,
+                lines.get(sub, line),
+                f"unknown setting '{shown(section.key)}.{shown(sub)}'{did_you_mean(str(sub), section.sub_keys)}",
+            )
+    values: dict[str, Any] = {}
+    for option, sub in zip(section.options, section.sub_keys):
+        values.update(_read_option(option, mapping, sub, at_section))
+    return values
 
 
 def load_config(site_root: Path, problems: Problems, **overrides: Any) -> SiteConfig:
@@ -321,3 +433,61 @@ def load_config(site_root: Path, problems: Problems, **overrides: Any) -> SiteCo
         problems.error("--base-url", None, f"'{shown(overrides['base_url'])}' is not a web address or a path")
         overrides.pop("base_url")
     return replace(config, **overrides)
+
+
+# ------------------------------------------------------------------ the README's list
+
+SETTINGS_START = "<!-- settings: made by python3 -m volsite.config --write README.md; do not edit by hand -->"
+SETTINGS_END = "<!-- end of settings -->"
+
+
+def settings_list() -> str:
+    """The README's table of settings, between its markers."""
+    rows = ["| setting | type | default | what it does |", "| --- | --- | --- | --- |"]
+    for option in all_options():
+        cells = (f"`{option.key}`", option.value_type.name, _default_shown(option.default), option.help)
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join([SETTINGS_START, *rows, SETTINGS_END])
+
+
+def _default_shown(default: Any) -> str:
+    """A default as site.yaml would write it."""
+    if default is None:
+        return "none"
+    if isinstance(default, bool):
+        return "`true`" if default else "`false`"
+    if isinstance(default, tuple):
+        return f"`[{', '.join(str(item) for item in default)}]`"
+    return f"`{default}`" if default != "" else '`""`'
+
+
+def with_settings_list(readme: str) -> str:
+    """readme with the text from its settings markers to their end made again."""
+    start, end = readme.find(SETTINGS_START), readme.find(SETTINGS_END)
+    if start < 0 or end < start:
+        raise ValueError(f"no settings markers: the list goes between '{SETTINGS_START}' and '{SETTINGS_END}'")
+    return readme[:start] + settings_list() + readme[end + len(SETTINGS_END) :]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python3 -m volsite.config", description="Print the README's list of site.yaml settings."
+    )
+    parser.add_argument("--write", metavar="README", type=Path, help="put the list in that file, between its markers")
+    args = parser.parse_args(argv)
+    if args.write is None:
+        print(settings_list())
+        return 0
+    try:
+        readme = args.write.read_text(encoding="utf-8")
+        made = with_settings_list(readme)
+        if made != readme:
+            args.write.write_text(made, encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        print(f"{args.write}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -191,6 +191,7 @@ MAY_WRITE = {
     "bindings.pagefind": "Pagefind's index files, rewritten in sorted order where output.search made them",
     "read.files": "nothing: opens files to read them",
     "read.tables": "nothing: opens files to read them",
+    "config": "README.md's list of settings, run as python3 -m volsite.config --write README.md",
 }
 
 

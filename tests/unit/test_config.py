@@ -1,0 +1,407 @@
+"""site.yaml: one table of options (volsite.config.OPTIONS) gives SiteConfig's defaults, the known keys,
+the checks with their messages, and the README's list of settings."""
+
+from __future__ import annotations
+
+import builtins
+import copy
+import dataclasses
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from volsite.read.yaml import parse_yaml
+
+from conftest import REPO
+from volsite import config
+from volsite.config import (
+    KNOWN_KEYS,
+    OPTIONS,
+    SETTINGS_END,
+    SETTINGS_START,
+    NavItem,
+    Section,
+    SiteConfig,
+    all_options,
+    parse_config,
+)
+from volsite.problems import Problems
+
+README = REPO / "README.md"
+REMAKE = "PYTHONPATH=generator python3 -m volsite.config --write README.md"
+
+
+def read(text: str) -> tuple[SiteConfig, list[str]]:
+    """site.yaml text → its config and its problems as the build prints them, in the build's order."""
+    problems = Problems()
+    data = parse_yaml(text, "site.yaml", problems)
+    assert not problems, [p.format() for p in problems]
+    site_config, found = parse_config(data)
+    return site_config, [p.format() for p in found.sorted()]
+
+
+def readme_settings_section() -> str:
+    return README.read_text(encoding="utf-8").split("\n### site.yaml\n", 1)[1].split("\n## ", 1)[0]
+
+
+# ------------------------------------------------------------------ the README
+
+
+def test_the_readme_list_of_settings_is_made_from_the_table():
+    readme = README.read_text(encoding="utf-8")
+    start, end = readme.find(SETTINGS_START), readme.find(SETTINGS_END)
+    assert 0 <= start < end, f"README.md has lost its settings markers; put them back and run {REMAKE}"
+    assert readme[start : end + len(SETTINGS_END)] == config.settings_list(), (
+        f"README.md's list of site.yaml settings is stale: run {REMAKE}"
+    )
+
+
+def test_the_readme_list_shows_each_key_with_its_type_default_and_help():
+    rows = {
+        row.split(" | ")[0].strip("| `"): row for row in config.settings_list().splitlines() if row.startswith("| `")
+    }
+    assert list(rows) == [option.key for option in all_options()]
+    assert (
+        rows["points.per_record"]
+        == "| `points.per_record` | number ≥ 0 | `1` | points for a ledger row that gives none |"
+    )
+    assert "| `stars` | list of hours | `[100, 300, 600, 1000, 1500]` |" in rows["stars"]
+    assert "| `language` | zh-CN or en | `zh-CN` |" in rows["language"]
+    assert "| `markdown.unsafe_html` | true or false | `true` |" in rows["markdown.unsafe_html"]
+    assert "| `nav` | list of {title, url} | none |" in rows["nav"]
+    assert '| `description` | text | `""` |' in rows["description"]
+
+
+def test_the_readme_example_is_a_site_yaml_without_problems():
+    example = re.search(r"```yaml\n(.*?)```", readme_settings_section(), re.S)
+    assert example, "the README's site.yaml section has lost its example"
+    site_config, problems = read(example.group(1))
+    assert problems == []
+    assert site_config != SiteConfig()
+
+
+def test_rewriting_the_readme_changes_only_what_is_between_the_markers(tmp_path: Path):
+    stale = f"# Site\n\nprose before\n\n{SETTINGS_START}\n| old | list |\n{SETTINGS_END}\n\nprose after\n"
+    readme = tmp_path / "README.md"
+    readme.write_text(stale, encoding="utf-8")
+    assert config.main(["--write", str(readme)]) == 0
+    made = readme.read_text(encoding="utf-8")
+    assert made == f"# Site\n\nprose before\n\n{config.settings_list()}\n\nprose after\n"
+    assert config.main(["--write", str(readme)]) == 0 and readme.read_text(encoding="utf-8") == made
+
+
+def test_a_readme_without_markers_is_refused(tmp_path: Path, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text("# Site\n", encoding="utf-8")
+    assert config.main(["--write", str(readme)]) == 1
+    assert "no settings markers" in capsys.readouterr().err
+    assert readme.read_text(encoding="utf-8") == "# Site\n"
+
+
+def test_without_write_the_list_is_printed(capsys):
+    assert config.main([]) == 0
+    assert capsys.readouterr().out == config.settings_list() + "\n"
+
+
+# ------------------------------------------------------------------ the table
+
+
+def test_the_table_fills_every_setting_field_of_site_config_once():
+    fields = [option.field for option in all_options()]
+    assert len(fields) == len(set(fields))
+    settings_fields = {f.name for f in dataclasses.fields(SiteConfig)} - {"drafts", "extra"}
+    assert set(fields) == settings_fields
+
+
+def test_known_keys_are_the_top_level_keys_of_the_table():
+    assert KNOWN_KEYS == tuple(entry.key for entry in OPTIONS)
+    assert KNOWN_KEYS == (
+        "title",
+        "base_url",
+        "language",
+        "description",
+        "theme",
+        "stars",
+        "points",
+        "pagination",
+        "leaderboard_size",
+        "publish_fields",
+        "privacy",
+        "nav",
+        "organization",
+        "statement_issuer",
+        "search",
+        "markdown",
+    )
+    assert {entry.key for entry in OPTIONS if isinstance(entry, Section)} == {"points", "privacy", "markdown"}
+    for entry in OPTIONS:
+        if isinstance(entry, Section):
+            assert all(option.key.startswith(entry.key + ".") for option in entry.options)
+        else:
+            assert "." not in entry.key
+
+
+def test_nested_options_fill_the_fields_named_in_the_table():
+    fields = {option.key: option.field for option in all_options()}
+    assert fields["points.per_record"] == "points_per_record"
+    assert fields["markdown.unsafe_html"] == "unsafe_html"
+    assert fields["privacy.require_consent"] == "require_consent"
+    assert fields["privacy.allow"] == "privacy_allow"
+    assert fields["title"] == "title"
+
+
+def test_every_help_is_one_line_for_the_readme_table():
+    for option in all_options():
+        assert option.help and "\n" not in option.help and "|" not in option.help, option.key
+
+
+# ------------------------------------------------------------------ defaults
+
+
+def test_site_config_defaults_are_the_tables():
+    defaults = SiteConfig()
+    for option in all_options():
+        assert getattr(defaults, option.field) == option.default, option.key
+
+
+def test_the_defaults_themselves():
+    defaults = SiteConfig()
+    assert (defaults.title, defaults.base_url, defaults.language, defaults.theme) == (
+        "志愿服务",
+        "/",
+        "zh-CN",
+        "default",
+    )
+    assert defaults.stars == (Decimal(100), Decimal(300), Decimal(600), Decimal(1000), Decimal(1500))
+    assert (defaults.points_per_record, defaults.pagination, defaults.leaderboard_size) == (Decimal(1), 20, 50)
+    assert (defaults.publish_fields, defaults.privacy_allow, defaults.nav) == ((), (), None)
+    assert (defaults.require_consent, defaults.search, defaults.unsafe_html, defaults.drafts) == (
+        False,
+        True,
+        True,
+        False,
+    )
+    assert (defaults.description, defaults.organization, defaults.statement_issuer) == ("", "", "")
+
+
+@pytest.mark.parametrize("text", [None, {}])
+def test_no_settings_are_the_defaults(text):
+    site_config, problems = parse_config(text)
+    assert site_config == SiteConfig() and list(problems) == []
+
+
+def test_a_setting_written_empty_keeps_its_default():
+    site_config, problems = read("title:\npagination:\nprivacy:\n  allow:\nnav:\n")
+    assert problems == [] and site_config == SiteConfig()
+
+
+def test_every_setting_is_read_into_its_field():
+    site_config, problems = read(
+        "title: 红马甲\nbase_url: https://example.org/v/\nlanguage: en\ndescription: 故事\ntheme: mine\n"
+        "stars: [10, 20.5]\npoints: {per_record: 0}\npagination: 7\nleaderboard_size: 3\n"
+        "publish_fields: [skills_note, name]\nprivacy:\n  require_consent: true\n  allow: [0510-12345678, 温馨提示]\n"
+        "nav: [{title: 首页, url: /}]\norganization: 总队\nstatement_issuer: 医院\nsearch: false\n"
+        "markdown: {unsafe_html: false}\n"
+    )
+    assert problems == []
+    assert site_config == SiteConfig(
+        title="红马甲",
+        base_url="https://example.org/v/",
+        language="en",
+        description="故事",
+        theme="mine",
+        stars=(Decimal(10), Decimal("20.5")),
+        points_per_record=Decimal(0),
+        pagination=7,
+        leaderboard_size=3,
+        publish_fields=("skills_note",),  # name is published by its own rule
+        require_consent=True,
+        privacy_allow=("0510-12345678", "温馨提示"),
+        nav=(NavItem("首页", "/"),),
+        organization="总队",
+        statement_issuer="医院",
+        search=False,
+        unsafe_html=False,
+    )
+
+
+# ------------------------------------------------------------------ unknown keys
+
+TYPOS = {
+    "pagnation": "pagination",
+    "titel": "title",
+    "privcy": "privacy",
+    "mardown": "markdown",
+    "leaderbord_size": "leaderboard_size",
+}
+
+
+@pytest.mark.parametrize("typo", sorted(TYPOS))
+def test_an_unknown_key_gets_a_suggestion_from_the_table(typo):
+    _, problems = read(f"title: t\n{typo}: 1\n")
+    assert problems == [f"site.yaml:2: unknown setting '{typo}' (did you mean '{TYPOS[typo]}'?)"]
+
+
+@pytest.mark.parametrize("key", KNOWN_KEYS)
+def test_each_key_of_the_table_is_suggested_for_its_misspelling(key):
+    _, problems = read(f"{key}x: 1\n")
+    assert problems == [f"site.yaml:1: unknown setting '{key}x' (did you mean '{key}'?)"]
+
+
+def test_an_unknown_key_unlike_any_gets_no_suggestion():
+    _, problems = read("bogus: 1\ntrue: 2\n")
+    assert problems == ["site.yaml:1: unknown setting 'bogus'", "site.yaml:2: unknown setting 'True'"]
+
+
+@pytest.mark.parametrize("option", [o for o in all_options() if "." in o.key], ids=lambda o: o.key)
+def test_a_misspelt_key_in_a_section_is_reported_at_its_line_with_a_suggestion(option):
+    section, sub = option.key.split(".")
+    _, problems = read(f"title: t\n{section}:\n  {sub}x: 1\n")
+    assert problems == [f"site.yaml:3: unknown setting '{section}.{sub}x' (did you mean '{sub}'?)"]
+
+
+def test_an_unknown_key_in_a_section_on_one_line_is_reported_at_the_sections_line():
+    _, problems = read("title: t\nprivacy: {require_consent: true, alow: [x], zz: 1}\n")
+    assert problems == [
+        "site.yaml:2: unknown setting 'privacy.alow' (did you mean 'allow'?)",
+        "site.yaml:2: unknown setting 'privacy.zz'",
+    ]
+
+
+# ------------------------------------------------------------------ wrong values, word for word
+
+LONG_LIST = "[" + ", ".join(str(n) for n in range(1, 40)) + "]"
+WRONG_VALUES = [
+    ("title: [1]", "'title' must be text, not [1]"),
+    # At the top level a long value is cut short; under a section it is told whole.
+    (f"title: {LONG_LIST}", "'title' must be text, not [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, …"),
+    (
+        "base_url: ftp://example.org/",
+        "'base_url' must be a web address like https://example.org/volunteer/ or a path like /volunteer/, "
+        "not 'ftp://example.org/'",
+    ),
+    (
+        "base_url: volunteer/",
+        "'base_url' must be a web address like https://example.org/volunteer/ or a path like /volunteer/, not 'volunteer/'",
+    ),
+    ("language: fr", "'language' must be one of zh-CN, en, not 'fr'"),
+    ("language: zh-cn", "'language' must be one of zh-CN, en, not 'zh-cn' (did you mean 'zh-CN'?)"),
+    ("language: [en]", "'language' must be text, not ['en']"),
+    ("description: true", "'description' must be text, not True"),
+    ("theme: ../other", "'theme' must be the name of a folder under themes/, not '../other'"),
+    ("theme: .hidden", "'theme' must be the name of a folder under themes/, not '.hidden'"),
+    (
+        "stars: [300, 100]",
+        "'stars' must be a list of increasing positive hour thresholds, e.g. [100, 300, 600, 1000, 1500], not [300, 100]",
+    ),
+    (
+        "stars: []",
+        "'stars' must be a list of increasing positive hour thresholds, e.g. [100, 300, 600, 1000, 1500], not []",
+    ),
+    ("points: 3", "'points' must be a mapping with per_record"),
+    ("points: {per_record: -1}", "'points.per_record' must be a number of 0 or more, not -1"),
+    ("points: {per_record: many}", "'points.per_record' must be a number of 0 or more, not 'many'"),
+    ("points: {per_record: }", "'points.per_record' must be a number of 0 or more, not None"),
+    (f"points: {{per_record: {LONG_LIST}}}", f"'points.per_record' must be a number of 0 or more, not {LONG_LIST}"),
+    ("pagination: 0", "'pagination' must be a whole number of 1 or more, not 0"),
+    ("pagination: true", "'pagination' must be a whole number of 1 or more, not True"),
+    ("leaderboard_size: 2.5", "'leaderboard_size' must be a whole number of 1 or more, not 2.5"),
+    ("publish_fields: skills", "'publish_fields' must be a list of field names"),
+    ("publish_fields: [1]", "'publish_fields' must be a list of field names"),
+    (
+        "publish_fields: [skills_note, id_number]",
+        "'id_number' is a private field of volunteers and is never published: remove it from publish_fields",
+    ),
+    (
+        "publish_fields: [手机号码]",
+        "'手机号码' is a private field of volunteers (another name of 'phone') and is never published: "
+        "remove it from publish_fields",
+    ),
+    ("privacy: []", "'privacy' must be a mapping with require_consent, allow"),
+    ("privacy: {require_consent: 1}", "'privacy.require_consent' must be true or false"),
+    ("privacy: {require_consent: }", "'privacy.require_consent' must be true or false"),
+    (
+        "privacy: {allow: 0510-12345678}",
+        "'privacy.allow' must be a list of phone numbers or e-mail addresses that are an organisation's public "
+        "contacts, or of phrases that are no one's name",
+    ),
+    ("nav: 首页", "'nav' must be a list of {title, url}"),
+    ("nav: [{title: 首页}]", "each 'nav' item must be a mapping with 'title' and 'url'"),
+    ("organization: {name: 总队}", "'organization' must be text, not {'name': '总队'}"),
+    ("statement_issuer: []", "'statement_issuer' must be text, not []"),
+    ("search: 1", "'search' must be true or false, not 1"),
+    ("markdown: true", "'markdown' must be a mapping with unsafe_html"),
+    ("markdown: {unsafe_html: 1}", "'markdown.unsafe_html' must be true or false"),
+    ("markdown: {unsafe_html: }", "'markdown.unsafe_html' must be true or false"),
+]
+
+
+@pytest.mark.parametrize("line, message", WRONG_VALUES, ids=[line[:40] for line, _ in WRONG_VALUES])
+def test_a_wrong_value_is_told_as_before_at_its_line_and_leaves_the_default(line, message):
+    site_config, problems = read(f"\n\n{line}\n")
+    assert problems == [f"site.yaml:3: {message}"]
+    key = line.split(":")[0]
+    for option in all_options():
+        if option.key.split(".")[0] == key and key != "publish_fields":
+            assert getattr(site_config, option.field) == option.default, option.key
+
+
+def test_a_wrong_value_in_a_section_is_told_at_the_sections_line():
+    _, problems = read(
+        "title: t\nprivacy:\n  require_consent: true\n  allow: 0510-12345678\nmarkdown:\n  unsafe_html: 1\n"
+    )
+    assert problems == [
+        "site.yaml:2: 'privacy.allow' must be a list of phone numbers or e-mail addresses that are an organisation's "
+        "public contacts, or of phrases that are no one's name",
+        "site.yaml:5: 'markdown.unsafe_html' must be true or false",
+    ]
+
+
+def test_every_option_has_a_wrong_value_above():
+    tried = {line.split(":")[0] for line, _ in WRONG_VALUES} | {
+        f"{line.split(':')[0]}.{sub}" for line, _ in WRONG_VALUES for sub in re.findall(r"\{(\w+):", line)
+    }
+    assert {option.key for option in all_options()} <= tried
+
+
+def test_site_yaml_that_is_not_a_mapping():
+    site_config, problems = parse_config(["title"])
+    assert site_config == SiteConfig()
+    assert [p.format() for p in problems] == ["site.yaml:1: site.yaml must be a mapping of setting: value"]
+
+
+def test_a_wrong_value_without_line_numbers_is_told_without_one():
+    _, problems = parse_config({"pagination": "many", "points": {"per_recrd": 1}})
+    assert [p.format() for p in problems.sorted()] == [
+        "site.yaml: 'pagination' must be a whole number of 1 or more, not 'many'",
+        "site.yaml: unknown setting 'points.per_recrd' (did you mean 'per_record'?)",
+    ]
+
+
+# ------------------------------------------------------------------ purity
+
+
+def test_parse_config_is_pure(monkeypatch):
+    """A mapping in, a config and problems out: nothing read or written, the mapping left as it was."""
+    data = {
+        "title": "  t  ",
+        "pagination": 0,
+        "privacy": {"allow": [" a ", "b"], "zz": 1},
+        "nav": [{"title": "首页", "url": "/"}],
+        "publish_fields": ["skills_note", "id_number"],
+    }
+    before = copy.deepcopy(data)
+
+    def no_files(*args, **kwargs):
+        raise AssertionError("parse_config opened a file")
+
+    monkeypatch.setattr(builtins, "open", no_files)
+    monkeypatch.setattr(Path, "open", no_files)
+    first, first_problems = parse_config(data)
+    second, second_problems = parse_config(data)
+    assert data == before
+    assert first == second and repr(first) == repr(second)
+    assert list(first_problems) == list(second_problems) and len(first_problems) == 3
+    assert first_problems is not second_problems
+    assert first.title == "t" and first.privacy_allow == ("a", "b") and first.publish_fields == ("skills_note",)
