@@ -15,9 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .output.checks import orphan_warnings, privacy_findings, privacy_findings_in
-from .output.search import PART_PREFIX, SEARCH_FOLDER, SearchError, index_folder, is_marked, searchable_pages
+from .output.search import (
+    PART_PREFIX,
+    SEARCH_FOLDER,
+    SearchError,
+    index_folder,
+    is_marked,
+    page_digest,
+    searchable_pages,
+)
 from .output.write import (
-    CACHE_FOLDER,
     Staging,
     check_output_dir,
     match_umask,
@@ -30,10 +37,11 @@ from .output.write import (
 )
 from .pipeline import Progress, Site, find_site, load_site, render_site
 from .problems import ContentError, Problem, as_warnings
+from .seams import Store
 from .speed.memory import collector_paused, in_a_process_of_its_own
 from .speed.record import BuildRecord
 from .speed.session import SessionStore
-from .speed.store import BuildStore, SearchParts, kept_search_parts, page_digest
+from .speed.store import BuildStore
 from .speed.workers import ForkedWorkers
 
 
@@ -76,7 +84,14 @@ def build(
         staged = in_a_process_of_its_own(stage, progress, say) if record.search else stage(progress, say)
         try:
             if staged.searchable is not None:
-                make_search_index(site_root, staged.folder, staged.searchable, staged.page_digests, umask, say)
+                say("indexing for search")
+                search_store = BuildStore(site_root)
+                made = _index(staged.folder, staged.searchable, search_store, staged.page_digests)
+                search_store.finish_search_parts()
+                if made == 0:
+                    say("search index unchanged: every part was kept")
+                index = staged.folder / SEARCH_FOLDER
+                match_umask([index, *index.glob(f"{PART_PREFIX}*")], umask)  # parts kept from earlier builds
             record.forget()  # output/ is about to change
             publish(staged.folder, output, umask)
         except BaseException:
@@ -86,24 +101,13 @@ def build(
         return BuildResult(staged.pages, staged.files, time.perf_counter() - started, staged.warnings)
 
 
-def make_search_index(
-    site_root: Path, folder: Path, searchable: list[str], page_digests: dict[str, bytes], umask: int, say: Progress
-) -> None:
-    """folder/pagefind/: Pagefind's index of the searchable pages, made again only for the
-    parts whose pages changed (`page_digests`) since they were kept."""
-    say("indexing for search")
-    kept = SearchParts(kept_search_parts(site_root), page_digests)
+def _index(folder: Path, pages: list[str], store: Store | None = None, digests: dict[str, bytes] | None = None) -> int:
+    """folder/pagefind/ for the searchable `pages`, its parts taken from `store` where their
+    pages are as they were (by `digests`); how many parts Pagefind made."""
     try:
-        made = index_folder(folder, pages=searchable, kept=kept)
+        return index_folder(folder, pages=pages, store=store, page_digests=digests)
     except SearchError as exc:
         raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
-    kept.forget_others()
-    if made == 0:
-        say("search index unchanged: every part was kept")
-    # Where earlier builds kept whole indexes beside the parts: as large as the parts, unused now.
-    remove_folder(site_root / CACHE_FOLDER / "search")
-    index = folder / SEARCH_FOLDER
-    match_umask([index, *index.glob(f"{PART_PREFIX}*")], umask)  # parts kept from earlier builds
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,7 @@ def _stage(
     staging = Staging(output, umask)
     try:
         rendered = render_site(site, workers, store, _writer(staging, site), progress)
-        store.finish()
+        store.finish_markdown()
         say(f"copying {len(rendered.copies)} static and media files")
         copied = {rel: staging.copy(rel, source) for rel, source in sorted(rendered.copies.items())}
         marker = staging.marker()
@@ -230,10 +234,7 @@ def rebuild(
         and site.config.search
         and (any(rel.endswith(".html") for rel in changed) or not (output / SEARCH_FOLDER).is_dir())
     ):
-        try:
-            index_folder(output, pages=searchable_pages({rel: is_marked(data) for rel, data in files.items()}))
-        except SearchError as exc:
-            raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
+        _index(output, searchable_pages({rel: is_marked(data) for rel, data in files.items()}))
     return BuildResult(
         sum(1 for name in files if name.endswith(".html")),
         len(files) + len(rendered.copies),

@@ -102,10 +102,9 @@ def test_pages_written_as_rendered_equal_pages_kept_in_memory(site, tmp_path, mo
     find in them, are those of rendering into memory, in one process or several."""
     from volsite.builds import _writer
     from volsite.output.checks import privacy_findings
-    from volsite.output.search import is_marked
+    from volsite.output.search import is_marked, page_digest
     from volsite.output.write import Staging
     from volsite.pipeline import load_site, render_site
-    from volsite.speed.store import page_digest
     from volsite.speed.workers import ForkedWorkers
 
     root = site(

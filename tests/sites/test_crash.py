@@ -143,7 +143,7 @@ def test_the_site_is_rendered_in_a_process_that_ends_before_indexing(site, tmp_p
     # what loading and rendering leave in a process's memory must not sit beside Pagefind's
     import volsite.builds
 
-    real_stage, real_index = volsite.builds._stage, volsite.builds.make_search_index
+    real_stage, real_index = volsite.builds._stage, volsite.builds._index
     pids = {}
 
     def stage(*args, **kwargs):
@@ -155,7 +155,7 @@ def test_the_site_is_rendered_in_a_process_that_ends_before_indexing(site, tmp_p
         return real_index(*args, **kwargs)
 
     monkeypatch.setattr(volsite.builds, "_stage", stage)
-    monkeypatch.setattr(volsite.builds, "make_search_index", index)
+    monkeypatch.setattr(volsite.builds, "_index", index)
     site()
     assert site.build().exit_code == 0
     assert "stage" not in pids and pids["index"] == os.getpid()  # _stage ran in the forked child

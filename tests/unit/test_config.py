@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from volsite.read.yaml import parse_yaml
 
 from conftest import REPO
 from volsite import config
@@ -27,6 +26,7 @@ from volsite.config import (
     parse_config,
 )
 from volsite.problems import Problems
+from volsite.read.yaml import parse_yaml
 
 README = REPO / "README.md"
 REMAKE = "PYTHONPATH=generator python3 -m volsite.config --write README.md"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from functools import cache
 from pathlib import Path
 
 import cbor2
@@ -39,6 +40,18 @@ UNUSED = (
 )
 # A merged part is read with the first part's code and WebAssembly.
 MERGED_UNUSED = ("pagefind.js", "pagefind-worker.js", "pagefind-highlight.js")
+
+
+@cache
+def version() -> str:
+    """The installed Pagefind's version, or "unknown" (a digest made with it then never
+    matches one made with a known version)."""
+    try:
+        from importlib.metadata import version as installed  # (12 ms to load: only when asked)
+
+        return installed("pagefind_bin_extended")
+    except Exception:  # noqa: BLE001
+        return "unknown"
 
 
 def binary() -> str:

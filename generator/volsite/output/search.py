@@ -13,16 +13,18 @@ them and renames the rewritten files by their new content, as Pagefind does.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol
 
-from ..bindings.pagefind import MERGED_UNUSED, UNUSED, FormatError, binary, normalise
+from ..bindings.pagefind import MERGED_UNUSED, UNUSED, FormatError, binary, is_complete, normalise
+from ..bindings.pagefind import version as pagefind_version
 from ..bindings.process import ending_with_this_process
+from ..seams import Store
 from .write import copy_folder, remove_folder, replace_folder
 
 SEARCH_FOLDER = "pagefind"
@@ -57,12 +59,28 @@ def pagefind_binary() -> str:
         raise SearchError(str(exc)) from exc
 
 
-class KeptParts(Protocol):
-    """Parts of earlier indexes, by the pages each was made of (diskcache.SearchParts)."""
+# The store's shelf of index parts made earlier: a folder by the digest of what it was made of
+# (part_key). A build in which a story changed makes again only the part that holds it
+# (Pagefind's time goes with the pages it reads: 33 s for a city's).
+SEARCH_PARTS = "search parts"
 
-    def find(self, pages: list[str], first: bool) -> Path | None: ...
 
-    def keep(self, pages: list[str], first: bool, bundle: Path) -> None: ...
+def part_key(pages: list[str], first: bool, page_digests: Mapping[str, bytes]) -> str | None:
+    """What a part of the index is made of: Pagefind's version, the index's layout, whether it
+    is the first part (which carries the code the others are read with), and each page's
+    bytes (by page_digest); None when a page's bytes are not known."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{pagefind_version()}\0{INDEX_LAYOUT}\0{'first' if first else 'merged'}".encode())
+    for rel in sorted(pages):
+        page = page_digests.get(rel)
+        if not page:
+            return None
+        digest.update(b"\0" + rel.encode("utf-8", "surrogatepass") + b"\0" + page)
+    return digest.hexdigest()
+
+
+def page_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def index_folder(
@@ -70,7 +88,8 @@ def index_folder(
     work: Path | None = None,
     pages: list[str] | None = None,
     workers: int | None = None,
-    kept: KeptParts | None = None,
+    store: Store | None = None,
+    page_digests: Mapping[str, bytes] | None = None,
 ) -> int:
     """Write folder/pagefind/ for the HTML pages in folder, replacing any earlier index.
 
@@ -78,9 +97,10 @@ def index_folder(
     same file system; the preview server keeps it out of the folder it is syncing.
     `pages` are the searchable ones (`searchable_pages`) if the caller knows them;
     otherwise the folder's pages are read to find them. A large site's index is made
-    in parts (`part_plan`), up to `workers` (default: every core) at once; a part whose
-    pages are all as they were is taken from `kept` instead, and each new one given to it.
-    How many parts Pagefind made (the others were kept).
+    in parts (`part_plan`), up to `workers` (default: every core) at once. With a `store`
+    and the `page_digests` of the pages, a part whose pages are all as they were is taken
+    from the store, and each new one put there. How many parts Pagefind made (the others
+    were kept).
     """
     fresh = (work or folder) / f".{SEARCH_FOLDER}-new"
     remove_folder(fresh)
@@ -91,7 +111,11 @@ def index_folder(
     for bundle in bundles[1:]:
         remove_folder(bundle)
     try:
-        found = [kept.find(part, number == 1) if kept else None for number, (_glob, part) in enumerate(plan, 1)]
+        keys = [
+            part_key(part, number == 1, page_digests) if store is not None and page_digests is not None else None
+            for number, (_glob, part) in enumerate(plan, 1)
+        ]
+        found = [_kept(store, key, number == 1) for number, key in enumerate(keys, 1)]
         for bundle, earlier in zip(bundles, found):
             if earlier is not None:
                 copy_folder(earlier, bundle)
@@ -100,7 +124,7 @@ def index_folder(
             failures = [failure for failure in pool.map(lambda job: _run_pagefind(folder, *job), jobs) if failure]
         if failures:
             raise SearchError(failures[0])
-        for number, (bundle, (_glob, part), earlier) in enumerate(zip(bundles, plan, found), 1):
+        for number, (bundle, key, earlier) in enumerate(zip(bundles, keys, found), 1):
             if earlier is None:
                 try:
                     normalise(bundle)
@@ -108,8 +132,8 @@ def index_folder(
                     raise SearchError(str(exc)) from exc
                 for name in UNUSED + (MERGED_UNUSED if number > 1 else ()):
                     (bundle / name).unlink(missing_ok=True)
-                if kept:
-                    kept.keep(part, number == 1, bundle)
+                if store is not None and key is not None:
+                    store.put(SEARCH_PARTS, {key: bundle})
             if number > 1:
                 bundle.rename(fresh / f"{PART_PREFIX}{number}")
         parts = [f"{PART_PREFIX}{number}/" for number in range(2, len(bundles) + 1)]
@@ -120,6 +144,11 @@ def index_folder(
         raise
     replace_folder(fresh, folder / SEARCH_FOLDER)
     return len(jobs)
+
+
+def _kept(store: Store | None, key: str | None, first: bool) -> Path | None:
+    kept = store.get(SEARCH_PARTS, key) if store is not None and key is not None else None
+    return kept if kept is not None and is_complete(kept, first) else None
 
 
 def _run_pagefind(site: Path, output: Path, glob: str) -> str | None:

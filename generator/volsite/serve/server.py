@@ -20,11 +20,11 @@ from pathlib import Path
 
 from ..builds import rebuild
 from ..config import CONFIG_FILE, load_config
-from ..output.search import SEARCH_FOLDER, SearchError, index_folder, read_pages, searchable_pages
+from ..output.search import SEARCH_FOLDER, SearchError, index_folder, page_digest, read_pages, searchable_pages
 from ..output.write import new_preview_folder, remove_preview_folder, site_lock
 from ..problems import ContentError, Problem, Problems, UsageError
 from ..speed.session import SessionStore
-from ..speed.store import SearchParts, page_digest
+from ..speed.store import FolderShelf
 
 POLL_SECONDS = 0.1
 SERVE_DIR = "_volsite"  # the preview's own files, beside the site's
@@ -126,8 +126,8 @@ class SearchIndexer:
                 self.wanted = False
             try:
                 marks, digests = read_pages(self.output, page_digest)
-                kept = SearchParts(self.work / "search-parts", digests)
-                index_folder(self.output, self.work, pages=searchable_pages(marks), kept=kept)
+                kept = FolderShelf(self.work / "search-parts")
+                index_folder(self.output, self.work, searchable_pages(marks), store=kept, page_digests=digests)
                 kept.forget_others()
             except SearchError as exc:
                 self.say(f"volsite: search index not updated: {exc}")

@@ -14,13 +14,13 @@ from stat import S_ISDIR, S_ISREG
 
 from .. import __version__
 from ..bindings import cmark
+from ..bindings.pagefind import version as search_tool_version
 from ..config import load_config
 from ..output.search import SEARCH_FOLDER
 from ..output.write import CACHE_FOLDER
 from ..problems import Problem, Problems
 from ..read.files import FileRead
 from ..render.theme import default_theme_dir
-from .store import search_tool_version
 
 # The last build, to recognise a build with nothing to do: the digest of everything a
 # build reads, and the size and time of every file it left in output/.

@@ -20,8 +20,7 @@ from typing import Any
 
 from .. import __version__
 from ..bindings import cmark
-from ..bindings.pagefind import is_complete
-from ..output.search import INDEX_LAYOUT
+from ..output.search import SEARCH_PARTS
 from ..output.write import CACHE_FOLDER, copy_folder, remove_folder, write_all
 from ..render import markdown as markup
 from ..render.markdown import Html
@@ -119,9 +118,10 @@ class BuildStore:
         self.site_root = site_root
         self.reads: dict[str, tuple] = {}  # by path relative to the site
         self._markdown: dict[str, _MarkdownShelf] = {}
+        self._search_parts = FolderShelf(kept_search_parts(site_root))
 
     def keeps(self, shelf: str) -> bool:
-        return shelf == "read" or shelf.startswith("markdown ")
+        return shelf in ("read", SEARCH_PARTS) or shelf.startswith("markdown ")
 
     def _shelf(self, shelf: str) -> _MarkdownShelf | None:
         if not shelf.startswith("markdown "):
@@ -133,10 +133,14 @@ class BuildStore:
         return self._markdown[shelf]
 
     def holds(self, shelf: str) -> bool:
+        if shelf == SEARCH_PARTS:
+            return self._search_parts.holds(shelf)
         found = self._shelf(shelf)
         return bool(found and found.kept)
 
     def get(self, shelf: str, key: str) -> Any | None:
+        if shelf == SEARCH_PARTS:
+            return self._search_parts.get(shelf, key)
         found = self._shelf(shelf)
         if found is None:
             return None
@@ -149,11 +153,19 @@ class BuildStore:
     def put(self, shelf: str, entries: dict[str, Any]) -> None:
         if shelf == "read":
             self.reads.update(entries)
+        elif shelf == SEARCH_PARTS:
+            self._search_parts.put(shelf, entries)
         elif entries and (found := self._shelf(shelf)) is not None:
             found.parts.keep(entries)  # (written by whichever process made them)
             found.kept.update(entries)
 
-    def finish(self) -> None:
+    def finish_search_parts(self) -> None:
+        """Once the search index is made: only the parts of the latest index are kept."""
+        self._search_parts.forget_others()
+        # Where earlier builds kept whole indexes beside the parts: as large as the parts, unused now.
+        remove_folder(self.site_root / CACHE_FOLDER / "search")
+
+    def finish_markdown(self) -> None:
         """Once a build's texts are converted: put a shelf's parts together into one where
         there are too many, or too much in them is of texts no longer there; remove what was
         written under other settings or versions. Never fails a build."""
@@ -189,59 +201,36 @@ def _compact(shelf: _MarkdownShelf) -> None:
         part.unlink(missing_ok=True)
 
 
-def page_digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+class FolderShelf:
+    """volsite.seams.Store for the one shelf whose values are folders (output.search's index
+    parts): each kept as a copy under `folder`, by its key. Only those asked for or put since
+    it was made are kept by `forget_others`."""
 
-
-def search_tool_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("pagefind_bin_extended")
-    except Exception:  # noqa: BLE001 - no version known: the digest then never matches a stale one
-        return "unknown"
-
-
-class SearchParts:
-    """Parts of the last search index (search.index_folder), kept in `folder` by a digest of
-    the pages each was made of: a build in which a story changed makes again only the part
-    that holds it (Pagefind's time goes with the pages it reads: 33 s for a city's).
-    Only the parts of the latest index are kept (`forget_others`)."""
-
-    def __init__(self, folder: Path, page_digests: dict[str, bytes]):
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.page_digests = page_digests
-        self.version = search_tool_version()
         self.used: set[str] = set()
 
-    def _key(self, pages: list[str], first: bool) -> str | None:
-        digest = hashlib.blake2b(digest_size=16)
-        # The first part carries the code that the others are read with.
-        digest.update(f"{self.version}\0{INDEX_LAYOUT}\0{'first' if first else 'merged'}".encode())
-        for rel in sorted(pages):
-            page = self.page_digests.get(rel)
-            if not page:
-                return None  # a page of unknown bytes: never reuse or keep its part
-            digest.update(b"\0" + rel.encode("utf-8", "surrogatepass") + b"\0" + page)
-        return digest.hexdigest()
-
-    def find(self, pages: list[str], first: bool) -> Path | None:
-        key = self._key(pages, first)
-        if key is None or not is_complete(self.folder / key, first):
+    def get(self, shelf: str, key: str) -> Path | None:
+        path = self.folder / key
+        if not path.is_dir():
             return None
         self.used.add(key)
-        return self.folder / key
+        return path
 
-    def keep(self, pages: list[str], first: bool, bundle: Path) -> None:
-        key = self._key(pages, first)
-        if key is None:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            copy_folder(bundle, self.folder / key)
-            self.used.add(key)
-        except OSError:
-            pass  # a part that cannot be kept only costs time next build
+    def put(self, shelf: str, entries: dict[str, Any]) -> None:
+        for key, bundle in entries.items():
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                copy_folder(bundle, self.folder / key)
+                self.used.add(key)
+            except OSError:
+                pass  # a part that cannot be kept only costs time next build
+
+    def holds(self, shelf: str) -> bool:
+        return self.folder.is_dir()
+
+    def keeps(self, shelf: str) -> bool:
+        return True
 
     def forget_others(self) -> None:
         for old in sorted(self.folder.iterdir()) if self.folder.is_dir() else ():
