@@ -3,8 +3,8 @@
 Stages take a `Workers` to share work out and a `Store` to keep what they made for a
 later build; neither changes what a stage makes. `OneProcess` and `NoStore` are the
 plain versions: a build with them is the same code, one process, nothing kept, and
-gives the same bytes. The fast ones live in volsite.speed, and only the pipeline
-chooses between them.
+gives the same bytes. The fast ones live in volsite.speed, and volsite.builds chooses
+between them.
 """
 
 from __future__ import annotations

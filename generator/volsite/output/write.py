@@ -125,7 +125,7 @@ class Staging:
 
     def put(self, rel: str, data: bytes) -> tuple[int, int]:
         """Write one file; its size and modification time (ns) as written, for the
-        build's record of output/ (diskcache.output_manifest, without walking it)."""
+        build's record of output/ (speed.record.output_manifest, without walking it)."""
         target = os.path.join(self._root, rel)
         _ensure_dir(os.path.dirname(target), self._made)
         if _reuse(self.previous, rel, target, len(data), lambda: data, self._file_mode):
