@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
+
+from .digests import text_digest
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _LEADING_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}[-_ ]?")
@@ -48,7 +49,7 @@ def _slug(text: str, head: str, parts: list[str]) -> str:
         words.append(_NOT_SLUG.sub("-", ascii_part.lower()).strip("-"))
     slug = "-".join(word for word in words if word)
     if slug and (len(slug) > MAX_SLUG_LENGTH or len(head) < len(text)):
-        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+        digest = text_digest(text, size=4)
         slug = slug[: MAX_SLUG_LENGTH - len(digest) - 1].rstrip("-") + "-" + digest
     return slug
 

@@ -18,6 +18,7 @@ LAYERS = [
     {
         "problems",
         "slugs",
+        "digests",
         "bindings.cmark",
         "bindings.jinja",
         "bindings.pagefind",
@@ -103,7 +104,7 @@ def test_every_module_has_a_layer():
 def test_every_stage_is_a_package():
     """The layout shows the pipeline: a stage's modules sit in its folder."""
     top = {name for name, _ in all_modules() if "." not in name}
-    assert top == {"problems", "slugs", "config", "seams", "pipeline", "builds", "scaffold", "cli"}
+    assert top == {"problems", "slugs", "digests", "config", "seams", "pipeline", "builds", "scaffold", "cli"}
 
 
 def test_no_module_imports_upwards():
@@ -216,6 +217,12 @@ def test_no_stage_imports_speed():
     for name, path in stages:
         speed = sorted(module for module in imports_of(path)[0] if module.startswith("speed"))
         assert not speed, f"{name} imports {speed}: take a Workers or Store (volsite.seams) instead"
+
+
+def test_one_module_makes_digests():
+    """Every digest volsite compares is made the same way, in volsite/digests.py."""
+    users = [name for name, path in all_modules() if "blake2b" in path.read_text(encoding="utf-8")]
+    assert users == ["digests"]
 
 
 def test_model_and_render_read_no_files_and_no_clock():

@@ -13,7 +13,6 @@ them and renames the rewritten files by their new content, as Pagefind does.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -24,6 +23,7 @@ from pathlib import Path
 from ..bindings.pagefind import MERGED_UNUSED, UNUSED, FormatError, binary, is_complete, normalise
 from ..bindings.pagefind import version as pagefind_version
 from ..bindings.process import ending_with_this_process
+from ..digests import digest, hasher
 from ..seams import Store
 from .write import copy_folder, remove_folder, replace_folder
 
@@ -69,7 +69,7 @@ def part_key(pages: list[str], first: bool, page_digests: Mapping[str, bytes]) -
     """What a part of the index is made of: Pagefind's version, the index's layout, whether it
     is the first part (which carries the code the others are read with), and each page's
     bytes (by page_digest); None when a page's bytes are not known."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hasher()
     digest.update(f"{pagefind_version()}\0{INDEX_LAYOUT}\0{'first' if first else 'merged'}".encode())
     for rel in sorted(pages):
         page = page_digests.get(rel)
@@ -80,7 +80,7 @@ def part_key(pages: list[str], first: bool, page_digests: Mapping[str, bytes]) -
 
 
 def page_digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return digest(data)
 
 
 def index_folder(

@@ -4,7 +4,6 @@ Raw is a record as read from any of them (yaml.py, tables.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Mapping
@@ -12,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..digests import hex_digest
 from ..problems import Problems
 from .text import _UNSHOWABLE, _decode, clean_text, shown
 
@@ -136,7 +136,7 @@ def file_read(path: Path, limit: int) -> FileRead | None:
             data = read_within(handle, info.st_size, limit)
     except OSError:
         return None
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest = hex_digest(data)
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, digest
 
 

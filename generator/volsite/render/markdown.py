@@ -10,13 +10,13 @@ served from /volunteer/ works without staff writing that prefix.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from html import unescape
 from urllib.parse import unquote
 
 from ..bindings import cmark
+from ..digests import text_digest
 from ..seams import NoStore, OneProcess, Store, Workers
 from ..slugs import slugify
 
@@ -179,7 +179,7 @@ def reading_minutes(html: str) -> int:
 
 
 def text_key(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return text_digest(text)
 
 
 # Converting costs about 0.15 us a character of Markdown (0.15 ms a story), and the

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 
 from ..bindings.jinja import ThemeEnvironment
+from ..digests import digest
 from ..model.figures import Figures, hours_text, stats_json
 from ..model.resolve import Model
 from ..model.routes import Route, page_count, stories_url, tag_url
@@ -179,9 +179,7 @@ class Renderer:
         template_name, context = getattr(self, f"_{route.kind}")(route)
         fingerprint = b""
         if self.store is not None:
-            fingerprint = hashlib.blake2b(
-                repr((self._globals_key, template_name, route, context)).encode(), digest_size=16
-            ).digest()
+            fingerprint = digest(repr((self._globals_key, template_name, route, context)).encode())
             hit = self.store.get(self.pages_shelf, route.output)
             if hit is not None and hit[0] == fingerprint:
                 return hit[1]

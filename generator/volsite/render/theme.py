@@ -4,10 +4,10 @@ templates."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
+from ..digests import hasher
 from ..problems import Problems
 
 
@@ -27,7 +27,7 @@ def default_theme_dir() -> Path:
 
 
 def templates_digest(site_root: Path, theme: str) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hasher()
     for folder in theme_dirs(site_root, theme):
         for path in sorted((folder / "templates").rglob("*")):
             if path.is_file():

@@ -4,7 +4,6 @@ nothing to do is recognised and does nothing."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -16,6 +15,7 @@ from .. import __version__
 from ..bindings import cmark
 from ..bindings.pagefind import version as search_tool_version
 from ..config import load_config
+from ..digests import hasher
 from ..output.search import SEARCH_FOLDER
 from ..output.write import CACHE_FOLDER
 from ..problems import Problem, Problems
@@ -55,7 +55,8 @@ class InputScan:
         """inputs_digest's answer, with what the build read of the files left to it (by
         path: what it read is what the digest must stand for); any such file it did not
         read is hashed now."""
-        digest = hashlib.blake2b(self.conditions, digest_size=16)
+        digest = hasher()
+        digest.update(self.conditions)
         seen: dict[str, list] = {}
         for path, signature, file_hash in self.entries:
             if file_hash is None:
@@ -128,7 +129,7 @@ def _file_hash(path: str) -> str:
     except OSError:
         return "unreadable"
     try:
-        digest = hashlib.blake2b(digest_size=16)
+        digest = hasher()
         while chunk := os.read(handle, 1 << 20):
             digest.update(chunk)
         return digest.hexdigest()

@@ -10,7 +10,6 @@ does not read is ignored and rebuilt.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 
 from .. import __version__
 from ..bindings import cmark
+from ..digests import hasher, hex_digest
 from ..output.search import SEARCH_PARTS
 from ..output.write import CACHE_FOLDER, copy_folder, remove_folder, write_all
 from ..render import markdown as markup
@@ -28,7 +28,7 @@ from ..render.markdown import Html
 
 def _markdown_folder(site_root: Path, shelf: str) -> Path:
     conditions = json.dumps([__version__, cmark.version(), _converter_code(), cmark.EXTENSIONS, cmark.OPTIONS, shelf])
-    name = hashlib.blake2b(conditions.encode(), digest_size=8).hexdigest()
+    name = hex_digest(conditions.encode(), size=8)
     return site_root / CACHE_FOLDER / f"markdown-{name}"
 
 
@@ -36,7 +36,7 @@ def _markdown_folder(site_root: Path, shelf: str) -> Path:
 def _converter_code() -> str:
     """The hash of the code that turns Markdown into HTML: a change to it (which links are
     dropped, say) must not find texts converted the old way."""
-    digest = hashlib.blake2b(digest_size=8)
+    digest = hasher(size=8)
     for module in (markup, cmark):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
