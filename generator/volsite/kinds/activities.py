@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ..problems import Problems
 from ..read.files import Raw
-from .fields import ID_PATTERN, MAX_ID_LENGTH, Fields, KindConfig, parse_decimal, shown
+from .fields import Fields, KindConfig, parse_decimal, plain_ident, shown
 
 FOLDER = "content/activities"
 LABEL = "activity"
@@ -122,7 +122,7 @@ def _participants(f: Fields, limit: Decimal) -> tuple[Participant, ...]:
         if isinstance(vid, float) and vid.is_integer():
             vid = int(vid)
         vid = str(vid).strip() if isinstance(vid, (str, int)) and not isinstance(vid, bool) else vid
-        if not isinstance(vid, str) or not ID_PATTERN.match(vid) or len(vid) > MAX_ID_LENGTH:
+        if not isinstance(vid, str) or plain_ident(vid) is None:
             wrong.append(vid)
             continue
         hours = None

@@ -272,8 +272,8 @@ class Fields:
     def id_list(self, key: str) -> tuple[str, ...]:
         ids, wrong = [], []
         for item in self.text_list(key):
-            if ID_PATTERN.match(item) and len(item) <= MAX_ID_LENGTH:
-                ids.append(item)
+            if (ident := plain_ident(item)) is not None:
+                ids.append(ident)
             else:
                 wrong.append(item)
         if wrong:
