@@ -15,7 +15,8 @@ from pathlib import Path
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .kinds.content import load_content
 from .model.figures import Figures, compute
-from .model.resolve import Model, build_model, media_path
+from .model.media import media_path
+from .model.resolve import Model, build_model
 from .model.routes import Route, plan
 from .output.checks import link_findings
 from .problems import ContentError, Problem, Problems, UsageError

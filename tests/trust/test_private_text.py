@@ -417,7 +417,7 @@ def test_a_draft_is_looked_at_only_when_it_is_published():
 
 
 def test_names_nested_hundreds_deep_are_still_found():
-    from volsite.model.resolve import _name_finder
+    from volsite.model.hidden_names import _name_finder
 
     names = tuple("张" * n for n in range(2, 600))  # a hostile roster: a trie 600 levels deep
     find = _name_finder(names, (), ())
@@ -429,7 +429,7 @@ def test_the_scan_is_quick_for_thousands_of_names_and_stories():
     import time
     from types import SimpleNamespace
 
-    from volsite.model.resolve import hidden_name_problems
+    from volsite.model.hidden_names import hidden_name_problems
 
     rng = random.Random(5)
     common = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说志愿服务"

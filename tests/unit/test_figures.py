@@ -17,7 +17,7 @@ from volsite.model.figures import (
     sum_hours,
     volunteer_figures,
 )
-from volsite.model.resolve import Service
+from volsite.model.people import Service
 
 STARS = tuple(Decimal(n) for n in (100, 300, 600, 1000, 1500))
 tenths = st.integers(min_value=1, max_value=240).map(lambda n: Decimal(n) / 10)

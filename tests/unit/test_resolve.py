@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from volsite.model.resolve import Person, Service, mask_name
+from volsite.model.people import Person, Service, mask_name
 from volsite.pipeline import load_site
 from volsite.problems import ContentError
 

@@ -15,7 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
-from .resolve import Model, Service
+from .people import Service
+from .resolve import Model
 
 ZERO = Decimal(0)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from ..model.resolve import Model, media_path
+from ..model.media import media_path
+from ..model.resolve import Model
 from ..model.routes import Route
 from ..problems import Problem, Problems
 from ..seams import OneProcess, Workers

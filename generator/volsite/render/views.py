@@ -16,7 +16,9 @@ from decimal import Decimal
 from ..kinds.awards import LEVELS
 from ..model import routes
 from ..model.figures import Figures, TeamFigures, leaderboard, round_hours
-from ..model.resolve import Model, Service, media_path
+from ..model.media import media_path
+from ..model.people import Service
+from ..model.resolve import Model
 from .markdown import Html
 
 ZERO = Decimal(0)
