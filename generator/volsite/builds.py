@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .output.checks import orphan_warnings, privacy_findings, privacy_findings_in
+from .output.checks import image_findings, orphan_warnings, privacy_findings, privacy_findings_in
 from .output.search import (
     PART_PREFIX,
     SEARCH_FOLDER,
@@ -159,6 +159,9 @@ def _stage(
         store.finish_markdown()
         say(f"copying {len(rendered.copies)} static and media files")
         copied = {rel: staging.copy(rel, source) for rel, source in sorted(rendered.copies.items())}
+        for rel, image in sorted(rendered.images.items()):
+            copied[rel] = staging.copy(rel, image) if isinstance(image, Path) else staging.put(rel, image)
+        store.finish_images()
         marker = staging.marker()
     except BaseException:
         remove_folder(staging.folder)
@@ -168,7 +171,7 @@ def _stage(
     return Staged(
         staging.folder,
         sum(1 for name in pages if name.endswith(".html")),
-        len(pages) + len(rendered.copies),
+        len(pages) + len(rendered.copies) + len(rendered.images),
         site.warnings + as_warnings(findings),
         searchable_pages({rel: w.searchable for rel, w in pages.items()}) if site.config.search else None,
         {rel: w.digest for rel, w in pages.items() if w.searchable},
@@ -228,7 +231,10 @@ def rebuild(
     if transform is not None:
         files = {rel: transform(rel, data) for rel, data in files.items()}
     indexed = (SEARCH_FOLDER + "/",) if site.config.search else ()
-    changed = sync_tree(output, files, rendered.copies, keep=keep + indexed)
+    images = rendered.images
+    copies = {**rendered.copies, **{rel: image for rel, image in images.items() if isinstance(image, Path)}}
+    files = {**files, **{rel: image for rel, image in images.items() if isinstance(image, bytes)}}
+    changed = sync_tree(output, files, copies, keep=keep + indexed)
     if (
         search
         and site.config.search
@@ -237,7 +243,7 @@ def rebuild(
         _index(output, searchable_pages({rel: is_marked(data) for rel, data in files.items()}))
     return BuildResult(
         sum(1 for name in files if name.endswith(".html")),
-        len(files) + len(rendered.copies),
+        len(files) + len(copies),
         time.perf_counter() - started,
         site.warnings + as_warnings(findings),
         tuple(changed),
@@ -257,4 +263,5 @@ def check_site(site_root: Path, drafts: bool = False) -> list[Problem]:
     site = load_site(site_root, drafts)
     rendered = render_site(site)
     found = site.warnings + rendered.findings + privacy_findings(rendered.pages, site.config.privacy_allow)  # type: ignore[arg-type]
+    found += image_findings(rendered.images)
     return sorted(found + orphan_warnings(site.model), key=lambda p: (p.path, p.line or 0, p.message))

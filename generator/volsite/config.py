@@ -66,6 +66,20 @@ def _stars(value: Any) -> tuple[Decimal, ...] | None:
     return tuple(numbers)  # type: ignore[arg-type]
 
 
+def _widths(value: Any) -> tuple[int, ...] | None:
+    if not isinstance(value, list) or not value:
+        return None
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 16 <= v <= 4096 for v in value):
+        return None
+    if any(b <= a for a, b in zip(value, value[1:])):
+        return None
+    return tuple(value)
+
+
+def _quality(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100 else None
+
+
 def _base_url(value: Any) -> str | None:
     text = _text(value)
     if text is None:
@@ -186,6 +200,12 @@ PUBLIC_TEXTS = ValueType(
     "or of phrases that are no one's name",
     _texts,
 )
+IMAGE_WIDTHS = ValueType(
+    "list of pixel widths",
+    "a list of increasing widths in pixels from 16 to 4096, e.g. [360, 720, 1080, 1440]",
+    _widths,
+)
+QUALITY = ValueType("whole number 1-100", "a whole number from 1 to 100", _quality)
 MENU = ValueType("list of {title, url}", "a list of {title, url}", _list, further=_menu)
 
 
@@ -295,6 +315,27 @@ OPTIONS: tuple[Option | Section, ...] = (
     Option("statement_issuer", TEXT, "", "names the issuer of hour statements; else they say they are not official"),
     Option("search", YES_OR_NO, True, "build the Pagefind index and the /search/ page"),
     Section(
+        "images",
+        (
+            Option(
+                "images.widths",
+                IMAGE_WIDTHS,
+                (360, 720, 1080, 1440),
+                "the widths each photo is published at (never wider than it is), as WebP and JPEG or PNG",
+                field="image_widths",
+                wrong_value=_says_no_value,
+            ),
+            Option(
+                "images.quality",
+                QUALITY,
+                80,
+                "how finely photos are saved: more is sharper and heavier (80 is hard to tell from the photo)",
+                field="image_quality",
+                wrong_value=_says_no_value,
+            ),
+        ),
+    ),
+    Section(
         "markdown",
         (
             Option(
@@ -343,6 +384,8 @@ class SiteConfig:
     organization: str = _DEFAULT["organization"]
     statement_issuer: str = _DEFAULT["statement_issuer"]
     search: bool = _DEFAULT["search"]
+    image_widths: tuple[int, ...] = _DEFAULT["image_widths"]
+    image_quality: int = _DEFAULT["image_quality"]
     unsafe_html: bool = _DEFAULT["unsafe_html"]
     drafts: bool = False  # set by the command line, not by site.yaml
     extra: dict = field(default_factory=dict, compare=False)

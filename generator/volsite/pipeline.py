@@ -9,10 +9,11 @@ nothing kept) the same code gives the same bytes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import CONFIG_FILE, SiteConfig, load_config
+from .images.stage import process_images
 from .kinds.content import load_content
 from .model.figures import Figures, compute
 from .model.media import media_path
@@ -23,7 +24,15 @@ from .problems import ContentError, Problem, Problems, UsageError
 from .read.files import image_sizes
 from .render.markdown import convert_texts, markdown_shelf
 from .render.pages import Renderer
-from .render.site import document_texts, published_media, record_texts, render_pages
+from .render.site import (
+    PORTRAIT_WIDTHS,
+    document_texts,
+    media_users,
+    portraits,
+    published_media,
+    record_texts,
+    render_pages,
+)
 from .render.theme import static_files, theme_link_problems
 from .seams import NoStore, OneProcess, Store, Workers
 from .slugs import load_dictionary
@@ -48,6 +57,7 @@ class Rendered:
     pages: dict[str, object]  # every page, by output path: its bytes, or what `deliver` made of them
     copies: dict[str, Path]  # static and media files to copy, by output path
     findings: list[Problem]  # links that lead nowhere
+    images: dict[str, bytes | Path] = field(default_factory=dict)  # images made fit to publish, by output path
 
 
 def find_site(site_root: Path) -> Path:
@@ -111,16 +121,24 @@ def render_site(
     record_html = convert_texts(
         records, config.base_path, False, workers, store, markdown_shelf("records", config.base_path, False)
     )
-    covers = {media_path(story.cover)[0] for story in model.stories.values() if story.cover} - {None}
-    renderer = Renderer(
-        site.root, model, site.figures, html, site.routes, record_html, image_sizes(site.root, covers), store
-    )
     problems = Problems()
+    media = published_media(model, html, record_html)
+    images = process_images(
+        site.root, media, portraits(model), config.image_widths, PORTRAIT_WIDTHS, config.image_quality, problems,
+        media_users(model, html), workers, store,
+    )  # fmt: skip
+    # (the size of a cover that is a drawing; a photo's is its ImageSet's)
+    drawings = {media_path(story.cover)[0] for story in model.stories.values() if story.cover} - {None}
+    sizes = image_sizes(site.root, drawings - images.processed)
+    renderer = Renderer(
+        site.root, model, site.figures, html, site.routes, record_html, sizes, store, images.sets
+    )  # fmt: skip
     pages = render_pages(renderer, site.routes, problems, workers, deliver, progress)
-    copies = static_files(site.root, config.theme, published_media(model, html, record_html))
-    for rel in sorted(set(pages) & set(copies)):
+    copies = static_files(site.root, config.theme, media - images.processed - images.refused)
+    for rel in sorted(set(pages) & (set(copies) | set(images.files))):
         problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
     if problems.errors:
         raise ContentError(problems.sorted())
-    findings = link_findings(model, html, frozenset(route.url for route in site.routes), frozenset(copies))
-    return Rendered(pages, copies, findings)
+    published = frozenset(copies) | frozenset(images.files) | images.processed
+    findings = link_findings(model, html, frozenset(route.url for route in site.routes), published)
+    return Rendered(pages, copies, findings, images.files)

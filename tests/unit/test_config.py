@@ -132,9 +132,10 @@ def test_known_keys_are_the_top_level_keys_of_the_table():
         "organization",
         "statement_issuer",
         "search",
+        "images",
         "markdown",
     )
-    assert {entry.key for entry in OPTIONS if isinstance(entry, Section)} == {"points", "privacy", "markdown"}
+    assert {entry.key for entry in OPTIONS if isinstance(entry, Section)} == {"points", "privacy", "images", "markdown"}
     for entry in OPTIONS:
         if isinstance(entry, Section):
             assert all(option.key.startswith(entry.key + ".") for option in entry.options)
@@ -273,6 +274,11 @@ def test_an_unknown_key_in_a_section_on_one_line_is_reported_at_the_sections_lin
 
 LONG_LIST = "[" + ", ".join(str(n) for n in range(1, 40)) + "]"
 WRONG_VALUES = [
+    (
+        "images: {widths: [960, 480]}",
+        "'images.widths' must be a list of increasing widths in pixels from 16 to 4096, e.g. [360, 720, 1080, 1440]",
+    ),
+    ("images: {quality: 0}", "'images.quality' must be a whole number from 1 to 100"),
     ("title: [1]", "'title' must be text, not [1]"),
     # At the top level a long value is cut short; under a section it is told whole.
     (f"title: {LONG_LIST}", "'title' must be text, not [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, …"),

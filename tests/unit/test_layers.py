@@ -48,6 +48,8 @@ LAYERS = [
     {"model.resolve"},
     {"model.figures"},
     {"model.routes", "render.markdown"},
+    {"images.heif", "images.svg", "images.process"},
+    {"images.stage"},
     {"render.views"},
     {"render.contexts"},
     {"render.pages"},
@@ -211,7 +213,7 @@ def test_only_the_named_modules_write_files():
 
 
 # The stages: speed reaches them only through volsite.seams, given by volsite.builds.
-STAGES = ("read.", "kinds.", "model.", "render.", "output.", "pipeline")
+STAGES = ("read.", "kinds.", "model.", "images.", "render.", "output.", "pipeline")
 
 
 def test_no_stage_imports_speed():

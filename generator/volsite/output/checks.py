@@ -13,8 +13,13 @@ privacy findings as errors. All are pure functions of the model and the bytes.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from PIL import Image
 
 from ..model.resolve import Model
 from ..problems import Problem
@@ -80,6 +85,31 @@ def privacy_findings(
         findings.extend(found)
     store.put("privacy", scanned)
     return findings
+
+
+# What metadata looks like inside an image file, whatever its format: an EXIF block (which
+# holds the GPS position), an XMP packet, an IPTC record, a comment.
+_METADATA_MARKS = (b"Exif\x00\x00", b"<x:xmpmeta", b"http://ns.adobe.com/xap/", b"Photoshop 3.0\x00", b"GPSInfo")
+
+
+def image_findings(images: Mapping[str, bytes | Path], prefix: str = "output/") -> list[Problem]:
+    """Every published image that still carries metadata (it never should: images are
+    re-encoded without it), read as Pillow reads it and by its bytes."""
+    found = []
+    for rel, image in sorted(images.items()):
+        data = image if isinstance(image, bytes) else image.read_bytes()
+        marks = [mark for mark in _METADATA_MARKS if mark in data]
+        try:
+            with Image.open(io.BytesIO(data)) as opened:
+                if opened.getexif():
+                    marks.append(b"EXIF")
+                marks += [key.encode() for key in ("exif", "xmp", "comment", "icc_profile") if key in opened.info]
+        except (OSError, ValueError, SyntaxError):
+            marks.append(b"unreadable")
+        if marks:
+            what = ", ".join(sorted({mark.decode("latin-1").strip("\x00 ") for mark in marks}))
+            found.append(Problem(prefix + rel, None, f"this image carries metadata ({what}): it must not be published"))
+    return found
 
 
 def privacy_findings_in(

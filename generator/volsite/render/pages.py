@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 
 from ..bindings.jinja import ThemeEnvironment
 from ..digests import digest
+from ..images.stage import ImageSet
 from ..model.figures import Figures, hours_text, stats_json
 from ..model.resolve import Model
 from ..model.routes import Route, page_count, stories_url, tag_url
@@ -87,6 +88,7 @@ class Renderer:
         record_html: dict[str, Html] | None = None,
         image_sizes: dict[str, tuple[int, int]] | None = None,
         store: Store | None = None,
+        pictures: Mapping[tuple[str, bool], ImageSet] | None = None,
     ):
         """With a `store` that keeps pages (a preview session's), a page whose context is what
         it was when the store kept it is not rendered again; the compiled templates are kept
@@ -98,7 +100,9 @@ class Renderer:
         self.pages_shelf = f"pages {templates}"
         self.model, self.figures, self.config = model, figures, model.config
         self.routes = routes
-        self.views = Views(model, figures, html, frozenset(r.url for r in routes), record_html or {}, image_sizes)
+        self.views = Views(
+            model, figures, html, frozenset(r.url for r in routes), record_html or {}, image_sizes, pictures
+        )
         language = self.config.language
         self.t = Fields(i18n.strings(language))
         kept_env = self.store.get("templates", templates) if self.store is not None else None

@@ -42,6 +42,35 @@ def published_media(model: Model, html: dict, record_html: dict) -> frozenset[st
     return frozenset(model.media - (model.withheld_photos - used))
 
 
+# The default theme shows a portrait at 128 px and an avatar at 56: square crops at these widths
+# serve both, on screens of up to 2.5 pixels a point.
+PORTRAIT_WIDTHS = (160, 320)
+
+
+def portraits(model: Model) -> frozenset[str]:
+    """The photos shown as portraits (square crops)."""
+    return frozenset(path for p in model.people.values() if p.photo and (path := media_path(p.photo)[0]))
+
+
+def media_users(model: Model, html: dict) -> dict[str, str]:
+    """For messages about a media file: one record or story that uses it."""
+    users: dict[str, str] = {}
+    for kind, records in (("story", model.stories), ("page", model.pages)):
+        for slug, document in records.items():
+            for path in ([media_path(document.cover)[0]] if document.cover else []) + [
+                link.lstrip("/") for link in html[document.body].links
+            ]:
+                if path:
+                    users.setdefault(path, f"{kind} '{slug}'")
+    for tid, team in model.teams.items():
+        if team.logo and (path := media_path(team.logo)[0]):
+            users.setdefault(path, f"team '{tid}'")
+    for vid, person in model.people.items():
+        if person.photo and (path := media_path(person.photo)[0]):
+            users.setdefault(path, f"volunteer '{vid}'")
+    return users
+
+
 # Rendering costs about 0.3 ms a page (the pages of a kind that has one page far more).
 RENDER_COST_A_PAGE = 300
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import quote, unquote
 
+from ..images.stage import ImageSet
 from ..kinds.awards import LEVELS
 from ..model import routes
 from ..model.figures import Figures, TeamFigures, leaderboard, round_hours
@@ -33,6 +37,19 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A published photo in every size made of it, for <picture>: a <source type="image/webp"
+    srcset> and an <img src srcset width height> (the default theme's picture() macro). Give
+    `sizes` yourself: how wide the image is shown."""
+
+    src: str  # the widest JPEG or PNG (GIF), under the base path
+    srcset: str  # each JPEG or PNG width: "…/a.360w.jpg 360w, …/a.jpg 1440w"
+    webp_srcset: str  # each WebP width; empty for an animated GIF
+    width: int  # of the widest, in pixels: with height, the shape the page keeps for it
+    height: int
+
+
+@dataclass(frozen=True)
 class StoryView:
     """A story (or a standalone page)."""
 
@@ -46,6 +63,7 @@ class StoryView:
     cover: str | None  # the cover image, a path under the site (media/...)
     cover_width: int | None  # in pixels, when the image could be read
     cover_height: int | None
+    cover_image: Picture | None  # every size of the cover (None for a drawing)
     author: str | None
     html: str  # the body, HTML
     toc: str  # a table of contents as a nested <ul> (HTML), empty under two headings
@@ -100,6 +118,7 @@ class PersonCard:
     hours: Decimal
     teams: tuple[Link, ...]
     photo: str | None  # a path under the site, only with photo consent
+    photo_image: Picture | None  # its square crops
 
 
 @dataclass(frozen=True)
@@ -137,6 +156,7 @@ class ProfileView:
     name: str
     role: str | None
     photo: str | None  # a path under the site, only with photo consent
+    photo_image: Picture | None  # its square crops
     bio: str  # HTML, empty when none
     skills: tuple[str, ...]
     joined: dt.date | None
@@ -178,6 +198,7 @@ class TeamView:
     founded: dt.date | None
     description: str  # HTML, empty when none
     logo: str | None  # a path under the site
+    logo_image: Picture | None  # every size of the logo (None for a drawing)
     lead: Link | None
     path: tuple[Link, ...]  # from the root down to the parent
     children: tuple[TeamNode, ...]  # its sub-teams, each with theirs
@@ -303,9 +324,12 @@ class Views:
         urls: frozenset[str],
         record_html: dict[str, Html] | None = None,
         image_sizes: dict[str, tuple[int, int]] | None = None,
+        pictures: Mapping[tuple[str, bool], ImageSet] | None = None,
     ):
         self.model, self.figures, self.html, self.urls = model, figures, html, urls
         self.image_sizes = image_sizes or {}
+        self.pictures = pictures or {}
+        self._pictures: dict[tuple[str, bool], Picture | None] = {}
         self.record_html = record_html if record_html is not None else html
         self.tag_segments = routes.tag_slugs(model.tags)
         self._services_by_volunteer: dict[str, list[Service]] = defaultdict(list)
@@ -342,6 +366,45 @@ class Views:
     def tag(self, tag: str) -> Link:
         return Link(tag, self._url(routes.tag_url(self.tag_segments[tag])) if tag in self.tag_segments else None)
 
+    def picture(self, path: str | None, square: bool = False) -> Picture | None:
+        """Every size made of a published image (media/...), or None (a drawing, or no image)."""
+        if path is None:
+            return None
+        key = (path, square)
+        if key not in self._pictures:
+            found = self.pictures.get(key)
+            self._pictures[key] = None if found is None else _picture(found, self.model.config.base_path)
+        return self._pictures[key]
+
+    def published(self, path: str | None, square: bool = False) -> str | None:
+        """Where an image named in a record is published (an iPhone's .heic as .jpg)."""
+        found = self.pictures.get((path, square)) if path else None
+        return found.src if found is not None else path
+
+    def with_pictures(self, html: str) -> str:
+        """Each image of converted Markdown that is a published photo, as a <picture> of every
+        size made of it, with its width and height, loaded as it comes into view."""
+        if "<img " not in html or not self.pictures:
+            return html
+        base = self.model.config.base_path
+        return _MARKDOWN_IMAGE.sub(lambda found: self._markdown_picture(found, base), html)
+
+    def _markdown_picture(self, found: re.Match[str], base: str) -> str:
+        src, alt, title = found.group(1), found.group(2), found.group(3) or ""
+        path = unquote(src).removeprefix(base) if src.startswith(base) else None
+        picture = self.picture(path)
+        if picture is None:
+            return found.group(0)
+        sizes = BODY_IMAGE_SIZES
+        webp = (
+            f'<source type="image/webp" srcset="{picture.webp_srcset}" sizes="{sizes}">' if picture.webp_srcset else ""
+        )
+        return (
+            f'<picture>{webp}<img src="{picture.src}" srcset="{picture.srcset}" sizes="{sizes}" '
+            f'width="{picture.width}" height="{picture.height}" alt="{alt}"{title} loading="lazy" decoding="async">'
+            "</picture>"
+        )
+
     def story(self, slug: str) -> StoryView:
         view = self._stories.get(slug)
         if view is None:
@@ -352,7 +415,8 @@ class Views:
         d = self.model.stories[slug]
         body = self.html[d.body]
         cover = media_path(d.cover)[0] if d.cover else None
-        size = self.image_sizes.get(cover) if cover else None
+        cover_image = self.picture(cover)
+        size = (cover_image.width, cover_image.height) if cover_image else self.image_sizes.get(cover or "")
         activity = None
         if d.activity and d.activity in self.model.activities:
             activity = Link(self.model.activities[d.activity].title, self._url(routes.activity_url(d.activity)))
@@ -364,11 +428,12 @@ class Views:
             updated=d.updated,
             summary=d.summary,
             tags=tuple(self.tag(t) for t in d.tags),
-            cover=cover,
+            cover=self.published(cover),
             cover_width=size[0] if size else None,
             cover_height=size[1] if size else None,
+            cover_image=cover_image,
             author=d.author,
-            html=body.html,
+            html=self.with_pictures(body.html),
             toc=body.toc,
             minutes=body.minutes,
             people=tuple(self.person(v) for v in d.volunteers if v in self.model.people),
@@ -380,23 +445,24 @@ class Views:
         d = self.model.pages[slug]
         body = self.html[d.body]
         return StoryView(
-            slug,
-            routes.page_url(slug),
-            d.title,
-            d.date,
-            d.updated,
-            d.summary,
-            (),
-            None,
-            None,
-            None,
-            d.author,
-            body.html,
-            body.toc,
-            body.minutes,
-            (),
-            (),
-            None,
+            slug=slug,
+            url=routes.page_url(slug),
+            title=d.title,
+            date=d.date,
+            updated=d.updated,
+            summary=d.summary,
+            tags=(),
+            cover=None,
+            cover_width=None,
+            cover_height=None,
+            cover_image=None,
+            author=d.author,
+            html=self.with_pictures(body.html),
+            toc=body.toc,
+            minutes=body.minutes,
+            people=(),
+            teams=(),
+            activity=None,
         )
 
     def activity(self, aid: str) -> ActivityBrief:
@@ -452,7 +518,8 @@ class Views:
             figures.stars,
             round_hours(figures.hours),
             tuple(self.team(t) for t in person.teams if t in self.model.teams),
-            photo,
+            self.published(photo, square=True),
+            self.picture(photo, square=True),
         )
 
     def _awards_sorted(self, ids) -> tuple[AwardBrief, ...]:
@@ -518,7 +585,8 @@ class Views:
             id=vid,
             name=person.name,
             role=person.role,
-            photo=media_path(person.photo)[0] if person.photo else None,
+            photo=self.published(photo := media_path(person.photo)[0] if person.photo else None, square=True),
+            photo_image=self.picture(photo, square=True),
             bio=self.markdown(person.bio),
             skills=person.skills,
             joined=person.joined,
@@ -600,7 +668,8 @@ class Views:
             category=team.category,
             founded=team.founded,
             description=self.markdown(team.description),
-            logo=media_path(team.logo)[0] if team.logo else None,
+            logo=self.published(logo := media_path(team.logo)[0] if team.logo else None),
+            logo_image=self.picture(logo),
             lead=self.person(team.lead) if team.lead in self.model.people else None,
             path=tuple(reversed(ancestors)),
             children=tuple(self.team_tree(c) for c in self.model.team_children.get(tid, ())),
@@ -706,3 +775,21 @@ class Views:
                 s for s in self.model.tags.get(tag, ()) if s in self.model.stories
             )
         return slugs
+
+
+# An image in a story's text, as cmark writes it (the <img> of a Markdown image, nothing else).
+_MARKDOWN_IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"((?: title="[^"]*")?)>')
+# How wide the default theme shows an image in a story's text: the story's column.
+BODY_IMAGE_SIZES = "(max-width: 46rem) calc(100vw - 2rem), 44rem"
+
+
+def _picture(image: ImageSet, base: str) -> Picture:
+    def srcset(form: str) -> str:
+        return ", ".join(f"{_href(base, v.path)} {v.width}w" for v in image.of_format(form))
+
+    fallback = next(v.format for v in reversed(image.variants) if v.format != "webp")
+    return Picture(_href(base, image.src), srcset(fallback), srcset("webp"), image.width, image.height)
+
+
+def _href(base: str, path: str) -> str:
+    return quote(base + path, safe="/")

@@ -20,6 +20,9 @@ from typing import Any
 from .. import __version__
 from ..bindings import cmark
 from ..digests import hasher, hex_digest
+from ..images.process import Processed
+from ..images.process import Variant as ImageVariant
+from ..images.stage import SHELF as IMAGES
 from ..output.search import SEARCH_PARTS
 from ..output.write import CACHE_FOLDER, copy_folder, remove_folder, write_all
 from ..render import markdown as markup
@@ -119,9 +122,10 @@ class BuildStore:
         self.reads: dict[str, tuple] = {}  # by path relative to the site
         self._markdown: dict[str, _MarkdownShelf] = {}
         self._search_parts = FolderShelf(kept_search_parts(site_root))
+        self._images = ImageShelf(site_root / CACHE_FOLDER / "images")
 
     def keeps(self, shelf: str) -> bool:
-        return shelf in ("read", SEARCH_PARTS) or shelf.startswith("markdown ")
+        return shelf in ("read", SEARCH_PARTS, IMAGES) or shelf.startswith("markdown ")
 
     def _shelf(self, shelf: str) -> _MarkdownShelf | None:
         if not shelf.startswith("markdown "):
@@ -135,12 +139,16 @@ class BuildStore:
     def holds(self, shelf: str) -> bool:
         if shelf == SEARCH_PARTS:
             return self._search_parts.holds(shelf)
+        if shelf == IMAGES:
+            return self._images.holds(shelf)
         found = self._shelf(shelf)
         return bool(found and found.kept)
 
     def get(self, shelf: str, key: str) -> Any | None:
         if shelf == SEARCH_PARTS:
             return self._search_parts.get(shelf, key)
+        if shelf == IMAGES:
+            return self._images.get(shelf, key)
         found = self._shelf(shelf)
         if found is None:
             return None
@@ -155,9 +163,15 @@ class BuildStore:
             self.reads.update(entries)
         elif shelf == SEARCH_PARTS:
             self._search_parts.put(shelf, entries)
+        elif shelf == IMAGES:
+            self._images.put(shelf, entries)
         elif entries and (found := self._shelf(shelf)) is not None:
             found.parts.keep(entries)  # (written by whichever process made them)
             found.kept.update(entries)
+
+    def finish_images(self) -> None:
+        """Once every image is processed: only the files of the site's images are kept."""
+        self._images.forget_others()
 
     def finish_search_parts(self) -> None:
         """Once the search index is made: only the parts of the latest index are kept."""
@@ -236,6 +250,61 @@ class FolderShelf:
         for old in sorted(self.folder.iterdir()) if self.folder.is_dir() else ():
             if old.name not in self.used:
                 remove_folder(old)
+
+
+class ImageShelf:
+    """volsite.seams.Store for processed images (images.stage): each image's files under
+    `folder`/key, with a list of them (variants.json) written last, so that a key whose list
+    is there has all its files. Only those asked for or put since it was made are kept by
+    `forget_others`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def get(self, shelf: str, key: str) -> Processed | None:
+        try:
+            listed = json.loads((self.folder / key / "variants.json").read_text(encoding="utf-8"))
+            variants = tuple(
+                ImageVariant(width, height, form, b"", self.folder / key / name) for name, width, height, form in listed
+            )
+        except (OSError, ValueError, TypeError):
+            return None
+        self.used.add(key)
+        widest = variants[-1]
+        return Processed(widest.width, widest.height, variants)
+
+    def put(self, shelf: str, entries: dict[str, Any]) -> None:
+        for key, made in entries.items():
+            folder = self.folder / key
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                listed = []
+                for number, variant in enumerate(made.variants):
+                    name = f"{number}.{variant.format}"
+                    _replace_bytes(folder / name, variant.data)
+                    listed.append([name, variant.width, variant.height, variant.format])
+                _replace_bytes(folder / "variants.json", json.dumps(listed).encode())
+                self.used.add(key)
+            except OSError:
+                pass  # an image that cannot be kept is only made again next build
+
+    def holds(self, shelf: str) -> bool:
+        return self.folder.is_dir()
+
+    def keeps(self, shelf: str) -> bool:
+        return True
+
+    def forget_others(self) -> None:
+        for old in sorted(self.folder.iterdir()) if self.folder.is_dir() else ():
+            if old.name not in self.used:
+                remove_folder(old)
+
+
+def _replace_bytes(path: Path, data: bytes) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 def kept_search_parts(site_root: Path) -> Path:

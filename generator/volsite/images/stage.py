@@ -1,0 +1,191 @@
+"""Every image a site publishes, made fit to publish on `workers`, kept in the `store` by its
+bytes and the settings (a build with unchanged photos processes none), with what pages need to
+show each (ImageSet) and the files to write.
+
+A raster image under content/media is never copied: what is published at its own path is its
+re-encoded copy at the largest width (so that every link to it still works), beside the other
+widths (`name.480w.webp`, `name.480w.jpg`); a portrait's square crops are `name.sq160w.webp`
+and so on. An iPhone's `name.heic` is published as `name.jpg`. An SVG is copied as it is
+only when it can do nothing but draw (images.svg).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import __version__ as pillow_version
+
+from ..digests import hex_digest, text_digest
+from ..problems import Problems
+from ..read.files import MB, Limit, read_bytes
+from ..seams import NoStore, OneProcess, Store, Workers
+from .process import MAX_BYTES, RASTER_SUFFIXES, ImageError, Processed, process
+from .svg import svg_problem
+
+SHELF = "images"
+# Re-encoding costs about 0.3 us a byte of a phone's JPEG (1 s for a 3 MB 12-megapixel photo,
+# at three widths in two formats).
+PROCESS_COST_A_BYTE = 0.3
+IMAGE_LIMIT = Limit(MAX_BYTES, "an image", "export it again at a smaller size")
+SVG_LIMIT = Limit(5 * MB, "a drawing", "simplify it, or save it as a PNG")
+# What the code that makes the files is: another version must not find files made the old way.
+PROCESS_VERSION = f"1 {pillow_version}"
+_FORMAT_OF_SUFFIX = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".gif": "gif", ".webp": "webp"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    path: str  # its output path, media/...
+    width: int
+    height: int
+    format: str  # webp, jpeg, png or gif
+
+
+@dataclass(frozen=True)
+class ImageSet:
+    """One source image as published: its variants, widest last within each format."""
+
+    source: str  # media/... as staff name it
+    width: int  # of the widest variant
+    height: int
+    variants: tuple[Variant, ...]
+
+    @property
+    def src(self) -> str:
+        """The widest variant in a format every browser shows: what <img src> and feeds name."""
+        return next(v.path for v in reversed(self.variants) if v.format != "webp")
+
+    def of_format(self, form: str) -> tuple[Variant, ...]:
+        return tuple(v for v in self.variants if v.format == form)
+
+
+@dataclass(frozen=True)
+class Images:
+    sets: dict[tuple[str, bool], ImageSet]  # by (source, square)
+    files: dict[str, bytes | Path]  # output path → the bytes, or a file the store keeps
+    processed: frozenset[str]  # the sources made into sets: not copied
+    refused: frozenset[str]  # sources that may not be published (reported as problems)
+
+
+def is_raster(rel: str) -> bool:
+    return rel.lower().endswith(RASTER_SUFFIXES)
+
+
+def process_images(
+    site_root: Path,
+    media: frozenset[str],
+    squares: frozenset[str],
+    widths: tuple[int, ...],
+    square_widths: tuple[int, ...],
+    quality: int,
+    problems: Problems,
+    users: Mapping[str, str] | None = None,
+    workers: Workers | None = None,
+    store: Store | None = None,
+) -> Images:
+    """The sets and files of every raster image in `media` (paths media/...), and square ones of
+    those in `squares` too; each SVG checked. `users` says, by source, what uses it (for the
+    problems)."""
+    workers, store, users = workers or OneProcess(), store or NoStore(), users or {}
+    jobs = [(rel, False) for rel in sorted(media) if is_raster(rel)]
+    jobs += [(rel, True) for rel in sorted(squares & media) if is_raster(rel)]
+    sizes = {rel: _size(site_root / "content" / rel) for rel, _ in jobs}
+
+    def run(batch: list[tuple[str, bool]]) -> list[tuple[Processed | str | None, str | None, bool]]:
+        return [
+            _processed(site_root, rel, square, square_widths if square else widths, quality, store)
+            for rel, square in batch
+        ]
+
+    made = workers.map(run, jobs, cost=lambda job: sizes[job[0]] * PROCESS_COST_A_BYTE)
+    sets: dict[tuple[str, bool], ImageSet] = {}
+    files: dict[str, bytes | Path] = {}
+    refused: set[str] = set()
+    for (rel, square), (result, key, fresh) in zip(jobs, made):
+        if isinstance(result, str) or result is None:
+            if rel not in refused:  # (a portrait's square crops fail as the photo does: said once)
+                problems.error(f"content/{rel}", None, f"{result or 'cannot be read'}{_used_by(users.get(rel))}")
+            refused.add(rel)
+            continue
+        if fresh and key is not None and store.keeps(SHELF):
+            store.put(SHELF, {key: result})
+            kept = store.get(SHELF, key)  # (a store that keeps files gives their paths)
+            result = kept if kept is not None else result
+        sets[(rel, square)] = _set_of(rel, square, result, files)
+    for rel in sorted(media):
+        if rel.lower().endswith(".svg"):
+            data = read_bytes(site_root, f"content/{rel}", problems, SVG_LIMIT)
+            why = svg_problem(data) if data is not None else "cannot be read"
+            if why is not None:
+                refused.add(rel)
+                if data is not None:
+                    problems.error(f"content/{rel}", None, f"{why}{_used_by(users.get(rel))}")
+    _check_names(sets, media, problems)
+    return Images(sets, files, frozenset(rel for rel, _ in sets), frozenset(refused))
+
+
+def _processed(
+    site_root: Path, rel: str, square: bool, wanted: tuple[int, ...], quality: int, store: Store
+) -> tuple[Processed | str | None, str | None, bool]:
+    """(what the image made, its key in the store, whether it was made now), or (why it cannot
+    be published, None, False)."""
+    found = Problems()
+    data = read_bytes(site_root, f"content/{rel}", found, IMAGE_LIMIT)
+    if data is None:
+        return next((p.message for p in found), None), None, False
+    lossless = rel.lower().endswith((".png", ".gif"))
+    key = text_digest(f"{hex_digest(data)} {wanted} {square} {lossless} {quality} {PROCESS_VERSION}")
+    kept = store.get(SHELF, key)
+    if kept is not None:
+        return kept, key, False
+    try:
+        return process(data, wanted, square=square, lossless=lossless, quality=quality), key, True
+    except ImageError as exc:
+        return str(exc), None, False
+
+
+def _set_of(rel: str, square: bool, made: Processed, files: dict[str, bytes | Path]) -> ImageSet:
+    stem, _, suffix = rel.rpartition(".")
+    own = _FORMAT_OF_SUFFIX.get("." + suffix.lower())
+    widest = max(v.width for v in made.variants)
+    variants = []
+    for variant in made.variants:
+        extension = "jpg" if variant.format == "jpeg" else variant.format
+        if not square and variant.width == widest and variant.format == own:
+            path = rel  # the original's own path: every link to it still works
+        elif not square and variant.width == widest and own is None and variant.format == "jpeg":
+            path = f"{stem}.jpg"  # a HEIC photo, for browsers
+        else:
+            path = f"{stem}.{'sq' if square else ''}{variant.width}w.{extension}"
+        files[path] = variant.path if variant.path is not None else variant.data
+        variants.append(Variant(path, variant.width, variant.height, variant.format))
+    return ImageSet(rel, made.width, made.height, tuple(variants))
+
+
+def _check_names(sets: dict[tuple[str, bool], ImageSet], media: frozenset[str], problems: Problems) -> None:
+    """No published file made from one image may take the path of another file."""
+    made_by: dict[str, str] = {}
+    for (rel, _square), image_set in sorted(sets.items()):
+        for variant in image_set.variants:
+            other = made_by.setdefault(variant.path, rel)
+            taken = variant.path != rel and variant.path in media
+            if other != rel or taken:
+                problems.error(
+                    f"content/{rel}",
+                    None,
+                    f"would be published as {variant.path}, which is the name of content/"
+                    f"{other if other != rel else variant.path} too: rename one of them",
+                )
+
+
+def _used_by(user: str | None) -> str:
+    return f" (used by {user})" if user else ""
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

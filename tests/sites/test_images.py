@@ -1,0 +1,234 @@
+"""Photos as phones take them (SPEC section 9, issue 17): re-encoded without any metadata at the
+site's widths, every <img> with its size, bad images named with their file, kept by the store."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image, ImageDraw
+
+from conftest import tree_digest
+
+GPS_LATITUDE = (31.0, 14.0, 5.5)
+
+
+def phone_photo(width: int = 1800, height: int = 1350, orientation: int = 1, form: str = "JPEG") -> bytes:
+    """A photo as a phone saves it: maker, model, orientation and the GPS position in EXIF,
+    an XMP packet and a comment."""
+    image = Image.new("RGB", (width, height), (200, 120, 40))
+    draw = ImageDraw.Draw(image)
+    for i in range(0, width, 60):
+        draw.rectangle((i, (i * 7) % height, i + 40, (i * 7) % height + 80), fill=(i % 255, 90, 200 - i % 200))
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0112] = "Apple", "iPhone 13", orientation
+    exif[0x8825] = {1: "N", 2: GPS_LATITUDE, 3: "E", 4: (121.0, 28.0, 12.3)}
+    out = io.BytesIO()
+    extra = {"comment": b"at home, 3rd floor"} if form == "JPEG" else {}
+    image.save(out, form, exif=exif.tobytes(), xmp=b"<x:xmpmeta>where: home</x:xmpmeta>", **extra)
+    return out.getvalue()
+
+
+def screenshot_png() -> bytes:
+    from PIL.PngImagePlugin import PngInfo
+
+    image = Image.new("RGBA", (900, 600), (255, 255, 255, 0))
+    ImageDraw.Draw(image).rectangle((100, 100, 800, 500), fill=(20, 120, 200, 255))
+    info = PngInfo()
+    info.add_text("Author", "王芳 13912345678")
+    out = io.BytesIO()
+    image.save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+STORY = """---
+title: 义诊现场
+date: 2024-03-05
+cover: media/photos/cover.jpg
+---
+清晨六点出发。
+
+![队员在量血压](media/photos/body.jpg "现场")
+
+![示意图](media/photos/screen.png)
+"""
+
+
+@pytest.fixture
+def photo_site(site):
+    site(
+        {
+            "content/stories/2024-03-05-clinic.md": STORY,
+            "content/media/photos/cover.jpg": phone_photo(),
+            "content/media/photos/body.jpg": phone_photo(1200, 1600, orientation=6),
+            "content/media/photos/screen.png": screenshot_png(),
+            "content/media/rules.pdf": b"%PDF-1.4 rules\n",
+        }
+    )
+    return site
+
+
+def _published_images(out):
+    return [p for p in out.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp", ".gif")]
+
+
+def test_no_published_image_carries_metadata_or_is_wider_than_the_widest_setting(photo_site):
+    result = photo_site.build()
+    assert result.exit_code == 0, result.output
+    images = [p for p in _published_images(result.built) if p.parts[-2] == "photos"]
+    assert len(images) >= 10
+    for path in images:
+        data = path.read_bytes()
+        with Image.open(path) as image:
+            assert not image.getexif(), path
+            assert not {"exif", "xmp", "icc_profile", "comment", "XML:com.adobe.xmp", "Author"} & set(image.info), (
+                path,
+                image.info.keys(),
+            )
+            assert image.width <= 1440, path
+        for leak in (b"Exif", b"GPS", b"iPhone", b"xmpmeta", b"3rd floor", "王芳".encode()):
+            assert leak not in data, (path, leak)
+    originals = {name: (photo_site.root / "content/media/photos" / name).read_bytes() for name in ("cover.jpg",)}
+    assert (result.built / "media/photos/cover.jpg").read_bytes() != originals["cover.jpg"]
+
+
+def test_the_original_path_is_the_cleaned_photo_and_other_widths_sit_beside_it(photo_site):
+    out = photo_site.build().built
+    with Image.open(out / "media/photos/cover.jpg") as image:
+        assert image.size == (1440, 1080) and image.format == "JPEG"
+    for width in (360, 720, 1080):
+        with Image.open(out / f"media/photos/cover.{width}w.webp") as image:
+            assert image.format == "WEBP" and image.width == width
+    with Image.open(out / "media/photos/body.jpg") as image:
+        # stored 1200 × 1600 with orientation 6: turned upright it is 1600 × 1200, then made 1440 wide
+        assert image.size == (1440, 1080)
+    with Image.open(out / "media/photos/screen.png") as image:
+        assert image.format == "PNG" and image.mode == "RGBA"  # a screenshot stays lossless, its transparency kept
+    assert (out / "media/rules.pdf").read_bytes() == b"%PDF-1.4 rules\n"  # not an image: as it is
+
+
+def test_every_img_has_width_and_height_and_photos_have_every_size(photo_site):
+    out = photo_site.build().built
+    page = (out / "stories/clinic/index.html").read_text(encoding="utf-8")
+    assert page.count("<picture>") == 3  # the cover and both images of the text
+    assert 'fetchpriority="high"' in page and 'loading="lazy"' in page
+    assert 'alt="队员在量血压" title="现场"' in page
+    for html in out.rglob("*.html"):
+        for tag in re.findall(r"<img\b[^>]*>", html.read_text(encoding="utf-8")):
+            assert re.search(r'\swidth="\d+"', tag) and re.search(r'\sheight="\d+"', tag), (html, tag)
+    srcset = re.search(r'<source type="image/webp" srcset="([^"]+)"', page).group(1)
+    assert "cover.360w.webp 360w" in srcset and "cover.1440w.webp 1440w" in srcset
+
+
+@pytest.mark.parametrize(
+    "name, data, said",
+    [
+        ("bad.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script>"),
+        ("cut.jpg", None, "cut short"),
+        ("huge.png", None, "pixels"),
+    ],
+)
+def test_a_bad_image_is_a_problem_naming_it_and_output_is_untouched(photo_site, name, data, said):
+    first = photo_site.build()
+    before = tree_digest(first.built)
+    if name == "cut.jpg":
+        whole = phone_photo()
+        data = whole[: len(whole) // 2]
+    elif name == "huge.png":
+        out = io.BytesIO()
+        Image.new("1", (30000, 30000)).save(out, "PNG")
+        data = out.getvalue()
+    photo_site.write({f"content/media/{name}": data})
+    result = photo_site.build()
+    assert result.exit_code == 1, result.output
+    assert re.search(rf"content/media/{re.escape(name)}: .*{re.escape(said)}", result.output), result.output
+    assert tree_digest(first.built) == before
+
+
+def test_all_bad_images_are_reported_at_once_with_the_page_that_uses_them(photo_site):
+    photo_site.write(
+        {
+            "content/media/photos/cover.jpg": b"not a photo",
+            "content/media/logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        }
+    )
+    result = photo_site.build()
+    assert result.exit_code == 1
+    assert "content/media/photos/cover.jpg: is not an image volsite can read" in result.output
+    assert "(used by story 'clinic')" in result.output
+    assert "content/media/logo.svg: holds an event handler (onload)" in result.output
+
+
+def test_a_drawing_that_only_draws_is_published_as_it_is(photo_site):
+    drawing = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>'
+    photo_site.write({"content/media/map.svg": drawing})
+    out = photo_site.build().built
+    assert (out / "media/map.svg").read_bytes() == drawing
+
+
+def test_unchanged_photos_are_not_processed_again_and_an_edit_processes_only_it(photo_site, tmp_path, monkeypatch):
+    import volsite.images.stage
+
+    # (without a search index the build is staged in this process, where the count is kept)
+    photo_site.write({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
+    photo_site.build()
+    made: list[int] = []
+    process = volsite.images.stage.process
+    monkeypatch.setattr(
+        volsite.images.stage,
+        "process",
+        lambda data, *args, **kwargs: made.append(len(data)) or process(data, *args, **kwargs),
+    )
+    again = photo_site.build("-o", str(tmp_path / "again"))
+    assert again.exit_code == 0 and made == []
+    assert tree_digest(again.built) == tree_digest(photo_site.root / "output")
+    import shutil
+
+    shutil.rmtree(photo_site.root / ".volsite-cache" / "images")
+    photo_site.build("-o", str(tmp_path / "cold"))
+    assert len(made) == 3  # the counting sees what a cold build processes: the three photos
+    made.clear()
+    photo_site.write({"content/media/photos/body.jpg": phone_photo(1000, 800)})
+    photo_site.build("-o", str(tmp_path / "edited"))
+    assert len(made) == 1
+
+
+def test_the_same_photos_build_to_the_same_bytes(photo_site, tmp_path):
+    one = photo_site.build("-o", str(tmp_path / "one")).built
+    import shutil
+
+    shutil.rmtree(photo_site.root / ".volsite-cache")
+    two = photo_site.build("-o", str(tmp_path / "two")).built
+    assert tree_digest(one) == tree_digest(two)
+
+
+def test_an_iphone_heic_photo_is_published_as_jpeg_and_webp(site):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.open(io.BytesIO(phone_photo(1600, 1200))).save(out, "HEIF")
+    site(
+        {
+            "content/stories/2024-03-05-clinic.md": STORY.replace("cover.jpg", "iphone.heic"),
+            "content/media/photos/iphone.heic": out.getvalue(),
+            "content/media/photos/body.jpg": phone_photo(),
+            "content/media/photos/screen.png": screenshot_png(),
+        }
+    )
+    result = site.build()
+    assert result.exit_code == 0, result.output
+    assert not (result.built / "media/photos/iphone.heic").exists()
+    with Image.open(result.built / "media/photos/iphone.jpg") as image:
+        assert image.format == "JPEG" and not image.getexif()
+    assert "media/photos/iphone.jpg" in (result.built / "stories/clinic/index.html").read_text(encoding="utf-8")
+
+
+def test_an_animated_gif_stays_animated(site):
+    frames = [Image.new("RGB", (200, 100), (i * 60, 0, 0)) for i in range(3)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0, comment=b"secret")
+    site({"content/media/wave.gif": out.getvalue()})
+    built = site.build().built
+    with Image.open(built / "media/wave.gif") as image:
+        assert getattr(image, "n_frames", 1) == 3 and "comment" not in image.info
