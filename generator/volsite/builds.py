@@ -54,6 +54,7 @@ class BuildResult:
     changed: tuple[str, ...] = ()  # rebuild only: files written or removed
     search: bool = True  # whether the site has a search index (site.yaml search)
     unchanged: bool = False  # build only: nothing had changed, so nothing was done
+    images_later: int = 0  # rebuild only: new photos made only at their widest, for now
 
 
 def build(
@@ -213,6 +214,7 @@ def rebuild(
     transform: Callable[[str, bytes], bytes] | None = None,
     search: bool = True,
     keep: tuple[str, ...] = (),
+    images_later: bool = False,
 ) -> BuildResult:
     """Bring output/ up to date with the content, doing only the work the changes need, with
     what the session's `store` kept from its earlier builds.
@@ -220,12 +222,13 @@ def rebuild(
     `transform` may alter each file before it is written (the preview server adds its script).
     Paths starting with a prefix in `keep` are someone else's and left alone. With
     search=False the search index is left to the caller (the preview server updates it
-    after the browser has reloaded).
+    after the browser has reloaded). With images_later, a new photo is made only at its widest
+    for now (BuildResult.images_later counts them): a rebuild without it makes them whole.
     """
     started = time.perf_counter()
     store.begin(repr((drafts, base_url, _settings(site_root))))
     site = load_site(site_root, drafts, base_url, store=store)
-    rendered = render_site(site, store=store)
+    rendered = render_site(site, store=store, images_later=images_later)
     files: dict[str, bytes] = rendered.pages  # type: ignore[assignment]
     findings = rendered.findings + privacy_findings(files, site.config.privacy_allow, store=store)
     if transform is not None:
@@ -248,6 +251,7 @@ def rebuild(
         site.warnings + as_warnings(findings),
         tuple(changed),
         site.config.search,
+        images_later=rendered.images_later,
     )
 
 

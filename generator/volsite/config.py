@@ -475,7 +475,15 @@ def load_config(site_root: Path, problems: Problems, **overrides: Any) -> SiteCo
     if "base_url" in overrides and _base_url(overrides["base_url"]) is None:
         problems.error("--base-url", None, f"'{shown(overrides['base_url'])}' is not a web address or a path")
         overrides.pop("base_url")
-    return replace(config, **overrides)
+    config = replace(config, **overrides)
+    if not config.site_origin:
+        problems.warning(
+            CONFIG_FILE,
+            None,
+            f"base_url '{config.base_url}' has no host (like https://example.org/): "
+            "the feed, sitemap and sharing links need one",
+        )
+    return config
 
 
 # ------------------------------------------------------------------ the README's list

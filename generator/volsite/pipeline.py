@@ -13,27 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import CONFIG_FILE, SiteConfig, load_config
-from .images.stage import process_images
 from .kinds.content import load_content
 from .model.figures import Figures, compute
-from .model.media import media_path
 from .model.resolve import Model, build_model
 from .model.routes import Route, plan
 from .output.checks import link_findings
 from .problems import ContentError, Problem, Problems, UsageError
-from .read.files import image_sizes
-from .render.markdown import convert_texts, markdown_shelf
 from .render.pages import Renderer
-from .render.site import (
-    PORTRAIT_WIDTHS,
-    document_texts,
-    media_users,
-    portraits,
-    published_media,
-    record_texts,
-    render_pages,
-)
-from .render.theme import static_files, theme_link_problems
+from .render.site import convert_all, drawing_sizes, published_media, render_pages, site_images
+from .render.theme import static_files, theme_problems
 from .seams import NoStore, OneProcess, Store, Workers
 from .slugs import load_dictionary
 
@@ -58,6 +46,7 @@ class Rendered:
     copies: dict[str, Path]  # static and media files to copy, by output path
     findings: list[Problem]  # links that lead nowhere
     images: dict[str, bytes | Path] = field(default_factory=dict)  # images made fit to publish, by output path
+    images_later: int = 0  # images made only at their widest for now (render_site's images_later)
 
 
 def find_site(site_root: Path) -> Path:
@@ -80,16 +69,7 @@ def load_site(
     find_site(site_root)
     problems = Problems()
     config = load_config(site_root, problems, drafts=drafts or None, base_url=base_url)
-    if config.theme != "default" and not (site_root / "themes" / config.theme).is_dir():
-        problems.error(CONFIG_FILE, None, f"theme '{config.theme}' is not a folder under themes/")
-    theme_link_problems(site_root, config.theme, problems)
-    if not config.site_origin:
-        problems.warning(
-            CONFIG_FILE,
-            None,
-            f"base_url '{config.base_url}' has no host (like https://example.org/): "
-            "the feed, sitemap and sharing links need one",
-        )
+    theme_problems(site_root, config.theme, problems)
     workers.meanwhile(load_dictionary)  # (planning needs it next)
     content = load_content(site_root, config, problems, workers, store)
     model = build_model(content, config, problems)
@@ -105,40 +85,26 @@ def render_site(
     store: Store | None = None,
     deliver: Callable[[str, bytes], object] | None = None,
     progress: Progress | None = None,
+    images_later: bool = False,
 ) -> Rendered:
-    """Every page (given to `deliver` as it is rendered, if given), the static and media
-    files to copy, and the links that lead nowhere."""
+    """Every page (given to `deliver` as it is rendered, if given), the images made fit to
+    publish, the static and media files to copy, and the links that lead nowhere. With
+    `images_later` (a preview), a new photo is made only at its widest for now."""
     workers, store = workers or OneProcess(), store or NoStore()
-    model, config = site.model, site.config
+    model, problems = site.model, Problems()
     if progress:
         progress("converting Markdown")
-    documents, records = document_texts(model), record_texts(model)
-    html = convert_texts(
-        documents, config.base_path, config.unsafe_html, workers, store,
-        markdown_shelf("documents", config.base_path, config.unsafe_html),
-    )  # fmt: skip
-    # Records come from other systems: their HTML is always shown as text.
-    record_html = convert_texts(
-        records, config.base_path, False, workers, store, markdown_shelf("records", config.base_path, False)
-    )
-    problems = Problems()
+    html, record_html = convert_all(model, site.config, workers, store)
     media = published_media(model, html, record_html)
-    images = process_images(
-        site.root, media, portraits(model), config.image_widths, PORTRAIT_WIDTHS, config.image_quality, problems,
-        media_users(model, html), workers, store,
-    )  # fmt: skip
-    # (the size of a cover that is a drawing; a photo's is its ImageSet's)
-    drawings = {media_path(story.cover)[0] for story in model.stories.values() if story.cover} - {None}
-    sizes = image_sizes(site.root, drawings - images.processed)
-    renderer = Renderer(
-        site.root, model, site.figures, html, site.routes, record_html, sizes, store, images.sets
-    )  # fmt: skip
+    images = site_images(site.root, model, html, media, problems, workers, store, images_later)
+    sizes = drawing_sizes(site.root, model, images)
+    renderer = Renderer(site.root, model, site.figures, html, site.routes, record_html, sizes, store, images.sets)
     pages = render_pages(renderer, site.routes, problems, workers, deliver, progress)
-    copies = static_files(site.root, config.theme, media - images.processed - images.refused)
+    copies = static_files(site.root, site.config.theme, media - images.processed - images.refused)
     for rel in sorted(set(pages) & (set(copies) | set(images.files))):
         problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
     if problems.errors:
         raise ContentError(problems.sorted())
     published = frozenset(copies) | frozenset(images.files) | images.processed
     findings = link_findings(model, html, frozenset(route.url for route in site.routes), published)
-    return Rendered(pages, copies, findings, images.files)
+    return Rendered(pages, copies, findings, images.files, images.later)

@@ -232,3 +232,40 @@ def test_an_animated_gif_stays_animated(site):
     built = site.build().built
     with Image.open(built / "media/wave.gif") as image:
         assert getattr(image, "n_frames", 1) == 3 and "comment" not in image.info
+
+
+def test_a_preview_shows_a_new_photo_at_once_and_makes_its_other_sizes_at_its_next_look(photo_site, tmp_path):
+    """volsite serve never holds a reload back for image work it can do later: a new photo
+    is published at its widest first; the next look makes every size, as a build does."""
+    import shutil
+
+    from volsite.builds import build, rebuild
+    from volsite.speed.session import SessionStore
+
+    root, store, live = photo_site.root, SessionStore(), tmp_path / "live"
+    first = rebuild(root, live, store, search=False, images_later=True)
+    assert first.images_later == 3
+    assert (live / "media/photos/cover.jpg").is_file() and not (live / "media/photos/cover.720w.webp").exists()
+    with Image.open(live / "media/photos/cover.jpg") as image:
+        assert image.size == (1440, 1080) and not image.getexif()
+    assert 'src="/volunteer/media/photos/cover.jpg"' in (live / "stories/clinic/index.html").read_text(encoding="utf-8")
+    second = rebuild(root, live, store, search=False)
+    assert second.images_later == 0 and (live / "media/photos/cover.720w.webp").is_file()
+    build(root, tmp_path / "clean")
+    shutil.rmtree(tmp_path / "clean/pagefind")
+    (tmp_path / "clean/.volsite-output").unlink(missing_ok=True)
+    assert tree_digest(live) == tree_digest(tmp_path / "clean")
+
+
+def test_the_preview_server_makes_the_other_sizes_at_its_next_look_unasked(photo_site):
+    from volsite.serve.server import Preview
+
+    preview = Preview(photo_site.root, False, lambda message: None)
+    try:
+        assert preview.update() and preview.images_later  # shown at its widest
+        assert not (preview.output / "media/photos/cover.720w.webp").exists()
+        assert preview.update() and not preview.images_later  # nothing saved: the sizes are made
+        assert (preview.output / "media/photos/cover.720w.webp").is_file()
+        assert not preview.update()  # and then there is nothing to do
+    finally:
+        preview.close()

@@ -46,12 +46,17 @@ class Processed:
 
 
 def process(
-    data: bytes, widths: tuple[int, ...], square: bool = False, lossless: bool = False, quality: int = 80
+    data: bytes,
+    widths: tuple[int, ...],
+    square: bool = False,
+    lossless: bool = False,
+    quality: int = 80,
+    modern: bool = True,
 ) -> Processed:
     """`data` re-encoded at each of `widths` no wider than it (the image's own width when it is
     narrower than all of them), as WebP and as JPEG, or as PNG where it has transparency or is
     `lossless` (a screenshot or a drawing saved as PNG); an animated GIF stays one GIF. With
-    `square`, cropped to a centred square first (portraits)."""
+    `square`, cropped to a centred square first (portraits). Without `modern`, no WebP."""
     image = _open(data, max(widths))
     if getattr(image, "is_animated", False) and image.format == "GIF":
         return _animated_gif(image, max(widths))
@@ -67,7 +72,8 @@ def process(
     for width in sizes:
         height = max(1, round(image.height * width / image.width))
         resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
-        variants.append(Variant(width, height, MODERN, _encode(resized, MODERN, quality)))
+        if modern:
+            variants.append(Variant(width, height, MODERN, _encode(resized, MODERN, quality)))
         variants.append(Variant(width, height, fallback, _encode(resized, fallback, quality)))
     largest = variants[-1]
     return Processed(largest.width, largest.height, tuple(variants))

@@ -67,6 +67,7 @@ class Images:
     files: dict[str, bytes | Path]  # output path → the bytes, or a file the store keeps
     processed: frozenset[str]  # the sources made into sets: not copied
     refused: frozenset[str]  # sources that may not be published (reported as problems)
+    later: int = 0  # images made only at their widest, in one format, to be made whole later
 
 
 def is_raster(rel: str) -> bool:
@@ -84,10 +85,12 @@ def process_images(
     users: Mapping[str, str] | None = None,
     workers: Workers | None = None,
     store: Store | None = None,
+    later: bool = False,
 ) -> Images:
     """The sets and files of every raster image in `media` (paths media/...), and square ones of
     those in `squares` too; each SVG checked. `users` says, by source, what uses it (for the
-    problems)."""
+    problems). With `later` (a preview, showing a new photo at once), an image the store does
+    not hold is made only at its widest, as JPEG or PNG, and not kept: Images.later counts them."""
     workers, store, users = workers or OneProcess(), store or NoStore(), users or {}
     jobs = [(rel, False) for rel in sorted(media) if is_raster(rel)]
     jobs += [(rel, True) for rel in sorted(squares & media) if is_raster(rel)]
@@ -95,7 +98,7 @@ def process_images(
 
     def run(batch: list[tuple[str, bool]]) -> list[tuple[Processed | str | None, str | None, bool]]:
         return [
-            _processed(site_root, rel, square, square_widths if square else widths, quality, store)
+            _processed(site_root, rel, square, square_widths if square else widths, quality, store, later)
             for rel, square in batch
         ]
 
@@ -103,13 +106,16 @@ def process_images(
     sets: dict[tuple[str, bool], ImageSet] = {}
     files: dict[str, bytes | Path] = {}
     refused: set[str] = set()
+    quick = 0
     for (rel, square), (result, key, fresh) in zip(jobs, made):
         if isinstance(result, str) or result is None:
             if rel not in refused:  # (a portrait's square crops fail as the photo does: said once)
                 problems.error(f"content/{rel}", None, f"{result or 'cannot be read'}{_used_by(users.get(rel))}")
             refused.add(rel)
             continue
-        if fresh and key is not None and store.keeps(SHELF):
+        if fresh and key is None:
+            quick += 1  # (made for now only: not kept)
+        elif fresh and key is not None and store.keeps(SHELF):
             store.put(SHELF, {key: result})
             kept = store.get(SHELF, key)  # (a store that keeps files gives their paths)
             result = kept if kept is not None else result
@@ -123,14 +129,14 @@ def process_images(
                 if data is not None:
                     problems.error(f"content/{rel}", None, f"{why}{_used_by(users.get(rel))}")
     _check_names(sets, media, problems)
-    return Images(sets, files, frozenset(rel for rel, _ in sets), frozenset(refused))
+    return Images(sets, files, frozenset(rel for rel, _ in sets), frozenset(refused), quick)
 
 
 def _processed(
-    site_root: Path, rel: str, square: bool, wanted: tuple[int, ...], quality: int, store: Store
+    site_root: Path, rel: str, square: bool, wanted: tuple[int, ...], quality: int, store: Store, later: bool
 ) -> tuple[Processed | str | None, str | None, bool]:
-    """(what the image made, its key in the store, whether it was made now), or (why it cannot
-    be published, None, False)."""
+    """(what the image made, its key in the store or None if it is not to be kept, whether it
+    was made now), or (why it cannot be published, None, False)."""
     found = Problems()
     data = read_bytes(site_root, f"content/{rel}", found, IMAGE_LIMIT)
     if data is None:
@@ -141,6 +147,8 @@ def _processed(
     if kept is not None:
         return kept, key, False
     try:
+        if later:
+            return process(data, wanted[-1:], square, lossless, quality, modern=False), None, True
         return process(data, wanted, square=square, lossless=lossless, quality=quality), key, True
     except ImageError as exc:
         return str(exc), None, False

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
+from ..config import SiteConfig
+from ..images.stage import Images, process_images
 from ..model.media import media_path
 from ..model.resolve import Model
 from ..model.routes import Route
 from ..problems import Problem, Problems
-from ..seams import OneProcess, Workers
+from ..read.files import image_sizes
+from ..seams import OneProcess, Store, Workers
+from .markdown import convert_texts, markdown_shelf
 from .pages import Renderer
 
 Progress = Callable[[str], None]
@@ -29,6 +34,41 @@ def record_texts(model: Model) -> list[str]:
     texts += [a.summary for a in model.activities.values() if a.summary]
     texts += [a.citation for a in model.awards.values() if a.citation]
     return texts
+
+
+def convert_all(model: Model, config: SiteConfig, workers: Workers, store: Store) -> tuple[dict, dict]:
+    """(every story's and page's Markdown as HTML, every record's Markdown field as HTML)."""
+    base = config.base_path
+    documents = markdown_shelf("documents", base, config.unsafe_html)
+    html = convert_texts(document_texts(model), base, config.unsafe_html, workers, store, documents)
+    # Records come from other systems: their HTML is always shown as text.
+    records = markdown_shelf("records", base, False)
+    return html, convert_texts(record_texts(model), base, False, workers, store, records)
+
+
+def site_images(
+    site_root: Path,
+    model: Model,
+    html: dict,
+    media: frozenset[str],
+    problems: Problems,
+    workers: Workers,
+    store: Store,
+    later: bool = False,
+) -> Images:
+    """Every photo of `media` made fit to publish (portraits in square crops too); with `later`,
+    new ones only at their widest for now (process_images)."""
+    config = model.config
+    return process_images(
+        site_root, media, portraits(model), config.image_widths, PORTRAIT_WIDTHS, config.image_quality, problems,
+        media_users(model, html), workers, store, later,
+    )  # fmt: skip
+
+
+def drawing_sizes(site_root: Path, model: Model, images: Images) -> dict[str, tuple[int, int]]:
+    """The size of each cover that is not a photo (a drawing): a photo's is its ImageSet's."""
+    covers = {media_path(story.cover)[0] for story in model.stories.values() if story.cover} - {None}
+    return image_sizes(site_root, frozenset(covers) - images.processed)
 
 
 def published_media(model: Model, html: dict, record_html: dict) -> frozenset[str]:

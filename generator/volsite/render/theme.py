@@ -35,10 +35,13 @@ def templates_digest(site_root: Path, theme: str) -> str:
     return digest.hexdigest()
 
 
-def theme_link_problems(site_root: Path, theme: str, problems: Problems) -> None:
-    """No link in the site's theme leads out of it: its static files are published as they
-    are and its templates read, through links too (a link to /etc/passwd would be published).
-    The theme folder itself may be a link: what is inside is measured against its target."""
+def theme_problems(site_root: Path, theme: str, problems: Problems) -> None:
+    """The theme site.yaml names is a folder under themes/, and no link in the site's theme
+    leads out of it: its static files are published as they are and its templates read,
+    through links too (a link to /etc/passwd would be published). The theme folder itself
+    may be a link: what is inside is measured against its target."""
+    if theme != "default" and not (site_root / "themes" / theme).is_dir():
+        problems.error("site.yaml", None, f"theme '{theme}' is not a folder under themes/")
     folder = site_root / "themes" / theme
     if not folder.is_dir():
         return
@@ -65,7 +68,7 @@ def theme_link_problems(site_root: Path, theme: str, problems: Problems) -> None
 
 def static_files(site_root: Path, theme: str, media: frozenset[str]) -> dict[str, Path]:
     """The theme's static files (none that a link leads to out of its theme folder:
-    theme_link_problems reports those) and the published media, by output path."""
+    theme_problems reports those) and the published media, by output path."""
     copies: dict[str, Path] = {}
     for theme_dir in reversed(theme_dirs(site_root, theme)):  # the site's own theme wins
         static = theme_dir / "static"

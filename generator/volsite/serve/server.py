@@ -158,6 +158,7 @@ class Preview:
                 encoding="utf-8",
             )
         self.snapshot = Snapshot({})
+        self.images_later = False  # the last rebuild made new photos only at their widest
         self.warnings: list[Problem] = []
         self.builds = 0
         self.search = SearchIndexer(self.output, self.root / SERVE_DIR, say)
@@ -181,8 +182,10 @@ class Preview:
     def update(self) -> bool:
         """Rebuild if any file changed since the last look; True when something was rebuilt."""
         snapshot = Snapshot.take(self.site_root)
-        if snapshot == self.snapshot:
+        # A new photo is shown at once at its widest; its other sizes are made at the next look.
+        if snapshot == self.snapshot and not self.images_later:
             return False
+        images_later, self.images_later = snapshot != self.snapshot, False
         self.snapshot = snapshot
         started = time.perf_counter()
         try:
@@ -195,6 +198,7 @@ class Preview:
                     transform=self._inject,
                     search=False,
                     keep=self.keep,
+                    images_later=images_later,
                 )
         except UsageError as exc:  # another volsite held the site too long: try at the next save
             self.say(f"volsite: {exc}")
@@ -217,6 +221,7 @@ class Preview:
                 [Problem("volsite", None, f"{type(exc).__name__}: {exc}")],
             )
             return True
+        self.images_later = result.images_later > 0
         if result.warnings != self.warnings:  # say warnings once, not on every save
             for problem in result.warnings:
                 self.say(problem.format())

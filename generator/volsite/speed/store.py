@@ -252,17 +252,13 @@ class FolderShelf:
                 remove_folder(old)
 
 
-class ImageShelf:
+class ImageShelf(FolderShelf):
     """volsite.seams.Store for processed images (images.stage): each image's files under
     `folder`/key, with a list of them (variants.json) written last, so that a key whose list
     is there has all its files. Only those asked for or put since it was made are kept by
     `forget_others`."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.used: set[str] = set()
-
-    def get(self, shelf: str, key: str) -> Processed | None:
+    def get(self, shelf: str, key: str) -> Processed | None:  # type: ignore[override]
         try:
             listed = json.loads((self.folder / key / "variants.json").read_text(encoding="utf-8"))
             variants = tuple(
@@ -288,17 +284,6 @@ class ImageShelf:
                 self.used.add(key)
             except OSError:
                 pass  # an image that cannot be kept is only made again next build
-
-    def holds(self, shelf: str) -> bool:
-        return self.folder.is_dir()
-
-    def keeps(self, shelf: str) -> bool:
-        return True
-
-    def forget_others(self) -> None:
-        for old in sorted(self.folder.iterdir()) if self.folder.is_dir() else ():
-            if old.name not in self.used:
-                remove_folder(old)
 
 
 def _replace_bytes(path: Path, data: bytes) -> None:
