@@ -162,3 +162,15 @@ def shared_out(monkeypatch, processes: int = 2) -> None:
     from volsite.speed.workers import ForkedWorkers
 
     monkeypatch.setattr(volsite.builds, "ForkedWorkers", lambda: ForkedWorkers(processes, share_from=0))
+
+
+def image_bytes(form: str = "png", shade: int = 0, size: tuple[int, int] = (8, 8)) -> bytes:
+    """A real, tiny image (volsite re-encodes every photo: a file that only starts like a PNG
+    is a problem now). `shade` makes images of different bytes."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (shade % 256, 80, 160)).save(out, "JPEG" if form in ("jpg", "jpeg") else form.upper())
+    return out.getvalue()

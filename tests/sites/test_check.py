@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from conftest import image_bytes
 from volsite.output.checks import privacy_findings, resident_id_valid
 
 STORY = "content/stories/2024-03-05-clinic.md"
@@ -71,7 +72,7 @@ def test_good_links_pass(site):
                 "[张伟](/volunteers/zhang-wei/) [队伍](/teams/clinic/) [活动](/activities/2024-03-05-clinic/) "
                 "![图](media/a.png) [外站](https://example.com/) [本页](#top) [列表](/stories/)"
             ),
-            "content/media/a.png": b"\x89PNG",
+            "content/media/a.png": image_bytes("png"),
         }
     )
     result = site.run("check", str(site.root))

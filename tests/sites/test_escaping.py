@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import output_texts
+from conftest import image_bytes, output_texts
 
 EVIL = "<script>alert(1)</script>\"'&<img src=x onerror=alert(2)>"
 QUOTED = json.dumps(EVIL)  # YAML double-quoted form
@@ -44,7 +44,7 @@ def evil_site(site, unsafe_html: str = ""):
             "content/stories/2024-03-05-clinic.md": f"---\ntitle: {QUOTED}\ndate: 2024-03-05\nsummary: {QUOTED}\n"
             f"tags: [{QUOTED}]\nauthor: {QUOTED}\nvolunteers: [zhang-wei]\n"
             "cover: media/p.png\n---\n正文。\n",
-            "content/media/p.png": b"\x89PNG",
+            "content/media/p.png": image_bytes("png"),
         }
     )
 

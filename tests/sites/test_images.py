@@ -168,15 +168,15 @@ def test_a_drawing_that_only_draws_is_published_as_it_is(photo_site):
 
 
 def test_unchanged_photos_are_not_processed_again_and_an_edit_processes_only_it(photo_site, tmp_path, monkeypatch):
-    import volsite.images.stage
+    import volsite.images.process
 
     # (without a search index the build is staged in this process, where the count is kept)
     photo_site.write({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
     photo_site.build()
     made: list[int] = []
-    process = volsite.images.stage.process
+    process = volsite.images.process.process
     monkeypatch.setattr(
-        volsite.images.stage,
+        volsite.images.process,
         "process",
         lambda data, *args, **kwargs: made.append(len(data)) or process(data, *args, **kwargs),
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, tree_digest
+from conftest import REPO, image_bytes, tree_digest
 from volsite.builds import build, rebuild
 from volsite.problems import ContentError
 from volsite.speed.session import SessionStore
@@ -25,7 +25,7 @@ SITE = {
     "content/stories/2024-03-05-s1.md": "---\ntitle: 第一篇\ndate: 2024-03-05\nvolunteers: [a]\ntags: [义诊]\n---\n正文一。\n",
     "content/stories/s2.md": "---\ntitle: 第二篇\ndate: 2024-04-01\nteams: [g1]\n---\n## 小标题\n\n正文二。\n",
     "content/pages/about.md": "---\ntitle: 关于\ndate: 2024-01-01\n---\n关于我们。\n",
-    "content/media/a.png": b"\x89PNG one",
+    "content/media/a.png": image_bytes("png", 1),
 }
 
 STEPS = [
@@ -84,7 +84,10 @@ STEPS = [
         "take a page out of the menu",
         {"content/pages/about.md": "---\ntitle: 关于我们\ndate: 2024-01-01\nmenu: false\n---\n新的介绍。\n"},
     ),
-    ("add and change media", {"content/media/b.png": b"\x89PNG two", "content/media/a.png": b"\x89PNG one, changed"}),
+    (
+        "add and change media",
+        {"content/media/b.png": image_bytes("png", 2), "content/media/a.png": image_bytes("png", 3)},
+    ),
     ("delete media", {"content/media/b.png": None}),
     (
         "override a template",

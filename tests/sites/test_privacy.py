@@ -3,7 +3,7 @@ name, id or private value of theirs in any page, feed, sitemap, search index, JS
 
 from __future__ import annotations
 
-from conftest import output_texts
+from conftest import image_bytes, output_texts
 
 HIDDEN = {  # id: real name
     "sima-hui": "司马慧",
@@ -65,7 +65,7 @@ SITE = {
     """,
     "content/stories/s1.md": "---\ntitle: 一次义诊\ndate: 2024-03-05\nvolunteers: [zhang-wei, sima-hui, lin-yiran]\n"
     "teams: [g1]\nactivity: 2024-03-05-clinic\n---\n正文只写张伟。\n",
-    "content/media/p.png": b"\x89PNG",
+    "content/media/p.png": image_bytes("png"),
 }
 
 
@@ -101,9 +101,9 @@ def test_a_photo_without_consent_is_not_copied_but_shared_files_are(site):
             "- {id: li-na, name: 李娜, teams: [clinic-a], photo: media/b.png, photo_consent: true}\n"
             "- {id: wang-wu, name: 王五, teams: [hq], photo: media/c.png}\n",
             "content/stories/2024-03-05-clinic.md": "---\ntitle: 义诊\ndate: 2024-03-05\n---\n![合影](media/c.png)\n",
-            "content/media/a.png": b"a",
-            "content/media/b.png": b"b",
-            "content/media/c.png": b"c",
+            "content/media/a.png": image_bytes("png", 1),
+            "content/media/b.png": image_bytes("png", 2),
+            "content/media/c.png": image_bytes("png", 3),
             "content/media/other.pdf": b"%PDF",
         }
     )

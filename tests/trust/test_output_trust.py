@@ -19,7 +19,7 @@ import pytest
 from trustsite import SITE_YAML, fresh_site, run_cli
 
 import volsite
-from conftest import tree_digest
+from conftest import image_bytes, tree_digest
 from volsite.output.write import MARKER, site_lock
 from volsite.problems import UsageError
 
@@ -407,7 +407,7 @@ def test_files_kept_from_a_build_under_another_umask_get_this_ones_modes():
         build_with_umask(root, 0o077)
         assert modes(root / "output")["index.html"] == 0o600
         assert modes(root / "output")["pagefind/pagefind.js"] == 0o600
-        (root / "content/media/new.jpg").write_bytes(b"\xff\xd8\xff\xd9")  # no page changes: the index is kept
+        (root / "content/media/new.jpg").write_bytes(image_bytes("jpeg"))  # no page changes: the index is kept
         build_with_umask(root, 0o022)
         assert wrong_modes(root / "output", 0o022) == {}
         edit_story(root, "新的一段。")

@@ -19,7 +19,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 
 import volsite
-from conftest import BASE_SITE, write_files
+from conftest import BASE_SITE, image_bytes, write_files
 from volsite.pipeline import Site, load_site, render_site
 from volsite.problems import ContentError, Problem
 
@@ -45,9 +45,9 @@ SITE_YAML = "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch:
 MEDIA = {
     f"content/media/{name}": data
     for name, data in {
-        "p.jpg": b"\xff\xd8\xff\xd9",
-        "c.jpg": b"\xff\xd8\xff\xd9",
-        "logo.png": b"\x89PNG\r\n\x1a\n",
+        "p.jpg": image_bytes("jpeg", 1),
+        "c.jpg": image_bytes("jpeg", 2),
+        "logo.png": image_bytes("png", 3),
     }.items()
 }
 

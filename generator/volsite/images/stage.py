@@ -15,13 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import __version__ as pillow_version
-
 from ..digests import hex_digest, text_digest
 from ..problems import Problems
 from ..read.files import MB, Limit, read_bytes
 from ..seams import NoStore, OneProcess, Store, Workers
-from .process import MAX_BYTES, RASTER_SUFFIXES, ImageError, Processed, process
+from .made import MAX_BYTES, RASTER_SUFFIXES, ImageError, Processed
 from .svg import svg_problem
 
 SHELF = "images"
@@ -30,8 +28,6 @@ SHELF = "images"
 PROCESS_COST_A_BYTE = 0.3
 IMAGE_LIMIT = Limit(MAX_BYTES, "an image", "export it again at a smaller size")
 SVG_LIMIT = Limit(5 * MB, "a drawing", "simplify it, or save it as a PNG")
-# What the code that makes the files is: another version must not find files made the old way.
-PROCESS_VERSION = f"1 {pillow_version}"
 _FORMAT_OF_SUFFIX = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".gif": "gif", ".webp": "webp"}
 
 
@@ -137,6 +133,8 @@ def _processed(
 ) -> tuple[Processed | str | None, str | None, bool]:
     """(what the image made, its key in the store or None if it is not to be kept, whether it
     was made now), or (why it cannot be published, None, False)."""
+    from .process import PROCESS_VERSION, process  # (Pillow: loaded only by a site with photos)
+
     found = Problems()
     data = read_bytes(site_root, f"content/{rel}", found, IMAGE_LIMIT)
     if data is None:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import re
 
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
-
 _FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
 _REFERENCE_ATTRIBUTES = {"href", "src", "action", "formaction"}
 _CSS_REFERENCE = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import", re.I)
@@ -21,6 +18,9 @@ _CSS_REFERENCE = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import", re.I)
 def svg_problem(data: bytes) -> str | None:
     """Why the drawing may not be published, said for the staff who put it there; None if it
     may be."""
+    from defusedxml import ElementTree  # (only where there are drawings)
+    from defusedxml.common import DefusedXmlException
+
     try:
         root = ElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException, ValueError):

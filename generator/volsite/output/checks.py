@@ -19,8 +19,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from PIL import Image
-
 from ..model.resolve import Model
 from ..problems import Problem
 from ..render.markdown import Html, is_dangerous
@@ -95,6 +93,8 @@ _METADATA_MARKS = (b"Exif\x00\x00", b"<x:xmpmeta", b"http://ns.adobe.com/xap/", 
 def image_findings(images: Mapping[str, bytes | Path], prefix: str = "output/") -> list[Problem]:
     """Every published image that still carries metadata (it never should: images are
     re-encoded without it), read as Pillow reads it and by its bytes."""
+    from PIL import Image  # (only where there are images)
+
     found = []
     for rel, image in sorted(images.items()):
         data = image if isinstance(image, bytes) else image.read_bytes()

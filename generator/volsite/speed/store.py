@@ -20,8 +20,8 @@ from typing import Any
 from .. import __version__
 from ..bindings import cmark
 from ..digests import hasher, hex_digest
-from ..images.process import Processed
-from ..images.process import Variant as ImageVariant
+from ..images.made import Processed
+from ..images.made import Variant as ImageVariant
 from ..images.stage import SHELF as IMAGES
 from ..output.search import SEARCH_PARTS
 from ..output.write import CACHE_FOLDER, copy_folder, remove_folder, write_all
