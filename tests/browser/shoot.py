@@ -5,9 +5,10 @@
 
 Builds the example site (or VOLSITE_TEST_SITE), serves it on loopback under its base path,
 and saves a full-page PNG of each path at both widths: OUTPUT_DIR/<name>-desktop.png and
-<name>-phone.png (the phone one at device scale 3). Paths are absolute URL paths
-("/volunteer/stories/"). Without paths: the home page, the story list, the first story, the
-404 page, and whichever of volunteers/ teams/ timeline/ honors/ stats/ exist.
+<name>-phone.png (the phone one at device scale 3), after scrolling through the page so that
+its lazy images have loaded. Paths are absolute URL paths ("/volunteer/stories/"). Without
+paths: the home page, the story list, the first story, the 404 page, and whichever of
+volunteers/ teams/ timeline/ honors/ stats/ exist.
 """
 
 from __future__ import annotations
@@ -45,6 +46,19 @@ def file_name(path: str, base: str) -> str:
     return name or "home"
 
 
+def show_lazy_images(page) -> None:
+    """Scroll through the page so that its lazy images load (a full-page screenshot does not
+    scroll, and would show the room kept for them empty), wait for them, and go back up."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    step = page.viewport_size["height"] if page.viewport_size else 800
+    for y in range(0, height + step, step):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(30)
+    page.wait_for_function("[...document.images].every(img => img.complete)", timeout=15_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(100)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("output_dir", type=Path, help="where the PNG files go")
@@ -77,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                         response = page.goto(
                             server.url(path if path.startswith("/") else base + path), wait_until="load"
                         )
+                        show_lazy_images(page)
                         target = args.output_dir / f"{file_name(path, base)}-{width}.png"
                         page.screenshot(path=str(target), full_page=True)
                         status = response.status if response else "no response"

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+import struct
 from collections import defaultdict
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from PIL import Image
+from PIL.ExifTags import GPS, IFD, Base
 
 from conftest import REPO, output_texts, tree_digest
 from volsite.cli import main
@@ -158,9 +163,160 @@ def test_example_site_builds_byte_identical(built, tmp_path):
     assert tree_digest(again) == tree_digest(built)
 
 
-def test_example_site_has_no_problems_or_warnings_but_the_intended_ones():
+def test_example_site_has_no_problems_or_warnings_but_the_intended_ones(monkeypatch):
+    import volsite.builds
+
+    looked_at: list[str] = []
+    findings = volsite.builds.image_findings
+
+    def image_findings(images, *args, **kwargs):
+        looked_at.extend(images)
+        return findings(images, *args, **kwargs)
+
+    monkeypatch.setattr(volsite.builds, "image_findings", image_findings)
     result = CliRunner().invoke(main, ["check", str(REPO)])
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.output.splitlines() if ": warning: " in line]
     # The one intended warning: a minor without guardian consent is counted but not named.
     assert all("minor without" in w for w in warnings), warnings
+    # check read every published image back for metadata (image_findings), the phone photos
+    # among them, and found none
+    assert {f"media/stories/{name}" for name in PHONE_PHOTOS} <= set(looked_at)
+    assert "metadata" not in result.output
+
+
+# ---------------------------------------------------------------------------- photos (SPEC 9)
+
+PUBLISHED_IMAGE = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+# The phone photos of the example (made by tests/example_photos.py) and the stories showing them.
+PHONE_PHOTOS = (
+    "volunteer-day-service.jpg",
+    "volunteer-day-desk.jpg",
+    "volunteer-day-awards.jpg",
+    "community-nutrition-talk.jpg",
+)
+
+
+def metadata_part(data: bytes) -> bytes:
+    """The bytes of an image outside its compressed pixels, where metadata would sit: a JPEG's
+    segments before its scan, a PNG's chunks but IDAT, a WebP's chunks but the bitstream (with
+    each chunk's name). Three letters such as b"GPS" turn up by chance in a few megabytes of
+    compressed pixels, so they are looked for here; longer marks in the whole file."""
+    if data[:2] == b"\xff\xd8":
+        at, part = 2, bytearray()
+        while at + 4 <= len(data) and data[at] == 0xFF and data[at + 1] != 0xDA:
+            length = struct.unpack(">H", data[at + 2 : at + 4])[0]
+            part += data[at : at + 2 + length]
+            at += 2 + length
+        assert at + 1 < len(data) and data[at + 1] == 0xDA, "a JPEG whose segments do not lead to its scan"
+        return bytes(part)
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        at, part = 8, bytearray()
+        while at + 8 <= len(data):
+            length, kind = struct.unpack(">I4s", data[at : at + 8])
+            part += kind + (b"" if kind == b"IDAT" else data[at + 8 : at + 8 + length])
+            at += 12 + length
+        return bytes(part)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        at, part = 12, bytearray()
+        while at + 8 <= len(data):
+            kind, length = struct.unpack("<4sI", data[at : at + 8])
+            part += kind + (b"" if kind in (b"VP8 ", b"VP8L", b"ALPH") else data[at + 8 : at + 8 + length])
+            at += 8 + length + (length & 1)
+        return bytes(part)
+    return data  # (a GIF: all of it)
+
+
+def published_images(built: Path) -> list[Path]:
+    return sorted(p for p in built.rglob("*") if p.is_file() and p.suffix.lower() in PUBLISHED_IMAGE)
+
+
+def test_the_example_has_phone_photos_with_their_gps_position():
+    """The example's photos are what a phone saves, EXIF with the place it was taken included,
+    so that the tests below show that none of it reaches the site."""
+    turned = []
+    for name in PHONE_PHOTOS:
+        path = REPO / "content/media/stories" / name
+        assert path.stat().st_size < 2_500_000, path
+        with Image.open(path) as photo:
+            exif = photo.getexif()
+            gps = exif.get_ifd(IFD.GPSInfo)
+            assert photo.width * photo.height >= 12_000_000, path  # 4032 × 3024, as phones take them
+            assert exif[Base.Make] == "Apple" and exif[Base.Model].startswith("iPhone"), path
+            assert exif.get_ifd(IFD.Exif)[Base.DateTimeOriginal].startswith("2025:"), path
+            assert gps[GPS.GPSLatitudeRef] == "N" and len(gps[GPS.GPSLatitude]) == 3, path
+            assert gps[GPS.GPSLongitudeRef] == "E" and len(gps[GPS.GPSLongitude]) == 3, path
+            if exif[Base.Orientation] == 6:
+                turned.append(name)
+    assert turned == ["volunteer-day-desk.jpg"]  # a portrait, stored on its side as iPhones store them
+
+
+def test_no_published_image_has_exif_xmp_or_a_gps_position(built):
+    images = published_images(built)
+    assert len(images) >= 60
+    for path in images:
+        data = path.read_bytes()
+        with Image.open(path) as image:
+            assert not image.getexif(), path
+            assert not {"exif", "xmp", "icc_profile", "comment"} & set(image.info), (path, sorted(image.info))
+        for mark in (b"Exif\x00\x00", b"<x:xmpmeta", b"http://ns.adobe.com/xap/", b"iPhone"):
+            assert mark not in data, (path, mark)
+        head = metadata_part(data)
+        for mark in (b"GPS", b"Exif", b"EXIF", b"eXIf", b"XMP", b"ICCP", b"iCCP", b"tEXt", b"iTXt", b"zTXt", b"Apple"):
+            assert mark not in head, (path, mark)
+
+
+def test_no_published_raster_is_wider_than_the_widest_size(built):
+    for path in published_images(built):
+        with Image.open(path) as image:
+            assert image.width <= 1440, (path, image.size)
+    # a phone photo is published at 1440 px, upright: the portrait stored on its side stands
+    with Image.open(built / "media/stories/volunteer-day-desk.jpg") as image:
+        assert image.size == (1440, 1920)
+    with Image.open(built / "media/stories/volunteer-day-service.jpg") as image:
+        assert image.size == (1440, 1080)
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def page_images(path: Path) -> list[dict[str, str | None]]:
+    parser = _Images()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.images
+
+
+def test_every_img_of_every_page_has_width_and_height(built):
+    pages = sorted(built.rglob("*.html"))
+    seen = 0
+    for page in pages:
+        for img in page_images(page):
+            seen += 1
+            assert re.fullmatch(r"[1-9]\d*", img.get("width") or ""), (page, img)
+            assert re.fullmatch(r"[1-9]\d*", img.get("height") or ""), (page, img)
+    assert seen >= 50
+
+
+def test_the_photos_of_a_story_are_pictures_the_cover_first(built):
+    images = page_images(built / "stories/thirteen-years/index.html")
+    photos = [img for img in images if "/media/stories/volunteer-day-" in (img.get("src") or "")]
+    assert [img["src"].rsplit("/", 1)[-1] for img in photos] == [
+        "volunteer-day-service.jpg",
+        "volunteer-day-desk.jpg",
+        "volunteer-day-awards.jpg",
+    ]
+    cover, *body = photos
+    assert cover.get("fetchpriority") == "high" and "loading" not in cover
+    assert cover.get("data-pagefind-meta") == "image[src]"  # the search result's image
+    assert all(img.get("loading") == "lazy" for img in body)
+    assert (body[0]["width"], body[0]["height"]) == ("1440", "1920")
+    assert all(" 360w" in (img.get("srcset") or "") and img.get("sizes") for img in photos)
+    card = page_images(built / "stories/index.html")
+    assert any("community-nutrition-talk.360w.jpg" in (img.get("srcset") or "") for img in card)

@@ -284,6 +284,7 @@ def test_tag_pages_are_paginated(site):
 
 def test_a_cover_carries_its_own_size_so_the_page_does_not_jump(example, site):
     page = (example / "stories/heat-wave-station/index.html").read_text()
+    # (in a <picture>: its srcset and sizes come between src and the size)
     assert re.search(
         r'<img class="cover" src="/volunteer/media/stories/heat-wave.jpg" [^>]*width="1200" height="630"', page
     )
