@@ -268,3 +268,20 @@ def test_the_preview_server_makes_the_other_sizes_at_its_next_look_unasked(photo
         assert not preview.update()  # and then there is nothing to do
     finally:
         preview.close()
+
+
+def test_photos_found_by_forked_workers_stay_in_the_store(photo_site, tmp_path, monkeypatch):
+    """Each process of a build looks photos up in the store; the store must keep every one the
+    build used, not only those the main process looked up (half of a warm build's photos were
+    forgotten, and made again by the next)."""
+    from conftest import shared_out
+
+    shared_out(monkeypatch)  # every photo's work shared out between two processes
+    photo_site.write({"content/media/photos/more.jpg": phone_photo(1600, 1200)})
+    kept = photo_site.root / ".volsite-cache/images"
+    assert photo_site.build().exit_code == 0
+    first = sorted(p.name for p in kept.iterdir())
+    assert len(first) == 4
+    for run in ("warm", "warm again"):
+        assert photo_site.build("-o", str(tmp_path / run)).exit_code == 0
+        assert sorted(p.name for p in kept.iterdir()) == first, run

@@ -111,9 +111,12 @@ def process_images(
             continue
         if fresh and key is None:
             quick += 1  # (made for now only: not kept)
-        elif fresh and key is not None and store.keeps(SHELF):
-            store.put(SHELF, {key: result})
-            kept = store.get(SHELF, key)  # (a store that keeps files gives their paths)
+        elif key is not None and store.keeps(SHELF):
+            if fresh:
+                store.put(SHELF, {key: result})
+            # Asked here, whichever process made or found it: the store keeps what this process
+            # asked for, and a store that keeps files gives their paths.
+            kept = store.get(SHELF, key)
             result = kept if kept is not None else result
         sets[(rel, square)] = _set_of(rel, square, result, files)
     for rel in sorted(media):
