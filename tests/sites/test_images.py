@@ -285,3 +285,17 @@ def test_photos_found_by_forked_workers_stay_in_the_store(photo_site, tmp_path, 
     for run in ("warm", "warm again"):
         assert photo_site.build("-o", str(tmp_path / run)).exit_code == 0
         assert sorted(p.name for p in kept.iterdir()) == first, run
+
+
+def test_a_photo_in_a_records_markdown_is_a_sized_picture_too(photo_site):
+    photo_site.write(
+        {
+            "content/volunteers/people.yaml": (
+                "- {id: zhang-wei, name: 张伟, teams: [hq]}\n"
+                "- id: li-na\n  name: 李娜\n  teams: [clinic-a]\n  bio: '在义诊现场。![现场](media/photos/body.jpg)'\n"
+            )
+        }
+    )
+    page = (photo_site.build().built / "volunteers/li-na/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<picture><source type="image/webp" srcset="[^"]*body\.360w\.webp 360w', page)
+    assert re.search(r'<img src="/volunteer/media/photos/body\.jpg" [^>]*width="1440" height="1080" alt="现场"', page)

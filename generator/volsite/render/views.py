@@ -353,7 +353,7 @@ class Views:
 
     def markdown(self, text: str | None) -> str:
         """A record's Markdown field (bio, description, summary, citation) as HTML."""
-        return self.record_html[text].html if text else ""
+        return self.with_pictures(self.record_html[text].html) if text else ""
 
     def person(self, vid: str) -> Link:
         person = self.model.people[vid]
