@@ -79,7 +79,7 @@ def build(
             return BuildResult(last.pages, last.files, time.perf_counter() - started, last.warnings, unchanged=True)
 
         def stage(progress: Progress | None, say: Progress) -> Staged:
-            return _stage(site_root, output, drafts, base_url, umask, progress, say)
+            return _stage(site_root, output, drafts, base_url, umask, progress, say, record.known_files)
 
         # Pagefind runs next: what loading and rendering leave in memory goes with their process.
         staged = in_a_process_of_its_own(stage, progress, say) if record.search else stage(progress, say)
@@ -143,9 +143,11 @@ def _stage(
     umask: int,
     progress: Progress | None,
     say: Progress,
+    known_files: dict[str, list] | None = None,
 ) -> Staged:
-    """Load, render and write the new site beside output/."""
-    workers, store = ForkedWorkers(), BuildStore(site_root)
+    """Load, render and write the new site beside output/; `known_files` are the last build's
+    (BuildRecord.known_files): a photo unchanged since is not read to be found in the store."""
+    workers, store = ForkedWorkers(), BuildStore(site_root, known_files)
     say("loading and checking content")
     # Loading and rendering make next to no cycles, and the collector's walks of everything
     # loaded cost a fifth of loading a city (and copy memory in forked renderers): paused

@@ -299,3 +299,25 @@ def test_a_photo_in_a_records_markdown_is_a_sized_picture_too(photo_site):
     page = (photo_site.build().built / "volunteers/li-na/index.html").read_text(encoding="utf-8")
     assert re.search(r'<picture><source type="image/webp" srcset="[^"]*body\.360w\.webp 360w', page)
     assert re.search(r'<img src="/volunteer/media/photos/body\.jpg" [^>]*width="1440" height="1080" alt="现场"', page)
+
+
+def test_a_warm_build_does_not_read_photos_it_already_made(photo_site, tmp_path, monkeypatch):
+    """The last build's record knows each photo's hash while the file is as it was: a build
+    into another folder finds the processed files without reading 3 MB a photo again."""
+    import volsite.images.stage
+    import volsite.speed.record
+
+    monkeypatch.setattr(volsite.speed.record, "RACY_NS", 0)  # trust files however fresh
+    photo_site.write({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\nsearch: false\n"})
+    photo_site.build()
+    read: list[str] = []
+    read_bytes = volsite.images.stage.read_bytes
+    monkeypatch.setattr(
+        volsite.images.stage, "read_bytes", lambda root, rel, *args: read.append(rel) or read_bytes(root, rel, *args)
+    )
+    warm = photo_site.build("-o", str(tmp_path / "warm"))
+    assert warm.exit_code == 0 and read == []
+    assert tree_digest(warm.built) == tree_digest(photo_site.root / "output")
+    photo_site.write({"content/media/photos/body.jpg": phone_photo(1000, 800)})
+    photo_site.build("-o", str(tmp_path / "edited"))
+    assert read == ["content/media/photos/body.jpg"]  # only the photo that changed is read

@@ -23,6 +23,9 @@ from .made import MAX_BYTES, RASTER_SUFFIXES, ImageError, Processed
 from .svg import svg_problem
 
 SHELF = "images"
+# A shelf of what a store may know of a file without reading it: the hash of its bytes, by its
+# path in the site, while it is as it was (a warm build need not read 600 MB of photos).
+FILE_HASHES = "file hashes"
 # Re-encoding costs about 0.3 us a byte of a phone's JPEG (1 s for a 3 MB 12-megapixel photo,
 # at three widths in two formats).
 PROCESS_COST_A_BYTE = 0.3
@@ -138,12 +141,19 @@ def _processed(
     was made now), or (why it cannot be published, None, False)."""
     from .process import PROCESS_VERSION, process  # (Pillow: loaded only by a site with photos)
 
+    lossless = rel.lower().endswith((".png", ".gif"))
+
+    def key_of(file_hash: str) -> str:
+        return text_digest(f"{file_hash} {wanted} {square} {lossless} {quality} {PROCESS_VERSION}")
+
+    known = store.get(FILE_HASHES, f"content/{rel}")
+    if known is not None and (kept := store.get(SHELF, key_of(known))) is not None:
+        return kept, key_of(known), False
     found = Problems()
     data = read_bytes(site_root, f"content/{rel}", found, IMAGE_LIMIT)
     if data is None:
         return next((p.message for p in found), None), None, False
-    lossless = rel.lower().endswith((".png", ".gif"))
-    key = text_digest(f"{hex_digest(data)} {wanted} {square} {lossless} {quality} {PROCESS_VERSION}")
+    key = key_of(hex_digest(data))
     kept = store.get(SHELF, key)
     if kept is not None:
         return kept, key, False

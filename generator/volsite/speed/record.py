@@ -229,6 +229,13 @@ class BuildRecord:
         self._scan: InputScan | None = None
         self._inputs: tuple[str, dict[str, list]] | None = None
 
+    @property
+    def known_files(self) -> dict[str, list]:
+        """The last build's files: path → [size, mtime, ctime, inode, hash] (none changed since
+        it was recorded within seconds of its last change: inputs_digest's racy rule)."""
+        known = (self._last or {}).get("input_files")
+        return known if isinstance(known, dict) else {}
+
     def unchanged(self) -> LastBuild | None:
         """What the last build made, if everything it read is as it was and output/ is as it left it."""
         last = self._last

@@ -22,6 +22,7 @@ from ..bindings import cmark
 from ..digests import hasher, hex_digest
 from ..images.made import Processed
 from ..images.made import Variant as ImageVariant
+from ..images.stage import FILE_HASHES
 from ..images.stage import SHELF as IMAGES
 from ..output.search import SEARCH_PARTS
 from ..output.write import CACHE_FOLDER, copy_folder, remove_folder, write_all
@@ -117,8 +118,9 @@ class BuildStore:
     between runs; what was read of each content file (the "read" shelf) is kept in memory
     for the build's record (reads); nothing else is kept."""
 
-    def __init__(self, site_root: Path) -> None:
+    def __init__(self, site_root: Path, known_files: dict[str, list] | None = None) -> None:
         self.site_root = site_root
+        self._known_files = known_files or {}
         self.reads: dict[str, tuple] = {}  # by path relative to the site
         self._markdown: dict[str, _MarkdownShelf] = {}
         self._search_parts = FolderShelf(kept_search_parts(site_root))
@@ -126,6 +128,20 @@ class BuildStore:
 
     def keeps(self, shelf: str) -> bool:
         return shelf in ("read", SEARCH_PARTS, IMAGES) or shelf.startswith("markdown ")
+
+    def _file_hash(self, rel: str) -> str | None:
+        """The hash of a file of the site as the last build recorded it, if the file is as it
+        was then (same size, times and inode: ctime cannot be set back)."""
+        path = os.fspath(self.site_root / rel)
+        entry = self._known_files.get(path)
+        if not isinstance(entry, list) or len(entry) != 5:
+            return None
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        same = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino] == entry[:4]
+        return str(entry[4]) if same else None
 
     def _shelf(self, shelf: str) -> _MarkdownShelf | None:
         if not shelf.startswith("markdown "):
@@ -145,6 +161,8 @@ class BuildStore:
         return bool(found and found.kept)
 
     def get(self, shelf: str, key: str) -> Any | None:
+        if shelf == FILE_HASHES:
+            return self._file_hash(key)
         if shelf == SEARCH_PARTS:
             return self._search_parts.get(shelf, key)
         if shelf == IMAGES:
