@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from volsite.cli import main
+from volsite.messages import OVERRIDE
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -97,12 +99,26 @@ class SiteMaker:
     def __call__(self, files: dict[str, str | bytes] | None = None, base: bool = True) -> Path:
         return self.write({**(BASE_SITE if base else {}), **(files or {})})
 
-    def run(self, *args: str) -> Result:
-        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    def run(self, *args: str, env: dict[str, str | None] | None = None) -> Result:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False, env=env)
         return Result(result.exit_code, result.output, self.root)
 
-    def build(self, *args: str) -> Result:
-        return self.run("build", str(self.root), *args)
+    def build(self, *args: str, env: dict[str, str | None] | None = None) -> Result:
+        return self.run("build", str(self.root), *args, env=env)
+
+
+# What a build prints in the site's own language (the tests' default is English, below).
+IN_SITE_LANGUAGE = {OVERRIDE: None}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def messages_in_english():
+    """The tests read volsite's messages in English, its code's own words, whatever the site's
+    language (most test sites are Chinese); a test of the Chinese messages passes
+    env=IN_SITE_LANGUAGE, and subprocesses inherit this."""
+    os.environ[OVERRIDE] = "en"
+    yield
+    os.environ.pop(OVERRIDE, None)
 
 
 @pytest.fixture(scope="session")

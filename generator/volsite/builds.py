@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import words
 from .output.checks import image_findings, orphan_warnings, privacy_findings, privacy_findings_in
 from .output.search import (
     PART_PREFIX,
@@ -67,30 +68,30 @@ def build(
     """A whole new site in output/, swapped in at the end; the old one stays on any failure.
     Nothing is done if nothing it reads has changed since the last build."""
     started = time.perf_counter()
-    say = progress or (lambda message: None)
+    tell = progress or (lambda message: None)
     output = output if output is not None else site_root / "output"
     check_output_dir(site_root, output)
     output = real_output(output)  # a link (a deploy's web root elsewhere) stays: its target is replaced
     find_site(site_root)
     umask = read_umask()  # before any thread or child is started
-    with site_lock(site_root, say=say), _frozen_until_done():
+    with site_lock(site_root, say=tell), _frozen_until_done():
         record = BuildRecord(site_root, output, {"drafts": drafts, "base_url": base_url})
         if (last := record.unchanged()) is not None:
             return BuildResult(last.pages, last.files, time.perf_counter() - started, last.warnings, unchanged=True)
 
-        def stage(progress: Progress | None, say: Progress) -> Staged:
-            return _stage(site_root, output, drafts, base_url, umask, progress, say, record.known_files)
+        def stage(progress: Progress | None, tell: Progress) -> Staged:
+            return _stage(site_root, output, drafts, base_url, umask, progress, tell, record.known_files)
 
         # Pagefind runs next: what loading and rendering leave in memory goes with their process.
-        staged = in_a_process_of_its_own(stage, progress, say) if record.search else stage(progress, say)
+        staged = in_a_process_of_its_own(stage, progress, tell) if record.search else stage(progress, tell)
         try:
             if staged.searchable is not None:
-                say("indexing for search")
+                tell(words("indexing for search"))
                 search_store = BuildStore(site_root)
                 made = _index(staged.folder, staged.searchable, search_store, staged.page_digests)
                 search_store.finish_search_parts()
                 if made == 0:
-                    say("search index unchanged: every part was kept")
+                    tell(words("search index unchanged: every part was kept"))
                 index = staged.folder / SEARCH_FOLDER
                 match_umask([index, *index.glob(f"{PART_PREFIX}*")], umask)  # parts kept from earlier builds
             record.forget()  # output/ is about to change
@@ -142,25 +143,31 @@ def _stage(
     base_url: str | None,
     umask: int,
     progress: Progress | None,
-    say: Progress,
+    tell: Progress,
     known_files: dict[str, list] | None = None,
 ) -> Staged:
     """Load, render and write the new site beside output/; `known_files` are the last build's
     (BuildRecord.known_files): a photo unchanged since is not read to be found in the store."""
     workers, store = ForkedWorkers(), BuildStore(site_root, known_files)
-    say("loading and checking content")
+    tell(words("loading and checking content"))
     # Loading and rendering make next to no cycles, and the collector's walks of everything
     # loaded cost a fifth of loading a city (and copy memory in forked renderers): paused
     # while loading; what was loaded is then set aside (gc.freeze) for the rest of the build.
     with collector_paused():
         site = load_site(site_root, drafts, base_url, workers, store)
         gc.freeze()
-    say(f"rendering {len(site.routes)} pages, writing each to a new folder beside {output}")
+    tell(
+        words(
+            "rendering {count} pages, writing each to a new folder beside {output}",
+            count=len(site.routes),
+            output=output,
+        )
+    )
     staging = Staging(output, umask)
     try:
         rendered = render_site(site, workers, store, _writer(staging, site), progress)
         store.finish_markdown()
-        say(f"copying {len(rendered.copies)} static and media files")
+        tell(words("copying {count} static and media files", count=len(rendered.copies)))
         copied = {rel: staging.copy(rel, source) for rel, source in sorted(rendered.copies.items())}
         for rel, image in sorted(rendered.images.items()):
             copied[rel] = staging.copy(rel, image) if isinstance(image, Path) else staging.put(rel, image)

@@ -7,11 +7,16 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
+import yaml
 
 from . import __version__
+from .bindings.click import speaking
 from .builds import build, check_site
+from .config import CONFIG_FILE, DEFAULT_LANGUAGE, LANGUAGES
+from .messages import SOURCE_LANGUAGE, Message, catalogue, chosen_language, words
 from .pipeline import find_site
 from .problems import ContentError, Problem, UsageError
 
@@ -20,38 +25,23 @@ EXIT_USAGE = 2
 EXIT_BUG = 3
 
 
-def _report(problems: list[Problem]) -> None:
-    for problem in problems:
-        click.echo(problem.format(), err=True)
-
-
-def _fail_unexpected(exc: BaseException, verbose: bool) -> None:
-    click.echo(
-        f"volsite: internal error ({exc.__class__.__name__}: {exc}). This is a bug in "
-        "volsite, not in your content; please report it with the command you ran.",
-        err=True,
-    )
-    if verbose:
-        traceback.print_exc()
-    sys.exit(EXIT_BUG)
-
-
 class Reporter:
     """Progress as staff see it: one line that updates on a terminal; plain lines in CI
     (no terminal) only with -v; nothing but problems with -q."""
 
-    def __init__(self, quiet: bool, verbose: bool, tty: bool):
-        self.quiet, self.verbose, self.tty = quiet, verbose, tty
+    def __init__(self, quiet: bool, verbose: bool, tty: bool, language: str = SOURCE_LANGUAGE):
+        self.quiet, self.verbose, self.tty, self.language = quiet, verbose, tty, language
         self.live = False  # a progress line is on screen and must be cleared
 
-    def __call__(self, message: str) -> None:
+    def __call__(self, message: Message | str) -> None:
         if self.quiet:
             return
+        text = message.words(self.language) if isinstance(message, Message) else message
         if self.verbose:
             self.clear()
-            click.echo(f"  {message}", err=True)
+            click.echo(f"  {text}", err=True)
         elif self.tty:
-            click.echo(f"\r\033[K  {message}", nl=False, err=True)
+            click.echo(f"\r\033[K  {text}", nl=False, err=True)
             self.live = True
 
     def clear(self) -> None:
@@ -60,124 +50,229 @@ class Reporter:
             self.live = False
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="volsite")
-def main() -> None:
-    """volsite: websites for volunteer organisations."""
+def command_line(language: str) -> click.Group:
+    """The volsite command with its help, and everything it prints, in `language`."""
+    _ = catalogue(language).gettext
 
+    def echo(message: Message | str, err: bool = True) -> None:
+        click.echo(message.words(language) if isinstance(message, Message) else message, err=err)
 
-@main.command("build")
-@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default SITE/output).")
-@click.option("--drafts", is_flag=True, help="Include stories marked draft: true.")
-@click.option("--base-url", help="Override site.yaml base_url (e.g. for a preview host).")
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-@click.option("-v", "--verbose", is_flag=True, help="Print each phase.")
-def build_command(
-    site: Path, output: Path | None, drafts: bool, base_url: str | None, quiet: bool, verbose: bool
-) -> None:
-    """Build the site in SITE into its output folder."""
-    reporter = Reporter(quiet, verbose, sys.stderr.isatty())
-    try:
-        result = build(site, output, drafts=drafts, base_url=base_url, progress=reporter)
-    except UsageError as exc:
-        reporter.clear()
-        click.echo(f"volsite: {exc}", err=True)
+    def report(problems: list[Problem]) -> None:
+        for problem in problems:
+            click.echo(problem.format(language), err=True)
+
+    def refuse(exc: UsageError) -> NoReturn:
+        echo(words("volsite: {reason}", reason=exc.said))
         sys.exit(EXIT_USAGE)
-    except ContentError as exc:
-        reporter.clear()
-        _report(exc.problems)
-        errors = sum(1 for p in exc.problems if p.severity == "error")
-        click.echo(
-            f"volsite: {errors} problem(s) in the content; nothing was written (the previous output is unchanged).",
-            err=True,
+
+    def fail_unexpected(exc: BaseException, verbose: bool) -> NoReturn:
+        echo(
+            words(
+                "volsite: internal error ({error}). This is a bug in volsite, not in your content; "
+                "please report it with the command you ran.",
+                error=f"{exc.__class__.__name__}: {exc}",
+            )
         )
-        sys.exit(EXIT_CONTENT)
-    except Exception as exc:  # noqa: BLE001 - a bug must not look like a content problem
-        _fail_unexpected(exc, verbose)
-    reporter.clear()
-    _report(result.warnings)
-    if not quiet:
-        done = "nothing changed since the last build, so output/ already holds" if result.unchanged else "built"
-        click.echo(
-            f"volsite: {done} {result.pages} pages ({result.files} files) in {result.seconds:.2f} s"
-            + (f", {len(result.warnings)} warning(s)" if result.warnings else "")
-        )
+        if verbose:
+            traceback.print_exc()
+        sys.exit(EXIT_BUG)
 
+    site_argument = click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+    drafts_option = click.option("--drafts", is_flag=True, help=_("Include stories marked draft: true."))
 
-@main.command("serve")
-@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--drafts", is_flag=True, help="Show stories marked draft: true.")
-def serve_command(site: Path, host: str, port: int, drafts: bool) -> None:
-    """Preview SITE in the browser; every saved change rebuilds and reloads the page."""
-    from .serve.server import serve
-
-    try:
-        find_site(site)
-        serve(site, host, port, drafts, lambda message: click.echo(message, err=True))
-    except UsageError as exc:
-        click.echo(f"volsite: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except OSError as exc:
-        click.echo(f"volsite: cannot serve on {host}:{port}: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
+    @click.group(
+        context_settings={"help_option_names": ["-h", "--help"]},
+        help=_("volsite: websites for volunteer organisations."),
+        options_metavar=_("[OPTIONS]"),
+        subcommand_metavar=_("COMMAND [ARGS]..."),
+    )
+    @click.version_option(__version__, prog_name="volsite")
+    def group() -> None:
         pass
 
+    @group.command("build", options_metavar=_("[OPTIONS]"), help=_("Build the site in SITE into its output folder."))
+    @site_argument
+    @click.option("-o", "--output", type=click.Path(path_type=Path), help=_("Output folder (default SITE/output)."))
+    @drafts_option
+    @click.option("--base-url", metavar="URL", help=_("Override site.yaml base_url (e.g. for a preview host)."))
+    @click.option("-q", "--quiet", is_flag=True, help=_("Print only problems."))
+    @click.option("-v", "--verbose", is_flag=True, help=_("Print each phase."))
+    def build_command(
+        site: Path, output: Path | None, drafts: bool, base_url: str | None, quiet: bool, verbose: bool
+    ) -> None:
+        reporter = Reporter(quiet, verbose, sys.stderr.isatty(), language)
+        try:
+            result = build(site, output, drafts=drafts, base_url=base_url, progress=reporter)
+        except UsageError as exc:
+            reporter.clear()
+            refuse(exc)
+        except ContentError as exc:
+            reporter.clear()
+            report(exc.problems)
+            errors = sum(1 for p in exc.problems if p.severity == "error")
+            echo(
+                words(
+                    "volsite: {count} problem(s) in the content; nothing was written (the previous output "
+                    "is unchanged). Mend them and build again.",
+                    count=errors,
+                )
+            )
+            sys.exit(EXIT_CONTENT)
+        except Exception as exc:  # noqa: BLE001 - a bug must not look like a content problem
+            fail_unexpected(exc, verbose)
+        reporter.clear()
+        report(result.warnings)
+        if quiet:
+            return
+        if result.unchanged:
+            done = words(
+                "volsite: nothing changed since the last build, so output/ already holds {pages} pages "
+                "({files} files) ({seconds} s)",
+                pages=result.pages,
+                files=result.files,
+                seconds=f"{result.seconds:.2f}",
+            )
+        else:
+            done = words(
+                "volsite: built {pages} pages ({files} files) in {seconds} s",
+                pages=result.pages,
+                files=result.files,
+                seconds=f"{result.seconds:.2f}",
+            )
+        if result.warnings:
+            done = words("{done}, {count} warning(s)", done=done, count=len(result.warnings))
+        echo(done, err=False)
 
-@main.command("new")
-@click.argument("kind", type=click.Choice(["story", "volunteer", "activity", "award"]))
-@click.argument("name")
-@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
-def new_command(kind: str, name: str, site: Path) -> None:
-    """Start a new KIND named NAME in SITE and print the file's path."""
-    import datetime as dt
+    @group.command(
+        "serve",
+        options_metavar=_("[OPTIONS]"),
+        help=_("Preview SITE in the browser; every saved change rebuilds and reloads the page."),
+    )
+    @site_argument
+    @click.option("--host", default="127.0.0.1", metavar="HOST", show_default=True, help=_("Address to listen on."))
+    @click.option(
+        "--port",
+        default=8000,
+        show_default=True,
+        type=click.IntRange(1, 65535),
+        metavar="PORT",
+        help=_("Port to listen on."),
+    )
+    @click.option("--drafts", is_flag=True, help=_("Show stories marked draft: true."))
+    def serve_command(site: Path, host: str, port: int, drafts: bool) -> None:
+        from .serve.server import serve
 
-    from .scaffold import plan_new, taken_names, write_new
+        try:
+            find_site(site)
+            serve(site, host, port, drafts, lambda message: echo(message), language)
+        except UsageError as exc:
+            refuse(exc)
+        except OSError as exc:
+            echo(
+                words(
+                    "volsite: cannot serve on {host}:{port}: {reason}", host=host, port=port, reason=exc.strerror or exc
+                )
+            )
+            sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            pass
 
-    try:
-        find_site(site)
-        today = dt.date.today()
-        draft = plan_new(kind, name, today, taken_names(site, kind, name, today))
-        path = write_new(site, draft)
-    except UsageError as exc:
-        click.echo(f"volsite: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    click.echo(path)
-    if kind == "award":
-        click.echo("volsite: fill in the recipient ('volunteer' or 'team') before the next build", err=True)
-    elif kind == "story":
-        click.echo("volsite: the story is a draft (draft: true) until you change it", err=True)
+    @group.command(
+        "new", options_metavar=_("[OPTIONS]"), help=_("Start a new KIND named NAME in SITE and print the file's path.")
+    )
+    @click.argument("kind", type=click.Choice(["story", "volunteer", "activity", "award"]))
+    @click.argument("name")
+    @site_argument
+    def new_command(kind: str, name: str, site: Path) -> None:
+        import datetime as dt
+
+        from .scaffold import plan_new, taken_names, write_new
+
+        try:
+            find_site(site)
+            today = dt.date.today()
+            draft = plan_new(kind, name, today, taken_names(site, kind, name, today))
+            path = write_new(site, draft)
+        except UsageError as exc:
+            refuse(exc)
+        click.echo(path)
+        if kind == "award":
+            echo(words("volsite: fill in the recipient ('volunteer' or 'team') before the next build"))
+        elif kind == "story":
+            echo(words("volsite: the story is a draft (draft: true) until you change it"))
+
+    @group.command(
+        "check", options_metavar=_("[OPTIONS]"), help=_("Check the content of SITE without writing anything.")
+    )
+    @site_argument
+    @click.option("--strict", is_flag=True, help=_("Treat warnings as errors."))
+    @click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help=_("How to print the problems.")
+    )
+    @click.option("--drafts", is_flag=True, help=_("Check stories marked draft: true as well."))
+    def check_command(site: Path, strict: bool, fmt: str, drafts: bool) -> None:
+        try:
+            problems = check_site(site, drafts=drafts)
+        except UsageError as exc:
+            refuse(exc)
+        except ContentError as exc:
+            problems = exc.problems
+        except Exception as exc:  # noqa: BLE001
+            fail_unexpected(exc, False)
+        failing = [p for p in problems if p.severity == "error" or strict]
+        if fmt == "json":
+            click.echo(
+                json.dumps(
+                    {"ok": not failing, "problems": [p.as_json(language) for p in problems]},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        else:
+            report(problems)
+            if not failing:
+                echo(
+                    words("volsite: no problems ({count} warning(s))", count=len(problems))
+                    if problems
+                    else words("volsite: no problems"),
+                    err=False,
+                )
+        sys.exit(EXIT_CONTENT if failing else 0)
+
+    return group
 
 
-@main.command("check")
-@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--drafts", is_flag=True, help="Check stories marked draft: true as well.")
-def check_command(site: Path, strict: bool, fmt: str, drafts: bool) -> None:
-    """Check the content of SITE without writing anything."""
-    try:
-        problems = check_site(site, drafts=drafts)
-    except UsageError as exc:
-        click.echo(f"volsite: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except ContentError as exc:
-        problems = exc.problems
-    except Exception as exc:  # noqa: BLE001
-        _fail_unexpected(exc, False)
-    failing = [p for p in problems if p.severity == "error" or strict]
-    if fmt == "json":
-        click.echo(
-            json.dumps({"ok": not failing, "problems": [p.as_json() for p in problems]}, ensure_ascii=False, indent=2)
-        )
-    else:
-        _report(problems)
-        if not failing:
-            click.echo("volsite: no problems" + (f" ({len(problems)} warning(s))" if problems else ""))
-    sys.exit(EXIT_CONTENT if failing else 0)
+class _InTheirLanguage(click.Group):
+    """The volsite command: chooses the language first (of the site it is run on, or
+    VOLSITE_LANG, or the system's), then runs `command_line` in it, click's own words too."""
+
+    def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
+        args = list(sys.argv[1:] if args is None else args)
+        language = chosen_language(site_language(args), os.environ)
+        with speaking(catalogue(language)):
+            return command_line(language).main(args, prog_name or "volsite", **extra)
+
+
+main = _InTheirLanguage("volsite")
+
+
+def site_language(args: list[str]) -> str | None:
+    """The `language` of the site a command is run on: the first argument that is a site
+    folder, else the current folder; None outside a site. Read leniently: a site.yaml with
+    problems is reported by the command itself."""
+    for candidate in [*(arg for arg in args if not arg.startswith("-")), "."]:
+        config = Path(candidate) / CONFIG_FILE
+        try:
+            if not config.is_file():
+                continue
+            declared = yaml.load(
+                config.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            )
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
+            return DEFAULT_LANGUAGE
+        language = declared.get("language") if isinstance(declared, dict) else None
+        return language if isinstance(language, str) and language in LANGUAGES else DEFAULT_LANGUAGE
+    return None
 
 
 def run() -> None:

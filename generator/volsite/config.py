@@ -28,6 +28,7 @@ from .read.yaml import parse_yaml
 
 CONFIG_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "en")
+DEFAULT_LANGUAGE = "zh-CN"
 DEFAULT_STARS = (Decimal(100), Decimal(300), Decimal(600), Decimal(1000), Decimal(1500))
 
 Report = Callable[[str], None]  # tells a problem of one setting, at its line in site.yaml
@@ -260,7 +261,7 @@ OPTIONS: tuple[Option | Section, ...] = (
         "/",
         "where the site is published, maybe under a path; the feed, sitemap and sharing links need a host",
     ),
-    Option("language", LANGUAGE, "zh-CN", "the language of the theme's own words: menus, labels, dates"),
+    Option("language", LANGUAGE, DEFAULT_LANGUAGE, "the language of the theme's own words: menus, labels, dates"),
     Option("description", TEXT, "", "the home page's lead line; else the theme's own"),
     Option("theme", THEME, "default", "a folder under themes/; what it leaves out comes from the default theme"),
     Option("stars", HOUR_THRESHOLDS, DEFAULT_STARS, "hours for one star, two stars, and so on"),

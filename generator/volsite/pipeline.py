@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .kinds.content import load_content
+from .messages import Message, say, words
 from .model.figures import Figures, compute
 from .model.resolve import Model, build_model
 from .model.routes import Route, plan
@@ -25,7 +26,7 @@ from .render.theme import static_files, theme_problems
 from .seams import NoStore, OneProcess, Store, Workers
 from .slugs import load_dictionary
 
-Progress = Callable[[str], None]
+Progress = Callable[[Message], None]
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,18 @@ class Rendered:
 
 def find_site(site_root: Path) -> Path:
     if not site_root.is_dir():
-        raise UsageError(f"{site_root} is not a folder")
+        raise UsageError(
+            say("V701", "{folder} is not a folder: give the folder that holds site.yaml", folder=site_root)
+        )
     if not (site_root / CONFIG_FILE).is_file() and not (site_root / "content").is_dir():
-        raise UsageError(f"{site_root} is not a volsite site: it has neither {CONFIG_FILE} nor content/")
+        raise UsageError(
+            say(
+                "V702",
+                "{folder} is not a volsite site: it has neither site.yaml nor content/. Run volsite in "
+                "the site's folder, or give that folder (volsite build path/to/site)",
+                folder=site_root,
+            )
+        )
     return site_root
 
 
@@ -93,7 +103,7 @@ def render_site(
     workers, store = workers or OneProcess(), store or NoStore()
     model, problems = site.model, Problems()
     if progress:
-        progress("converting Markdown")
+        progress(words("converting Markdown"))
     html, record_html = convert_all(model, site.config, workers, store)
     media = published_media(model, html, record_html)
     images = site_images(site.root, model, html, media, problems, workers, store, images_later)

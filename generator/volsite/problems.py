@@ -11,24 +11,78 @@ from dataclasses import dataclass, replace
 from difflib import get_close_matches
 from functools import lru_cache
 
+from .messages import SOURCE_LANGUAGE, Message, words
+
 ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     path: str
     line: int | None
-    message: str
+    said: Message
     severity: str = ERROR
 
-    def format(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        tag = "" if self.severity == ERROR else "warning: "
-        return f"{where}: {tag}{self.message}"
+    def __post_init__(self) -> None:
+        if not isinstance(self.said, Message):  # while every stage is moved onto say()
+            object.__setattr__(self, "said", _said(self.said))
 
-    def as_json(self) -> dict:
-        return {"path": self.path, "line": self.line, "message": self.message, "severity": self.severity}
+    @property
+    def message(self) -> str:
+        """The message in English (the code's own words)."""
+        return self.said.words()
+
+    @property
+    def code(self) -> str:
+        return self.said.code
+
+    def format(self, language: str = SOURCE_LANGUAGE) -> str:
+        """`path:line: message [code]` in `language`, as SPEC section 6 prints it."""
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        text = self.said.words(language)
+        if self.severity != ERROR:
+            text = words("warning: {message}", message=text).words(language)
+        return f"{where}: {text} [{self.said.code}]" if self.said.code else f"{where}: {text}"
+
+    def as_json(self, language: str = SOURCE_LANGUAGE) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "code": self.said.code,
+            "message": self.said.words(language),
+            "severity": self.severity,
+        }
+
+    def kept(self) -> dict:
+        """As JSON that `from_kept` makes the same Problem of again (a build's record keeps
+        its warnings so that a build with nothing changed can show them)."""
+        return {"path": self.path, "line": self.line, "severity": self.severity, "said": _kept_message(self.said)}
+
+    @classmethod
+    def from_kept(cls, kept: dict) -> Problem:
+        return cls(kept["path"], kept["line"], _message_of(kept["said"]), kept["severity"])
+
+
+def _kept_message(message: Message) -> list:
+    return [message.code, message.text, [[name, *_kept_value(value)] for name, value in message.params]]
+
+
+def _kept_value(value: str | Message | tuple[str, ...]) -> list:
+    if isinstance(value, Message):
+        return ["message", _kept_message(value)]
+    return ["list", list(value)] if isinstance(value, tuple) else ["text", value]
+
+
+def _message_of(kept: list) -> Message:
+    code, text, params = kept
+    values = {"message": _message_of, "list": tuple, "text": str}
+    return Message(code, text, tuple((name, values[kind](value)) for name, kind, value in params))
+
+
+def _said(message: Message | str) -> Message:
+    # While every stage is moved onto say(): a plain text is shown as it is, in English.
+    return message if isinstance(message, Message) else Message("", "{text}", (("text", message),))
 
 
 class Problems:
@@ -37,11 +91,11 @@ class Problems:
     def __init__(self) -> None:
         self._items: list[Problem] = []
 
-    def error(self, path: str, line: int | None, message: str) -> None:
-        self._items.append(Problem(path, line, message, ERROR))
+    def error(self, path: str, line: int | None, message: Message | str) -> None:
+        self._items.append(Problem(path, line, _said(message), ERROR))
 
-    def warning(self, path: str, line: int | None, message: str) -> None:
-        self._items.append(Problem(path, line, message, WARNING))
+    def warning(self, path: str, line: int | None, message: Message | str) -> None:
+        self._items.append(Problem(path, line, _said(message), WARNING))
 
     def extend(self, other: Iterable[Problem]) -> None:
         self._items.extend(other)
@@ -61,8 +115,12 @@ class Problems:
         return [p for p in self._items if p.severity == WARNING]
 
     def sorted(self) -> list[Problem]:
-        # Stable order for humans and for byte-identical logs: by file, then line.
-        return sorted(self._items, key=lambda p: (p.path, p.line or 0, p.message))
+        return in_order(self._items)
+
+
+def in_order(problems: Iterable[Problem]) -> list[Problem]:
+    """Stable order for humans and for byte-identical logs: by file, then line, then message."""
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message, p.severity))
 
 
 class ContentError(Exception):
@@ -76,17 +134,26 @@ class ContentError(Exception):
 class UsageError(Exception):
     """Wrong usage or unsafe settings (exit status 2)."""
 
+    def __init__(self, message: Message | str):
+        self.said = _said(message)
+        super().__init__(self.said.words())
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    return _closest(word, tuple(choices))
+
+def did_you_mean(word: str, choices: Iterable[str]) -> Message:
+    """A hint to put at the end of a message: " (did you mean 'title'?)", or nothing."""
+    close = _closest(word, tuple(choices))
+    return words(" (did you mean '{word}'?)", word=close) if close else NOTHING
+
+
+NOTHING = Message("", "")  # a blank left empty
 
 
 @lru_cache(maxsize=4096)
-def _closest(word: str, choices: tuple[str, ...]) -> str:
+def _closest(word: str, choices: tuple[str, ...]) -> str | None:
     # Memoised: a city's 50,000 volunteer files tend to carry the same few extra
     # fields, and difflib's comparison is 0.1 ms a time.
     close = get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
 
 
 def as_warnings(problems: list[Problem]) -> list[Problem]:

@@ -77,9 +77,15 @@ class Raw:
     line: int  # where the record starts (1-based; the row number for XLSX)
     data: Mapping[str, Any]
     lines: Mapping[str, int] = field(default_factory=dict)
+    # Each field's name as the file wrote it, where that is not the field's own name (a
+    # roster's 时长 column for `hours`): messages name a field as staff wrote it.
+    names: Mapping[str, str] = field(default_factory=dict)
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.line)
+
+    def name_of(self, key: str) -> str:
+        return self.names.get(key, key)
 
 
 def _size(count: int) -> str:

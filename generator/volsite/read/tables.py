@@ -48,12 +48,16 @@ def table_records(
             clean = _strip_cell  # every cell is text and none needs cleaning: a city's ledger is 6 million cells
     records: list[Raw] = []
     columns: list[str] | None = None
+    names: dict[str, str] = {}
     for line, cells in rows:
         cells = [clean(c) for c in cells]
         if cells.count(None) == len(cells):
             continue  # blank lines are skipped
         if columns is None:
             columns = [_column_name(c, headers) for c in cells]
+            names = {
+                name: str(cell).strip() for name, cell in zip(columns, cells) if name and str(cell).strip() != name
+            }
             seen: set[str] = set()
             for name in columns:
                 if name and name in seen and name not in private:
@@ -69,7 +73,7 @@ def table_records(
             for name, value in zip(columns, cells):
                 if name and value is not None:
                     data.setdefault(name, value)
-        records.append(Raw(rel, line, data, {}))
+        records.append(Raw(rel, line, data, {}, names))
     if columns is None and len(problems.errors) == errors:
         problems.warning(rel, None, "holds no records (it is empty)")
     return records

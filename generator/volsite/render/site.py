@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..images.stage import Images, process_images
+from ..messages import words
 from ..model.media import media_path
 from ..model.resolve import Model
 from ..model.routes import Route
@@ -142,7 +143,7 @@ def render_pages(
 
     def done(count: int) -> None:
         if progress:
-            progress(f"rendering pages: {count}/{len(routes)}")
+            progress(words("rendering pages: {done}/{count}", done=count, count=len(routes)))
 
     rendered: dict[int, object] = {}
     for index, (page, found) in zip(

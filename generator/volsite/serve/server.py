@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..builds import rebuild
 from ..config import CONFIG_FILE, load_config
+from ..messages import SOURCE_LANGUAGE, Message, Tell, words
 from ..output.search import SEARCH_FOLDER, SearchError, index_folder, page_digest, read_pages, searchable_pages
 from ..output.write import new_preview_folder, remove_preview_folder, site_lock
 from ..problems import ContentError, Problem, Problems, UsageError
@@ -103,8 +104,8 @@ class SearchIndexer:
     the preview's own folder, `work`, for the session).
     """
 
-    def __init__(self, output: Path, work: Path, say: Callable[[str], None]):
-        self.output, self.work, self.say = output, work, say
+    def __init__(self, output: Path, work: Path, tell: Tell):
+        self.output, self.work, self.tell = output, work, tell
         self.lock = threading.Lock()
         self.wanted = False
         self.running = False
@@ -130,7 +131,7 @@ class SearchIndexer:
                 index_folder(self.output, self.work, searchable_pages(marks), store=kept, page_digests=digests)
                 kept.forget_others()
             except SearchError as exc:
-                self.say(f"volsite: search index not updated: {exc}")
+                self.tell(words("volsite: search index not updated: {reason}", reason=str(exc)))
 
     def wait(self, seconds: float = 30.0) -> None:
         deadline = time.monotonic() + seconds
@@ -141,8 +142,9 @@ class SearchIndexer:
 class Preview:
     """The build side of the preview server: one folder kept up to date, with problems recorded."""
 
-    def __init__(self, site_root: Path, drafts: bool, say: Callable[[str], None]):
-        self.site_root, self.drafts, self.say = site_root, drafts, say
+    def __init__(self, site_root: Path, drafts: bool, tell: Tell, language: str = SOURCE_LANGUAGE):
+        self.site_root, self.drafts, self.language = site_root, drafts, language
+        self.tell: Tell = lambda message: tell(message.words(language) if isinstance(message, Message) else message)
         self.store = SessionStore()
         self.root = new_preview_folder()
         problems = Problems()
@@ -161,7 +163,7 @@ class Preview:
         self.images_later = False  # the last rebuild made new photos only at their widest
         self.warnings: list[Problem] = []
         self.builds = 0
-        self.search = SearchIndexer(self.output, self.root / SERVE_DIR, say)
+        self.search = SearchIndexer(self.output, self.root / SERVE_DIR, self.tell)
         # At the domain root the preview's own files share the site's folder.
         self.keep = (SERVE_DIR + "/",) if self.output == self.root else ()
 
@@ -170,12 +172,17 @@ class Preview:
             return data
         return data.replace(b"</body>", OVERLAY_TAG + b"</body>", 1)
 
-    def _record(self, title: str, problems: list[Problem]) -> None:
+    def _record(self, title: Message, problems: list[Problem]) -> None:
         # Each page carries the overlay, which shows these problems over the last good pages
         # and reloads when the build number moves on.
         self.builds += 1
         text = json.dumps(
-            {"build": self.builds, "title": title, "problems": [p.format() for p in problems]}, ensure_ascii=False
+            {
+                "build": self.builds,
+                "title": title.words(self.language),
+                "problems": [p.format(self.language) for p in problems],
+            },
+            ensure_ascii=False,
         )
         (self.root / SERVE_DIR / "problems.json").write_text(text, encoding="utf-8")
 
@@ -189,7 +196,7 @@ class Preview:
         self.snapshot = snapshot
         started = time.perf_counter()
         try:
-            with site_lock(self.site_root, say=self.say):
+            with site_lock(self.site_root, say=self.tell):
                 result = rebuild(
                     self.site_root,
                     self.output,
@@ -201,39 +208,50 @@ class Preview:
                     images_later=images_later,
                 )
         except UsageError as exc:  # another volsite held the site too long: try at the next save
-            self.say(f"volsite: {exc}")
+            self.tell(words("volsite: {reason}", reason=exc.said))
             self.snapshot = Snapshot({})
             return False
         except ContentError as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
             for problem in exc.problems:
-                self.say(problem.format())
-            self.say(f"volsite: {len(errors)} problem(s); still serving the last good site")
+                self.tell(problem.format(self.language))
+            self.tell(words("volsite: {count} problem(s); still serving the last good site", count=len(errors)))
             self._record(
-                f"volsite: {len(errors)} problem(s) in the content; this page is the last good build", exc.problems
+                words(
+                    "volsite: {count} problem(s) in the content; this page is the last good build. Mend them "
+                    "and save: the page reloads by itself.",
+                    count=len(errors),
+                ),
+                exc.problems,
             )
             return True
         except Exception as exc:  # a bug in volsite: say so where the author looks, and keep serving
-            self.say("".join(traceback.format_exception(exc)).rstrip())
+            self.tell("".join(traceback.format_exception(exc)).rstrip())
             self._record(
-                "volsite: internal error while rebuilding; this page is the last good build "
-                "(please report it; saving again retries)",
-                [Problem("volsite", None, f"{type(exc).__name__}: {exc}")],
+                words(
+                    "volsite: internal error while rebuilding; this page is the last good build "
+                    "(please report it; saving again retries)"
+                ),
+                [Problem("volsite", None, words("{error}", error=f"{type(exc).__name__}: {exc}"))],
             )
             return True
         self.images_later = result.images_later > 0
         if result.warnings != self.warnings:  # say warnings once, not on every save
             for problem in result.warnings:
-                self.say(problem.format())
+                self.tell(problem.format(self.language))
             self.warnings = result.warnings
-        self._record("", [])
+        self._record(Message("", ""), [])
         if result.search and (
             any(rel.endswith(".html") for rel in result.changed) or not (self.output / SEARCH_FOLDER).is_dir()
         ):
             self.search.request()
-        self.say(
-            f"volsite: rebuilt in {time.perf_counter() - started:.2f} s "
-            f"({len(result.changed)} file(s) changed, {result.pages} pages)"
+        self.tell(
+            words(
+                "volsite: rebuilt in {seconds} s ({changed} file(s) changed, {pages} pages)",
+                seconds=f"{time.perf_counter() - started:.2f}",
+                changed=len(result.changed),
+                pages=result.pages,
+            )
         )
         return True
 
@@ -242,13 +260,13 @@ class Preview:
         remove_preview_folder(self.root)
 
 
-def serve(site_root: Path, host: str, port: int, drafts: bool, say: Callable[[str], None]) -> None:
+def serve(site_root: Path, host: str, port: int, drafts: bool, tell: Tell, language: str = SOURCE_LANGUAGE) -> None:
     """Serve until interrupted. Raises OSError when the port cannot be opened."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from tornado import ioloop
 
-    preview = Preview(site_root, drafts, say)
+    preview = Preview(site_root, drafts, tell, language)
     restore = _stop_on_hangup_and_terminate()
     try:
         preview.update()
@@ -262,7 +280,13 @@ def serve(site_root: Path, host: str, port: int, drafts: bool, say: Callable[[st
                 LiveReloadHandler.reload_waiters(path="*")
 
         ioloop.PeriodicCallback(poll, POLL_SECONDS * 1000).start()
-        say(f"volsite: serving {site_root} at http://{host}:{port}{preview.base_path} (Ctrl+C to stop)")
+        preview.tell(
+            words(
+                "volsite: serving {site} at {address} (Ctrl+C to stop)",
+                site=site_root,
+                address=f"http://{host}:{port}{preview.base_path}",
+            )
+        )
         server.serve(port=port, host=host, root=str(preview.root), open_url_delay=None)
     finally:
         restore()

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from ..bindings.process import die_with_parent, release_freed_memory
+from ..messages import say
 from ..problems import ContentError, Problem
 
 Progress = Callable[[str], None]
@@ -30,9 +31,9 @@ def collector_paused():
 
 
 def in_a_process_of_its_own(
-    work: Callable[[Progress | None, Progress], Result], progress: Progress | None, say: Progress
+    work: Callable[[Progress | None, Progress], Result], progress: Progress | None, tell: Progress
 ) -> Result:
-    """work(progress, say) in a forked process, its progress and outcome sent back through a pipe.
+    """work(progress, tell) in a forked process, its progress and outcome sent back through a pipe.
 
     What loading and rendering leave behind in a process (a heap freed but fragmented,
     pypinyin's dictionaries: 350 MB at a city's scale) then goes with it, instead of
@@ -41,7 +42,7 @@ def in_a_process_of_its_own(
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork here: free what can be freed in this process instead
-        result = work(progress, say)
+        result = work(progress, tell)
         release_freed_memory()
         return result
     reader, writer = context.Pipe(duplex=False)
@@ -59,14 +60,18 @@ def in_a_process_of_its_own(
                         Problem(
                             "output/",
                             None,
-                            "the build stopped: the process rendering the "
-                            f"site ended without finishing (exit status {child.exitcode}); "
-                            "is the machine out of memory?",
+                            say(
+                                "V601",
+                                "the build stopped: the process rendering the site ended without finishing "
+                                "(exit status {status}); is the machine out of memory? Close other programs "
+                                "and build again",
+                                status=child.exitcode,
+                            ),
                         )
                     ]
                 ) from None
-            if kind == "say":
-                say(value)
+            if kind == "tell":
+                tell(value)
             elif kind == "done":
                 return value
             elif kind == "problems":
@@ -82,7 +87,7 @@ def _child(writer, parent: int, work: Callable[[Progress | None, Progress], obje
     die_with_parent(parent)
 
     def send(message: str) -> None:
-        writer.send(("say", message))
+        writer.send(("tell", message))
 
     try:
         result = work(send if relay else None, send if relay else (lambda message: None))

@@ -249,7 +249,7 @@ class BuildRecord:
         if last.get("manifest") != output_manifest(self.output):
             return None
         try:
-            return LastBuild(last["pages"], last["files"], [Problem(**w) for w in last["warnings"]])
+            return LastBuild(last["pages"], last["files"], [Problem.from_kept(w) for w in last["warnings"]])
         except (KeyError, TypeError):
             return None  # a record from an older volsite: build
 
@@ -286,6 +286,6 @@ class BuildRecord:
                 "manifest": dict(sorted(manifest.items())),
                 "pages": pages,
                 "files": files,
-                "warnings": [w.as_json() for w in warnings],
+                "warnings": [w.kept() for w in warnings],
             },
         )
