@@ -23,6 +23,7 @@ class Problem:
     line: int | None
     said: Message
     severity: str = ERROR
+    subject: Message | None = None  # what the problem is about: "volunteer 'zhang-wei'"
 
     def __post_init__(self) -> None:
         if not isinstance(self.said, Message):  # while every stage is moved onto say()
@@ -30,8 +31,14 @@ class Problem:
 
     @property
     def message(self) -> str:
-        """The message in English (the code's own words)."""
-        return self.said.words()
+        """The message in English (the code's own words), after its subject."""
+        return self.words()
+
+    def words(self, language: str = SOURCE_LANGUAGE) -> str:
+        """The message in `language`, after what it is about, if it is about a record."""
+        if self.subject is None:
+            return self.said.words(language)
+        return words("{subject}: {message}", subject=self.subject, message=self.said).words(language)
 
     @property
     def code(self) -> str:
@@ -40,7 +47,7 @@ class Problem:
     def format(self, language: str = SOURCE_LANGUAGE) -> str:
         """`path:line: message [code]` in `language`, as SPEC section 6 prints it."""
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        text = self.said.words(language)
+        text = self.words(language)
         if self.severity != ERROR:
             text = words("warning: {message}", message=text).words(language)
         return f"{where}: {text} [{self.said.code}]" if self.said.code else f"{where}: {text}"
@@ -50,18 +57,20 @@ class Problem:
             "path": self.path,
             "line": self.line,
             "code": self.said.code,
-            "message": self.said.words(language),
+            "message": self.words(language),
             "severity": self.severity,
         }
 
     def kept(self) -> dict:
         """As JSON that `from_kept` makes the same Problem of again (a build's record keeps
         its warnings so that a build with nothing changed can show them)."""
-        return {"path": self.path, "line": self.line, "severity": self.severity, "said": _kept_message(self.said)}
+        kept = {"path": self.path, "line": self.line, "severity": self.severity, "said": _kept_message(self.said)}
+        return kept if self.subject is None else {**kept, "subject": _kept_message(self.subject)}
 
     @classmethod
     def from_kept(cls, kept: dict) -> Problem:
-        return cls(kept["path"], kept["line"], _message_of(kept["said"]), kept["severity"])
+        subject = _message_of(kept["subject"]) if "subject" in kept else None
+        return cls(kept["path"], kept["line"], _message_of(kept["said"]), kept["severity"], subject)
 
 
 def _kept_message(message: Message) -> list:
@@ -91,11 +100,11 @@ class Problems:
     def __init__(self) -> None:
         self._items: list[Problem] = []
 
-    def error(self, path: str, line: int | None, message: Message | str) -> None:
-        self._items.append(Problem(path, line, _said(message), ERROR))
+    def error(self, path: str, line: int | None, message: Message | str, subject: Message | None = None) -> None:
+        self._items.append(Problem(path, line, _said(message), ERROR, subject))
 
-    def warning(self, path: str, line: int | None, message: Message | str) -> None:
-        self._items.append(Problem(path, line, _said(message), WARNING))
+    def warning(self, path: str, line: int | None, message: Message | str, subject: Message | None = None) -> None:
+        self._items.append(Problem(path, line, _said(message), WARNING, subject))
 
     def extend(self, other: Iterable[Problem]) -> None:
         self._items.extend(other)

@@ -165,3 +165,16 @@ def test_click_still_looks_up_its_words_as_the_binding_expects():
             == "多出了参数（{args}）"
         )
     assert click.formatting._ is gettext.gettext
+
+
+def test_a_problem_about_a_record_names_it_in_the_same_language():
+    subject = words("{subject}: {message}", subject="volunteer 'li-na'", message="x")
+    problem = Problem(
+        "v.yaml",
+        2,
+        say("V701", "{folder} is not a folder: give the folder that holds site.yaml", folder="f"),
+        subject=subject,
+    )
+    assert problem.message.startswith("volunteer 'li-na': x: f is not a folder")
+    assert problem.format("zh-CN").startswith("v.yaml:2: volunteer 'li-na'：x：f 不是文件夹")
+    assert Problem.from_kept(problem.kept()) == problem
