@@ -74,7 +74,7 @@ def build(
     output = real_output(output)  # a link (a deploy's web root elsewhere) stays: its target is replaced
     find_site(site_root)
     umask = read_umask()  # before any thread or child is started
-    with site_lock(site_root, say=tell), _frozen_until_done():
+    with site_lock(site_root, tell=tell), _frozen_until_done():
         record = BuildRecord(site_root, output, {"drafts": drafts, "base_url": base_url})
         if (last := record.unchanged()) is not None:
             return BuildResult(last.pages, last.files, time.perf_counter() - started, last.warnings, unchanged=True)

@@ -70,7 +70,7 @@ def command_line(language: str) -> click.Group:
             words(
                 "volsite: internal error ({error}). This is a bug in volsite, not in your content; "
                 "please report it with the command you ran.",
-                error=f"{exc.__class__.__name__}: {exc}",
+                error=": ".join((exc.__class__.__name__, str(exc))),
             )
         )
         if verbose:
@@ -130,14 +130,14 @@ def command_line(language: str) -> click.Group:
                 "({files} files) ({seconds} s)",
                 pages=result.pages,
                 files=result.files,
-                seconds=f"{result.seconds:.2f}",
+                seconds=format(result.seconds, ".2f"),
             )
         else:
             done = words(
                 "volsite: built {pages} pages ({files} files) in {seconds} s",
                 pages=result.pages,
                 files=result.files,
-                seconds=f"{result.seconds:.2f}",
+                seconds=format(result.seconds, ".2f"),
             )
         if result.warnings:
             done = words("{done}, {count} warning(s)", done=done, count=len(result.warnings))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .config import load_config
 from .kinds.content import load_content
+from .messages import say
 from .problems import Problems, UsageError
 from .slugs import slugify
 
@@ -39,7 +40,7 @@ def plan_new(kind: str, name: str, today: dt.date, taken: dict[str, set[str]]) -
     """
     name = name.strip()
     if not name:
-        raise UsageError('give a name or title, e.g. volsite new story "山区义诊的一天"')
+        raise UsageError(say("V714", 'give a name or title, e.g. volsite new story "山区义诊的一天"'))
     words = slugify(name) or kind
     day = today.isoformat()
     if kind == "story":
@@ -118,7 +119,7 @@ citation: ""
 # posting_until: {day}
 """,
         )
-    raise UsageError(f"volsite new takes one of {', '.join(KINDS)}, not '{kind}'")
+    raise UsageError(say("V715", "volsite new takes one of {kinds}, not '{kind}'", kinds=KINDS, kind=kind))
 
 
 def _quote(text: str) -> str:
@@ -151,5 +152,11 @@ def write_new(site_root: Path, draft: Draft) -> Path:
         with open(path, "x", encoding="utf-8") as handle:
             handle.write(draft.text)
     except FileExistsError:
-        raise UsageError(f"{draft.path} exists already; volsite new never overwrites a file") from None
+        raise UsageError(
+            say(
+                "V716",
+                "{path} exists already; volsite new never overwrites a file: give another name, or edit that file",
+                path=draft.path,
+            )
+        ) from None
     return path

@@ -17,6 +17,7 @@ from pathlib import Path
 from stat import S_IMODE, S_ISDIR, S_ISREG
 
 from ..bindings.process import exchange
+from ..messages import Tell, say, words
 from ..problems import UsageError
 
 MARKER = ".volsite-output"
@@ -32,29 +33,67 @@ def check_output_dir(site_root: Path, output: Path) -> None:
     try:
         out = output.resolve()
     except (OSError, RuntimeError):  # links in a loop
-        raise UsageError(f"refusing to write the site to {output}: it is a link that leads in a loop") from None
+        raise UsageError(
+            say(
+                "V703",
+                "refusing to write the site to {output}: it is a link that leads in a loop; "
+                "choose another output folder (-o)",
+                output=output,
+            )
+        ) from None
     home = Path.home().resolve()
     forbidden = {
-        site: "the site folder itself",
-        site / "content": "the content folder",
-        site / "themes": "the themes folder",
-        Path(out.anchor): "the root of the disk",
-        home: "your home folder",
+        site: words("the site folder itself"),
+        site / "content": words("the content folder"),
+        site / "themes": words("the themes folder"),
+        Path(out.anchor): words("the root of the disk"),
+        home: words("your home folder"),
     }
     if out in forbidden:
-        raise UsageError(f"refusing to write the site to {output}: it is {forbidden[out]}")
+        raise UsageError(
+            say(
+                "V704",
+                "refusing to write the site to {output}: it is {what}; choose another output folder (-o)",
+                output=output,
+                what=forbidden[out],
+            )
+        )
     if out in site.parents:
-        raise UsageError(f"refusing to write the site to {output}: it holds the site folder")
+        raise UsageError(
+            say(
+                "V705",
+                "refusing to write the site to {output}: it holds the site folder; choose another output folder (-o)",
+                output=output,
+            )
+        )
     for inner in ("content", "themes"):
         if (site / inner) in out.parents:
-            raise UsageError(f"refusing to write the site to {output}: it is inside {inner}/")
+            raise UsageError(
+                say(
+                    "V706",
+                    "refusing to write the site to {output}: it is inside {folder}/; choose an output "
+                    "folder outside it (-o)",
+                    output=output,
+                    folder=inner,
+                )
+            )
     if out.exists():
         if not out.is_dir():
-            raise UsageError(f"refusing to write the site to {output}: it is a file")
+            raise UsageError(
+                say(
+                    "V707",
+                    "refusing to write the site to {output}: it is a file; choose another output folder (-o)",
+                    output=output,
+                )
+            )
         if any(out.iterdir()) and not (out / MARKER).is_file():
             raise UsageError(
-                f"refusing to replace {output}: it is not empty and was not written by "
-                "volsite; remove it or choose another output folder"
+                say(
+                    "V708",
+                    "refusing to replace {output}: it is not empty and was not written by "
+                    "volsite; remove it or choose another output folder",
+                    output=output,
+                )
             )
     _check_writable_beside(output, out)
 
@@ -68,15 +107,27 @@ def _check_writable_beside(output: Path, out: Path) -> None:
     if os.access(place, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
         return
     linked = Path(os.path.abspath(output)) != out
-    what = (
-        f"it is a link to {out}, and the new site is written beside that"
-        if linked
-        else "the new site is written beside it"
-    )
+    if linked:
+        raise UsageError(
+            say(
+                "V709",
+                "refusing to write the site to {output}: it is a link to {target}, and the new site is "
+                "written beside that, in {place}, where this user may not make folders; let it write to "
+                "{place}, or choose an output folder (or a link target) in a folder it may write to",
+                output=output,
+                target=out,
+                place=place,
+            )
+        )
     raise UsageError(
-        f"refusing to write the site to {output}: {what}, in {place}, where this user may not "
-        f"make folders; let it write to {place}, or choose an output folder "
-        f"{'(or a link target) ' if linked else ''}in a folder it may write to"
+        say(
+            "V710",
+            "refusing to write the site to {output}: the new site is written beside it, in {place}, where "
+            "this user may not make folders; let it write to {place}, or choose an output folder in a "
+            "folder it may write to",
+            output=output,
+            place=place,
+        )
     )
 
 
@@ -115,7 +166,16 @@ class Staging:
             remove_leftovers(output)
             self.folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
         except PermissionError as exc:  # (check_output_dir found it writable: changed since, or an ACL)
-            raise UsageError(f"cannot write the new site beside {output}: {exc.strerror} ({exc.filename})") from None
+            raise UsageError(
+                say(
+                    "V711",
+                    "cannot write the new site beside {output}: {reason} ({file}); free some space or "
+                    "choose another output folder",
+                    output=output,
+                    reason=exc.strerror,
+                    file=exc.filename,
+                )
+            ) from None
         self.previous = output if (output / MARKER).is_file() else None
         (self.folder / MARKER).write_bytes(MARKER_TEXT)  # marks it as volsite's from the start
         # Paths as strings, not pathlib's: joining and splitting each page's path through
@@ -293,7 +353,13 @@ def sync_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path], ke
     """
     output.mkdir(parents=True, exist_ok=True)
     if any(output.iterdir()) and not (output / MARKER).is_file():
-        raise UsageError(f"refusing to update {output}: it was not written by volsite")
+        raise UsageError(
+            say(
+                "V712",
+                "refusing to update {output}: it was not written by volsite; remove it or choose another folder",
+                output=output,
+            )
+        )
     (output / MARKER).write_bytes(MARKER_TEXT)
     changed: list[str] = []
     wanted = set(files) | set(copies) | {MARKER}
@@ -378,7 +444,7 @@ def replace_folder(new: Path, old: Path) -> None:
 
 
 @contextmanager
-def site_lock(site_root: Path, wait_seconds: float = 60.0, say: Callable[[str], None] | None = None):
+def site_lock(site_root: Path, wait_seconds: float = 60.0, tell: Tell | None = None):
     """Only one volsite builds a site at a time (two `build`s, or `build` beside `serve`).
 
     The lock is the operating system's, so a killed volsite never leaves it held: a POSIX
@@ -397,7 +463,7 @@ def site_lock(site_root: Path, wait_seconds: float = 60.0, say: Callable[[str], 
     folder.mkdir(exist_ok=True)
     (folder / ".gitignore").write_text("*\n", encoding="utf-8")
     path = folder / LOCK_FILE
-    waiting = _Waiting(wait_seconds, say)
+    waiting = _Waiting(wait_seconds, tell)
     # Record locks do not keep out a second holder in the same process, and closing any
     # descriptor of the file drops them: within a process, one holder a site at a time,
     # and the file is opened only by it.
@@ -436,21 +502,25 @@ _POLL_SECONDS = 0.1
 class _Waiting:
     """A volsite waiting for another to finish with the site: said once, refused after a while."""
 
-    def __init__(self, seconds: float, say: Callable[[str], None] | None):
-        self.seconds, self.say = seconds, say
+    def __init__(self, seconds: float, tell: Tell | None):
+        self.seconds, self.tell = seconds, tell
         self.deadline = time.monotonic() + seconds
         self.told = False
 
     def another(self, holder: int | None) -> None:
-        who = f" (process {holder})" if holder else ""
+        who = holder or "?"
         if time.monotonic() >= self.deadline:
             raise UsageError(
-                f"another volsite is building this site{who}, a build or a serve that is "
-                f"rebuilding; it still was after {self.seconds:.0f} s, so this one stops: "
-                "try again when it has finished"
+                say(
+                    "V713",
+                    "another volsite is building this site (process {process}), a build or a serve that is "
+                    "rebuilding; it still was after {seconds} s, so this one stops: try again when it has finished",
+                    process=who,
+                    seconds=format(self.seconds, ".0f"),
+                )
             )
-        if self.say and not self.told:
-            self.say(f"waiting for another volsite that is building this site{who}")
+        if self.tell and not self.told:
+            self.tell(words("waiting for another volsite that is building this site (process {process})", process=who))
             self.told = True
 
 

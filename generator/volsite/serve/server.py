@@ -196,7 +196,7 @@ class Preview:
         self.snapshot = snapshot
         started = time.perf_counter()
         try:
-            with site_lock(self.site_root, say=self.tell):
+            with site_lock(self.site_root, tell=self.tell):
                 result = rebuild(
                     self.site_root,
                     self.output,
@@ -232,7 +232,7 @@ class Preview:
                     "volsite: internal error while rebuilding; this page is the last good build "
                     "(please report it; saving again retries)"
                 ),
-                [Problem("volsite", None, words("{error}", error=f"{type(exc).__name__}: {exc}"))],
+                [Problem("volsite", None, words("{error}", error=": ".join((type(exc).__name__, str(exc)))))],
             )
             return True
         self.images_later = result.images_later > 0
@@ -248,7 +248,7 @@ class Preview:
         self.tell(
             words(
                 "volsite: rebuilt in {seconds} s ({changed} file(s) changed, {pages} pages)",
-                seconds=f"{time.perf_counter() - started:.2f}",
+                seconds=format(time.perf_counter() - started, ".2f"),
                 changed=len(result.changed),
                 pages=result.pages,
             )
@@ -284,7 +284,7 @@ def serve(site_root: Path, host: str, port: int, drafts: bool, tell: Tell, langu
             words(
                 "volsite: serving {site} at {address} (Ctrl+C to stop)",
                 site=site_root,
-                address=f"http://{host}:{port}{preview.base_path}",
+                address="".join(("http://", host, ":", str(port), preview.base_path)),
             )
         )
         server.serve(port=port, host=host, root=str(preview.root), open_url_delay=None)
