@@ -16,7 +16,7 @@ from . import __version__
 from .bindings.click import speaking
 from .builds import build, check_site
 from .config import CONFIG_FILE, DEFAULT_LANGUAGE, LANGUAGES
-from .messages import SOURCE_LANGUAGE, Message, catalogue, chosen_language, words
+from .messages import SOURCE_LANGUAGE, Message, catalogue, chosen_language, say, words
 from .pipeline import find_site
 from .problems import ContentError, Problem, UsageError
 
@@ -200,6 +200,57 @@ def command_line(language: str) -> click.Group:
             echo(words("volsite: fill in the recipient ('volunteer' or 'team') before the next build"))
         elif kind == "story":
             echo(words("volsite: the story is a draft (draft: true) until you change it"))
+
+    @group.command(
+        "init",
+        options_metavar=_("[OPTIONS]"),
+        help=_(
+            "Make a new site in DIR (default: this folder): settings, one record of each kind, a first "
+            "story, and CI that publishes it. Never overwrites a file."
+        ),
+    )
+    @click.argument("folder", metavar="DIR", default=".", type=click.Path(path_type=Path))
+    @click.option(
+        "--language",
+        "site_language_chosen",
+        type=click.Choice(LANGUAGES),
+        default=None,
+        help=_("The new site's language (default: the language volsite speaks to you in)."),
+    )
+    def init_command(folder: Path, site_language_chosen: str | None) -> None:
+        import datetime as dt
+
+        from .scaffold import init_site
+
+        chosen = site_language_chosen or language
+        try:
+            started = init_site(folder, chosen, dt.date.today(), __version__)
+        except UsageError as exc:
+            refuse(exc)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            problem = say("V718", "cannot write the new site in {folder}: {reason}", folder=folder, reason=reason)
+            refuse(UsageError(problem))
+
+        def tell(message: Message) -> None:
+            click.echo(message.words(chosen))
+
+        for rel in started.written:
+            tell(words("  made {file}", file=rel))
+        if started.kept:
+            tell(words("volsite: left alone, as they were: {files}", files=started.kept))
+        if started.samples_left_out:
+            tell(words("volsite: {folder} holds a site already, so no sample records were added", folder=folder))
+        if not started.written:
+            tell(words("volsite: nothing was changed", folder=folder))
+        elif not started.samples_left_out:
+            tell(
+                words(
+                    "volsite: a new site is ready in {folder}. Next: cd {folder}, then volsite serve to see it "
+                    "in the browser; change the files under content/ to make it yours.",
+                    folder=folder,
+                )
+            )
 
     @group.command(
         "check", options_metavar=_("[OPTIONS]"), help=_("Check the content of SITE without writing anything.")

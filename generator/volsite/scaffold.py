@@ -1,12 +1,18 @@
-"""volsite new: start a story, volunteer, activity or award with complete front matter.
+"""volsite init and volsite new: a new site, and a new story, volunteer, activity or award
+with complete front matter. Neither ever overwrites a file.
 
-Names become pinyin ids and file names (张伟 → zhang-wei); an id already used
-by another record gets a number (zhang-wei-2). Never overwrites a file.
+init copies the starter site of the chosen language (starter_site/<language>/: every kind of
+record, a first story with a photo, the about and join pages, .gitignore, a README for staff
+and CI that publishes), its dates made today's, and writes its ledger's Excel workbook.
+new makes names pinyin ids and file names (张伟 → zhang-wei); an id already used by another
+record gets a number (zhang-wei-2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,3 +166,96 @@ def write_new(site_root: Path, draft: Draft) -> Path:
             )
         ) from None
     return path
+
+
+STARTERS = Path(__file__).parent / "starter_site"
+# What init writes only into a folder that holds no site yet: sample records beside a real
+# site's would be counted in its figures.
+SAMPLES = ("content/",)
+WORKBOOK = "content/ledger/service.xlsx"
+
+
+@dataclass(frozen=True)
+class Started:
+    written: list[str]  # relative paths, in the order written
+    kept: list[str]  # files that were there already, left as they were
+    samples_left_out: bool  # the folder held a site: no sample records were added
+
+
+def starter_files(language: str, today: dt.date, version: str) -> dict[str, bytes]:
+    """The starter site of `language`, dated `today` (pure: reads only volsite's own files)."""
+    root = STARTERS / language
+    files: dict[str, bytes] = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(root).as_posix()
+            data = path.read_bytes()
+            if path.suffix != ".jpg":
+                text = data.decode("utf-8")
+                for name, value in (("today", today.isoformat()), ("year", str(today.year)), ("version", version)):
+                    text = text.replace(f"@@{name}@@", value)
+                data = text.encode("utf-8")
+            files[rel] = data
+    files[WORKBOOK] = _ledger_workbook(language, today)
+    return files
+
+
+def _ledger_workbook(language: str, today: dt.date) -> bytes:
+    """The starter's Excel ledger: a title line, a header row and two rows, as staff keep one."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    if language == "zh-CN":
+        sheet.title = "台账"
+        rows = [[f"{today.year}年志愿服务台账"], ["日期", "志愿者编号", "时长", "备注"]]
+        rows += [[today, "zhang-wei", 2, "健康讲座"], [today, "li-na", 1.5, "社区导引"]]
+    else:
+        sheet.title = "Ledger"
+        rows = [[f"Service ledger {today.year}"], ["date", "volunteer", "hours", "note"]]
+        rows += [[today, "zhang-wei", 2, "health talk"], [today, "li-na", 1.5, "guiding visitors"]]
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet["A"][2:]:
+        cell.number_format = "yyyy-mm-dd"
+    # Its own times and its zip entries' would make every init a different file: today's.
+    midnight = dt.datetime(today.year, today.month, today.day)
+    book.properties.created = book.properties.modified = midnight
+    saved = io.BytesIO()
+    book.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as made, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as fixed:
+        for entry in made.infolist():
+            data = made.read(entry)
+            if entry.filename == "docProps/core.xml":  # openpyxl sets `modified` to the time it saves
+                stamp = midnight.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            fixed.writestr(zipfile.ZipInfo(entry.filename, midnight.timetuple()[:6]), data)
+    return out.getvalue()
+
+
+def init_site(target: Path, language: str, today: dt.date, version: str) -> Started:
+    """Write the starter site into `target` (made if missing), never overwriting a file; into a
+    folder that holds a site already, only what is not content (CI, .gitignore, README)."""
+    if target.exists() and not target.is_dir():
+        raise UsageError(say("V717", "{folder} is a file, not a folder: give a folder for the new site", folder=target))
+    holds_site = (target / "site.yaml").is_file() or (target / "content").is_dir()
+    written: list[str] = []
+    kept: list[str] = []
+    for rel, data in starter_files(language, today, version).items():
+        if holds_site and rel.startswith(SAMPLES):
+            continue
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "xb") as handle:
+                handle.write(data)
+        except FileExistsError:
+            kept.append(rel)
+            continue
+        if rel.endswith(".sh"):
+            path.chmod(0o755)
+        written.append(rel)
+    return Started(written, kept, holds_site)

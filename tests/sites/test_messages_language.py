@@ -61,7 +61,9 @@ def test_every_bad_input_problem_is_in_english_on_an_english_site(site, name):
 def test_a_good_build_says_so_in_the_sites_language(site):
     site()
     result = site.build(env=IN_SITE_LANGUAGE)
-    assert result.exit_code == 0 and re.fullmatch(r"volsite：已生成 \d+ 个页面（共 \d+ 个文件），用时 [\d.]+ 秒\n", result.output)
+    assert result.exit_code == 0 and re.fullmatch(
+        r"volsite：已生成 \d+ 个页面（共 \d+ 个文件），用时 [\d.]+ 秒\n", result.output
+    )
     verbose = site.build("-v", env=IN_SITE_LANGUAGE).output
     assert "正在读取并检查内容" in verbose or "没有任何改动" in verbose
 

@@ -208,7 +208,7 @@ MAY_WRITE = {
     "output.search": "Pagefind, run on the folder output.write made, into its pagefind/",
     "speed.store": ".volsite-cache/",
     "speed.record": ".volsite-cache/last-build.json",
-    "scaffold": "content/ (volsite new)",
+    "scaffold": "content/ (volsite new), and a new site's folder (volsite init)",
     "catalogue": "generator/volsite/locale/ and docs/problems.md (a developer's tool)",
     "serve.server": "the preview's private temporary folder",
     "bindings.process": "nothing: renameat2 for output.write",
