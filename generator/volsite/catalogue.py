@@ -174,34 +174,50 @@ def _blanks(text: str) -> frozenset[str]:
         return frozenset({"<unbalanced braces>"})
 
 
+AREAS = {
+    "0": ("网站设置（site.yaml）", "Settings (site.yaml)"),
+    "1": ("读取文件（名册、台账、YAML、表格）", "Reading files (rosters, ledgers, YAML, spreadsheets)"),
+    "2": ("记录中的字段", "The fields of records"),
+    "3": ("记录之间的引用、页面地址", "Links between records, page addresses"),
+    "4": ("照片和图片", "Photos and images"),
+    "5": ("外观模板与页面", "The theme and its pages"),
+    "6": ("生成网站与隐私检查", "Building the site, and the privacy check"),
+    "7": ("命令行", "The command line"),
+}
+
+
 def problems_page(found: list[Found], catalogues: dict) -> str:
-    """docs/problems.md: every problem volsite reports, by code, in each language."""
+    """docs/problems.md: every problem volsite reports, by code, in each language, grouped
+    by what it is about (the code's first digit)."""
     lines = [
-        "# What volsite's messages mean (问题代码一览)",
+        "# 问题代码一览 (What volsite's messages mean)",
         "",
         "<!-- Written by `python3 -m volsite.catalogue`; edit the messages in the code and the",
         "     translations in generator/volsite/locale/, not this page. -->",
         "",
-        "Every problem volsite reports ends with a code such as `[V212]`. Find the code here",
-        "(or search the guide for it): each entry says the message in English and in Chinese;",
-        "the message itself says what to change. `{...}` stands for what the message fills in",
-        "(a file, a field, a value).",
+        "volsite 报告的每个问题末尾都有一个代码，例如 `[V212]`。在本页查找这个代码，可以看到这条提示的",
+        "中文和英文原文；提示本身会说明该怎样修改。`{...}` 表示提示中会填入的具体内容（文件、字段、数值等）。",
+        "怎样阅读提示、常见问题的例子，见[出错了怎么办](guide/troubleshooting.md)。",
         "",
-        "每条问题提示的末尾都有一个代码，例如 `[V212]`。在本页查找该代码即可看到这条提示的中英文原文；",
-        "提示本身会说明该怎样修改。`{...}` 表示提示中会填入的内容（文件、字段、数值等）。",
+        "Every problem volsite reports ends with a code such as `[V212]`. Find the code here: each",
+        "entry gives the message in Chinese and in English; the message itself says what to change.",
+        "`{...}` stands for what the message fills in (a file, a field, a value).",
         "",
     ]
+    area = None
     for item in found:
         if not item.code:
             continue
-        lines.append(f"## {item.code}")
-        lines.append("")
-        lines.append(f"- en: {_shown(_singular(item.text))}")
+        if item.code[1] != area:
+            area = item.code[1]
+            chinese, english = AREAS.get(area, ("其他", "Other"))
+            lines += [f"## V{area}xx {chinese} ({english})", ""]
+        lines += [f"### {item.code}", ""]
         for language, catalogue in catalogues.items():
             message = catalogue.get(item.text, context=item.code)
             if message is not None and message.string:
                 lines.append(f"- {language}: {_shown(message.string)}")
-        lines.append("")
+        lines += [f"- en: {_shown(_singular(item.text))}", ""]
     return "\n".join(lines)
 
 

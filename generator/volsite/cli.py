@@ -83,6 +83,7 @@ def command_line(language: str) -> click.Group:
     @click.group(
         context_settings={"help_option_names": ["-h", "--help"]},
         help=_("volsite: websites for volunteer organisations."),
+        epilog=_("The guide: volsite help. What a problem's code (such as V212) means: volsite help V212."),
         options_metavar=_("[OPTIONS]"),
         subcommand_metavar=_("COMMAND [ARGS]..."),
     )
@@ -251,6 +252,33 @@ def command_line(language: str) -> click.Group:
                     folder=folder,
                 )
             )
+
+    @group.command(
+        "help",
+        options_metavar=_("[OPTIONS]"),
+        help=_("Read the guide: volsite help lists its pages; volsite help V212 explains a problem code."),
+    )
+    @click.argument("topic", metavar="TOPIC", required=False)
+    def help_command(topic: str | None) -> None:
+        from .guide import CODE, code_entry, find_topic, topics
+
+        if topic and CODE.fullmatch(topic):
+            entry = code_entry(topic)
+            if entry is None:
+                echo(words("volsite: there is no problem code {code}; volsite help lists the guide", code=topic))
+                sys.exit(EXIT_USAGE)
+            click.echo(entry)
+            return
+        if topic:
+            page = find_topic(language, topic)
+            if page is None:
+                echo(words("volsite: the guide has no page '{topic}'; volsite help lists them", topic=topic))
+                sys.exit(EXIT_USAGE)
+            click.echo(page.path.read_text(encoding="utf-8"))
+            return
+        echo(words("The guide (volsite help PAGE shows one; volsite help V212 explains a problem code):"), err=False)
+        for page in topics(language):
+            click.echo(f"  {page.name:<16} {page.title}")
 
     @group.command(
         "check", options_metavar=_("[OPTIONS]"), help=_("Check the content of SITE without writing anything.")

@@ -178,3 +178,14 @@ def test_a_problem_about_a_record_names_it_in_the_same_language():
     assert problem.message.startswith("volunteer 'li-na': x: f is not a folder")
     assert problem.format("zh-CN").startswith("v.yaml:2: volunteer 'li-na'：x：f 不是文件夹")
     assert Problem.from_kept(problem.kept()) == problem
+
+
+def test_volsite_help_explains_a_code_and_lists_the_guide(tmp_path):
+    (tmp_path / "site.yaml").write_text("title: 站\n", encoding="utf-8")
+    env = {"VOLSITE_LANG": None}
+    entry = CliRunner().invoke(main, ["help", "V701"], env=env)
+    assert entry.exit_code == 0 and "V701" in entry.output and "不是文件夹" in entry.output and "is not a folder" in entry.output
+    unknown = CliRunner().invoke(main, ["help", "V999"], env=env)
+    assert unknown.exit_code == 2 and "V999" in unknown.output
+    listing = CliRunner().invoke(main, ["help"], env=env)
+    assert listing.exit_code == 0 and "volsite help V212" in listing.output

@@ -63,6 +63,7 @@ LAYERS = [
     {"speed.store", "speed.session"},
     {"speed.record"},
     {"builds"},
+    {"guide"},
     {"cli", "serve.server"},
     {"catalogue"},  # a developer's tool: it reads the whole package's source
 ]
@@ -125,6 +126,7 @@ def test_every_stage_is_a_package():
         "scaffold",
         "cli",
         "catalogue",
+        "guide",
     }
 
 
