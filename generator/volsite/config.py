@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 
 from .kinds.fields import parse_decimal
 from .kinds.volunteers import CONTROL_FIELDS, PUBLISHED_FIELDS, field_key, private_field
-from .problems import Problems, did_you_mean
+from .messages import Message, say, words
+from .problems import NOTHING, Problems, did_you_mean
 from .read.files import read_text
 from .read.text import shown
 from .read.yaml import parse_yaml
@@ -31,7 +32,7 @@ LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
 DEFAULT_STARS = (Decimal(100), Decimal(300), Decimal(600), Decimal(1000), Decimal(1500))
 
-Report = Callable[[str], None]  # tells a problem of one setting, at its line in site.yaml
+Report = Callable[[Message], None]  # tells a problem of one setting, at its line in site.yaml
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,14 @@ def _one_of_languages(language: str, report: Report) -> str | None:
     if language in LANGUAGES:
         return language
     report(
-        f"'language' must be one of {', '.join(LANGUAGES)}, not '{shown(language)}'{did_you_mean(language, LANGUAGES)}"
+        say(
+            "V005",
+            "'language' must be one of {languages}, not '{value}'{hint}: write zh-CN for a site in Chinese, "
+            "en for one in English",
+            languages=LANGUAGES,
+            value=shown(language),
+            hint=did_you_mean(language, LANGUAGES),
+        )
     )
     return None
 
@@ -142,15 +150,35 @@ def _publishable(names: list[str], report: Report) -> tuple[str, ...]:
         if private is not None:
             field_name, found = private
             if name == field_name:
-                what = ""
+                report(
+                    say(
+                        "V006",
+                        "'{name}' is a private field of volunteers and is never published: "
+                        "remove it from publish_fields",
+                        name=shown(name),
+                    )
+                )
             elif field_key(name) == field_key(found):
-                what = f" (another name of '{field_name}')"
+                report(
+                    say(
+                        "V007",
+                        "'{name}' is a private field of volunteers (another name of '{field}') and is never "
+                        "published: remove it from publish_fields",
+                        name=shown(name),
+                        field=field_name,
+                    )
+                )
             else:
-                what = f" (its name holds '{found}', another name of '{field_name}')"
-            report(
-                f"'{shown(name)}' is a private field of volunteers{what} and is never "
-                "published: remove it from publish_fields"
-            )
+                report(
+                    say(
+                        "V008",
+                        "'{name}' is a private field of volunteers (its name holds '{found}', another name of "
+                        "'{field}') and is never published: remove it from publish_fields",
+                        name=shown(name),
+                        found=found,
+                        field=field_name,
+                    )
+                )
         elif name in PUBLISHED_FIELDS or name in CONTROL_FIELDS:
             continue  # already handled by its own rule
         else:
@@ -164,7 +192,13 @@ def _menu(items: list, report: Report) -> tuple[NavItem, ...] | None:
         if isinstance(item, dict) and _text(item.get("title")) and _text(item.get("url")):
             menu.append(NavItem(_text(item["title"]), _text(item["url"])))  # type: ignore[arg-type]
         else:
-            report("each 'nav' item must be a mapping with 'title' and 'url'")
+            report(
+                say(
+                    "V009",
+                    "each 'nav' item must be a mapping with 'title' and 'url': write each menu item "
+                    "on its own line, as - {{title: About us, url: /about/}}",
+                )
+            )
             return None
     return tuple(menu)
 
@@ -177,51 +211,57 @@ class ValueType:
     """What a setting holds: how it is checked, and how the README and a message name it."""
 
     name: str  # in the README's list of settings
-    expected: str  # the message says "'key' must be {expected}" when check finds the value wrong
+    expected: Message  # words(...): the message says "'key' must be {expected}" when check finds the value wrong
     check: Callable[[Any], Any]
     further: Callable[[Any, Report], Any] | None = None  # then checks the checked value, telling its own problems
 
 
-TEXT = ValueType("text", "text", _text)
+TEXT = ValueType("text", words("text"), _text)
 WEB_ADDRESS = ValueType(
-    "web address or path", "a web address like https://example.org/volunteer/ or a path like /volunteer/", _base_url
+    "web address or path",
+    words("a web address like https://example.org/volunteer/ or a path like /volunteer/"),
+    _base_url,
 )
-LANGUAGE = ValueType(" or ".join(LANGUAGES), "text", _text, further=_one_of_languages)
-THEME = ValueType("folder name", "the name of a folder under themes/", _theme_name)
+LANGUAGE = ValueType(" or ".join(LANGUAGES), words("text"), _text, further=_one_of_languages)
+THEME = ValueType("folder name", words("the name of a folder under themes/"), _theme_name)
 HOUR_THRESHOLDS = ValueType(
-    "list of hours", "a list of increasing positive hour thresholds, e.g. [100, 300, 600, 1000, 1500]", _stars
+    "list of hours",
+    words("a list of increasing positive hour thresholds, e.g. [100, 300, 600, 1000, 1500]"),
+    _stars,
 )
-ZERO_OR_MORE = ValueType("number ≥ 0", "a number of 0 or more", _zero_or_more)
-WHOLE_NUMBER = ValueType("whole number ≥ 1", "a whole number of 1 or more", _positive_int)
-YES_OR_NO = ValueType("true or false", "true or false", _bool)
-FIELD_NAMES = ValueType("list of field names", "a list of field names", _names, further=_publishable)
+ZERO_OR_MORE = ValueType("number ≥ 0", words("a number of 0 or more"), _zero_or_more)
+WHOLE_NUMBER = ValueType("whole number ≥ 1", words("a whole number of 1 or more"), _positive_int)
+YES_OR_NO = ValueType("true or false", words("true or false"), _bool)
+FIELD_NAMES = ValueType("list of field names", words("a list of field names"), _names, further=_publishable)
 PUBLIC_TEXTS = ValueType(
     "list of texts",
-    "a list of phone numbers or e-mail addresses that are an organisation's public contacts, "
-    "or of phrases that are no one's name",
+    words(
+        "a list of phone numbers or e-mail addresses that are an organisation's public contacts, "
+        "or of phrases that are no one's name"
+    ),
     _texts,
 )
 IMAGE_WIDTHS = ValueType(
     "list of pixel widths",
-    "a list of increasing widths in pixels from 16 to 4096, e.g. [360, 720, 1080, 1440]",
+    words("a list of increasing widths in pixels from 16 to 4096, e.g. [360, 720, 1080, 1440]"),
     _widths,
 )
-QUALITY = ValueType("whole number 1-100", "a whole number from 1 to 100", _quality)
-MENU = ValueType("list of {title, url}", "a list of {title, url}", _list, further=_menu)
+QUALITY = ValueType("whole number 1-100", words("a whole number from 1 to 100"), _quality)
+MENU = ValueType("list of {title, url}", words("a list of {{title, url}}"), _list, further=_menu)
 
 
 # How a message names the wrong value after "must be …". Each setting keeps the wording it has
 # always had, byte for byte: tests and the scripts of those who build sites match on it.
-def _says_value_shortly(value: Any) -> str:
-    return f", not {shown(repr(value))}"
+def _says_value_shortly(value: Any) -> Message:
+    return words(", not {value}", value=shown(repr(value)))
 
 
-def _says_value_whole(value: Any) -> str:
-    return f", not {value!r}"
+def _says_value_whole(value: Any) -> Message:
+    return words(", not {value}", value=repr(value))
 
 
-def _says_no_value(value: Any) -> str:
-    return ""
+def _says_no_value(value: Any) -> Message:
+    return NOTHING
 
 
 @dataclass(frozen=True)
@@ -233,7 +273,7 @@ class Option:
     default: Any
     help: str  # one line, for the README
     field: str = ""  # the SiteConfig field it fills; its key when not named otherwise
-    wrong_value: Callable[[Any], str] = _says_value_shortly
+    wrong_value: Callable[[Any], Message] = _says_value_shortly
     empty_is_default: bool = True  # 'key:' with no value leaves the default; else it is a wrong value
 
     def __post_init__(self) -> None:
@@ -414,12 +454,20 @@ def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problem
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        problems.error(rel, 1, "site.yaml must be a mapping of setting: value")
+        problems.error(
+            rel,
+            1,
+            say(
+                "V001",
+                "site.yaml must be a mapping of setting: value: write one setting a line, "
+                "such as title: Our volunteers",
+            ),
+        )
         return SiteConfig(), problems
     lines = getattr(data, "lines", {})
     for key in data:
         if key not in KNOWN_KEYS:
-            problems.error(rel, lines.get(key), f"unknown setting '{shown(key)}'{did_you_mean(str(key), KNOWN_KEYS)}")
+            problems.error(rel, lines.get(key), _unknown(shown(key), did_you_mean(str(key), KNOWN_KEYS)))
     values: dict[str, Any] = {}
     for entry in OPTIONS:
         line = lines.get(entry.key)
@@ -431,6 +479,15 @@ def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problem
     return SiteConfig(**values), problems
 
 
+def _unknown(key: str, hint: Message) -> Message:
+    return say(
+        "V002",
+        "unknown setting '{key}'{hint}: correct its name, or delete it",
+        key=key,
+        hint=hint,
+    )
+
+
 def _read_option(option: Option, mapping: dict, key: str, report: Report) -> dict[str, Any]:
     """{option's field: its checked value}, or {} when mapping leaves it out or holds a wrong one (told)."""
     if key not in mapping or (mapping[key] is None and option.empty_is_default):
@@ -438,7 +495,15 @@ def _read_option(option: Option, mapping: dict, key: str, report: Report) -> dic
     value = mapping[key]
     checked = option.value_type.check(value)
     if checked is None:
-        report(f"'{option.key}' must be {option.value_type.expected}{option.wrong_value(value)}")
+        report(
+            say(
+                "V003",
+                "'{key}' must be {expected}{value}: correct it, or delete it to keep the default",
+                key=option.key,
+                expected=option.value_type.expected,
+                value=option.wrong_value(value),
+            )
+        )
         return {}
     if option.value_type.further is not None:
         checked = option.value_type.further(checked, report)
@@ -450,7 +515,15 @@ def _read_section(section: Section, mapping: Any, rel: str, problems: Problems, 
     an unknown key's at its own."""
     at_section = partial(problems.error, rel, line)
     if not isinstance(mapping, dict):
-        at_section(f"'{section.key}' must be a mapping with {', '.join(section.sub_keys)}")
+        at_section(
+            say(
+                "V004",
+                "'{key}' must be a mapping with {keys}: write each of them on its own line under '{key}:', "
+                "indented by two spaces",
+                key=section.key,
+                keys=section.sub_keys,
+            )
+        )
         return {}
     lines = getattr(mapping, "lines", {})
     for sub in mapping:
@@ -458,7 +531,7 @@ def _read_section(section: Section, mapping: Any, rel: str, problems: Problems, 
             problems.error(
                 rel,
                 lines.get(sub, line),
-                f"unknown setting '{shown(section.key)}.{shown(sub)}'{did_you_mean(str(sub), section.sub_keys)}",
+                _unknown(f"{shown(section.key)}.{shown(sub)}", did_you_mean(str(sub), section.sub_keys)),
             )
     values: dict[str, Any] = {}
     for option, sub in zip(section.options, section.sub_keys):
@@ -474,15 +547,27 @@ def load_config(site_root: Path, problems: Problems, **overrides: Any) -> SiteCo
     problems.extend(found)
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if "base_url" in overrides and _base_url(overrides["base_url"]) is None:
-        problems.error("--base-url", None, f"'{shown(overrides['base_url'])}' is not a web address or a path")
+        problems.error(
+            "--base-url",
+            None,
+            say(
+                "V010",
+                "'{value}' is not a web address or a path: give one like https://example.org/volunteer/ or /volunteer/",
+                value=shown(overrides["base_url"]),
+            ),
+        )
         overrides.pop("base_url")
     config = replace(config, **overrides)
     if not config.site_origin:
         problems.warning(
             CONFIG_FILE,
             None,
-            f"base_url '{config.base_url}' has no host (like https://example.org/): "
-            "the feed, sitemap and sharing links need one",
+            say(
+                "V011",
+                "base_url '{url}' has no host (like https://example.org/), which the feed, sitemap and sharing "
+                "links need: write the whole address the site is published at, such as https://example.org{url}",
+                url=config.base_url,
+            ),
         )
     return config
 

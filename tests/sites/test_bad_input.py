@@ -53,7 +53,7 @@ CASES = {
     ),
     "wrong_date_in_csv": (
         {"content/ledger/l.csv": "日期,志愿者编号,时长\n2024/2/30,li-na,2\n"},
-        "content/ledger/l.csv:2: ledger row: 'date' must be a date like 2024-03-05, not '2024/2/30'",
+        "content/ledger/l.csv:2: ledger row: '日期' must be a date like 2024-03-05, not '2024/2/30'",
     ),
     "unknown_reference": (
         {"content/volunteers/more.yaml": "id: wang-fang\nname: 王芳\nteams: [hq, nursing]\n"},

@@ -149,7 +149,8 @@ def test_bad_content_keeps_the_last_good_site_and_recovers(site, tmp_path):
     with pytest.raises(ContentError) as failure:
         rebuild(root, live, cache)
     assert [p.format() for p in failure.value.problems] == [
-        "content/ledger/l.csv:2: ledger row: 'hours' must be more than 0 and at most 24, not 99"
+        "content/ledger/l.csv:2: ledger row: 'hours' must be more than 0 and at most 24, not 99: write the hours one "
+        "volunteer served, such as 2 or 1.5 [V211]"
     ]
     assert tree_digest(live) == good
     site.write({"content/ledger/l.csv": "date,volunteer,hours\n2024-01-05,a,9\n"})

@@ -78,7 +78,10 @@ def test_bad_content_keeps_serving_and_shows_problems(server):
     site, base, _ = server
     site.write({"content/ledger/l.csv": "date,volunteer,hours\n2024-01-05,li-na,30\n"})
     problems = wait_for(lambda: json.loads(fetch(base + "/_volsite/problems.json"))["problems"])
-    assert problems == ["content/ledger/l.csv:2: ledger row: 'hours' must be more than 0 and at most 24, not 30"]
+    assert problems == [
+        "content/ledger/l.csv:2: ledger row: 'hours' must be more than 0 and at most 24, not 30: write the hours one "
+        "volunteer served, such as 2 or 1.5 [V211]"
+    ]
     assert "义诊的一天" in fetch(base + "/volunteer/stories/clinic/")  # the last good site
     site.write({"content/ledger/l.csv": "date,volunteer,hours\n2024-01-05,li-na,3\n"})
     wait_for(lambda: json.loads(fetch(base + "/_volsite/problems.json"))["problems"] == [])

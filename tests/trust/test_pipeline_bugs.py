@@ -78,7 +78,7 @@ def test_a_base_url_with_a_broken_ipv6_host_is_a_problem(url):
     assert isinstance(result, list), "a broken base_url must stop the build"
     assert (
         f"site.yaml:3: 'base_url' must be a web address like https://example.org/volunteer/ or a path like "
-        f"/volunteer/, not '{url}'" in texts
+        f"/volunteer/, not '{url}': correct it, or delete it to keep the default [V003]" in texts
     )
 
 

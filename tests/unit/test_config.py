@@ -25,6 +25,7 @@ from volsite.config import (
     all_options,
     parse_config,
 )
+from volsite.messages import Message
 from volsite.problems import Problems
 from volsite.read.yaml import parse_yaml
 
@@ -32,13 +33,25 @@ README = REPO / "README.md"
 REMAKE = "PYTHONPATH=generator python3 -m volsite.config --write README.md"
 
 
-def read(text: str) -> tuple[SiteConfig, list[str]]:
+def read(text: str, language: str = "en") -> tuple[SiteConfig, list[str]]:
     """site.yaml text → its config and its problems as the build prints them, in the build's order."""
     problems = Problems()
     data = parse_yaml(text, "site.yaml", problems)
     assert not problems, [p.format() for p in problems]
     site_config, found = parse_config(data)
-    return site_config, [p.format() for p in found.sorted()]
+    return site_config, [p.format(language) for p in found.sorted()]
+
+
+def told(problems: list[str], *expected: tuple[str, str]) -> bool:
+    """Whether `problems` are, one for one, what each of `expected` says is wrong ("site.yaml:3:
+    'pagination' must be …"), then what to do, then its code."""
+    return len(problems) == len(expected) and all(
+        problem.startswith(what + ": ") and problem.endswith(f" [{code}]")
+        for problem, (what, code) in zip(problems, expected)
+    )
+
+
+UNKNOWN = ": correct its name, or delete it [V002]"  # what an unknown setting's message says to do
 
 
 def readme_settings_section() -> str:
@@ -241,112 +254,131 @@ TYPOS = {
 @pytest.mark.parametrize("typo", sorted(TYPOS))
 def test_an_unknown_key_gets_a_suggestion_from_the_table(typo):
     _, problems = read(f"title: t\n{typo}: 1\n")
-    assert problems == [f"site.yaml:2: unknown setting '{typo}' (did you mean '{TYPOS[typo]}'?)"]
+    assert problems == [f"site.yaml:2: unknown setting '{typo}' (did you mean '{TYPOS[typo]}'?){UNKNOWN}"]
 
 
 @pytest.mark.parametrize("key", KNOWN_KEYS)
 def test_each_key_of_the_table_is_suggested_for_its_misspelling(key):
     _, problems = read(f"{key}x: 1\n")
-    assert problems == [f"site.yaml:1: unknown setting '{key}x' (did you mean '{key}'?)"]
+    assert problems == [f"site.yaml:1: unknown setting '{key}x' (did you mean '{key}'?){UNKNOWN}"]
 
 
 def test_an_unknown_key_unlike_any_gets_no_suggestion():
     _, problems = read("bogus: 1\ntrue: 2\n")
-    assert problems == ["site.yaml:1: unknown setting 'bogus'", "site.yaml:2: unknown setting 'True'"]
+    assert problems == [
+        f"site.yaml:1: unknown setting 'bogus'{UNKNOWN}",
+        f"site.yaml:2: unknown setting 'True'{UNKNOWN}",
+    ]
 
 
 @pytest.mark.parametrize("option", [o for o in all_options() if "." in o.key], ids=lambda o: o.key)
 def test_a_misspelt_key_in_a_section_is_reported_at_its_line_with_a_suggestion(option):
     section, sub = option.key.split(".")
     _, problems = read(f"title: t\n{section}:\n  {sub}x: 1\n")
-    assert problems == [f"site.yaml:3: unknown setting '{section}.{sub}x' (did you mean '{sub}'?)"]
+    assert problems == [f"site.yaml:3: unknown setting '{section}.{sub}x' (did you mean '{sub}'?){UNKNOWN}"]
 
 
 def test_an_unknown_key_in_a_section_on_one_line_is_reported_at_the_sections_line():
     _, problems = read("title: t\nprivacy: {require_consent: true, alow: [x], zz: 1}\n")
     assert problems == [
-        "site.yaml:2: unknown setting 'privacy.alow' (did you mean 'allow'?)",
-        "site.yaml:2: unknown setting 'privacy.zz'",
+        f"site.yaml:2: unknown setting 'privacy.alow' (did you mean 'allow'?){UNKNOWN}",
+        f"site.yaml:2: unknown setting 'privacy.zz'{UNKNOWN}",
     ]
 
 
 # ------------------------------------------------------------------ wrong values, word for word
+# What is wrong, word for word; then what to do, and the code (told checks them).
 
 LONG_LIST = "[" + ", ".join(str(n) for n in range(1, 40)) + "]"
 WRONG_VALUES = [
     (
         "images: {widths: [960, 480]}",
         "'images.widths' must be a list of increasing widths in pixels from 16 to 4096, e.g. [360, 720, 1080, 1440]",
+        "V003",
     ),
-    ("images: {quality: 0}", "'images.quality' must be a whole number from 1 to 100"),
-    ("title: [1]", "'title' must be text, not [1]"),
+    ("images: {quality: 0}", "'images.quality' must be a whole number from 1 to 100", "V003"),
+    ("title: [1]", "'title' must be text, not [1]", "V003"),
     # At the top level a long value is cut short; under a section it is told whole.
-    (f"title: {LONG_LIST}", "'title' must be text, not [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, …"),
+    (
+        f"title: {LONG_LIST}",
+        "'title' must be text, not [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, …",
+        "V003",
+    ),
     (
         "base_url: ftp://example.org/",
         "'base_url' must be a web address like https://example.org/volunteer/ or a path like /volunteer/, "
         "not 'ftp://example.org/'",
+        "V003",
     ),
     (
         "base_url: volunteer/",
         "'base_url' must be a web address like https://example.org/volunteer/ or a path like /volunteer/, not 'volunteer/'",
+        "V003",
     ),
-    ("language: fr", "'language' must be one of zh-CN, en, not 'fr'"),
-    ("language: zh-cn", "'language' must be one of zh-CN, en, not 'zh-cn' (did you mean 'zh-CN'?)"),
-    ("language: [en]", "'language' must be text, not ['en']"),
-    ("description: true", "'description' must be text, not True"),
-    ("theme: ../other", "'theme' must be the name of a folder under themes/, not '../other'"),
-    ("theme: .hidden", "'theme' must be the name of a folder under themes/, not '.hidden'"),
+    ("language: fr", "'language' must be one of zh-CN, en, not 'fr'", "V005"),
+    ("language: zh-cn", "'language' must be one of zh-CN, en, not 'zh-cn' (did you mean 'zh-CN'?)", "V005"),
+    ("language: [en]", "'language' must be text, not ['en']", "V003"),
+    ("description: true", "'description' must be text, not True", "V003"),
+    ("theme: ../other", "'theme' must be the name of a folder under themes/, not '../other'", "V003"),
+    ("theme: .hidden", "'theme' must be the name of a folder under themes/, not '.hidden'", "V003"),
     (
         "stars: [300, 100]",
         "'stars' must be a list of increasing positive hour thresholds, e.g. [100, 300, 600, 1000, 1500], not [300, 100]",
+        "V003",
     ),
     (
         "stars: []",
         "'stars' must be a list of increasing positive hour thresholds, e.g. [100, 300, 600, 1000, 1500], not []",
+        "V003",
     ),
-    ("points: 3", "'points' must be a mapping with per_record"),
-    ("points: {per_record: -1}", "'points.per_record' must be a number of 0 or more, not -1"),
-    ("points: {per_record: many}", "'points.per_record' must be a number of 0 or more, not 'many'"),
-    ("points: {per_record: }", "'points.per_record' must be a number of 0 or more, not None"),
-    (f"points: {{per_record: {LONG_LIST}}}", f"'points.per_record' must be a number of 0 or more, not {LONG_LIST}"),
-    ("pagination: 0", "'pagination' must be a whole number of 1 or more, not 0"),
-    ("pagination: true", "'pagination' must be a whole number of 1 or more, not True"),
-    ("leaderboard_size: 2.5", "'leaderboard_size' must be a whole number of 1 or more, not 2.5"),
-    ("publish_fields: skills", "'publish_fields' must be a list of field names"),
-    ("publish_fields: [1]", "'publish_fields' must be a list of field names"),
+    ("points: 3", "'points' must be a mapping with per_record", "V004"),
+    ("points: {per_record: -1}", "'points.per_record' must be a number of 0 or more, not -1", "V003"),
+    ("points: {per_record: many}", "'points.per_record' must be a number of 0 or more, not 'many'", "V003"),
+    ("points: {per_record: }", "'points.per_record' must be a number of 0 or more, not None", "V003"),
+    (
+        f"points: {{per_record: {LONG_LIST}}}",
+        f"'points.per_record' must be a number of 0 or more, not {LONG_LIST}",
+        "V003",
+    ),
+    ("pagination: 0", "'pagination' must be a whole number of 1 or more, not 0", "V003"),
+    ("pagination: true", "'pagination' must be a whole number of 1 or more, not True", "V003"),
+    ("leaderboard_size: 2.5", "'leaderboard_size' must be a whole number of 1 or more, not 2.5", "V003"),
+    ("publish_fields: skills", "'publish_fields' must be a list of field names", "V003"),
+    ("publish_fields: [1]", "'publish_fields' must be a list of field names", "V003"),
     (
         "publish_fields: [skills_note, id_number]",
-        "'id_number' is a private field of volunteers and is never published: remove it from publish_fields",
+        "'id_number' is a private field of volunteers and is never published",
+        "V006",
     ),
     (
         "publish_fields: [手机号码]",
-        "'手机号码' is a private field of volunteers (another name of 'phone') and is never published: "
-        "remove it from publish_fields",
+        "'手机号码' is a private field of volunteers (another name of 'phone') and is never published",
+        "V007",
     ),
-    ("privacy: []", "'privacy' must be a mapping with require_consent, allow"),
-    ("privacy: {require_consent: 1}", "'privacy.require_consent' must be true or false"),
-    ("privacy: {require_consent: }", "'privacy.require_consent' must be true or false"),
+    ("privacy: []", "'privacy' must be a mapping with require_consent, allow", "V004"),
+    ("privacy: {require_consent: 1}", "'privacy.require_consent' must be true or false", "V003"),
+    ("privacy: {require_consent: }", "'privacy.require_consent' must be true or false", "V003"),
     (
         "privacy: {allow: 0510-12345678}",
         "'privacy.allow' must be a list of phone numbers or e-mail addresses that are an organisation's public "
         "contacts, or of phrases that are no one's name",
+        "V003",
     ),
-    ("nav: 首页", "'nav' must be a list of {title, url}"),
-    ("nav: [{title: 首页}]", "each 'nav' item must be a mapping with 'title' and 'url'"),
-    ("organization: {name: 总队}", "'organization' must be text, not {'name': '总队'}"),
-    ("statement_issuer: []", "'statement_issuer' must be text, not []"),
-    ("search: 1", "'search' must be true or false, not 1"),
-    ("markdown: true", "'markdown' must be a mapping with unsafe_html"),
-    ("markdown: {unsafe_html: 1}", "'markdown.unsafe_html' must be true or false"),
-    ("markdown: {unsafe_html: }", "'markdown.unsafe_html' must be true or false"),
+    ("nav: 首页", "'nav' must be a list of {title, url}", "V003"),
+    ("nav: [{title: 首页}]", "each 'nav' item must be a mapping with 'title' and 'url'", "V009"),
+    ("organization: {name: 总队}", "'organization' must be text, not {'name': '总队'}", "V003"),
+    ("statement_issuer: []", "'statement_issuer' must be text, not []", "V003"),
+    ("search: 1", "'search' must be true or false, not 1", "V003"),
+    ("markdown: true", "'markdown' must be a mapping with unsafe_html", "V004"),
+    ("markdown: {unsafe_html: 1}", "'markdown.unsafe_html' must be true or false", "V003"),
+    ("markdown: {unsafe_html: }", "'markdown.unsafe_html' must be true or false", "V003"),
 ]
 
 
-@pytest.mark.parametrize("line, message", WRONG_VALUES, ids=[line[:40] for line, _ in WRONG_VALUES])
-def test_a_wrong_value_is_told_as_before_at_its_line_and_leaves_the_default(line, message):
+@pytest.mark.parametrize("line, message, code", WRONG_VALUES, ids=[line[:40] for line, _, _ in WRONG_VALUES])
+def test_a_wrong_value_is_told_as_before_at_its_line_and_leaves_the_default(line, message, code):
     site_config, problems = read(f"\n\n{line}\n")
-    assert problems == [f"site.yaml:3: {message}"]
+    assert told(problems, (f"site.yaml:3: {message}", code)), problems
     key = line.split(":")[0]
     for option in all_options():
         if option.key.split(".")[0] == key and key != "publish_fields":
@@ -357,16 +389,46 @@ def test_a_wrong_value_in_a_section_is_told_at_the_sections_line():
     _, problems = read(
         "title: t\nprivacy:\n  require_consent: true\n  allow: 0510-12345678\nmarkdown:\n  unsafe_html: 1\n"
     )
+    assert told(
+        problems,
+        (
+            "site.yaml:2: 'privacy.allow' must be a list of phone numbers or e-mail addresses that are an "
+            "organisation's public contacts, or of phrases that are no one's name",
+            "V003",
+        ),
+        ("site.yaml:5: 'markdown.unsafe_html' must be true or false", "V003"),
+    ), problems
+
+
+@pytest.mark.parametrize("line, message, code", WRONG_VALUES, ids=[line[:40] for line, _, _ in WRONG_VALUES])
+def test_a_wrong_value_is_told_in_chinese_on_a_chinese_site(line, message, code):
+    _, problems = read(f"\n\n{line}\n", "zh-CN")
+    assert len(problems) == 1 and problems[0].startswith("site.yaml:3: ") and problems[0].endswith(f" [{code}]")
+    assert "must" not in problems[0] and "：" in problems[0], problems
+
+
+def test_site_yaml_problems_in_chinese_word_for_word():
+    _, problems = read("title: t\npagnation: 1\npagination: 0\nlanguage: zh-cn\n", "zh-CN")
     assert problems == [
-        "site.yaml:2: 'privacy.allow' must be a list of phone numbers or e-mail addresses that are an organisation's "
-        "public contacts, or of phrases that are no one's name",
-        "site.yaml:5: 'markdown.unsafe_html' must be true or false",
+        "site.yaml:2: 未知的设置项 'pagnation'（是不是想写 'pagination'？）：请改正名称，或删除它 [V002]",
+        "site.yaml:3: 'pagination' 应为 1 或更大的整数，而不是 0：请改正，或删除这一项以使用默认值 [V003]",
+        "site.yaml:4: 'language' 应为 zh-CN、en 之一，而不是 'zh-cn'（是不是想写 'zh-CN'？）：中文网站请写 zh-CN，"
+        "英文网站请写 en [V005]",
     ]
 
 
+def test_every_value_type_says_what_it_expects_in_each_language():
+    # A ValueType's `expected` is spliced into "'key' must be {expected}": plain text there
+    # would be left in English on a Chinese site.
+    for option in all_options():
+        expected = option.value_type.expected
+        assert isinstance(expected, Message), f"{option.key}: expected=words(...), not {expected!r}"
+        assert expected.words("zh-CN") != expected.words("en") or expected.text == "{{title, url}}", option.key
+
+
 def test_every_option_has_a_wrong_value_above():
-    tried = {line.split(":")[0] for line, _ in WRONG_VALUES} | {
-        f"{line.split(':')[0]}.{sub}" for line, _ in WRONG_VALUES for sub in re.findall(r"\{(\w+):", line)
+    tried = {line.split(":")[0] for line, _, _ in WRONG_VALUES} | {
+        f"{line.split(':')[0]}.{sub}" for line, _, _ in WRONG_VALUES for sub in re.findall(r"\{(\w+):", line)
     }
     assert {option.key for option in all_options()} <= tried
 
@@ -374,14 +436,15 @@ def test_every_option_has_a_wrong_value_above():
 def test_site_yaml_that_is_not_a_mapping():
     site_config, problems = parse_config(["title"])
     assert site_config == SiteConfig()
-    assert [p.format() for p in problems] == ["site.yaml:1: site.yaml must be a mapping of setting: value"]
+    assert told([p.format() for p in problems], ("site.yaml:1: site.yaml must be a mapping of setting: value", "V001"))
 
 
 def test_a_wrong_value_without_line_numbers_is_told_without_one():
     _, problems = parse_config({"pagination": "many", "points": {"per_recrd": 1}})
     assert [p.format() for p in problems.sorted()] == [
-        "site.yaml: 'pagination' must be a whole number of 1 or more, not 'many'",
-        "site.yaml: unknown setting 'points.per_recrd' (did you mean 'per_record'?)",
+        "site.yaml: 'pagination' must be a whole number of 1 or more, not 'many': correct it, or delete it to keep "
+        "the default [V003]",
+        f"site.yaml: unknown setting 'points.per_recrd' (did you mean 'per_record'?){UNKNOWN}",
     ]
 
 

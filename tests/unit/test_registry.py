@@ -3,6 +3,7 @@ folder (YAML and tables), ids checked, references checked, its texts read for hi
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 from dataclasses import dataclass, field
 
@@ -11,8 +12,10 @@ import pytest
 from conftest import BASE_SITE, write_files
 from volsite.kinds import registry
 from volsite.kinds.fields import Fields
+from volsite.messages import words
 from volsite.pipeline import load_site
-from volsite.problems import ContentError
+from volsite.problems import ContentError, Problems
+from volsite.read.files import Raw
 
 
 @dataclass(frozen=True)
@@ -97,3 +100,76 @@ def test_a_registry_kinds_shown_fields_are_read_for_hidden_names(tmp_path, with_
 def test_without_its_registry_line_the_folder_is_not_read(tmp_path):
     root = _site(tmp_path, {"content/notices/n.yaml": "- {id: water, title: 停水通知, team: nowhere}\n"})
     assert load_site(root).model.records == {}
+
+
+# ------------------------------------------------------------------ what messages call a record
+
+
+def test_every_kind_has_a_noun_in_each_language():
+    # A new kind whose LABEL is not in fields.NOUNS (nor a Message) would name its records in
+    # English on a Chinese site.
+    for kind in registry.KINDS:
+        assert kind.noun.words("en") == kind.label
+        assert kind.noun.words("zh-CN") != kind.label, f"{kind.name}: add its LABEL to kinds.fields.NOUNS"
+
+
+def test_a_record_is_the_subject_of_its_problems_in_the_readers_language():
+    from volsite.kinds.documents import Document
+    from volsite.kinds.teams import Team
+
+    team = Team("hq", "总队", None, None, None, None, None, None, (), "content/teams/t.yaml", 1)
+    assert registry.subject_of(team).words("en") == "team 'hq'"
+    assert registry.subject_of(team).words("zh-CN") == "队伍 'hq'"
+    assert registry.label_of(team) == "team"
+    story = Document(
+        "story", "clinic", "t", dt.date(2024, 1, 1), None, None, (), (), (), None, None, None, False, None, False,
+        "", 5, "content/stories/clinic.md", 1,
+    )  # fmt: skip
+    assert registry.subject_of(story).words("zh-CN") == "故事 'clinic'"
+
+
+def test_a_registry_kind_may_give_its_label_as_a_message(monkeypatch):
+    notices = types.ModuleType("notices_kind_words")
+    notices.__dict__.update(NOTICES.__dict__, LABEL=words("notice"))
+    kind = registry.Kind("notices", notices)
+    assert kind.label == "notice" and kind.noun == words("notice")
+    # A plain LABEL outside fields.NOUNS is shown as it is, in every language.
+    assert registry.Kind("notices", NOTICES).noun.words("zh-CN") == "notice"
+
+
+def test_fields_name_the_record_and_each_field_as_the_file_wrote_it():
+    raw = Raw("content/ledger/l.csv", 4, {"date": "2024-01-02", "hours": "abc"}, {}, {"hours": "时长", "date": "日期"})
+    problems = Problems()
+    fields = Fields(raw, "ledger row", problems)
+    assert fields.hours("hours", required=True) is None
+    assert fields.ident("volunteer") is None
+    first, second = problems
+    assert first.format("zh-CN") == (
+        "content/ledger/l.csv:4: 台账记录：'时长' 应为数字，而不是 'abc'：请填写一位志愿者的服务小时数，例如 2 或 1.5 [V210]"
+    )
+    assert (
+        second.format()
+        == "content/ledger/l.csv:4: ledger row: the required field 'volunteer' is missing: fill it in [V200]"
+    )
+    assert first.subject == words("ledger row") and first.code == "V210"
+
+
+def test_the_record_is_named_by_its_id_once_it_is_known():
+    raw = Raw(
+        "v.yaml", 1, {"id": "zhang-wei", "joined": "昨天", "teams": "hq; 医疗队; 二队"}, {"joined": 3, "teams": 4}
+    )
+    problems = Problems()
+    fields = Fields(raw, "volunteer", problems)
+    fields.ident("id")
+    fields.date("joined")
+    fields.id_list("teams")
+    assert [p.format("zh-CN").split("：")[0] for p in problems] == [
+        "v.yaml:3: 志愿者 'zhang-wei'",
+        "v.yaml:4: 志愿者 'zhang-wei'",
+    ]
+    assert (
+        problems.errors[1].words("zh-CN").startswith("志愿者 'zhang-wei'：'teams' 中的 '医疗队'（另有 1 个） 不是编号")
+    )
+    assert problems.errors[1].message.startswith(
+        "volunteer 'zhang-wei': 'teams' holds '医疗队' (and 1 more), which is not"
+    )

@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..messages import say
 from ..problems import Problems
 from ..read.files import Raw
-from .fields import Fields, KindConfig, parse_decimal, plain_ident, shown
+from .fields import Fields, KindConfig, more_of, parse_decimal, plain_ident, shown
 
 FOLDER = "content/activities"
 LABEL = "activity"
@@ -73,7 +74,18 @@ def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Act
     end = f.date("end")
     f.check_known(KNOWN)
     if date and end and end < date:
-        f.error("end", f"'end' ({end}) is before 'date' ({date})")
+        f.error(
+            "end",
+            say(
+                "V220",
+                "'{end_field}' ({end}) is before '{date_field}' ({date}): '{date_field}' is the first day, "
+                "'{end_field}' the last; correct one of them",
+                end_field=f.name("end"),
+                end=end.isoformat(),
+                date_field=f.name("date"),
+                date=date.isoformat(),
+            ),
+        )
         end = None
     days = (end - date).days + 1 if date and end else 1
     # A multi-day activity may give each participant up to 24 hours a day.
@@ -84,7 +96,12 @@ def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Act
     if participants and hours is None and any(p.hours is None for p in participants):
         f.warning(
             "participants",
-            "participants have no hours: give the activity 'hours' or each participant's hours; they count 0 hours",
+            say(
+                "V221",
+                "participants have no hours: give the activity '{hours}' or each participant's hours; "
+                "they count 0 hours",
+                hours=f.name("hours"),
+            ),
         )
     activity = Activity(
         id=aid or "",
@@ -111,7 +128,15 @@ def _participants(f: Fields, limit: Decimal) -> tuple[Participant, ...]:
     if value in (None, ""):
         return ()
     if not isinstance(value, list):
-        f.error("participants", "'participants' must be a list of volunteer ids or of {volunteer: id, hours: n}")
+        f.error(
+            "participants",
+            say(
+                "V222",
+                "'{field}' must be a list of volunteer ids or of {{volunteer: id, hours: n}}: write one volunteer "
+                "a line, as - zhang-wei or - {{volunteer: zhang-wei, hours: 3}}",
+                field=f.name("participants"),
+            ),
+        )
         return ()
     found, wrong = [], []
     for item in value:
@@ -131,14 +156,26 @@ def _participants(f: Fields, limit: Decimal) -> tuple[Participant, ...]:
             if hours is None or not Decimal(0) < hours <= limit:
                 f.error(
                     "participants",
-                    f"hours of participant '{vid}' must be a number "
-                    f"more than 0 and at most {limit}, not '{shown(hours_value)}'",
+                    say(
+                        "V223",
+                        "hours of participant '{volunteer}' must be a number more than 0 and at most {limit}, "
+                        "not '{value}': write the hours they served, such as 2 or 1.5",
+                        volunteer=vid,
+                        limit=limit,
+                        value=shown(hours_value),
+                    ),
                 )
                 hours = None
         found.append(Participant(vid, hours))
     if wrong:
-        more = f" (and {len(wrong) - 1:,} more)" if len(wrong) > 1 else ""
         f.error(
-            "participants", f"participant '{shown('' if wrong[0] is None else wrong[0])}'{more} is not a volunteer id"
+            "participants",
+            say(
+                "V224",
+                "participant '{value}'{more} is not a volunteer id: write the 'id' of the volunteer's record "
+                "(lower-case letters, digits and '-', such as zhang-wei)",
+                value=shown("" if wrong[0] is None else wrong[0]),
+                more=more_of(len(wrong) - 1),
+            ),
         )
     return tuple(found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..messages import say
 from ..problems import Problems
 from ..read.files import Raw
 from ..slugs import slugify
@@ -67,17 +68,54 @@ def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Awa
     f.check_known(KNOWN)
     volunteer = f.ident("volunteer", required=False)
     team = f.ident("team", required=False)
-    if bool(f.has("volunteer")) == bool(f.has("team")):
-        f.error(None, "give exactly one recipient: 'volunteer' or 'team'")
+    if not f.has("volunteer") and not f.has("team"):
+        f.error(
+            None,
+            say(
+                "V240",
+                "give exactly one recipient: '{volunteer}' or '{team}': add the id of the volunteer or of the "
+                "team the award went to",
+                volunteer=f.name("volunteer"),
+                team=f.name("team"),
+            ),
+        )
+    elif f.has("volunteer") and f.has("team"):
+        f.error(
+            None,
+            say(
+                "V241",
+                "give exactly one recipient: '{volunteer}' or '{team}', not both: an award to a team and one "
+                "to a member of it are two records",
+                volunteer=f.name("volunteer"),
+                team=f.name("team"),
+            ),
+        )
     date = f.date("date")
     year = _year(f, date)
     status = f.text("status") or "awarded"
     if status not in STATUSES:
-        f.error("status", f"'status' must be one of {', '.join(STATUSES)}, not '{shown(status)}'")
+        f.error(
+            "status",
+            say(
+                "V242",
+                "'{field}' must be one of {statuses}, not '{value}': leave it out for an award given, "
+                "or write candidate for a nominee under public posting",
+                field=f.name("status"),
+                statuses=STATUSES,
+                value=shown(status),
+            ),
+        )
         status = "awarded"
     posting_until = f.date("posting_until")
     if status == "candidate" and posting_until is None and not f.has("posting_until"):
-        f.error("status", "a candidate needs 'posting_until', the last day of public posting")
+        f.error(
+            "status",
+            say(
+                "V243",
+                "a candidate needs '{field}', the last day of public posting: add it, such as {field}: 2024-05-10",
+                field=f.name("posting_until"),
+            ),
+        )
     recipient = volunteer or team
     if not (title and recipient and year):
         return None
@@ -107,13 +145,40 @@ def _year(f: Fields, date: dt.date | None) -> int | None:
     if f.has("year"):
         year = f.whole("year")
         if year is not None and not 1900 <= year <= 2999:
-            f.error("year", f"'year' must be a year like 2024, not {year}")
+            f.error(
+                "year",
+                say(
+                    "V244",
+                    "'{field}' must be a year like 2024, not {value}: check it for a typo",
+                    field=f.name("year"),
+                    value=year,
+                ),
+            )
             return None
         if year and date and date.year != year:
-            f.error("year", f"'year' {year} does not match 'date' {date}")
+            f.error(
+                "year",
+                say(
+                    "V245",
+                    "'{year_field}' {year} does not match '{date_field}' {date}: correct one of them, "
+                    "or give only the date",
+                    year_field=f.name("year"),
+                    date_field=f.name("date"),
+                    year=year,
+                    date=date.isoformat(),
+                ),
+            )
         return year
     if date is None:
         if not f.has("date"):
-            f.error(None, "give the award's 'date' or 'year'")
+            f.error(
+                None,
+                say(
+                    "V246",
+                    "give the award's '{date}' or '{year}': add one, such as {date}: 2024-05-04 or {year}: 2024",
+                    date=f.name("date"),
+                    year=f.name("year"),
+                ),
+            )
         return None
     return date.year

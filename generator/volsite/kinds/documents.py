@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from ..messages import say
 from ..problems import Problems
 from ..read.files import Raw
 from ..read.yaml import LineMap, parse_yaml
@@ -64,7 +65,15 @@ def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[LineMap
     """(front matter, body, first line of the body)."""
     match = _FRONT.match(text)
     if not match:
-        problems.error(rel, 1, "must start with front matter between two '---' lines (title and date at least)")
+        problems.error(
+            rel,
+            1,
+            say(
+                "V260",
+                "must start with front matter between two '---' lines (title and date at least): put a line of "
+                "three dashes first, then a 'title:' line and a 'date:' line, then three dashes again",
+            ),
+        )
         return None, text, 1
     front_text = match.group(1) or ""
     body = text[match.end() :]
@@ -72,10 +81,26 @@ def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[LineMap
     front = parse_yaml(front_text, rel, problems, line_offset=1)
     if front is None:
         if not front_text.strip():
-            problems.error(rel, 1, "front matter is empty: give at least title and date")
+            problems.error(
+                rel,
+                1,
+                say(
+                    "V261",
+                    "front matter is empty: give at least title and date, one a line between the '---' lines, "
+                    "such as date: 2024-03-05",
+                ),
+            )
         return None, body, body_line
     if not isinstance(front, LineMap):
-        problems.error(rel, 2, "front matter must be a mapping of field: value")
+        problems.error(
+            rel,
+            2,
+            say(
+                "V262",
+                "front matter must be a mapping of field: value: write one field a line, such as "
+                "title: A day at the clinic",
+            ),
+        )
         return None, body, body_line
     front.lines = {k: v + 1 for k, v in front.lines.items()}
     return front, body, body_line
@@ -92,19 +117,41 @@ def parse(kind: str, rel: str, text: str, problems: Problems) -> Document | None
     date = f.date("date", required=True)
     slug = f.text("slug")
     if slug is not None and not ID_PATTERN.match(slug):
-        f.error("slug", f"'slug' must be lower-case letters, digits and '-', not '{shown(slug)}'")
+        f.error(
+            "slug",
+            say(
+                "V263",
+                "'{field}' must be lower-case letters, digits and '-', not '{value}': write it in pinyin or "
+                "English, such as blood-drive-2024",
+                field=f.name("slug"),
+                value=shown(slug),
+            ),
+        )
         slug = None
     elif slug is not None and len(slug) > MAX_ID_LENGTH:
         f.error(
             "slug",
-            f"'slug' is {len(slug)} characters long; a slug may have at most "
-            f"{MAX_ID_LENGTH} (it appears in web addresses): shorten it",
+            say(
+                "V264",
+                "'{field}' is {length} characters long; a slug may have at most {limit} "
+                "(it appears in web addresses): shorten it",
+                field=f.name("slug"),
+                length=len(slug),
+                limit=MAX_ID_LENGTH,
+            ),
         )
         slug = None
     if slug is None:
         slug = slug_from_filename(PurePosixPath(rel).stem)
         if not slug:
-            f.error(None, "the file name gives no slug: add a 'slug' field")
+            f.error(
+                None,
+                say(
+                    "V265",
+                    "the file name gives no slug: add a 'slug' field, such as slug: blood-drive-2024 "
+                    "(letters, digits and '-')",
+                ),
+            )
     order = f.whole("order")
     document = Document(
         kind=kind,

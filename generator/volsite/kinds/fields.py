@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Protocol
 
-from ..problems import Problems, did_you_mean
+from ..messages import Message, say, words
+from ..problems import NOTHING, Problems, did_you_mean
 from ..read.files import Raw
 from ..read.text import shown  # noqa: F401 - shown is used by every kind
 
@@ -114,24 +115,54 @@ def _in_range(number: Decimal) -> bool:
     return not number or low <= number.adjusted() < high
 
 
+# What messages call a record of each kind, in the reader's language ("volunteer 'zhang-wei':
+# …" / "志愿者 'zhang-wei'：…"). A kind of record outside this table (a registry kind of a
+# site's own) may give its LABEL as a Message; a plain name is shown as it is.
+NOUNS: dict[str, Message] = {
+    "volunteer": words("volunteer"),
+    "team": words("team"),
+    "activity": words("activity"),
+    "ledger row": words("ledger row"),
+    "award": words("award"),
+    "story": words("story"),
+    "page": words("page"),
+}
+
+
+def noun(kind: str | Message) -> Message:
+    """What messages call a record of `kind` ("volunteer"), in the language they are read in."""
+    if isinstance(kind, Message):
+        return kind
+    return NOUNS.get(kind) or Message("", "{noun}", (("noun", kind),))
+
+
+def subject(kind: str | Message, ident: str | None) -> Message:
+    """What a problem is about: "volunteer 'zhang-wei'", or only the kind before its id is known."""
+    return words("{kind} '{id}'", kind=noun(kind), id=ident) if ident else noun(kind)
+
+
 class Fields:
     """Typed access to one raw record's fields."""
 
-    def __init__(self, raw: Raw, kind: str, problems: Problems):
+    def __init__(self, raw: Raw, kind: str | Message, problems: Problems):
         self.raw = raw
         self.kind = kind
         self.problems = problems
-        self.label = kind  # refined to "volunteer 'zhang-wei'" once the id is known
+        self.label = noun(kind)  # refined to "volunteer 'zhang-wei'" once the id is known
 
     # -- reporting
 
-    def error(self, key: str | None, message: str) -> None:
+    def error(self, key: str | None, message: Message) -> None:
         line = self.raw.line_of(key) if key else self.raw.line
-        self.problems.error(self.raw.path, line, f"{self.label}: {message}")
+        self.problems.error(self.raw.path, line, message, subject=self.label)
 
-    def warning(self, key: str | None, message: str) -> None:
+    def warning(self, key: str | None, message: Message) -> None:
         line = self.raw.line_of(key) if key else self.raw.line
-        self.problems.warning(self.raw.path, line, f"{self.label}: {message}")
+        self.problems.warning(self.raw.path, line, message, subject=self.label)
+
+    def name(self, key: str) -> str:
+        """A field's name as the file wrote it (a roster's 时长 for `hours`), as messages quote it."""
+        return shown(self.raw.name_of(key))
 
     def has(self, key: str) -> bool:
         return self.raw.data.get(key) not in (None, "")
@@ -140,7 +171,7 @@ class Fields:
         return self.raw.data.get(key)
 
     def missing(self, key: str) -> None:
-        self.error(None, f"the required field '{key}' is missing")
+        self.error(None, say("V200", "the required field '{field}' is missing: fill it in", field=self.name(key)))
 
     # -- typed readers
 
@@ -152,8 +183,27 @@ class Fields:
             if required:
                 self.missing(key)
             return None
-        if isinstance(value, (dict, list)):
-            self.error(key, f"'{key}' must be text, not a {'list' if isinstance(value, list) else 'mapping'}")
+        if isinstance(value, list):
+            self.error(
+                key,
+                say(
+                    "V201",
+                    "'{field}' must be text, not a list: write the text on the same line as '{field}:', "
+                    "in quotes if it starts with [ or -",
+                    field=self.name(key),
+                ),
+            )
+            return None
+        if isinstance(value, dict):
+            self.error(
+                key,
+                say(
+                    "V202",
+                    "'{field}' must be text, not a mapping: write the text on the same line as '{field}:', "
+                    "in quotes if it holds a colon and a space",
+                    field=self.name(key),
+                ),
+            )
             return None
         if isinstance(value, (dt.date, bool)):
             return str(value).lower() if isinstance(value, bool) else value.isoformat()
@@ -169,17 +219,28 @@ class Fields:
         if ident is None and not ID_PATTERN.match(value):
             self.error(
                 key,
-                f"'{key}' must be lower-case letters, digits and '-' "
-                f"(it appears in web addresses), not '{shown(value)}'",
+                say(
+                    "V203",
+                    "'{field}' must be lower-case letters, digits and '-' (it appears in web addresses), "
+                    "not '{value}': write it in pinyin or English, such as zhang-wei or 2024-03-05-clinic",
+                    field=self.name(key),
+                    value=shown(value),
+                ),
             )
         elif ident is None:
             self.error(
                 key,
-                f"'{key}' is {len(value)} characters long; an id may have at most "
-                f"{MAX_ID_LENGTH} (it appears in web addresses): shorten it",
+                say(
+                    "V204",
+                    "'{field}' is {length} characters long; an id may have at most {limit} "
+                    "(it appears in web addresses): shorten it",
+                    field=self.name(key),
+                    length=len(value),
+                    limit=MAX_ID_LENGTH,
+                ),
             )
         elif key == "id":
-            self.label = f"{self.kind} '{ident}'"
+            self.label = subject(self.kind, ident)
         return ident
 
     def date(self, key: str, required: bool = False) -> dt.date | None:
@@ -190,12 +251,27 @@ class Fields:
             return None
         parsed = parse_date(value)
         if parsed is None:
-            self.error(key, f"'{key}' must be a date like 2024-03-05, not '{shown(value)}'")
+            self.error(
+                key,
+                say(
+                    "V205",
+                    "'{field}' must be a date like 2024-03-05, not '{value}': write the year, month and day "
+                    "(2024-03-05 or 2024/3/5), and check that the month has that day",
+                    field=self.name(key),
+                    value=shown(value),
+                ),
+            )
         elif not in_dates(parsed):
             self.error(
                 key,
-                f"'{key}' must be a date between {FIRST_DATE.year} and {LAST_DATE.year}, "
-                f"not {parsed.isoformat()} (a typo in the year?)",
+                say(
+                    "V206",
+                    "'{field}' must be a date between {first} and {last}, not {value}: check the year for a typo",
+                    field=self.name(key),
+                    first=FIRST_DATE.year,
+                    last=LAST_DATE.year,
+                    value=parsed.isoformat(),
+                ),
             )
             return None
         return parsed
@@ -213,7 +289,15 @@ class Fields:
             return True
         if word in _FALSE:
             return False
-        self.error(key, f"'{key}' must be true or false, not '{shown(value)}'")
+        self.error(
+            key,
+            say(
+                "V207",
+                "'{field}' must be true or false, not '{value}': write true or false (yes or no)",
+                field=self.name(key),
+                value=shown(value),
+            ),
+        )
         return default
 
     def number(self, key: str, required: bool = False) -> Decimal | None:
@@ -225,21 +309,67 @@ class Fields:
         number = parse_decimal(value)
         if number is None:
             if _decimal(value) is not None:
+                self._out_of_range(key, value)
+            else:
                 self.error(
                     key,
-                    f"'{key}' is out of range: '{shown(value)}' (a number in a record is "
-                    f"below {10 ** NUMBER_DIGITS[1]:,} and not smaller than 0.000000000001)",
+                    say(
+                        "V209",
+                        "'{field}' must be a number, not '{value}': write digits only, such as 12 or 1.5, "
+                        "without units or words",
+                        field=self.name(key),
+                        value=shown(value),
+                    ),
                 )
-            else:
-                self.error(key, f"'{key}' must be a number, not '{shown(value)}'")
         return number
 
+    def _out_of_range(self, key: str, value: Any) -> None:
+        self.error(
+            key,
+            say(
+                "V208",
+                "'{field}' is out of range: '{value}' (a number in a record is below {most} and not smaller "
+                "than 0.000000000001): check it for a typo",
+                field=self.name(key),
+                value=shown(value),
+                most=format(10 ** NUMBER_DIGITS[1], ","),
+            ),
+        )
+
     def hours(self, key: str, required: bool = False, limit: Decimal = HOURS_LIMIT) -> Decimal | None:
-        number = self.number(key, required)
+        value = self.value(key)
+        if value in (None, ""):
+            if required:
+                self.missing(key)
+            return None
+        if _decimal(value) is None:
+            self.error(
+                key,
+                say(
+                    "V210",
+                    "'{field}' must be a number, not '{value}': write the hours one volunteer served, "
+                    "a number such as 2 or 1.5",
+                    field=self.name(key),
+                    value=shown(value),
+                ),
+            )
+            return None
+        number = parse_decimal(value)
         if number is None:
+            self._out_of_range(key, value)
             return None
         if not Decimal(0) < number <= limit:
-            self.error(key, f"'{key}' must be more than 0 and at most {limit}, not {number}")
+            self.error(
+                key,
+                say(
+                    "V211",
+                    "'{field}' must be more than 0 and at most {limit}, not {value}: write the hours one "
+                    "volunteer served, such as 2 or 1.5",
+                    field=self.name(key),
+                    limit=limit,
+                    value=number,
+                ),
+            )
             return None
         return number
 
@@ -248,7 +378,16 @@ class Fields:
         if number is None:
             return None
         if number != number.to_integral_value() or number < 0:
-            self.error(key, f"'{key}' must be a whole number of 0 or more, not {shown(self.value(key))}")
+            self.error(
+                key,
+                say(
+                    "V212",
+                    "'{field}' must be a whole number of 0 or more, not {value}: write a count such as 120, "
+                    "without units",
+                    field=self.name(key),
+                    value=shown(self.value(key)),
+                ),
+            )
             return None
         return int(number)
 
@@ -262,7 +401,15 @@ class Fields:
             items = []
             for item in value:
                 if isinstance(item, (dict, list)) or item is None:
-                    self.error(key, f"'{key}' must be a list of plain values")
+                    self.error(
+                        key,
+                        say(
+                            "V213",
+                            "'{field}' must be a list of plain values: write them as [a, b], or one a line "
+                            "after '- ', each a word or a number",
+                            field=self.name(key),
+                        ),
+                    )
                     return ()
                 items.append(str(item).strip())
         else:
@@ -277,8 +424,17 @@ class Fields:
             else:
                 wrong.append(item)
         if wrong:
-            more = f" (and {len(wrong) - 1:,} more)" if len(wrong) > 1 else ""
-            self.error(key, f"'{key}' holds '{shown(wrong[0])}'{more}, which is not an id")
+            self.error(
+                key,
+                say(
+                    "V214",
+                    "'{field}' holds '{value}'{more}, which is not an id: write ids (lower-case letters, "
+                    "digits and '-', as in the records they name), separated by ';' or '、'",
+                    field=self.name(key),
+                    value=shown(wrong[0]),
+                    more=more_of(len(wrong) - 1),
+                ),
+            )
         return tuple(dict.fromkeys(ids))
 
     def check_known(self, known: Iterable[str]) -> None:
@@ -286,4 +442,17 @@ class Fields:
         known = set(known)
         for key in self.raw.data:
             if str(key) not in known:
-                self.warning(str(key), f"unknown field '{shown(key)}' is ignored{did_you_mean(str(key)[:100], known)}")
+                self.warning(
+                    str(key),
+                    say(
+                        "V215",
+                        "unknown field '{field}' is ignored{hint}: correct its name, or delete it",
+                        field=shown(self.raw.name_of(str(key))),
+                        hint=did_you_mean(str(key)[:100], known),
+                    ),
+                )
+
+
+def more_of(count: int) -> Message:
+    """ " (and 3 more)" after the first of several wrong values, or nothing."""
+    return words(" (and {count} more)", count=format(count, ",")) if count > 0 else NOTHING

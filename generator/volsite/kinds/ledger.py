@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
+from ..messages import say
 from ..problems import Problems
 from ..read.files import Raw
 from .fields import HOURS_LIMIT, Fields, KindConfig, in_dates, parse_date, parse_decimal, plain_ident
@@ -135,7 +136,16 @@ def checked_row(raw: Raw, problems: Problems) -> LedgerRow | None:
     activity = f.ident("activity", required=False)
     points = f.number("points")
     if points is not None and points < 0:
-        f.error("points", f"'points' must not be negative, not {points}")
+        f.error(
+            "points",
+            say(
+                "V230",
+                "'{field}' must not be negative, not {value}: write 0 or more, or leave it empty for the site's "
+                "points per record",
+                field=f.name("points"),
+                value=points,
+            ),
+        )
         points = None
     if not volunteer:
         return None

@@ -6,6 +6,7 @@ from ..problems import Problems
 from . import documents
 
 FOLDER = "content/pages"
+LABEL = "page"  # what messages call one (documents.parse names it so too)
 
 
 def parse(rel: str, text: str, problems: Problems) -> documents.Document | None:

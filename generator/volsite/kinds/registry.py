@@ -3,7 +3,8 @@
 A kind's module gives FOLDER (where its files are) and parse. Records (YAML, and tables
 where the module gives TABLE_HEADERS) are parsed by parse(raw, problems, config), documents
 (Markdown with front matter) by parse(rel, text, problems). A kind of records also gives
-LABEL (what messages call one: "team"), and may give
+LABEL (what messages call one: "team", put into the reader's language by fields.NOUNS; a kind
+outside that table may give a Message, words("notice")), and may give
 - MARKDOWN_FIELD: its field of Markdown, whose nesting is checked as it is read;
 - PRIVATE_COLUMNS: fields a table may give under two names;
 - REFERENCES: {field: kind} for each field that names records of another kind by id;
@@ -19,7 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
+from ..messages import Message
 from . import activities, awards, ledger, pages, stories, teams, volunteers
+from .documents import Document
+from .fields import noun, subject
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,13 @@ class Kind:
 
     @property
     def label(self) -> str:
+        """What messages call one, in English ("ledger row")."""
         return str(getattr(self.module, "LABEL", self.name))
+
+    @property
+    def noun(self) -> Message:
+        """What messages call one, in the language they are read in (志愿者, 台账记录)."""
+        return noun(getattr(self.module, "LABEL", self.name))
 
     @property
     def references(self) -> dict[str, str]:
@@ -74,6 +84,19 @@ def kind_named(name: str) -> Kind:
 
 
 def label_of(record: object) -> str:
-    """What messages call a record: its kind's LABEL, found by the module that made it."""
+    """What messages call a record, in English: its kind's LABEL, found by the module that made it."""
+    return str(noun_of(record))
+
+
+def noun_of(record: object) -> Message:
+    """What messages call a record, in the language they are read in: its kind's noun."""
+    if isinstance(record, Document):
+        return noun(record.kind)
     module = type(record).__module__
-    return next((kind.label for kind in KINDS if kind.module.__name__ == module), type(record).__name__.lower())
+    return next((kind.noun for kind in KINDS if kind.module.__name__ == module), noun(type(record).__name__.lower()))
+
+
+def subject_of(record: object) -> Message:
+    """What a problem about a record is about: "volunteer 'zhang-wei'", "story 'clinic'"."""
+    ident = getattr(record, "id", None) or getattr(record, "slug", None)
+    return subject(noun_of(record), ident if isinstance(ident, str) else None)

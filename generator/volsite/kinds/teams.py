@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..messages import say
 from ..problems import Problems
 from ..read.files import Raw
 from .fields import Fields, KindConfig, shown
@@ -74,19 +75,40 @@ def _services(f: Fields) -> tuple[Service, ...]:
             if name is None:
                 f.error(
                     "services",
-                    f"each service given as a mapping needs a 'name' (text), not '{shown(item.get('name'))}'",
+                    say(
+                        "V250",
+                        "each service given as a mapping needs a 'name' (text), not '{value}': "
+                        "write it as - {{name: Haircuts at home, description: …}}",
+                        value=shown(item.get("name")),
+                    ),
                 )
                 continue
             if description is not None and _plain(description) is None and description != "":
                 f.error(
-                    "services", f"the description of service '{shown(name)}' must be text, not '{shown(description)}'"
+                    "services",
+                    say(
+                        "V251",
+                        "the description of service '{name}' must be text, not '{value}': write it on one line "
+                        "after 'description:', in quotes if it holds a colon and a space",
+                        name=shown(name),
+                        value=shown(description),
+                    ),
                 )
                 description = None
             services.append(Service(name, _plain(description)))
         elif (name := _plain(item)) is not None:
             services.append(Service(name, None))
         else:
-            f.error("services", f"'services' must be a list of names or of {{name, description}}, not '{shown(item)}'")
+            f.error(
+                "services",
+                say(
+                    "V252",
+                    "'{field}' must be a list of names or of {{name, description}}, not '{value}': "
+                    "write one service a line, as - Haircuts at home or - {{name: Haircuts at home, description: …}}",
+                    field=f.name("services"),
+                    value=shown(item),
+                ),
+            )
     return tuple(services)
 
 

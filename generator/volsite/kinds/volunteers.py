@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..messages import say
 from ..problems import Problems, did_you_mean
 from ..read.files import Raw
 from .fields import Fields, KindConfig, shown
@@ -184,4 +185,12 @@ def _warn_typos(f: Fields, publish_fields: tuple[str, ...]) -> None:
         if key not in known:
             hint = did_you_mean(key[:100], known)
             if hint:
-                f.warning(key, f"unknown field '{shown(key)}' is kept private{hint}")
+                f.warning(
+                    key,
+                    say(
+                        "V216",
+                        "unknown field '{field}' is kept private{hint}: correct its name if it is a typo",
+                        field=shown(f.raw.name_of(key)),
+                        hint=hint,
+                    ),
+                )
