@@ -285,3 +285,17 @@ def test_a_page_template_gives_one_page_its_own_look_by_route_key(site):
     assert re.search(r'<header class="harbour-hero">\s*<h1>如何加入</h1>', join), join
     assert "每周六上午到码头服务站报名。" in join
     assert (out / "about" / "index.html").read_text(encoding="utf-8") == default_about
+
+
+def test_a_mistake_in_a_template_is_told_as_the_guide_shows(site, monkeypatch):
+    """Section 10: `stories` misspelt in harbour's home.html; `volsite check`, run in the site's
+    folder, fails with a line that begins as the guide's example does."""
+    home = theme_site.write_site(site.root) / "themes" / "harbour" / "templates" / "home.html"
+    text = home.read_text(encoding="utf-8")
+    assert text.count("{% for s in stories %}") == 1
+    home.write_text(text.replace("{% for s in stories %}", "{% for s in storys %}"), encoding="utf-8")
+    monkeypatch.chdir(site.root)
+    result = site.run("check")
+    assert result.exit_code == 1, result.output
+    example = tried("template-error").strip()
+    assert any(line.startswith(example) for line in result.output.splitlines()), result.output
