@@ -140,13 +140,16 @@ def run_page(page: Path, tmp_path: Path) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(block.text, encoding="utf-8")
         elif block.expected:
-            assert printed is not None, f"{rel}:{block.line}: a ```text output block follows no ```sh test block"
+            if printed is None:
+                pytest.fail(f"{rel}:{block.line}: a ```text output block follows no ```sh test block", pytrace=False)
             ran_block, output = printed
             missing = printed_lines_match(block.text, output)
-            assert missing is None, (
-                f"{rel}:{block.line}: block at line {ran_block.line} did not print the line\n  {missing}\n"
-                f"it printed:\n{output}"
-            )
+            if missing is not None:
+                pytest.fail(
+                    f"{rel}:{block.line}: the block at line {ran_block.line} did not print the line\n  {missing}\n"
+                    f"--- it printed:\n{output}",
+                    pytrace=False,
+                )
         if block.runs:
             script = tmp_path / "block.sh"
             script.write_text(f'{block.text}\npwd > "{state}"\n', encoding="utf-8")
@@ -160,10 +163,12 @@ def run_page(page: Path, tmp_path: Path) -> int:
                 text=True,
                 timeout=BLOCK_TIMEOUT,
             )
-            assert done.returncode == 0, (
-                f"{rel}:{block.line}: block exited with status {done.returncode}\n{block.text}--- it printed:\n"
-                f"{done.stdout}"
-            )
+            if done.returncode != 0:
+                pytest.fail(
+                    f"{rel}:{block.line}: the block exited with status {done.returncode}\n{block.text}"
+                    f"--- it printed:\n{done.stdout}",
+                    pytrace=False,
+                )
             cwd = Path(state.read_text(encoding="utf-8").strip())
             printed = (block, done.stdout)
             ran += 1
