@@ -195,23 +195,25 @@ _LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 
 
-def prose(path: Path) -> str:
-    """The page without its fenced blocks and code spans, where a link is only text."""
+def prose(path: Path, code_spans: bool = False) -> str:
+    """The page without its fenced blocks, where a link is only text; without its code spans
+    too, unless `code_spans` (a heading's id keeps their words)."""
     lines = path.read_text(encoding="utf-8").split("\n")
     for block in blocks_of(path):
         end = block.line + block.text.count("\n")
         for i in range(block.line - 1, min(end, len(lines))):
             lines[i] = ""
-    return _CODE_SPAN.sub("", "\n".join(lines))
+    text = "\n".join(lines)
+    return text if code_spans else _CODE_SPAN.sub("", text)
 
 
 def heading_anchors(path: Path) -> set[str]:
-    """The ids GitHub gives a page's headings: lower case, punctuation dropped (CJK and
-    other letters kept), spaces as '-', a repeated one with -1, -2."""
+    """The ids GitHub gives a page's headings: lower case, punctuation dropped (letters of any
+    script, digits, '_' and '-' kept), spaces as '-', a repeated one with -1, -2."""
     anchors: set[str] = set()
-    text = prose(path)
+    text = prose(path, code_spans=True)
     for match in re.finditer(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$", text, re.M):
-        heading = re.sub(r"[*_`]|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", match.group(1))
+        heading = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match.group(1))  # a link's text
         slug = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
         candidate, n = slug, 0
         while candidate in anchors:
@@ -254,3 +256,19 @@ def test_the_runner_reads_blocks_and_matches_lines(tmp_path):
     assert printed_lines_match("你好 …\n", "x\n你好 42\n") is None
     assert printed_lines_match("b\na\n", "a\nb\n") == "a"
     assert run_page(page, tmp_path) == 1
+
+
+def test_heading_anchors_are_githubs(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text(
+        "# volsite 使用指南\n\n## 6. The interface's words (`t`)\n\n## Gitee（码云）\n\n## Gitee（码云）\n\n"
+        "```sh\n# not a heading\n```\n\n### [链接](x.md) and_more\n",
+        encoding="utf-8",
+    )
+    assert heading_anchors(page) == {
+        "volsite-使用指南",
+        "6-the-interfaces-words-t",
+        "gitee码云",
+        "gitee码云-1",
+        "链接-and_more",
+    }
