@@ -95,9 +95,11 @@ def shim(folder: Path) -> Path:
 
 
 def doc_environment(bin_folder: Path, home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("VOLSITE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "SOURCE_DATE_EPOCH"):
-        env.pop(name, None)
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("LC_") and name not in ("VOLSITE_LANG", "LANGUAGE", "SOURCE_DATE_EPOCH")
+    }
     env["LANG"] = "C.UTF-8"
     env["HOME"] = str(home)
     env["PATH"] = f"{bin_folder}{os.pathsep}{env.get('PATH', '')}"
