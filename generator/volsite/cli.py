@@ -16,7 +16,7 @@ from . import __version__
 from .bindings.click import speaking
 from .builds import build, check_site
 from .config import CONFIG_FILE, DEFAULT_LANGUAGE, LANGUAGES
-from .messages import SOURCE_LANGUAGE, Message, catalogue, chosen_language, say, words
+from .messages import OVERRIDE, SOURCE_LANGUAGE, Message, catalogue, chosen_language, say, words
 from .pipeline import find_site
 from .problems import ContentError, Problem, UsageError
 
@@ -62,7 +62,8 @@ def command_line(language: str) -> click.Group:
             click.echo(problem.format(language), err=True)
 
     def refuse(exc: UsageError) -> NoReturn:
-        echo(words("volsite: {reason}", reason=exc.said))
+        said = exc.said.words(language)
+        click.echo(f"volsite: {said} [{exc.said.code}]" if exc.said.code else f"volsite: {said}", err=True)
         sys.exit(EXIT_USAGE)
 
     def fail_unexpected(exc: BaseException, verbose: bool) -> NoReturn:
@@ -169,12 +170,19 @@ def command_line(language: str) -> click.Group:
         except UsageError as exc:
             refuse(exc)
         except OSError as exc:
-            echo(
-                words(
-                    "volsite: cannot serve on {host}:{port}: {reason}", host=host, port=port, reason=exc.strerror or exc
+            reason = exc.strerror or str(exc)
+            refuse(
+                UsageError(
+                    say(
+                        "V720",
+                        "cannot serve on {host}:{port}: {reason}. If another program (or another volsite serve) "
+                        "uses that port, stop it or choose another: volsite serve --port 8001",
+                        host=host,
+                        port=port,
+                        reason=reason,
+                    )
                 )
             )
-            sys.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             pass
 
@@ -210,7 +218,7 @@ def command_line(language: str) -> click.Group:
             "story, and CI that publishes it. Never overwrites a file."
         ),
     )
-    @click.argument("folder", metavar="DIR", default=".", type=click.Path(path_type=Path))
+    @click.argument("folder", metavar="[DIR]", default=".", type=click.Path(path_type=Path))
     @click.option(
         "--language",
         "site_language_chosen",
@@ -223,7 +231,10 @@ def command_line(language: str) -> click.Group:
 
         from .scaffold import init_site
 
-        chosen = site_language_chosen or language
+        # A site's language unless asked: the one the system's locale names (Windows names none:
+        # then the default, zh-CN, as for a site.yaml without `language`).
+        told = any(os.environ.get(name) for name in (OVERRIDE, "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"))
+        chosen = site_language_chosen or (language if told else DEFAULT_LANGUAGE)
         try:
             started = init_site(folder, chosen, dt.date.today(), __version__)
         except UsageError as exc:

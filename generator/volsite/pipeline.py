@@ -56,6 +56,17 @@ def find_site(site_root: Path) -> Path:
             say("V701", "{folder} is not a folder: give the folder that holds site.yaml", folder=site_root)
         )
     if not (site_root / CONFIG_FILE).is_file() and not (site_root / "content").is_dir():
+        above = next((folder for folder in site_root.resolve().parents if (folder / CONFIG_FILE).is_file()), None)
+        if above is not None:
+            raise UsageError(
+                say(
+                    "V719",
+                    "{folder} is not a volsite site, but it is inside the site {site}: run volsite there "
+                    "(cd {site}), or give that folder (volsite build {site})",
+                    folder=site_root,
+                    site=above,
+                )
+            )
         raise UsageError(
             say(
                 "V702",

@@ -184,7 +184,12 @@ def test_volsite_help_explains_a_code_and_lists_the_guide(tmp_path):
     (tmp_path / "site.yaml").write_text("title: 站\n", encoding="utf-8")
     env = {"VOLSITE_LANG": None}
     entry = CliRunner().invoke(main, ["help", "V701"], env=env)
-    assert entry.exit_code == 0 and "V701" in entry.output and "不是文件夹" in entry.output and "is not a folder" in entry.output
+    assert (
+        entry.exit_code == 0
+        and "V701" in entry.output
+        and "不是文件夹" in entry.output
+        and "is not a folder" in entry.output
+    )
     unknown = CliRunner().invoke(main, ["help", "V999"], env=env)
     assert unknown.exit_code == 2 and "V999" in unknown.output
     listing = CliRunner().invoke(main, ["help"], env=env)

@@ -238,7 +238,7 @@ GLOBALS: dict[str, tuple[str, str]] = {
     ),
     "t": (
         "strings",
-        "the interface's words in the site's language, by name: {{ t.stories }}; the list is generator/volsite/render/i18n.py",
+        "the interface's words in the site's language, by name: {{ t.stories }}; the list is render/i18n.py",
     ),
     "lang": ("str", "the site's language: zh-CN or en"),
     "nav": ("tuple[NavEntry, ...]", "the menu"),

@@ -283,7 +283,7 @@ def serve(site_root: Path, host: str, port: int, drafts: bool, tell: Tell, langu
         preview.tell(
             words(
                 "volsite: serving {site} at {address} (Ctrl+C to stop)",
-                site=site_root,
+                site=site_root.resolve(),
                 address="".join(("http://", host, ":", str(port), preview.base_path)),
             )
         )

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Make the site and upload it to your own server or cloud storage. Use: sh publish.sh
 # Only changed files are uploaded: volsite keeps the times of files whose content did not
-# change, and the tools below skip those.
+# change, which rsync and ossutil go by; coscmd -s compares contents (MD5) to the same end.
 set -eu
 
+volsite check
 volsite build
 
 # Choose one, remove its leading #, and put in your own address:

@@ -1,8 +1,10 @@
 #!/bin/sh
 # 生成网站并上传到自己的服务器或云存储。用法：sh publish.sh
-# 只上传有改动的文件：volsite 不会改动内容没变的文件的修改时间，下面的工具据此跳过它们。
+# 只上传有改动的文件：volsite 不会改动内容没变的文件的修改时间，rsync 和 ossutil 据此跳过它们；
+# coscmd -s 比较文件内容（MD5），同样只传改动过的。
 set -eu
 
+volsite check
 volsite build
 
 # 选一种方式，把前面的 # 去掉，并改成你们自己的地址：
