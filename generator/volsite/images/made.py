@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..messages import Message
+
 # Phones take 12 to 50 megapixels; a larger image is a scan or a mistake, and decoding one
 # costs 4 bytes a pixel (a 30,000 × 30,000 PNG of a few kilobytes would take 3.6 GB).
 MAX_PIXELS = 64_000_000
@@ -17,7 +19,15 @@ MODERN = "webp"
 
 
 class ImageError(Exception):
-    """Why an image cannot be published, said for the staff who put it there."""
+    """Why an image cannot be published, said for the staff who put it there: its message (a
+    Message whose {used_by} blank the images stage fills with what uses the image)."""
+
+    def __init__(self, said: Message):
+        super().__init__(said)
+        self.said = said
+
+    def __str__(self) -> str:
+        return str(self.said)
 
 
 @dataclass(frozen=True)

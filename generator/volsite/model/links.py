@@ -23,7 +23,7 @@ from ..messages import Message, say
 from ..problems import Problems, did_you_mean
 from .media import media_problem
 from .people import Person, Service
-from .records import Record, field_name, kind_noun, named
+from .records import Record, field_name, kind_noun, named, place
 
 # An index as it is made: a team's members, a tag's stories, ... in the order found.
 Groups = dict[str, list[str]]
@@ -391,7 +391,7 @@ def _check_double_service(services: list[Service], problems: Problems) -> None:
                     "and remove the other",
                     volunteer=service.volunteer,
                     activity=service.activity,
-                    other=f"{other.path}:{other.line}",
+                    other=place(other.path, other.line),
                 ),
             )
         else:

@@ -62,3 +62,8 @@ def field_name(record: object, key: str) -> str:
 def as_is(text: str) -> Message:
     """A text shown as it is in every language (a name, a path): no words to translate."""
     return Message("", "{text}", (("text", text),))
+
+
+def place(path: str, line: int | None) -> str:
+    """Where something is, as messages give it: file:line."""
+    return path if line is None else f"{path}:{line}"

@@ -25,7 +25,7 @@ from .hidden_names import hidden_name_problems, published_texts
 from .links import Groups, Links, link_awards, link_documents, link_services, link_teams, link_volunteers
 from .media import media_path
 from .people import Person, Service, publish
-from .records import Identified, kind_noun
+from .records import Identified, kind_noun, place
 
 R = TypeVar("R", bound=Identified)
 
@@ -185,7 +185,7 @@ def _unique(records: Iterable[R], kind: str, problems: Problems) -> dict[str, R]
                     "names the one you change)",
                     kind=kind_noun(kind),
                     id=record.id,
-                    first=f"{first.path}:{first.lines.get('id', first.line)}",
+                    first=place(first.path, first.lines.get("id", first.line)),
                 ),
             )
         else:
