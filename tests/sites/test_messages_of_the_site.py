@@ -166,3 +166,22 @@ def test_each_stage_gives_its_problems_codes_of_its_own_range():
                     if not code.startswith(prefix):
                         wrong.append(f"{folder}/{path.name}:{node.lineno}: {code} is not {prefix}xx")
     assert not wrong, wrong
+
+
+def test_an_image_too_large_to_read_names_what_uses_it(tmp_path, monkeypatch):
+    from volsite.images import stage
+    from volsite.model.records import named
+    from volsite.problems import Problems
+
+    (tmp_path / "content/media").mkdir(parents=True)
+    (tmp_path / "content/media/big.jpg").write_bytes(b"x" * 200)
+    monkeypatch.setattr(stage, "MAX_BYTES", 100)  # (the real limit is 40 MB)
+    problems = Problems()
+    users = {"media/big.jpg": named("volunteer", "li-na")}
+    made = stage.process_images(
+        tmp_path, frozenset({"media/big.jpg"}), frozenset(), (480,), (160,), 80, problems, users
+    )
+    assert made.refused == frozenset({"media/big.jpg"})
+    (problem,) = problems
+    assert problem.code == "V401" and "(used by volunteer 'li-na')" in problem.message
+    assert "（志愿者 'li-na' 用到了它）" in problem.format("zh-CN")

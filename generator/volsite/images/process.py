@@ -15,7 +15,7 @@ from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 from ..messages import say
 from ..problems import NOTHING
 from .heif import register_heif
-from .made import MAX_BYTES, MAX_PIXELS, MODERN, ImageError, Processed, Variant
+from .made import MAX_BYTES, MAX_PIXELS, MODERN, ImageError, Processed, Variant, too_large
 
 # What makes the files: another version must not find files made the old way.
 PROCESS_VERSION = f"1 {PIL.__version__}"
@@ -59,16 +59,7 @@ def _open(data: bytes, largest: int) -> Image.Image:
     """Decoded, no larger than needed where the format can (a JPEG at a half, a quarter or
     an eighth of its size, when the largest width wanted is that small)."""
     if len(data) > MAX_BYTES:
-        raise ImageError(
-            say(
-                "V401",
-                "is {size} MB, more than the {limit} MB volsite reads from one image{used_by}: export it again at "
-                "a smaller size",
-                size=round(len(data) / 1024 / 1024),
-                limit=MAX_BYTES // 1024 // 1024,
-                used_by=NOTHING,
-            )
-        )
+        raise ImageError(too_large(len(data)))
     register_heif()
     try:
         with warnings.catch_warnings():

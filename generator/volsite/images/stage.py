@@ -20,7 +20,7 @@ from ..messages import Message, say, words
 from ..problems import NOTHING, Problems
 from ..read.files import MB, Limit, read_bytes
 from ..seams import NoStore, OneProcess, Store, Workers
-from .made import MAX_BYTES, RASTER_SUFFIXES, ImageError, Processed
+from .made import MAX_BYTES, RASTER_SUFFIXES, ImageError, Processed, too_large
 from .svg import svg_problem
 
 SHELF = "images"
@@ -150,6 +150,9 @@ def _processed(
     known = store.get(FILE_HASHES, f"content/{rel}")
     if known is not None and (kept := store.get(SHELF, key_of(known))) is not None:
         return kept, key_of(known), False
+    size = _size(site_root / "content" / rel)
+    if size > MAX_BYTES:  # (said here, where what uses it is said too, before read_bytes would refuse it)
+        return too_large(size), None, False
     found = Problems()
     data = read_bytes(site_root, f"content/{rel}", found, IMAGE_LIMIT)
     if data is None:

@@ -49,7 +49,7 @@ def named(label: str, name: str | None = None) -> Message:
     """What a message calls one record: "volunteer 'li-na'", or "ledger row" for one that has
     no id or slug."""
     noun = kind_noun(label)
-    return words("{kind} '{name}'", kind=noun, name=name) if name else noun
+    return words("{kind} '{id}'", kind=noun, id=name) if name else noun
 
 
 def field_name(record: object, key: str) -> str:
