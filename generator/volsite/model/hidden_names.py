@@ -22,9 +22,10 @@ from ..read.text import shown
 from .people import Person, Service, mask_name
 from .records import Record, as_is, named
 
-# A text that is published, with where it is: (text, file, line, whose, which field, whether
-# the line moves on with each line of the text: a Markdown body does, a field is told by its line).
-Text = tuple[str, str, int, Message, Message, bool]
+# A text that is published, with where it is: (text, file, line, whose (their kind and id or
+# slug), which field (None: a Markdown body), whether the line moves on with each line of the
+# text: a Markdown body does, a field is told by its line). Put into words only for a problem.
+Text = tuple[str, str, int, tuple[str, str | None], str | None, bool]
 
 
 def published_texts(
@@ -38,15 +39,14 @@ def published_texts(
     """Every text a published view gives templates (views.py), where staff or a roster could
     write a person's name: what a theme may show, whether or not the default one does."""
 
-    def fields(record: Record, label: Message, *given: tuple[str, object]) -> Iterator[Text]:
+    def fields(record: Record, label: tuple[str, str | None], *given: tuple[str, object]) -> Iterator[Text]:
         for key, value in given:
-            where = as_is(f"'{shown(key)}'")
             for text in value if isinstance(value, tuple) else (value,):
                 if text:
-                    yield text, record.path, record.lines.get(key, record.line), label, where, False
+                    yield text, record.path, record.lines.get(key, record.line), label, key, False
 
     for document in list(stories.values()) + list(pages.values()):
-        label = named(document.kind, document.slug)
+        label = (document.kind, document.slug)
         yield from fields(
             document,
             label,
@@ -55,22 +55,20 @@ def published_texts(
             ("author", document.author),
             ("tags", document.tags),
         )
-        yield document.body, document.path, document.body_line, label, words("the text"), True
+        yield document.body, document.path, document.body_line, label, None, True
     # The fields of each kind of record that its published view shows as written.
     for kind in registry.KINDS:
         for rid, record in records.get(kind.name, {}).items() if kind.shown_fields else ():
-            yield from fields(
-                record, named(kind.label, rid), *((key, getattr(record, key)) for key in kind.shown_fields)
-            )
+            yield from fields(record, (kind.label, rid), *((key, getattr(record, key)) for key in kind.shown_fields))
     teams: Mapping[str, Team] = records["teams"]
     for tid, team in teams.items():
         offered = tuple(text for s in team.services for text in (s.name, s.description) if text)
-        yield from fields(team, named("team", tid), ("services", offered))
+        yield from fields(team, ("team", tid), ("services", offered))
     for vid, volunteer in volunteers.items():
         person = people[vid]  # what is published of them: a hidden person's role, and no bio
         yield from fields(
             volunteer,
-            named("volunteer", vid),
+            ("volunteer", vid),
             ("role", person.role),
             ("bio", person.bio),
             ("skills", person.skills),
@@ -87,7 +85,7 @@ def _ledger_notes(services: list[Service], people: dict[str, Person]) -> Iterato
         if service.note and service.note not in notes and people[service.volunteer].public:
             notes[service.note] = service
     for note, service in notes.items():
-        yield note, service.path, service.line, named("ledger row"), as_is("'note'"), False
+        yield note, service.path, service.line, ("ledger row", None), "note", False
 
 
 def hidden_name_problems(
@@ -117,11 +115,13 @@ def hidden_name_problems(
         return []
     finder = _name_finder(tuple(sorted(hidden)), tuple(sorted(public_names)), config.privacy_allow)
     problems: dict[tuple[str, int, str], Problem] = {}
-    for text, path, line, label, where, multiline in texts:
+    for text, path, line, whose, key, multiline in texts:
         for start, name in finder(text):
             at = line + text.count("\n", 0, start) if multiline else line
             if (path, at, name) not in problems:
-                problems[path, at, name] = Problem(path, at, _named_message(where, hidden[name], config), subject=label)
+                where = words("the text") if key is None else as_is(f"'{shown(key)}'")
+                said = _named_message(where, hidden[name], config)
+                problems[path, at, name] = Problem(path, at, said, subject=named(*whose))
     return list(problems.values())
 
 
