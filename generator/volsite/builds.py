@@ -109,7 +109,7 @@ def _index(folder: Path, pages: list[str], store: Store | None = None, digests: 
     try:
         return index_folder(folder, pages=pages, store=store, page_digests=digests)
     except SearchError as exc:
-        raise ContentError([Problem("site.yaml", None, f"search: {exc}")]) from exc
+        raise ContentError([Problem("site.yaml", None, exc.said)]) from exc
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,9 @@ def test_a_broken_image_is_reported_at_its_own_line_not_at_a_similar_one_before_
     )
     site({**story(body), "content/media/a.png.bak": b"x"})
     result = site.run("check", str(site.root))
-    found = sorted(line for line in result.output.splitlines() if "points to nothing" in line)
+    broken = [line for line in result.output.splitlines() if "points to nothing" in line]
+    assert all(line.endswith(" [V615]") for line in broken), broken
+    found = sorted(line.partition(": check the address")[0] for line in broken)
     # the body's first line is the file's 8th
     assert found == sorted(
         [

@@ -451,9 +451,7 @@ def test_the_scan_is_quick_for_thousands_of_names_and_stories():
     }
     people = {vid: SimpleNamespace(public=False) for vid in volunteers}
     config = SimpleNamespace(privacy_allow=())
-    texts = [
-        ("".join(rng.choices(common, k=1000)), f"s{i}.md", 5, f"story 's{i}'", "the text", True) for i in range(5000)
-    ]
+    texts = [("".join(rng.choices(common, k=1000)), f"s{i}.md", 5, ("story", f"s{i}"), None, True) for i in range(5000)]
     started = time.perf_counter()
     found = hidden_name_problems(volunteers, people, config, texts)
     took = time.perf_counter() - started

@@ -270,7 +270,7 @@ def test_a_team_tree_thousands_of_levels_deep_is_one_problem_at_once():
         deep = [line for line in result.stderr.splitlines() if "levels deep" in line]
         assert deep == [
             "content/teams/deep.yaml:13: team 't12': the team tree is more than 12 levels deep here; a tree "
-            "needs a few (committee → branch → group): check the 'parent' of the teams above it"
+            "needs a few (committee → branch → group): check the 'parent' of the teams above it [V314]"
         ], result.stderr[-2000:]
         assert not (root / "output").exists()
 
@@ -287,5 +287,6 @@ def test_a_loop_in_the_team_tree_is_still_named_once():
     chain += "- {id: d, name: 丁, parent: a}\n"
     result, texts = loads({"content/teams/loop.yaml": chain})
     assert [t for t in texts if "loops" in t] == [
-        "content/teams/loop.yaml:1: team 'a': the team tree loops: a → c → b → a"
+        "content/teams/loop.yaml:1: team 'a': the team tree loops: a → c → b → a: change the 'parent' of one of "
+        "these teams, so that the tree has a top [V309]"
     ]

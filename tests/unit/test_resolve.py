@@ -231,7 +231,10 @@ def test_every_unknown_reference_is_reported_at_its_file_and_line(site):
             "content/stories/s2.md": story,
         },
     )
-    found = {(p.path, p.line, p.message) for p in problems if "which does not exist" in p.message}
+    unknown = [p for p in problems if "which does not exist" in p.message]
+    # Each says what to do after what is wrong: check the id where the records are, or add one.
+    assert all(": check the " in p.message and p.code.startswith("V30") for p in unknown), unknown
+    found = {(p.path, p.line, p.message.partition(": check the ")[0]) for p in unknown}
     assert found == {
         (
             "content/teams/t.yaml",
@@ -288,4 +291,6 @@ def test_an_id_used_twice_names_where_it_was_first(site):
     (problem,) = [p for p in problems if "used twice" in p.message]
     first = line_of(volunteers, "- id: li-na")  # the block record: its id's line
     assert problem.line == line_of(volunteers, "李娜二")
-    assert problem.message == f"volunteer id 'li-na' is used twice (first at content/volunteers/v.yaml:{first})"
+    assert problem.message.startswith(
+        f"volunteer id 'li-na' is used twice (first at content/volunteers/v.yaml:{first}): give each its own id"
+    )

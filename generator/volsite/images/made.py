@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..messages import Message, say
+from ..problems import NOTHING
+
 # Phones take 12 to 50 megapixels; a larger image is a scan or a mistake, and decoding one
 # costs 4 bytes a pixel (a 30,000 × 30,000 PNG of a few kilobytes would take 3.6 GB).
 MAX_PIXELS = 64_000_000
@@ -17,7 +20,27 @@ MODERN = "webp"
 
 
 class ImageError(Exception):
-    """Why an image cannot be published, said for the staff who put it there."""
+    """Why an image cannot be published, said for the staff who put it there: its message (a
+    Message whose {used_by} blank the images stage fills with what uses the image)."""
+
+    def __init__(self, said: Message):
+        super().__init__(said)
+        self.said = said
+
+    def __str__(self) -> str:
+        return str(self.said)
+
+
+def too_large(size: int) -> Message:
+    """Why an image of `size` bytes is not read."""
+    return say(
+        "V401",
+        "is {size} MB, more than the {limit} MB volsite reads from one image{used_by}: export it again at "
+        "a smaller size",
+        size=round(size / 1024 / 1024),
+        limit=MAX_BYTES // 1024 // 1024,
+        used_by=NOTHING,
+    )
 
 
 @dataclass(frozen=True)

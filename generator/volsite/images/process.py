@@ -12,8 +12,10 @@ import warnings
 import PIL
 from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
+from ..messages import say
+from ..problems import NOTHING
 from .heif import register_heif
-from .made import MAX_BYTES, MAX_PIXELS, MODERN, ImageError, Processed, Variant
+from .made import MAX_BYTES, MAX_PIXELS, MODERN, ImageError, Processed, Variant, too_large
 
 # What makes the files: another version must not find files made the old way.
 PROCESS_VERSION = f"1 {PIL.__version__}"
@@ -57,10 +59,7 @@ def _open(data: bytes, largest: int) -> Image.Image:
     """Decoded, no larger than needed where the format can (a JPEG at a half, a quarter or
     an eighth of its size, when the largest width wanted is that small)."""
     if len(data) > MAX_BYTES:
-        raise ImageError(
-            f"is {len(data) / 1024 / 1024:.0f} MB, more than the {MAX_BYTES // 1024 // 1024} MB volsite reads "
-            "from one image: export it again at a smaller size"
-        )
+        raise ImageError(too_large(len(data)))
     register_heif()
     try:
         with warnings.catch_warnings():
@@ -69,8 +68,15 @@ def _open(data: bytes, largest: int) -> Image.Image:
             pixels = image.width * image.height
             if pixels > MAX_PIXELS:
                 raise ImageError(
-                    f"is {image.width} × {image.height} pixels, more than the {MAX_PIXELS // 1_000_000} million "
-                    "volsite reads: export it again at a smaller size"
+                    say(
+                        "V402",
+                        "is {width} × {height} pixels, more than the {limit} million volsite reads{used_by}: export "
+                        "it again at a smaller size",
+                        width=image.width,
+                        height=image.height,
+                        limit=MAX_PIXELS // 1_000_000,
+                        used_by=NOTHING,
+                    )
                 )
             if image.format == "JPEG":
                 turned = image.getexif().get(0x0112) in (5, 6, 7, 8)  # stored on its side
@@ -83,13 +89,31 @@ def _open(data: bytes, largest: int) -> Image.Image:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(
-            f"has more pixels than the {MAX_PIXELS // 1_000_000} million volsite reads: "
-            "export it again at a smaller size"
+            say(
+                "V403",
+                "has more pixels than the {limit} million volsite reads{used_by}: export it again at a smaller size",
+                limit=MAX_PIXELS // 1_000_000,
+                used_by=NOTHING,
+            )
         ) from None
     except UnidentifiedImageError:
-        raise ImageError("is not an image volsite can read (JPEG, PNG, GIF, WebP or HEIC): save it again") from None
+        raise ImageError(
+            say(
+                "V404",
+                "is not an image volsite can read (JPEG, PNG, GIF, WebP or HEIC){used_by}: save it again as "
+                "JPEG or PNG",
+                used_by=NOTHING,
+            )
+        ) from None
     except (OSError, SyntaxError, ValueError) as exc:  # Pillow's words for a file cut short or damaged
-        raise ImageError(f"cannot be read ({exc}): the file is damaged or cut short; copy it again") from None
+        raise ImageError(
+            say(
+                "V405",
+                "cannot be read ({error}){used_by}: the file is damaged or cut short; copy it again",
+                error=exc,
+                used_by=NOTHING,
+            )
+        ) from None
 
 
 def _upright_srgb(image: Image.Image) -> Image.Image:

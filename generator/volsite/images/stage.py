@@ -12,14 +12,15 @@ only when it can do nothing but draw (images.svg).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..digests import hex_digest, text_digest
-from ..problems import Problems
+from ..messages import Message, say, words
+from ..problems import NOTHING, Problems
 from ..read.files import MB, Limit, read_bytes
 from ..seams import NoStore, OneProcess, Store, Workers
-from .made import MAX_BYTES, RASTER_SUFFIXES, ImageError, Processed
+from .made import MAX_BYTES, RASTER_SUFFIXES, ImageError, Processed, too_large
 from .svg import svg_problem
 
 SHELF = "images"
@@ -81,21 +82,21 @@ def process_images(
     square_widths: tuple[int, ...],
     quality: int,
     problems: Problems,
-    users: Mapping[str, str] | None = None,
+    users: Mapping[str, Message] | None = None,
     workers: Workers | None = None,
     store: Store | None = None,
     later: bool = False,
 ) -> Images:
     """The sets and files of every raster image in `media` (paths media/...), and square ones of
     those in `squares` too; each SVG checked. `users` says, by source, what uses it (for the
-    problems). With `later` (a preview, showing a new photo at once), an image the store does
+    problems: "story 'clinic'"). With `later` (a preview, showing a new photo at once), an image the store does
     not hold is made only at its widest, as JPEG or PNG, and not kept: Images.later counts them."""
     workers, store, users = workers or OneProcess(), store or NoStore(), users or {}
     jobs = [(rel, False) for rel in sorted(media) if is_raster(rel)]
     jobs += [(rel, True) for rel in sorted(squares & media) if is_raster(rel)]
     sizes = {rel: _size(site_root / "content" / rel) for rel, _ in jobs}
 
-    def run(batch: list[tuple[str, bool]]) -> list[tuple[Processed | str | None, str | None, bool]]:
+    def run(batch: list[tuple[str, bool]]) -> list[tuple[Processed | Message | None, str | None, bool]]:
         return [
             _processed(site_root, rel, square, square_widths if square else widths, quality, store, later)
             for rel, square in batch
@@ -107,9 +108,9 @@ def process_images(
     refused: set[str] = set()
     quick = 0
     for (rel, square), (result, key, fresh) in zip(jobs, made):
-        if isinstance(result, str) or result is None:
+        if isinstance(result, Message) or result is None:
             if rel not in refused:  # (a portrait's square crops fail as the photo does: said once)
-                problems.error(f"content/{rel}", None, f"{result or 'cannot be read'}{_used_by(users.get(rel))}")
+                problems.error(f"content/{rel}", None, _used_by(result or _UNREAD, users.get(rel)))
             refused.add(rel)
             continue
         if fresh and key is None:
@@ -125,18 +126,18 @@ def process_images(
     for rel in sorted(media):
         if rel.lower().endswith(".svg"):
             data = read_bytes(site_root, f"content/{rel}", problems, SVG_LIMIT)
-            why = svg_problem(data) if data is not None else "cannot be read"
+            why = svg_problem(data) if data is not None else _UNREAD
             if why is not None:
                 refused.add(rel)
                 if data is not None:
-                    problems.error(f"content/{rel}", None, f"{why}{_used_by(users.get(rel))}")
+                    problems.error(f"content/{rel}", None, _used_by(why, users.get(rel)))
     _check_names(sets, media, problems)
     return Images(sets, files, frozenset(rel for rel, _ in sets), frozenset(refused), quick)
 
 
 def _processed(
     site_root: Path, rel: str, square: bool, wanted: tuple[int, ...], quality: int, store: Store, later: bool
-) -> tuple[Processed | str | None, str | None, bool]:
+) -> tuple[Processed | Message | None, str | None, bool]:
     """(what the image made, its key in the store or None if it is not to be kept, whether it
     was made now), or (why it cannot be published, None, False)."""
     from .process import PROCESS_VERSION, process  # (Pillow: loaded only by a site with photos)
@@ -149,10 +150,13 @@ def _processed(
     known = store.get(FILE_HASHES, f"content/{rel}")
     if known is not None and (kept := store.get(SHELF, key_of(known))) is not None:
         return kept, key_of(known), False
+    size = _size(site_root / "content" / rel)
+    if size > MAX_BYTES:  # (said here, where what uses it is said too, before read_bytes would refuse it)
+        return too_large(size), None, False
     found = Problems()
     data = read_bytes(site_root, f"content/{rel}", found, IMAGE_LIMIT)
     if data is None:
-        return next((p.message for p in found), None), None, False
+        return next((p.said for p in found), None), None, False
     key = key_of(hex_digest(data))
     kept = store.get(SHELF, key)
     if kept is not None:
@@ -162,7 +166,7 @@ def _processed(
             return process(data, wanted[-1:], square, lossless, quality, modern=False), None, True
         return process(data, wanted, square=square, lossless=lossless, quality=quality), key, True
     except ImageError as exc:
-        return str(exc), None, False
+        return exc.said, None, False
 
 
 def _set_of(rel: str, square: bool, made: Processed, files: dict[str, bytes | Path]) -> ImageSet:
@@ -194,13 +198,31 @@ def _check_names(sets: dict[tuple[str, bool], ImageSet], media: frozenset[str], 
                 problems.error(
                     f"content/{rel}",
                     None,
-                    f"would be published as {variant.path}, which is the name of content/"
-                    f"{other if other != rel else variant.path} too: rename one of them",
+                    say(
+                        "V412",
+                        "would be published as {output}, which is the name of content/{other} too: rename one of "
+                        "them (and change what names it)",
+                        output=variant.path,
+                        other=other if other != rel else variant.path,
+                    ),
                 )
 
 
-def _used_by(user: str | None) -> str:
-    return f" (used by {user})" if user else ""
+_UNREAD = say(
+    "V413",
+    "cannot be read{used_by}: check that the file is there and opens, or copy it again",
+    used_by=NOTHING,
+)
+
+
+def _used_by(reason: Message, user: Message | None) -> Message:
+    """The reason, saying what uses the image (" (used by story 'clinic')") where its text has a
+    {used_by} blank for it."""
+    if user is None or not any(name == "used_by" for name, _ in reason.params):
+        return reason
+    used_by = words(" (used by {user})", user=user)
+    params = tuple((name, used_by if name == "used_by" else value) for name, value in reason.params)
+    return replace(reason, params=params)
 
 
 def _size(path: Path) -> int:

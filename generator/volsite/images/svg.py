@@ -10,42 +10,75 @@ from __future__ import annotations
 
 import re
 
+from ..messages import Message, say
+from ..problems import NOTHING
+
 _FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
 _REFERENCE_ATTRIBUTES = {"href", "src", "action", "formaction"}
 _CSS_REFERENCE = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import", re.I)
 
 
-def svg_problem(data: bytes) -> str | None:
-    """Why the drawing may not be published, said for the staff who put it there; None if it
-    may be."""
+def svg_problem(data: bytes) -> Message | None:
+    """Why the drawing may not be published, said for the staff who put it there (with a
+    {used_by} blank the images stage fills); None if it may be."""
     from defusedxml import ElementTree  # (only where there are drawings)
     from defusedxml.common import DefusedXmlException
 
     try:
         root = ElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException, ValueError):
-        return "is not a drawing volsite can read (an .svg file is XML; this is not): save it again"
+        return say(
+            "V406",
+            "is not a drawing volsite can read (an .svg file is XML; this is not){used_by}: save it again as SVG",
+            used_by=NOTHING,
+        )
     if _local(root.tag) != "svg":
-        return "is not an SVG drawing (its first element is not <svg>): save it again as SVG"
+        return say(
+            "V407",
+            "is not an SVG drawing (its first element is not <svg>){used_by}: save it again as SVG",
+            used_by=NOTHING,
+        )
     for element in root.iter():
         name = _local(element.tag)
         if name in _FORBIDDEN_ELEMENTS:
             written = element.tag.rpartition("}")[2]
-            return f"holds a <{written}>, which would run on the site: save the drawing again without it"
+            return say(
+                "V408",
+                "holds a <{element}>, which would run on the site{used_by}: save the drawing again without it",
+                element=written,
+                used_by=NOTHING,
+            )
         for attribute, value in element.attrib.items():
             key = _local(attribute)
             if key.startswith("on"):
-                return f"holds an event handler ({key}), which would run on the site: save the drawing again without it"
+                return say(
+                    "V409",
+                    "holds an event handler ({attribute}), which would run on the site{used_by}: save the drawing "
+                    "again without it",
+                    attribute=key,
+                    used_by=NOTHING,
+                )
             if key in _REFERENCE_ATTRIBUTES and not value.strip().startswith("#"):
-                return (
-                    f'refers to another file or address ({key}="{value[:60]}"), which a drawing on the site '
-                    "may not load: put what it shows into the drawing itself"
+                return say(
+                    "V410",
+                    'refers to another file or address ({attribute}="{value}"), which a drawing on the site may '
+                    "not load{used_by}: put what it shows into the drawing itself",
+                    attribute=key,
+                    value=value[:60],
+                    used_by=NOTHING,
                 )
             if key == "style" and _CSS_REFERENCE.search(value):
-                return "loads something from another address in its style: put what it shows into the drawing itself"
+                return _STYLE_LOADS
         if name == "style" and _CSS_REFERENCE.search(element.text or ""):
-            return "loads something from another address in its style: put what it shows into the drawing itself"
+            return _STYLE_LOADS
     return None
+
+
+_STYLE_LOADS = say(
+    "V411",
+    "loads something from another address in its style{used_by}: put what it shows into the drawing itself",
+    used_by=NOTHING,
+)
 
 
 def _local(name: str) -> str:

@@ -16,14 +16,16 @@ from ..kinds import registry
 from ..kinds.documents import Document
 from ..kinds.teams import Team
 from ..kinds.volunteers import Volunteer
+from ..messages import Message, say, words
 from ..problems import Problem
 from ..read.text import shown
 from .people import Person, Service, mask_name
-from .records import Record
+from .records import Record, as_is, named
 
-# A text that is published, with where it is: (text, file, line, whose, which field, whether
-# the line moves on with each line of the text: a Markdown body does, a field is told by its line).
-Text = tuple[str, str, int, str, str, bool]
+# A text that is published, with where it is: (text, file, line, whose (their kind and id or
+# slug), which field (None: a Markdown body), whether the line moves on with each line of the
+# text: a Markdown body does, a field is told by its line). Put into words only for a problem.
+Text = tuple[str, str, int, tuple[str, str | None], str | None, bool]
 
 
 def published_texts(
@@ -37,14 +39,14 @@ def published_texts(
     """Every text a published view gives templates (views.py), where staff or a roster could
     write a person's name: what a theme may show, whether or not the default one does."""
 
-    def fields(record: Record, label: str, *named: tuple[str, object]) -> Iterator[Text]:
-        for key, value in named:
+    def fields(record: Record, label: tuple[str, str | None], *given: tuple[str, object]) -> Iterator[Text]:
+        for key, value in given:
             for text in value if isinstance(value, tuple) else (value,):
                 if text:
-                    yield text, record.path, record.lines.get(key, record.line), label, f"'{shown(key)}'", False
+                    yield text, record.path, record.lines.get(key, record.line), label, key, False
 
     for document in list(stories.values()) + list(pages.values()):
-        label = f"{document.kind} '{document.slug}'"
+        label = (document.kind, document.slug)
         yield from fields(
             document,
             label,
@@ -53,22 +55,20 @@ def published_texts(
             ("author", document.author),
             ("tags", document.tags),
         )
-        yield document.body, document.path, document.body_line, label, "the text", True
+        yield document.body, document.path, document.body_line, label, None, True
     # The fields of each kind of record that its published view shows as written.
     for kind in registry.KINDS:
         for rid, record in records.get(kind.name, {}).items() if kind.shown_fields else ():
-            yield from fields(
-                record, f"{kind.label} '{rid}'", *((key, getattr(record, key)) for key in kind.shown_fields)
-            )
+            yield from fields(record, (kind.label, rid), *((key, getattr(record, key)) for key in kind.shown_fields))
     teams: Mapping[str, Team] = records["teams"]
     for tid, team in teams.items():
         offered = tuple(text for s in team.services for text in (s.name, s.description) if text)
-        yield from fields(team, f"team '{tid}'", ("services", offered))
+        yield from fields(team, ("team", tid), ("services", offered))
     for vid, volunteer in volunteers.items():
         person = people[vid]  # what is published of them: a hidden person's role, and no bio
         yield from fields(
             volunteer,
-            f"volunteer '{vid}'",
+            ("volunteer", vid),
             ("role", person.role),
             ("bio", person.bio),
             ("skills", person.skills),
@@ -85,7 +85,7 @@ def _ledger_notes(services: list[Service], people: dict[str, Person]) -> Iterato
         if service.note and service.note not in notes and people[service.volunteer].public:
             notes[service.note] = service
     for note, service in notes.items():
-        yield note, service.path, service.line, "ledger row", "'note'", False
+        yield note, service.path, service.line, ("ledger row", None), "note", False
 
 
 def hidden_name_problems(
@@ -115,34 +115,58 @@ def hidden_name_problems(
         return []
     finder = _name_finder(tuple(sorted(hidden)), tuple(sorted(public_names)), config.privacy_allow)
     problems: dict[tuple[str, int, str], Problem] = {}
-    for text, path, line, label, where, multiline in texts:
+    for text, path, line, whose, key, multiline in texts:
         for start, name in finder(text):
             at = line + text.count("\n", 0, start) if multiline else line
             if (path, at, name) not in problems:
-                problems[path, at, name] = Problem(path, at, _named_message(label, where, hidden[name], config))
+                where = words("the text") if key is None else as_is(f"'{shown(key)}'")
+                said = _named_message(where, hidden[name], config)
+                problems[path, at, name] = Problem(path, at, said, subject=named(*whose))
     return list(problems.values())
 
 
-def _named_message(label: str, where: str, volunteer: Volunteer, config: SiteConfig) -> str:
+def _named_message(where: Message, volunteer: Volunteer, config: SiteConfig) -> Message:
+    """What to say of a hidden person's name found in a text: why they are hidden (where
+    their record says so), and what to do. Only the masked form of the name is said."""
     masked = mask_name(volunteer.name)
-    if not volunteer.public:
-        why, fix = "'public: false'", ", or ask for consent and set 'public: true'"
-    elif volunteer.minor and not volunteer.guardian_consent:
-        why, fix = (
-            "a minor without 'guardian_consent: true'",
-            ", or set 'guardian_consent: true' once a guardian consents",
-        )
-    elif volunteer.consent is False:
-        why, fix = "'consent: false'", ""  # they said no
-    else:
-        why, fix = (
-            "no 'consent: true', which privacy.require_consent asks for",
-            ", or set 'consent: true' once they consent",
-        )
     position = f"{volunteer.path}:{volunteer.lines.get('name', volunteer.line)}"
-    return (
-        f"{label}: {where} names {masked}, who is not public ({why}, {position}): write the masked "
-        f"form {masked} or leave the name out{fix} (not a name here? list the phrase in site.yaml privacy.allow)"
+    if not volunteer.public:
+        return say(
+            "V330",
+            "{where} names {masked}, who is not public ('public: false', {position}): write the masked form "
+            "{masked} or leave the name out, or ask for consent and set 'public: true' (not a name here? list "
+            "the phrase in site.yaml privacy.allow)",
+            where=where,
+            masked=masked,
+            position=position,
+        )
+    if volunteer.minor and not volunteer.guardian_consent:
+        return say(
+            "V331",
+            "{where} names {masked}, who is not public (a minor without 'guardian_consent: true', {position}): "
+            "write the masked form {masked} or leave the name out, or set 'guardian_consent: true' once a "
+            "guardian consents (not a name here? list the phrase in site.yaml privacy.allow)",
+            where=where,
+            masked=masked,
+            position=position,
+        )
+    if volunteer.consent is False:  # they said no
+        return say(
+            "V332",
+            "{where} names {masked}, who is not public ('consent: false', {position}): write the masked form "
+            "{masked} or leave the name out (not a name here? list the phrase in site.yaml privacy.allow)",
+            where=where,
+            masked=masked,
+            position=position,
+        )
+    return say(
+        "V333",
+        "{where} names {masked}, who is not public (no 'consent: true', which privacy.require_consent asks for, "
+        "{position}): write the masked form {masked} or leave the name out, or set 'consent: true' once they "
+        "consent (not a name here? list the phrase in site.yaml privacy.allow)",
+        where=where,
+        masked=masked,
+        position=position,
     )
 
 

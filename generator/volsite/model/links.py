@@ -19,10 +19,11 @@ from ..kinds.documents import Document
 from ..kinds.ledger import LedgerRow
 from ..kinds.teams import Team
 from ..kinds.volunteers import Volunteer
+from ..messages import Message, say
 from ..problems import Problems, did_you_mean
 from .media import media_problem
 from .people import Person, Service
-from .records import Record
+from .records import Record, field_name, kind_noun, named, place
 
 # An index as it is made: a team's members, a tag's stories, ... in the order found.
 Groups = dict[str, list[str]]
@@ -37,22 +38,75 @@ class Links:
         self.media = media
 
     def ref(self, record: Record, key: str, wanted: str, known: Mapping[str, object], value: str | None) -> bool:
-        """Whether `value` (of the field `key`) is one of `known`; None names nothing."""
+        """Whether `value` (of the field `key`, naming a record of the kind `wanted`: "teams")
+        is one of `known`; None names nothing."""
         if value is None or value in known:
             return value is not None
         self.problems.error(
             record.path,
             record.lines.get(key, record.line),
-            f"{_label(record)}: '{key}' names {wanted} '{value}', which does not exist{did_you_mean(value, known)}",
+            _unknown(wanted, field_name(record, key), value, known),
+            subject=label(record),
         )
         return False
 
     def media_ref(self, record: Record, key: str, path: str | None) -> None:
         if path is None:
             return
-        problem = media_problem(path, self.media)
+        problem = media_problem(field_name(record, key), path, self.media)
         if problem:
-            self.problems.error(record.path, record.lines.get(key, record.line), f"{_label(record)}: '{key}' {problem}")
+            self.problems.error(record.path, record.lines.get(key, record.line), problem, subject=label(record))
+
+
+def _unknown(kind: str, key: str, value: str, known: Mapping[str, object]) -> Message:
+    """A field names a record of `kind` (a kind's name: "teams") that does not exist."""
+    hint = did_you_mean(value, known)
+    if kind == "teams":
+        return say(
+            "V301",
+            "'{field}' names a team '{team}', which does not exist{hint}: check the team's id in content/teams/, "
+            "or add the team",
+            field=key,
+            team=value,
+            hint=hint,
+        )
+    if kind == "volunteers":
+        return say(
+            "V302",
+            "'{field}' names a volunteer '{volunteer}', which does not exist{hint}: check the volunteer's id in "
+            "content/volunteers/, or add the volunteer",
+            field=key,
+            volunteer=value,
+            hint=hint,
+        )
+    if kind == "activities":
+        return say(
+            "V303",
+            "'{field}' names an activity '{activity}', which does not exist{hint}: check the activity's id in "
+            "content/activities/, or add the activity",
+            field=key,
+            activity=value,
+            hint=hint,
+        )
+    if kind == "stories":
+        return say(
+            "V304",
+            "'{field}' names a story '{story}', which does not exist{hint}: check the story's slug (its 'slug' "
+            "field, or else its file name in content/stories/ without the date in front)",
+            field=key,
+            story=value,
+            hint=hint,
+        )
+    target = registry.kind_named(kind)
+    return say(
+        "V305",
+        "'{field}' names the {kind} '{name}', which does not exist{hint}: check its id in {folder}/, or add it",
+        field=key,
+        kind=kind_noun(target.label),
+        name=value,
+        hint=hint,
+        folder=target.folder,
+    )
 
 
 def link_volunteers(volunteers: dict[str, Volunteer], teams: dict[str, Team], links: Links) -> Groups:
@@ -61,14 +115,19 @@ def link_volunteers(volunteers: dict[str, Volunteer], teams: dict[str, Team], li
     members: Groups = defaultdict(list)
     for volunteer in volunteers.values():
         for team_id in volunteer.teams:
-            if links.ref(volunteer, "teams", "a team", teams, team_id):
+            if links.ref(volunteer, "teams", "teams", teams, team_id):
                 members[team_id].append(volunteer.id)
         links.media_ref(volunteer, "photo", volunteer.photo)
         if volunteer.minor and volunteer.public and not volunteer.guardian_consent:
             links.problems.warning(
                 volunteer.path,
                 volunteer.lines.get("minor", volunteer.line),
-                f"volunteer '{volunteer.id}': a minor without 'guardian_consent: true' is not named on the site",
+                say(
+                    "V306",
+                    "a minor without 'guardian_consent: true' is not named on the site: their hours still count in "
+                    "the totals; once a guardian consents, set 'guardian_consent: true' to name them",
+                ),
+                subject=label(volunteer),
             )
     return members
 
@@ -78,14 +137,21 @@ def link_teams(teams: dict[str, Team], volunteers: dict[str, Volunteer], links: 
     children: Groups = defaultdict(list)
     for team in teams.values():
         # (ref is True only for a value in `known`, never None: mypy cannot see that, hence the ignores)
-        if links.ref(team, "parent", "a team", teams, team.parent):
+        if links.ref(team, "parent", "teams", teams, team.parent):
             children[team.parent].append(team.id)  # type: ignore[index]
-        lead = links.ref(team, "lead", "a volunteer", volunteers, team.lead)
+        lead = links.ref(team, "lead", "volunteers", volunteers, team.lead)
         if lead and team.id not in volunteers[team.lead].teams:  # type: ignore[index]
             links.problems.warning(
                 team.path,
                 team.lines.get("lead", team.line),
-                f"team '{team.id}': its lead '{team.lead}' is not a member (add '{team.id}' to the volunteer's teams)",
+                say(
+                    "V307",
+                    "its lead '{lead}' is not a member: add '{team}' to the 'teams' of volunteer '{lead}', or "
+                    "give the team another lead",
+                    lead=team.lead,
+                    team=team.id,
+                ),
+                subject=label(team),
             )
         links.media_ref(team, "logo", team.logo)
     _check_tree(teams, links.problems)
@@ -128,10 +194,10 @@ def _link_activities(
     story_of_activity: dict[str, str] = {}
     for activity in activities.values():
         for team_id in activity.teams:
-            if links.ref(activity, "team" if "team" in activity.lines else "teams", "a team", teams, team_id):
+            if links.ref(activity, "team" if "team" in activity.lines else "teams", "teams", teams, team_id):
                 by_team[team_id].append(activity.id)
         for participant in activity.participants:
-            if links.ref(activity, "participants", "a volunteer", volunteers, participant.volunteer):
+            if links.ref(activity, "participants", "volunteers", volunteers, participant.volunteer):
                 by_volunteer[participant.volunteer].append(activity.id)
                 services.append(
                     Service(
@@ -145,7 +211,7 @@ def _link_activities(
                         activity.lines.get("participants", activity.line),
                     )
                 )
-        if activity.story is not None and links.ref(activity, "story", "a story", all_stories, activity.story):
+        if activity.story is not None and links.ref(activity, "story", "stories", all_stories, activity.story):
             if activity.story in stories:
                 story_of_activity[activity.id] = activity.story
     return services, by_volunteer, by_team, story_of_activity
@@ -163,8 +229,8 @@ def _link_ledger(
     volunteer's activities in `by_volunteer` (a ledger of a million rows: no copy of it)."""
     services: list[Service] = []
     for row in ledger:
-        ok = links.ref(row, "volunteer", "a volunteer", volunteers, row.volunteer)
-        if row.activity is not None and links.ref(row, "activity", "an activity", activities, row.activity):
+        ok = links.ref(row, "volunteer", "volunteers", volunteers, row.volunteer)
+        if row.activity is not None and links.ref(row, "activity", "activities", activities, row.activity):
             if ok and row.activity not in by_volunteer[row.volunteer]:
                 by_volunteer[row.volunteer].append(row.activity)
         if ok:
@@ -203,20 +269,25 @@ def link_documents(
         if document.kind == "page":
             continue
         for vid in document.volunteers:
-            if links.ref(document, "volunteers", "a volunteer", volunteers, vid):
+            if links.ref(document, "volunteers", "volunteers", volunteers, vid):
                 stories_by_volunteer[vid].append(document.slug)
                 if not people[vid].public:
                     links.problems.warning(
                         document.path,
                         document.lines.get("volunteers", 1),
-                        f"story '{document.slug}' is about '{vid}', who is not public: "
-                        "the name is masked in lists, and written in full in the story it is an "
-                        "error, but check the text for other ways of naming them (a nickname, a class)",
+                        say(
+                            "V308",
+                            "story '{story}' is about '{volunteer}', who is not public: the name is masked in lists, "
+                            "and written in full in the story it is an error, but check the text for other ways of "
+                            "naming them (a nickname, a class)",
+                            story=document.slug,
+                            volunteer=vid,
+                        ),
                     )
         for team_id in document.teams:
-            if links.ref(document, "teams", "a team", teams, team_id):
+            if links.ref(document, "teams", "teams", teams, team_id):
                 stories_by_team[team_id].append(document.slug)
-        if links.ref(document, "activity", "an activity", activities, document.activity):
+        if links.ref(document, "activity", "activities", activities, document.activity):
             told.setdefault(document.activity, document.slug)  # type: ignore[arg-type]  # as in link_teams
         for tag in document.tags:
             tags[tag].append(document.slug)
@@ -230,17 +301,18 @@ def link_awards(
     awards_by_volunteer: Groups = defaultdict(list)
     awards_by_team: Groups = defaultdict(list)
     for award in sorted(awards.values(), key=lambda a: (a.date or dt.date(a.year, 12, 31), a.id), reverse=True):
-        if award.volunteer and links.ref(award, "volunteer", "a volunteer", volunteers, award.volunteer):
+        if award.volunteer and links.ref(award, "volunteer", "volunteers", volunteers, award.volunteer):
             awards_by_volunteer[award.volunteer].append(award.id)
-        if award.team and links.ref(award, "team", "a team", teams, award.team):
+        if award.team and links.ref(award, "team", "teams", teams, award.team):
             awards_by_team[award.team].append(award.id)
     return awards_by_volunteer, awards_by_team
 
 
-def _label(record: Record) -> str:
+def label(record: Record) -> Message:
+    """What messages call the record: "volunteer 'li-na'", "story 'clinic'", "ledger row"."""
     kind = record.kind if isinstance(record, Document) else registry.label_of(record)
     name = getattr(record, "id", None) or getattr(record, "slug", None)
-    return f"{kind} '{name}'" if name else kind
+    return named(kind, name)
 
 
 # A team tree is a few levels (committee → branch → group); a deeper one is a mistake in the
@@ -269,7 +341,13 @@ def _check_tree(teams: dict[str, Team], problems: Problems) -> None:
                 problems.error(
                     team.path,
                     team.lines.get("parent", team.line),
-                    f"team '{current}': the team tree loops: {' → '.join(loop + [current])}",
+                    say(
+                        "V309",
+                        "the team tree loops: {loop}: change the 'parent' of one of these teams, so that the "
+                        "tree has a top",
+                        loop=" → ".join(loop + [current]),
+                    ),
+                    subject=label(team),
                 )
             reported.update(loop)
             depth.update(dict.fromkeys(chain, 0))
@@ -285,8 +363,13 @@ def _check_tree(teams: dict[str, Team], problems: Problems) -> None:
                 problems.error(
                     team.path,
                     team.lines.get("parent", team.line),
-                    f"team '{tid}': the team tree is more than {MAX_TEAM_DEPTH} levels deep here; a tree needs "
-                    "a few (committee → branch → group): check the 'parent' of the teams above it",
+                    say(
+                        "V314",
+                        "the team tree is more than {levels} levels deep here; a tree needs a few (committee → "
+                        "branch → group): check the 'parent' of the teams above it",
+                        levels=MAX_TEAM_DEPTH,
+                    ),
+                    subject=label(team),
                 )
 
 
@@ -301,9 +384,15 @@ def _check_double_service(services: list[Service], problems: Problems) -> None:
             problems.error(
                 service.path,
                 service.line,
-                f"volunteer '{service.volunteer}' is recorded twice for activity "
-                f"'{service.activity}' (also at {other.path}:{other.line}); "
-                "hours would count double",
+                say(
+                    "V315",
+                    "volunteer '{volunteer}' is recorded twice for activity '{activity}' (also at {other}); hours "
+                    "would count double: keep one of the two (the activity's 'participants' or the ledger row) "
+                    "and remove the other",
+                    volunteer=service.volunteer,
+                    activity=service.activity,
+                    other=place(other.path, other.line),
+                ),
             )
         else:
             first[key] = service

@@ -19,12 +19,13 @@ from ..kinds.content import Content
 from ..kinds.documents import Document
 from ..kinds.teams import Team
 from ..kinds.volunteers import Volunteer
+from ..messages import say
 from ..problems import Problems
 from .hidden_names import hidden_name_problems, published_texts
 from .links import Groups, Links, link_awards, link_documents, link_services, link_teams, link_volunteers
 from .media import media_path
 from .people import Person, Service, publish
-from .records import Identified
+from .records import Identified, kind_noun, place
 
 R = TypeVar("R", bound=Identified)
 
@@ -166,7 +167,7 @@ def _declared_kinds(
             for key, target in kind.references.items():
                 value = getattr(record, key)
                 for name in value if isinstance(value, tuple) else (value,):
-                    links.ref(record, key, f"a {registry.kind_named(target).label}", known[target], name)
+                    links.ref(record, key, target, known[target], name)
     return records
 
 
@@ -178,7 +179,14 @@ def _unique(records: Iterable[R], kind: str, problems: Problems) -> dict[str, R]
             problems.error(
                 record.path,
                 record.lines.get("id", record.line),
-                f"{kind} id '{record.id}' is used twice (first at {first.path}:{first.lines.get('id', first.line)})",
+                say(
+                    "V316",
+                    "{kind} id '{id}' is used twice (first at {first}): give each its own id (and change whatever "
+                    "names the one you change)",
+                    kind=kind_noun(kind),
+                    id=record.id,
+                    first=place(first.path, first.lines.get("id", first.line)),
+                ),
             )
         else:
             found[record.id] = record
@@ -200,8 +208,13 @@ def _documents(documents: Iterable[Document], config: SiteConfig, problems: Prob
             problems.error(
                 document.path,
                 document.lines.get("slug", 1),
-                f"{document.kind} slug '{document.slug}' is used twice (also {first.path}); "
-                "give one of them another 'slug'",
+                say(
+                    "V317",
+                    "{kind} slug '{slug}' is used twice (also {other}): give one of them another 'slug'",
+                    kind=kind_noun(document.kind),
+                    slug=document.slug,
+                    other=first.path,
+                ),
             )
             continue
         found[document.slug] = document

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..messages import say
 from ..problems import Problems
 from ..slugs import slugify
 from .resolve import Model
@@ -109,8 +110,14 @@ def tag_slugs(tags: Iterable[str], problems: Problems | None = None) -> dict[str
             problems.error(
                 "content/stories",
                 None,
-                f"the tags '{taken[segment]}' and '{tag}' would share "
-                f"the web address tags/{segment}/; rename one of them",
+                say(
+                    "V320",
+                    "the tags '{first}' and '{second}' would share the web address tags/{segment}/: rename one of "
+                    "them in the stories' 'tags'",
+                    first=taken[segment],
+                    second=tag,
+                    segment=segment,
+                ),
             )
             continue
         taken[segment] = tag
@@ -156,7 +163,11 @@ def plan(model: Model, problems: Problems) -> list[Route]:
             problems.error(
                 document.path,
                 document.lines.get("slug", 1),
-                f"page slug '{slug}' is a web address volsite uses itself; choose another 'slug'",
+                say(
+                    "V321",
+                    "page slug '{slug}' is a web address volsite uses itself: choose another 'slug'",
+                    slug=slug,
+                ),
             )
             continue
         routes.append(_page("page", page_url(slug), slug))
@@ -175,7 +186,13 @@ def _unique(routes: list[Route], problems: Problems) -> list[Route]:
             problems.error(
                 "(routes)",
                 None,
-                f"two pages would be written to {route.output}: {seen[route.output].kind} and {route.kind}",
+                say(
+                    "V322",
+                    "two pages would be written to {output}: {first} and {second}; give the page another 'slug'",
+                    output=route.output,
+                    first=seen[route.output].kind,
+                    second=route.kind,
+                ),
             )
             continue
         seen[route.output] = route

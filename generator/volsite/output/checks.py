@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..messages import Message, say, words
+from ..model.records import named
 from ..model.resolve import Model
 from ..problems import Problem
 from ..render.markdown import Html, is_dangerous
@@ -108,7 +110,18 @@ def image_findings(images: Mapping[str, bytes | Path], prefix: str = "output/") 
             marks.append(b"unreadable")
         if marks:
             what = ", ".join(sorted({mark.decode("latin-1").strip("\x00 ") for mark in marks}))
-            found.append(Problem(prefix + rel, None, f"this image carries metadata ({what}): it must not be published"))
+            found.append(
+                Problem(
+                    prefix + rel,
+                    None,
+                    say(
+                        "V610",
+                        "this image carries metadata ({what}), which must not be published: volsite should have "
+                        "removed it, so do not publish this build, and report it to volsite's developers",
+                        what=what,
+                    ),
+                )
+            )
     return found
 
 
@@ -157,9 +170,14 @@ def _scan(
                 Problem(
                     name,
                     text.count("\n", 0, start) + 1,
-                    f"looks like {kind} ({_mask(value)}): private data must not be "
-                    "published; if it is an organisation's public contact, list it in "
-                    "site.yaml privacy.allow",
+                    say(
+                        "V611",
+                        "looks like {kind} ({masked}): private data must not be published; find it in the content "
+                        "and take it out, or, if it is an organisation's public contact, list it in site.yaml "
+                        "privacy.allow",
+                        kind=_LOOKS_LIKE[kind],
+                        masked=_mask(value),
+                    ),
                 )
             )
     return found
@@ -175,6 +193,12 @@ _DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19][0-9\uff10-\uff19 \-\uff0d\u3000]{9,
 HALF_WIDTH = str.maketrans(
     "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff0b\uff0d\u3000\uff38\uff58", "0123456789+- Xx"
 )
+# What the privacy scan says a value looks like, by what _suspects calls it.
+_LOOKS_LIKE = {
+    "a mobile phone number": words("a mobile phone number"),
+    "a resident ID number": words("a resident ID number"),
+    "an e-mail address": words("an e-mail address"),
+}
 _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
 
@@ -216,18 +240,21 @@ def link_findings(model: Model, html: dict[str, Html], urls: frozenset[str], fil
             why = _broken(link, urls, files, model.config.base_path)
             if why:
                 findings.append(
-                    Problem(document.path, document.body_line + line, f"{document.kind} '{document.slug}': {why}")
+                    Problem(document.path, document.body_line + line, why, subject=named(document.kind, document.slug))
                 )
     return findings
 
 
-def _broken(link: str, urls: frozenset[str], files: frozenset[str], base_path: str) -> str | None:
+def _broken(link: str, urls: frozenset[str], files: frozenset[str], base_path: str) -> Message | None:
     parts = urlsplit(link)
-    kind = "image" if unquote(parts.path).lower().endswith(_IMAGE_SUFFIXES) else "link"
+    kind = _IMAGE if unquote(parts.path).lower().endswith(_IMAGE_SUFFIXES) else _LINK
     if is_dangerous(link):
-        return (
-            f"the {kind} '{link}' would run a script or open a document its writer made, so it leads "
-            "nowhere on the site: remove it"
+        return say(
+            "V612",
+            "the {kind} '{link}' would run a script or open a document its writer made, so it leads nowhere on the "
+            "site: remove it",
+            kind=kind,
+            link=link,
         )
     if parts.scheme or parts.netloc or link.startswith("#") or not parts.path:
         return None
@@ -235,14 +262,35 @@ def _broken(link: str, urls: frozenset[str], files: frozenset[str], base_path: s
     if path.startswith("media/"):
         path = "/" + path
     if not path.startswith("/"):
-        return f"the {kind} '{link}' is relative; write it from the site's root, like /stories/<slug>/"
+        return say(
+            "V613",
+            "the {kind} '{link}' is relative: write it from the site's root, like /stories/<slug>/",
+            kind=kind,
+            link=link,
+        )
     if base_path != "/" and path.startswith(base_path):
         without = path[len(base_path) :]
-        return f"the {kind} '{link}' starts with the base path {base_path}; write it without, like /{without}"
+        return say(
+            "V614",
+            "the {kind} '{link}' starts with the base path {base}: write it without, like /{without}",
+            kind=kind,
+            link=link,
+            base=base_path,
+            without=without,
+        )
     target = path[1:]
     if target in urls or target in files or (target + "/") in urls:
         return None
-    return f"the {kind} '{link}' points to nothing on the site"
+    return say(
+        "V615",
+        "the {kind} '{link}' points to nothing on the site: check the address (a story is at /stories/<slug>/, a "
+        "file under content/media/ at /media/...), or add what it points to",
+        kind=kind,
+        link=link,
+    )
+
+
+_IMAGE, _LINK = words("image"), words("link")
 
 
 def _place_of(body: str, link: str, start: int) -> tuple[int, int]:
@@ -262,14 +310,30 @@ def orphan_warnings(model: Model) -> list[Problem]:
     for vid, person in model.people.items():
         if not person.teams:
             path, line = model.positions[vid]
-            found.append(Problem(path, line, f"volunteer '{vid}' is in no team", "warning"))
+            found.append(
+                Problem(
+                    path,
+                    line,
+                    say(
+                        "V616",
+                        "volunteer '{volunteer}' is in no team: name their team in 'teams', if they have one",
+                        volunteer=vid,
+                    ),
+                    "warning",
+                )
+            )
     for tid, team in model.teams.items():
         if not any(model.team_members.get(t) for t in model.subtree(tid)):
             found.append(
                 Problem(
                     team.path,
                     team.lines.get("id", team.line),
-                    f"team '{tid}' has no members (no volunteer names it in 'teams')",
+                    say(
+                        "V617",
+                        "team '{team}' has no members (no volunteer names it in 'teams'): add it to its members' "
+                        "'teams', or remove the team if it has been disbanded",
+                        team=tid,
+                    ),
                     "warning",
                 )
             )

@@ -24,6 +24,7 @@ from ..bindings.pagefind import MERGED_UNUSED, UNUSED, FormatError, binary, is_c
 from ..bindings.pagefind import version as pagefind_version
 from ..bindings.process import ending_with_this_process
 from ..digests import digest, hasher
+from ..messages import Message, say
 from ..seams import Store
 from .write import copy_folder, remove_folder, replace_folder
 
@@ -49,14 +50,28 @@ GLOB_UNMATCHABLE = set(":<>\\")
 
 
 class SearchError(Exception):
-    """The search index could not be made (Pagefind missing or failing)."""
+    """The search index could not be made (Pagefind missing or failing): why, and what to do
+    (`said`, in English as str())."""
+
+    def __init__(self, said: Message):
+        super().__init__(said)
+        self.said = said
+
+    def __str__(self) -> str:
+        return str(self.said)
 
 
 def pagefind_binary() -> str:
     try:
         return binary()
-    except FormatError as exc:
-        raise SearchError(str(exc)) from exc
+    except FormatError as exc:  # (binary's one: not installed)
+        raise SearchError(
+            say(
+                "V620",
+                "Pagefind, which makes the search index, is not installed: install it (pip install "
+                "'pagefind[extended]'), or set 'search: false' in site.yaml to build without search",
+            )
+        ) from exc
 
 
 # The store's shelf of index parts made earlier: a folder by the digest of what it was made of
@@ -129,7 +144,15 @@ def index_folder(
                 try:
                     normalise(bundle)
                 except FormatError as exc:
-                    raise SearchError(str(exc)) from exc
+                    raise SearchError(
+                        say(
+                            "V623",
+                            "the search index Pagefind made cannot be read ({error}): build again; if it happens "
+                            "again, install volsite again (it brings the Pagefind it reads), or set 'search: false' "
+                            "in site.yaml to build without search",
+                            error=exc,
+                        )
+                    ) from exc
                 for name in UNUSED + (MERGED_UNUSED if number > 1 else ()):
                     (bundle / name).unlink(missing_ok=True)
                 if store is not None and key is not None:
@@ -151,7 +174,7 @@ def _kept(store: Store | None, key: str | None, first: bool) -> Path | None:
     return kept if kept is not None and is_complete(kept, first) else None
 
 
-def _run_pagefind(site: Path, output: Path, glob: str) -> str | None:
+def _run_pagefind(site: Path, output: Path, glob: str) -> Message | None:
     """Run Pagefind on the pages of `site` that `glob` matches; why it failed, or None."""
     try:
         command = [pagefind_binary(), "--site", str(site), "--output-path", str(output), "--silent", "--glob", glob]
@@ -159,11 +182,21 @@ def _run_pagefind(site: Path, output: Path, glob: str) -> str | None:
             command, capture_output=True, text=True, timeout=600, preexec_fn=ending_with_this_process()
         )
     except SearchError as exc:
-        return str(exc)
+        return exc.said
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"Pagefind did not run: {exc}"
+        return say(
+            "V621",
+            "Pagefind, which makes the search index, did not run ({error}): build again; if it happens again, set "
+            "'search: false' in site.yaml to build without search",
+            error=exc,
+        )
     if done.returncode != 0:
-        return f"Pagefind failed: {(done.stderr or done.stdout).strip()[:2000]}"
+        return say(
+            "V622",
+            "Pagefind failed to make the search index ({error}): build again; if it happens again, set 'search: "
+            "false' in site.yaml to build without search, and send this message to volsite's developers",
+            error=(done.stderr or done.stdout).strip()[:2000],
+        )
     return None
 
 

@@ -11,6 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateErro
 from ..bindings.jinja import ThemeEnvironment
 from ..digests import digest
 from ..images.stage import ImageSet
+from ..messages import say
 from ..model.figures import Figures, hours_text, stats_json
 from ..model.resolve import Model
 from ..model.routes import Route, page_count, stories_url, tag_url
@@ -193,17 +194,39 @@ class Renderer:
             )
         except TemplateNotFound as exc:
             problems.error(
-                f"themes/{self.config.theme}", None, f"the template {exc.name} is missing (needed for {route.output})"
+                f"themes/{self.config.theme}",
+                None,
+                say(
+                    "V501",
+                    "the template {template} is missing (needed for {page}): check its name where the theme's "
+                    "templates include or extend it (docs/templates.md lists the templates a theme has)",
+                    template=exc.name,
+                    page=route.output,
+                ),
             )
             return None
         except Exception as exc:  # noqa: BLE001 - a theme's mistake is reported, not raised
             name, line = _template_position(exc, template_name)
+            error = f"{exc.__class__.__name__}: {exc}"
             problems.error(
                 name,
                 line,
-                f"template error while rendering {route.output}"
-                f"{' for ' + route.key if route.key else ''}: "
-                f"{exc.__class__.__name__}: {exc}",
+                say(
+                    "V503",
+                    "template error while rendering {page} for {key}: {error}: correct the template at this place "
+                    "(docs/templates.md says what each template is given)",
+                    page=route.output,
+                    key=route.key,
+                    error=error,
+                )
+                if route.key
+                else say(
+                    "V502",
+                    "template error while rendering {page}: {error}: correct the template at this place "
+                    "(docs/templates.md says what each template is given)",
+                    page=route.output,
+                    error=error,
+                ),
             )
             return None
         data = text.encode("utf-8")

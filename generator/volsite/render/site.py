@@ -9,8 +9,9 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..images.stage import Images, process_images
-from ..messages import words
+from ..messages import Message, words
 from ..model.media import media_path
+from ..model.records import named
 from ..model.resolve import Model
 from ..model.routes import Route
 from ..problems import Problem, Problems
@@ -19,7 +20,7 @@ from ..seams import OneProcess, Store, Workers
 from .markdown import convert_texts, markdown_shelf
 from .pages import Renderer
 
-Progress = Callable[[str], None]
+Progress = Callable[[Message], None]
 
 
 def document_texts(model: Model) -> list[str]:
@@ -93,22 +94,22 @@ def portraits(model: Model) -> frozenset[str]:
     return frozenset(path for p in model.people.values() if p.photo and (path := media_path(p.photo)[0]))
 
 
-def media_users(model: Model, html: dict) -> dict[str, str]:
+def media_users(model: Model, html: dict) -> dict[str, Message]:
     """For messages about a media file: one record or story that uses it."""
-    users: dict[str, str] = {}
+    users: dict[str, Message] = {}
     for kind, records in (("story", model.stories), ("page", model.pages)):
         for slug, document in records.items():
             for path in ([media_path(document.cover)[0]] if document.cover else []) + [
                 link.lstrip("/") for link in html[document.body].links
             ]:
                 if path:
-                    users.setdefault(path, f"{kind} '{slug}'")
+                    users.setdefault(path, named(kind, slug))
     for tid, team in model.teams.items():
         if team.logo and (path := media_path(team.logo)[0]):
-            users.setdefault(path, f"team '{tid}'")
+            users.setdefault(path, named("team", tid))
     for vid, person in model.people.items():
         if person.photo and (path := media_path(person.photo)[0]):
-            users.setdefault(path, f"volunteer '{vid}'")
+            users.setdefault(path, named("volunteer", vid))
     return users
 
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from ..digests import hasher
+from ..messages import say
 from ..problems import Problems
 
 
@@ -41,7 +42,16 @@ def theme_problems(site_root: Path, theme: str, problems: Problems) -> None:
     through links too (a link to /etc/passwd would be published). The theme folder itself
     may be a link: what is inside is measured against its target."""
     if theme != "default" and not (site_root / "themes" / theme).is_dir():
-        problems.error("site.yaml", None, f"theme '{theme}' is not a folder under themes/")
+        problems.error(
+            "site.yaml",
+            None,
+            say(
+                "V504",
+                "theme '{theme}' is not a folder under themes/: check the name given as 'theme', or leave 'theme' "
+                "out to use the default theme",
+                theme=theme,
+            ),
+        )
     folder = site_root / "themes" / theme
     if not folder.is_dir():
         return
@@ -60,9 +70,12 @@ def theme_problems(site_root: Path, theme: str, problems: Problems) -> None:
                 problems.error(
                     rel,
                     None,
-                    f"is a link that leads out of themes/{theme}/: copy what it points to "
-                    "into the theme instead (a theme's files are published or read as "
-                    "they are)",
+                    say(
+                        "V505",
+                        "is a link that leads out of themes/{theme}/: copy what it points to into the theme instead "
+                        "(a theme's files are published or read as they are)",
+                        theme=theme,
+                    ),
                 )
 
 
