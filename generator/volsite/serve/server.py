@@ -131,7 +131,7 @@ class SearchIndexer:
                 index_folder(self.output, self.work, searchable_pages(marks), store=kept, page_digests=digests)
                 kept.forget_others()
             except SearchError as exc:
-                self.tell(words("volsite: search index not updated: {reason}", reason=str(exc)))
+                self.tell(words("volsite: search index not updated: {reason}", reason=exc.said))
 
     def wait(self, seconds: float = 30.0) -> None:
         deadline = time.monotonic() + seconds
