@@ -30,7 +30,9 @@ def topics(language: str) -> list[Topic]:
     if not folder.is_dir():
         folder = docs_folder() / "guide"
     found = []
-    for path in sorted(folder.glob("*.md")):
+    # The theme authors' pages (docs/themes.md, docs/templates.md) after the staff's.
+    extra = [docs_folder() / name for name in ("themes.md", "templates.md")]
+    for path in [*sorted(folder.glob("*.md")), *(p for p in extra if p.is_file())]:
         text = path.read_text(encoding="utf-8")
         heading = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("# ")), path.stem)
         found.append(Topic(path.stem, heading, path))
