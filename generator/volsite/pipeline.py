@@ -123,7 +123,19 @@ def render_site(
     pages = render_pages(renderer, site.routes, problems, workers, deliver, progress)
     copies = static_files(site.root, site.config.theme, media - images.processed - images.refused)
     for rel in sorted(set(pages) & (set(copies) | set(images.files))):
-        problems.error("themes/", None, f"the static file {rel} would overwrite a page of the site")
+        source = copies.get(rel)
+        inside = source is not None and source.resolve().is_relative_to(site.root.resolve())
+        where = source.resolve().relative_to(site.root.resolve()).as_posix() if inside else f"themes/.../static/{rel}"
+        problems.error(
+            where,
+            None,
+            say(
+                "V506",
+                "the file {file} would overwrite the page {page} of the site: rename it, or move it into a folder",
+                file=where,
+                page=rel,
+            ),
+        )
     if problems.errors:
         raise ContentError(problems.sorted())
     published = frozenset(copies) | frozenset(images.files) | images.processed

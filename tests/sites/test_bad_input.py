@@ -204,3 +204,18 @@ def test_check_reports_without_writing(site):
     assert result.exit_code == 1
     assert "content/ledger/l.csv:2:" in result.output
     assert not result.out.exists()
+
+
+def test_a_themes_static_file_at_a_pages_address_names_the_file(site):
+    result = built_then_broken(
+        site,
+        {
+            "site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\ntheme: mine\n",
+            "themes/mine/static/stories/index.html": "<p>旧页面</p>\n",
+        },
+    )
+    assert (
+        "themes/mine/static/stories/index.html: the file themes/mine/static/stories/index.html would overwrite the page stories/index.html"
+        in result.output
+    )
+    assert "[V506]" in result.output
