@@ -110,7 +110,7 @@ def test_yaml_duplicate_key_is_a_problem(tmp_path):
     (tmp_path / "t.yaml").write_text("id: a\nname: 甲\nname: 乙\n", encoding="utf-8")
     problems = Problems()
     assert yaml_records(tmp_path, "t.yaml", problems) == []
-    assert [p.format() for p in problems] == ["t.yaml:3: YAML does not parse: the key 'name' is given twice"]
+    assert [p.format() for p in problems] == ["t.yaml:3: YAML does not parse: the key 'name' is given twice: keep one of them [V130]"]
 
 
 # ---------------------------------------------------------------- YAML: the quick composer
