@@ -132,6 +132,7 @@ def test_known_keys_are_the_top_level_keys_of_the_table():
         "organization",
         "statement_issuer",
         "search",
+        "ignore",
         "images",
         "markdown",
     )
@@ -337,6 +338,7 @@ WRONG_VALUES = [
     ("organization: {name: 总队}", "'organization' must be text, not {'name': '总队'}"),
     ("statement_issuer: []", "'statement_issuer' must be text, not []"),
     ("search: 1", "'search' must be true or false, not 1"),
+    ("ignore: [1, '']", "'ignore' must be a list of file patterns such as [ledger/说明.txt, \"**/*.docx\"]"),
     ("markdown: true", "'markdown' must be a mapping with unsafe_html"),
     ("markdown: {unsafe_html: 1}", "'markdown.unsafe_html' must be true or false"),
     ("markdown: {unsafe_html: }", "'markdown.unsafe_html' must be true or false"),
