@@ -18,7 +18,6 @@ three is refused before calamine sees it.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import re
@@ -45,7 +44,10 @@ from .files import (
 )
 from .text import shown
 
-Rows = Iterator[tuple[int, list[Any]]]  # (row number, cells); a blank row gives no cells
+# (row number, cells as the library gives them: "" or None for an empty one, text, int or float,
+# date, datetime, time, bool; read/tables.py makes them what a record holds); a blank row gives
+# no cells.
+Rows = Iterator[tuple[int, list[Any]]]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and a workbook with a password
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -203,7 +205,7 @@ def _check(data: bytes) -> str:
 # a position follow the one before them: those are counted row by row (_xlsx_by_rows).
 _XLSX_PLACED = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?c\s(?:[^>]*?\s)?r\s*=\s*["']([A-Za-z]*)(\d*)["'][^>]*(?<!/)>""")
 _XLSX_CELL = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c(?:\s[^>]*)?(?<!/)>")
-_XLSX_TWICE = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c\s[^>]*\sr\s*=[^>]*\sr\s*=")
+_XLSX_TWICE = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c(?:\s[^>]*)?\sr\s*=[^>]*\sr\s*=")
 _XLSX_QUOTED_END = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?c\s[^>]*?=\s*(?:"[^">]*>|'[^'>]*>)""")
 _XLSX_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.\-]*:)?row\s*>|<(?:[A-Za-z_][\w.\-]*:)?row\b[^>]*/>")
 _XLSX_ROW_START = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?row\b(?:[^>]*?\s)?(?:r\s*=\s*["'](\d*)["'])?[^>]*>""")
@@ -221,18 +223,40 @@ def _check_xlsx(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
         xml = archive.read(info)
         if b"sheetData" not in xml:
             continue
-        if _XLSX_TWICE.search(xml) or _XLSX_QUOTED_END.search(xml):
-            # A cell that gives its position twice, or a '>' inside a value of a cell's tag, where
-            # the search above would lose its place: read it the careful way.
-            raise _TooWide(0, 0)
-        placed = _XLSX_PLACED.findall(xml)
-        if len(placed) == len(_XLSX_CELL.findall(xml)):
-            rows = max((int(row) for _, row in placed if row), default=0)
-            columns = max((_column_number(letters) for letters in {letters for letters, _ in placed}), default=0)
-        else:
-            rows, columns = _xlsx_by_rows(xml)
+        rows, columns = _xlsx_reach(xml)
         if rows * columns > MAX_SHEET_CELLS:
             raise _TooWide(rows, columns)
+
+
+# A sheet as Excel, WPS, LibreOffice and openpyxl write it: every cell's tag starts <c r="B12",
+# no tag has a namespace prefix, no tag gives r twice (calamine takes the last).
+_PLAIN_CELL = re.compile(rb"<c[\s>/]")
+_PLAIN_PLACED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_PLAIN_ROW = re.compile(rb"<row[\s>/]")
+_ANY_R = re.compile(rb"\sr\s*=")
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.\-]*:(?:c|row)[\s>/]")
+
+
+def _xlsx_reach(xml: bytes) -> tuple[int, int]:
+    """The last row and column a sheet's cells reach, as calamine places them (or more)."""
+    if not _PREFIXED.search(xml):
+        cells = len(_PLAIN_CELL.findall(xml))
+        placed = _PLAIN_PLACED.findall(xml)
+        if len(placed) == cells and len(_ANY_R.findall(xml)) <= cells + len(_PLAIN_ROW.findall(xml)):
+            if not placed:
+                return 0, 0
+            letters, digits = zip(*placed)
+            return max(map(int, digits)), max(map(_column_number, set(letters)))
+    if _XLSX_TWICE.search(xml) or _XLSX_QUOTED_END.search(xml):
+        # A cell that gives its position twice, or a '>' inside a value of a cell's tag, where
+        # the search below would lose its place: read it the careful way.
+        raise _TooWide(0, 0)
+    placed = _XLSX_PLACED.findall(xml)
+    if len(placed) == len(_XLSX_CELL.findall(xml)):
+        rows = max((int(row) for _, row in placed if row), default=0)
+        columns = max((_column_number(letters) for letters in {letters for letters, _ in placed}), default=0)
+        return rows, columns
+    return _xlsx_by_rows(xml)
 
 
 def _xlsx_by_rows(xml: bytes) -> tuple[int, int]:
@@ -334,7 +358,8 @@ def _check_ods(xml: bytes) -> None:
     rows: list[tuple[int, int]] = []  # each row of a table: (repeats, columns up to its last filled cell)
     laid = pending = filled_to = 0
     in_row = False
-    for closing, name, attributes in _ODS_TAG.findall(xml):
+    for found_tag in _ODS_TAG.finditer(xml):  # (not findall: a list of every tag would be 100 MB)
+        closing, name, attributes = found_tag.groups()
         if name == b"table":
             if rows:
                 _check_ods_table(rows)
@@ -401,9 +426,8 @@ def _calamine_rows(data: bytes, kind: str, rel: str, problems: Problems, headers
         offset = sheet.start[1] if sheet.height else 0
         width = None
         for number, row in enumerate(sheet.iter_rows(), 1):
-            cells = [_cell(value) for value in row]
-            end = len(cells)
-            while end and cells[end - 1] is None:
+            end = len(row)
+            while end and row[end - 1] == "":
                 end -= 1
             if not end:
                 yield number, []
@@ -412,29 +436,13 @@ def _calamine_rows(data: bytes, kind: str, rel: str, problems: Problems, headers
                 problems.error(rel, number, _too_many_columns())
                 return
             width = end if width is None else width
-            yield number, ([None] * offset + cells[:end]) if offset else cells[:end]
+            yield number, ([""] * offset + row[:end]) if offset else row[:end]
         if len(names) > 1:
             _other_sheets(book, names, width is None, rel, problems, headers)
     except Exception as exc:  # noqa: BLE001 - a broken sheet fails as it is read
         problems.error(rel, number + 1, _broken_from_here(exc))
     finally:
         book.close()
-
-
-def _cell(value: Any) -> Any:
-    """A cell as volsite reads it: None for an empty one, text, a whole number as int, another
-    as the float Excel shows (15 significant digits: a formula's 0.30000000000000004 is 0.3),
-    a date, a datetime, a time."""
-    if value == "" or value is None:
-        return None
-    kind = type(value)
-    if kind is float:
-        if value.is_integer() and abs(value) < 1e15:
-            return int(value)
-        return float(f"{value:.15g}")
-    if kind is dt.datetime and value.time() == dt.time():
-        return value.date()
-    return value
 
 
 def _other_sheets(book, names: list[str], first_empty: bool, rel: str, problems: Problems, headers) -> None:
@@ -504,13 +512,13 @@ def _openpyxl_rows(data: bytes, rel: str, problems: Problems, headers: Mapping[s
                 return
             row = row[:MAX_TABLE_COLUMNS]
             if width is not None and row[width:].count(None) == len(row) - width:
-                yield number, [_cell(value) for value in row[:width]]
+                yield number, list(row[:width])
                 continue
             end = len(row)
             while row[end - 1] is None:
                 end -= 1
             width = end if width is None else width
-            yield number, [_cell(value) for value in row[:end]]
+            yield number, list(row[:end])
         if len(book.worksheets) > 1:
             if width is None:
                 problems.error(rel, None, _first_sheet_empty(sheet.title))

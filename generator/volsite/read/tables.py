@@ -53,6 +53,7 @@ def table_records(
     rows: Iterator[tuple[int, list[Any]]]
     if spreadsheet:
         rows = sheet_rows(site_root / rel, rel, problems, headers)
+        clean = _sheet_cell
     else:
         text = read_text(site_root, rel, problems, TABLE_LIMIT)
         rows = _text_rows(text, rel, problems) if text is not None else iter(())
@@ -72,14 +73,14 @@ def table_records(
     records: list[Raw] = []
     width = len(columns)
     unique = len(set(columns)) == width
-    for line, cells in _chained(titles, rows):
+    for line, cells in _chained(titles, rows) if titles else rows:
+        if serials:
+            _dates_of_serials(cells, serials)
         cells = [clean(c) for c in cells]
         if cells.count(None) == len(cells):
             continue  # blank lines are skipped
         if len(cells) > width and any(c is not None for c in cells[width:]):
             problems.error(rel, line, _too_many_cells(len(cells), width))
-        if serials:
-            _dates_of_serials(cells, serials)
         if unique:
             data = {name: value for name, value in zip(columns, cells) if name and value is not None}
         else:  # a private field under two names: its first value
@@ -220,6 +221,31 @@ def _clean_cell(value: Any) -> Any:
     return value
 
 
+def _sheet_cell(value: Any) -> Any:
+    """A spreadsheet's cell as the text a CSV file would hold, where there is one: a number as
+    Excel shows it (1001, 3.5; 15 significant digits, so a formula's 0.30000000000000004 is
+    0.3), a date as 2024-03-05. Records are then read as a CSV file's are (a ledger row by the
+    quick reader, kinds/ledger.plain_row). True and false, a time of day and a date with one
+    stay as they are; an empty cell is None."""
+    kind = type(value)
+    if kind is str:
+        value = value.strip()
+        # (isprintable: at C speed, and false for every character clean_text takes out)
+        return (value if value.isprintable() else clean_text(value)) if value else None
+    if kind is float:
+        return str(int(value)) if value.is_integer() and -1e15 < value < 1e15 else f"{value:.15g}"
+    if kind is int:
+        return str(value)
+    if kind is dt.date:
+        return value.isoformat()
+    if kind is dt.datetime and value.time() == _MIDNIGHT:
+        return value.date().isoformat()
+    return value
+
+
+_MIDNIGHT = dt.time()
+
+
 # ------------------------------------------------------------------ Excel date serials
 
 _DAY = dt.timedelta(days=1)
@@ -233,7 +259,7 @@ _EXCEL_LAST_SERIAL = 2_958_465
 def excel_serial_date(value: Any) -> dt.date | None:
     """The date of an Excel date serial (45658 → 2025-01-01; its fraction is a time of day),
     or None for what is not one."""
-    if type(value) not in (int, float) or not 1 <= value < _EXCEL_LAST_SERIAL + 1:
+    if type(value) not in (int, float) or not 1 <= value < _EXCEL_LAST_SERIAL + 1:  # (bool is no number here)
         return None
     days = int(value)
     if days == 60:
