@@ -25,7 +25,7 @@ import stat
 import struct
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,9 @@ from .text import shown
 # date, datetime, time, bool; read/tables.py makes them what a record holds); a blank row gives
 # no cells.
 Rows = Iterator[tuple[int, list[Any]]]
+# The field a header cell names (read/tables.column_name with the kind's headers): another
+# sheet whose header row names two of the first sheet's is said to be unread.
+ColumnName = Callable[[Any], str]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and a workbook with a password
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -70,7 +73,7 @@ class _TooWide(Exception):
         self.rows, self.columns = rows, columns
 
 
-def sheet_rows(path: Path, rel: str, problems: Problems, headers: Mapping[str, str]) -> Rows:
+def sheet_rows(path: Path, rel: str, problems: Problems, column: ColumnName) -> Rows:
     """The first sheet's rows, numbered as the spreadsheet numbers them. A second sheet that
     looks like records too is named in a warning; an empty first sheet beside others is a
     problem. Every problem is told to `problems`; none is raised."""
@@ -86,12 +89,12 @@ def sheet_rows(path: Path, rel: str, problems: Problems, headers: Mapping[str, s
         if not _looks_like(data, "xlsx"):
             problems.error(rel, None, _too_wide(wide))
             return
-        yield from _openpyxl_rows(data, rel, problems, headers)
+        yield from _openpyxl_rows(data, rel, problems, column)
         return
     except Exception as exc:  # noqa: BLE001 - a broken archive or container fails in many ways
         problems.error(rel, None, _unreadable(kind=_kind_named(data), exc=exc))
         return
-    yield from _calamine_rows(data, kind, rel, problems, headers)
+    yield from _calamine_rows(data, kind, rel, problems, column)
 
 
 def _read(path: Path, rel: str, problems: Problems) -> bytes | None:
@@ -405,7 +408,7 @@ def _check_ods_table(rows: list[tuple[int, int]]) -> None:
 # ------------------------------------------------------------------ reading
 
 
-def _calamine_rows(data: bytes, kind: str, rel: str, problems: Problems, headers: Mapping[str, str]) -> Rows:
+def _calamine_rows(data: bytes, kind: str, rel: str, problems: Problems, column: ColumnName) -> Rows:
     import python_calamine
 
     try:
@@ -438,29 +441,29 @@ def _calamine_rows(data: bytes, kind: str, rel: str, problems: Problems, headers
             width = end if width is None else width
             yield number, ([""] * offset + row[:end]) if offset else row[:end]
         if len(names) > 1:
-            _other_sheets(book, names, width is None, rel, problems, headers)
+            _other_sheets(book, names, width is None, rel, problems, column)
     except Exception as exc:  # noqa: BLE001 - a broken sheet fails as it is read
         problems.error(rel, number + 1, _broken_from_here(exc))
     finally:
         book.close()
 
 
-def _other_sheets(book, names: list[str], first_empty: bool, rel: str, problems: Problems, headers) -> None:
+def _other_sheets(book, names: list[str], first_empty: bool, rel: str, problems: Problems, column: ColumnName) -> None:
     if first_empty:
         problems.error(rel, None, _first_sheet_empty(names[0]))
         return
     # A year's ledger kept on a second sheet would vanish from every total: a sheet whose
     # header row names two of the first sheet's columns is said to be unread. Sheets of
     # instructions (填表说明) or of what each column means name one at most in a row.
-    columns = set().union(*_header_rows(_calamine_values(book, names[0]), headers))
-    unread = [name for name in names[1:] if _like_records(_calamine_values(book, name), columns, headers)]
+    columns = set().union(*_header_rows(_calamine_values(book, names[0]), column))
+    unread = [name for name in names[1:] if _like_records(_calamine_values(book, name), columns, column)]
     if unread:
         problems.warning(rel, None, _unread_sheets(unread))
 
 
-def _like_records(rows: Iterator[tuple[Any, ...]], columns: set[str], headers: Mapping[str, str]) -> bool:
+def _like_records(rows: Iterator[tuple[Any, ...]], columns: set[str], column: ColumnName) -> bool:
     """Whether a sheet's header row names two of the first sheet's columns (or its one)."""
-    return any(len(row & columns) >= min(2, len(columns)) for row in _header_rows(rows, headers))
+    return any(len(row & columns) >= min(2, len(columns)) for row in _header_rows(rows, column))
 
 
 def _calamine_values(book, name: str) -> Iterator[tuple[Any, ...]]:
@@ -468,21 +471,19 @@ def _calamine_values(book, name: str) -> Iterator[tuple[Any, ...]]:
         yield tuple(None if value == "" else value for value in row[:MAX_TABLE_COLUMNS])
 
 
-def _header_rows(rows: Iterator[tuple[Any, ...]], headers: Mapping[str, str]) -> list[set[str]]:
+def _header_rows(rows: Iterator[tuple[Any, ...]], column: ColumnName) -> list[set[str]]:
     """The column names each of a sheet's first two rows with values would give as its header
     row (the first may be a title line), read no further."""
-    from .tables import column_name
-
     found = []
     for row in rows:
         if row.count(None) != len(row):
-            found.append({column_name(cell, headers) for cell in row if isinstance(cell, str) and cell.strip()})
+            found.append({column(cell) for cell in row if isinstance(cell, str) and cell.strip()})
             if len(found) == 2:
                 break
     return found
 
 
-def _openpyxl_rows(data: bytes, rel: str, problems: Problems, headers: Mapping[str, str]) -> Rows:
+def _openpyxl_rows(data: bytes, rel: str, problems: Problems, column: ColumnName) -> Rows:
     """An .xlsx whose cells span too much for calamine, read row by row by openpyxl (which
     never holds a sheet whole), 200 columns wide."""
     try:
@@ -523,9 +524,9 @@ def _openpyxl_rows(data: bytes, rel: str, problems: Problems, headers: Mapping[s
             if width is None:
                 problems.error(rel, None, _first_sheet_empty(sheet.title))
                 return
-            columns = set().union(*_header_rows(_openpyxl_values(sheet), headers))
+            columns = set().union(*_header_rows(_openpyxl_values(sheet), column))
             unread = [
-                other.title for other in book.worksheets[1:] if _like_records(_openpyxl_values(other), columns, headers)
+                other.title for other in book.worksheets[1:] if _like_records(_openpyxl_values(other), columns, column)
             ]
             if unread:
                 problems.warning(rel, None, _unread_sheets(unread))

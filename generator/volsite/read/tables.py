@@ -52,7 +52,7 @@ def table_records(
     clean = _clean_cell
     rows: Iterator[tuple[int, list[Any]]]
     if spreadsheet:
-        rows = sheet_rows(site_root / rel, rel, problems, headers)
+        rows = sheet_rows(site_root / rel, rel, problems, lambda cell: column_name(cell, headers))
         clean = _sheet_cell
     else:
         text = read_text(site_root, rel, problems, TABLE_LIMIT)
