@@ -564,3 +564,50 @@ def test_a_files_digest_for_the_serve_cache_is_of_all_its_bytes_though_it_grew(t
 
     monkeypatch.setattr(load.os, "fstat", fstat)
     assert load.file_read(path, 1 << 20)[4] == hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods", ".xlsx", ".txt"])
+def test_every_table_names_its_fields_as_the_header_wrote_them(tmp_path, suffix):
+    """Raw.names: messages name a field as staff wrote its column (时长, not hours)."""
+    header, row = ["日期", "志愿者编号", "时长", "note"], ["2024/3/6", "li-na", "abc", "x"]
+    path = tmp_path / f"l{suffix}"
+    if suffix == ".xls":
+        xlwt = pytest.importorskip("xlwt")
+        book = xlwt.Workbook(encoding="utf-8")
+        sheet = book.add_sheet("台账")
+        for number, values in enumerate([["2024年台账"], header, row]):
+            for column, value in enumerate(values):
+                sheet.write(number, column, value)
+        book.save(str(path))
+    elif suffix == ".ods":
+        pytest.importorskip("odf")
+        from odf.opendocument import OpenDocumentSpreadsheet
+        from odf.table import Table, TableCell, TableRow
+        from odf.text import P
+
+        doc = OpenDocumentSpreadsheet()
+        table = Table(name="台账")
+        for values in [["2024年台账"], header, row]:
+            table_row = TableRow()
+            for value in values:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=value))
+                table_row.addElement(cell)
+            table.addElement(table_row)
+        doc.spreadsheet.addElement(table)
+        doc.save(str(path))
+    elif suffix == ".xlsx":
+        openpyxl = pytest.importorskip("openpyxl")
+        book = openpyxl.Workbook()
+        for values in [["2024年台账"], header, row]:
+            book.active.append(values)
+        book.save(path)
+    else:
+        text = "\r\n".join("\t".join(values) for values in [["2024年台账"], header, row]) + "\r\n"
+        path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    problems = Problems()
+    [record] = table_records(tmp_path, path.name, TABLE_HEADERS, problems)
+    assert not list(problems)
+    assert record.line == 3 and record.data["hours"] == "abc"
+    assert record.names == {"date": "日期", "volunteer": "志愿者编号", "hours": "时长"}
+    assert record.name_of("hours") == "时长" and record.name_of("note") == "note"
