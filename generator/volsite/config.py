@@ -121,6 +121,13 @@ def _names(value: Any) -> list[str] | None:
     return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
 
 
+def _patterns(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        value = [value]
+    names = _names(value)
+    return tuple(name.strip() for name in names) if names is not None and all(n.strip() for n in names) else None
+
+
 # ------------------------------------------------ further checks, telling problems of their own
 
 
@@ -248,6 +255,9 @@ IMAGE_WIDTHS = ValueType(
 )
 QUALITY = ValueType("whole number 1-100", words("a whole number from 1 to 100"), _quality)
 MENU = ValueType("list of {title, url}", words("a list of {{title, url}}"), _list, further=_menu)
+FILE_PATTERNS = ValueType(
+    "list of file patterns", words('a list of file patterns such as [ledger/说明.txt, "**/*.docx"]'), _patterns
+)
 
 
 # How a message names the wrong value after "must be …". Each setting keeps the wording it has
@@ -355,6 +365,15 @@ OPTIONS: tuple[Option | Section, ...] = (
     Option("organization", TEXT, "", "who runs the site: on certificates and in the footer"),
     Option("statement_issuer", TEXT, "", "names the issuer of hour statements; else they say they are not official"),
     Option("search", YES_OR_NO, True, "build the Pagefind index and the /search/ page"),
+    Option(
+        "ignore",
+        FILE_PATTERNS,
+        (),
+        "files in content/'s folders that volsite passes over (any other file it cannot read is a problem): "
+        "paths under content/, * for any part of a name, ** for any folders, a name alone in any folder "
+        '(`[ledger/说明.txt, "**/*.docx"]`); media/ is published as it is',
+        wrong_value=_says_no_value,
+    ),
     Section(
         "images",
         (
@@ -425,6 +444,7 @@ class SiteConfig:
     organization: str = _DEFAULT["organization"]
     statement_issuer: str = _DEFAULT["statement_issuer"]
     search: bool = _DEFAULT["search"]
+    ignore: tuple[str, ...] = _DEFAULT["ignore"]
     image_widths: tuple[int, ...] = _DEFAULT["image_widths"]
     image_quality: int = _DEFAULT["image_quality"]
     unsafe_html: bool = _DEFAULT["unsafe_html"]

@@ -26,6 +26,12 @@ from volsite.read.tables import table_records
 from volsite.read.yaml import yaml_records
 
 ALLOWED = set(volunteer_kind.PUBLISHED_FIELDS) | set(volunteer_kind.CONTROL_FIELDS)
+TABLES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods")
+
+
+def table_rows(rel: str, kind, problems: Problems):
+    """A table of the example as volsite reads one of that kind."""
+    return table_records(REPO, rel, kind.TABLE_HEADERS, problems, dates=kind.TABLE_DATES, yielding=kind.TABLE_YIELDING)
 
 
 @pytest.fixture
@@ -41,8 +47,8 @@ def volunteer_records():
         rel = path.relative_to(REPO).as_posix()
         if path.suffix in (".yaml", ".yml"):
             records += yaml_records(REPO, rel, problems)
-        elif path.suffix in (".csv", ".xlsx"):
-            records += table_records(REPO, rel, volunteer_kind.TABLE_HEADERS, problems)
+        elif path.suffix in TABLES:
+            records += table_rows(rel, volunteer_kind, problems)
     assert not problems.errors
     return records
 
@@ -78,14 +84,26 @@ def test_example_site_meets_the_issue_minimums():
     stories = list((REPO / "content/stories").rglob("*.md"))
     assert len(stories) >= 15
     ledger_rows = sum(
-        len(table_records(REPO, p.relative_to(REPO).as_posix(), ledger_kind.TABLE_HEADERS, Problems()))
+        len(table_rows(p.relative_to(REPO).as_posix(), ledger_kind, Problems()))
         for p in (REPO / "content/ledger").rglob("*")
-        if p.suffix in (".csv", ".xlsx")
+        if p.suffix in TABLES
     )
     assert ledger_rows >= 2000
     encodings = {p.suffix for p in (REPO / "content/ledger").rglob("*")}
     assert {".csv", ".xlsx"} <= encodings
     assert any(not _is_utf8(p.read_bytes()) for p in (REPO / "content/ledger").rglob("*.csv")), "no GBK ledger"
+    # issue 18: an old Excel roster (tests/example_sheets.py), and a ledger under a title line
+    rosters = sorted((REPO / "content/volunteers").rglob("*.xls"))
+    assert rosters and all(p.read_bytes().startswith(b"\xd0\xcf\x11\xe0") for p in rosters)
+    assert any(r.path.endswith(".xls") for r in records)
+    titled = [
+        p
+        for p in (REPO / "content/ledger").rglob("*.csv")
+        if p.read_bytes().split(b"\r\n")[0].rstrip(b",") == "2025年志愿服务台账".encode("gbk")
+    ]
+    assert titled and all(
+        table_rows(p.relative_to(REPO).as_posix(), ledger_kind, Problems())[0].line == 3 for p in titled
+    )
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -141,7 +159,7 @@ def test_stats_json_agrees_with_an_independent_sum(built):
         rows = (
             yaml_records(REPO, rel, problems)
             if path.suffix in (".yaml", ".yml")
-            else table_records(REPO, rel, ledger_kind.TABLE_HEADERS, problems)
+            else table_rows(rel, ledger_kind, problems)
         )
         for row in rows:
             h = Decimal(str(row.data["hours"]))

@@ -3,6 +3,8 @@ name, id or private value of theirs in any page, feed, sitemap, search index, JS
 
 from __future__ import annotations
 
+import json
+
 from conftest import image_bytes, output_texts
 
 HIDDEN = {  # id: real name
@@ -114,3 +116,86 @@ def test_a_photo_without_consent_is_not_copied_but_shared_files_are(site):
     assert (out / "media/b.png").is_file()  # consented
     assert (out / "media/c.png").is_file()  # no consent as a portrait, but a story shows the picture
     assert (out / "media/other.pdf").is_file()  # everything else in media/ is published as it is
+
+
+# A roster as the national platform (志愿中国) exports it: twelve columns, most of which volsite
+# does not know, and an old Excel workbook (.xls) as such exports are. Every value below but the
+# ids, names and dates is private, and each is one no page would hold by chance.
+PLATFORM_HEADER = [
+    "志愿者编号",
+    "姓名",
+    "性别",
+    "证件类型",
+    "证件号码",
+    "手机号码",
+    "政治面貌",
+    "民族",
+    "学历",
+    "所属组织",
+    "注册日期",
+    "服务时长",
+]
+PLATFORM_ROWS = [
+    [
+        "33010620190001",
+        "钱多多",
+        "女",
+        "港澳居民来往内地通行证",
+        "H60218957",
+        "13655501234",
+        "中共预备党员",
+        "土家族",
+        "硕士研究生在读",
+        "澜州市东湖区桂花巷社区志愿服务站",
+        "2019-05-04",
+        "1234.5",
+    ],
+    [
+        "33010620200002",
+        "孙小满",
+        "男",
+        "居民身份证",
+        "330106200203040516",
+        "18655507788",
+        "无党派人士",
+        "仫佬族",
+        "中等职业教育",
+        "澜州市东湖区桂花巷社区青年突击队",
+        "2020-07-01",
+        "87.25",
+    ],
+]
+PLATFORM_PRIVATE = [value for row in PLATFORM_ROWS for value in row[2:10] + row[11:] if len(value) >= 2]
+
+
+def test_a_national_platform_export_loads_its_volunteers_and_publishes_none_of_its_other_columns(site):
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("志愿者信息")
+    for column, name in enumerate(PLATFORM_HEADER):
+        sheet.write(0, column, name)
+    for number, row in enumerate(PLATFORM_ROWS, 1):
+        for column, value in enumerate(row):
+            sheet.write(number, column, value)
+    out = io.BytesIO()
+    book.save(out)
+    site(
+        {
+            "site.yaml": "title: 隐私\nbase_url: https://example.org/volunteer/\nsearch: true\n",
+            "content/volunteers/export.xls": out.getvalue(),
+            "content/ledger/l.csv": "日期,志愿者编号,时长\n2024-01-05,33010620190001,3\n2024-01-06,33010620200002,2\n",
+        }
+    )
+    result = site.build()
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+    texts = output_texts(result.out)
+    assert any(name.startswith("pagefind/fragment/") for name in texts)  # the search index, unzipped, is read too
+    assert "钱多多" in texts["volunteers/33010620190001/index.html"]
+    assert "孙小满" in texts["volunteers/33010620200002/index.html"]
+    stats = json.loads(texts["data/stats.json"])
+    assert stats["volunteers"]["33010620190001"]["hours"] == 3  # the ledger's, not the export's 服务时长
+    leaks = [f"{name}: {value}" for name, text in texts.items() for value in PLATFORM_PRIVATE if value in text]
+    assert leaks == []

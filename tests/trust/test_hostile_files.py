@@ -264,9 +264,9 @@ def test_a_binary_file_under_a_text_name(rel, data):
 
 def test_an_xlsx_that_is_not_a_zip():
     one_problem({"content/ledger/l.xlsx": b"date,volunteer,hours\n"}, "content/ledger/l.xlsx: is not an Excel", "zip")
-    one_problem(
+    one_problem(  # an OLE document, as .xls files are, but a broken one
         {"content/ledger/l.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)},
-        "content/ledger/l.xlsx: is an old Excel 97-2003 workbook",
+        "content/ledger/l.xlsx: is not a readable workbook",
     )
     one_problem({"content/ledger/l.xlsx": zip_of({"hello.txt": b"hi"})}, "content/ledger/l.xlsx: is not a readable")
 
@@ -401,7 +401,7 @@ def test_empty_and_bom_only_files(rel, data):
     if rel.endswith((".md", ".markdown", ".xlsx")):
         assert not isinstance(result, Site)  # a story needs a title; an empty workbook is no workbook
     else:
-        assert mine == [f"{rel}: warning: holds no records (it is empty)"], mine
+        assert mine == [f"{rel}: warning: holds no records (it is empty): add records to it, or delete it [V110]"], mine
 
 
 def test_an_empty_site_yaml_is_read_as_no_settings():
@@ -456,10 +456,10 @@ def test_a_symlink_loop_in_content(tmp_path):
     assert isinstance(result, list)
     texts = [p.format() for p in result]
     for rel in ("content/teams/loop.yaml", "content/ledger/a.csv", "content/ledger/b.csv", "content/media/m.jpg"):
-        assert f"{rel}: is a link that leads nowhere (or in a loop): remove it" in texts, texts
+        assert f"{rel}: is a link that leads nowhere (or in a loop): remove it [V109]" in texts, texts
     assert (
         "content/stories/again: warning: is a link to a folder, which volsite does not follow: "
-        "move the folder here instead" in texts
+        "move the folder here instead [V105]" in texts
     )
     cli = run_cli("build", str(root), "-q")
     assert_not_a_bug(cli)
@@ -473,8 +473,13 @@ def test_a_pipe_and_a_device_named_like_content(tmp_path):
     (root / "content/ledger/zero.csv").symlink_to("/dev/zero")
     result = timed(outcome, root)  # a pipe opened for reading would wait for a writer for ever
     texts = [p.format() for p in result]
-    assert "content/teams/pipe.yaml: is not a regular file (a pipe, socket or device?): remove it" in texts, texts
-    assert "content/ledger/zero.csv: is a link that points outside content/ledger/" in texts, texts
+    assert "content/teams/pipe.yaml: is not a regular file (a pipe, socket or device?): remove it [V100]" in texts, (
+        texts
+    )
+    assert (
+        "content/ledger/zero.csv: is a link that points outside content/ledger/: put the file itself here "
+        "instead of a link [V108]" in texts
+    ), texts
 
 
 def test_a_file_name_that_is_not_utf8(tmp_path):
@@ -485,7 +490,7 @@ def test_a_file_name_that_is_not_utf8(tmp_path):
     texts = [p.format() for p in timed(outcome, root)]
     assert (
         "content/stories/��-story.md: the file name is not valid UTF-8 (� marks the bytes that are not): "
-        "rename the file" in texts
+        "rename the file [V106]" in texts
     ), texts
     cli = run_cli("build", str(root), "-q")
     assert_not_a_bug(cli)
@@ -496,7 +501,8 @@ def test_a_file_name_with_a_line_break(tmp_path):
     root = write_site(tmp_path / "site", {"content/teams/a\nb.yaml": "id: x\nname: y\n"})
     texts = [p.format() for p in outcome(root)]
     assert (
-        "content/teams/a\\nb.yaml: the file name holds a line break or control character: rename the file" in texts
+        "content/teams/a\\nb.yaml: the file name holds a line break or control character: rename the file [V107]"
+        in texts
     ), texts
 
 

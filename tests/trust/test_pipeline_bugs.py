@@ -32,13 +32,13 @@ def test_markdown_nested_300_levels_is_a_problem_naming_the_line(where):
     if where == "story":  # the body starts on line 5: level 33 is on line 37
         assert problems == [
             "content/stories/deep.md:37: story 'deep': quotes, lists or emphasis are nested more "
-            "than 32 levels deep here (from line 5 on); a page needs a few at most: nest them less"
+            "than 32 levels deep here (from line 5 on); a page needs a few at most: nest them less [V171]"
         ]
     else:
         assert problems == [
             "content/volunteers/deep.yaml:3: volunteer 'wang': 'bio' nests quotes, lists or "
             "emphasis more than 32 levels deep (from its line 1 on); a page needs a few at most: "
-            "nest them less"
+            "nest them less [V172]"
         ], problems
 
 

@@ -128,7 +128,9 @@ def test_an_export_with_a_private_field_under_two_names_loads_and_publishes_neit
             problems,
             private=frozenset(volunteer_kind.PRIVATE_FIELDS),
         )
-    assert [p.message for p in problems] == ["the column 'name' is given twice"]
+    assert [p.message for p in problems] == [
+        "the column '姓名' is given twice: delete one of them, or rename one if they hold different things"
+    ]
 
 
 def test_a_platform_export_with_its_private_columns_in_publish_fields_fails_and_writes_nothing():

@@ -79,7 +79,7 @@ NEST_LESS = "a page needs a few at most: nest them less"
 def _story_problem(line: int, first: int, slug: str = "deep") -> str:
     return (
         f"content/stories/{slug}.md:{line}: story '{slug}': quotes, lists or emphasis are nested more than "
-        f"32 levels deep here (from line {first} on); {NEST_LESS}"
+        f"32 levels deep here (from line {first} on); {NEST_LESS} [V171]"
     )
 
 
@@ -152,7 +152,7 @@ def test_a_record_field_nested_too_deep_is_a_problem_at_the_field(folder, record
     _result, problems = loads({f"content/{folder}/deep.yaml": record.format(">" * 100_000 + " x")})
     assert (
         f"content/{folder}/deep.yaml:{line}: {label}: '{field}' nests quotes, lists or emphasis more than 32 "
-        f"levels deep (from its line 1 on); {NEST_LESS}" in problems
+        f"levels deep (from its line 1 on); {NEST_LESS} [V172]" in problems
     ), problems
 
 
@@ -161,7 +161,7 @@ def test_a_roster_bio_nested_too_deep_is_a_problem_at_its_row():
     _result, problems = loads({"content/volunteers/roster.csv": roster})
     assert problems == [
         f"content/volunteers/roster.csv:3: volunteer 'wang': 'bio' nests quotes, lists or emphasis "
-        f"more than 32 levels deep (from its line 1 on); {NEST_LESS}"
+        f"more than 32 levels deep (from its line 1 on); {NEST_LESS} [V172]"
     ], problems
 
 
@@ -204,7 +204,7 @@ def test_a_workbook_whose_second_sheet_holds_records_is_warned_about():
     )
     assert (
         "content/ledger/hours.xlsx: warning: has a sheet besides the first that volsite does not read "
-        "('2023'): move the records to the first sheet, or each sheet into a file of its own" in warnings
+        "('2023'): move the records to the first sheet, or each sheet into a file of its own [V152]" in warnings
     ), warnings
     assert site.figures.volunteers["li-na"].hours == 4 + 2  # the activity, and the first sheet alone
 
@@ -227,7 +227,7 @@ def test_a_workbook_whose_later_sheets_hold_records_under_a_title_line_is_warned
     assert (
         "content/volunteers/people.xlsx: warning: has 6 sheets besides the first that volsite does not read "
         "('二月', '三月', '四月', '五月', '六月', …): move the records to the first sheet, or each sheet into "
-        "a file of its own" in warnings
+        "a file of its own [V153]" in warnings
     ), warnings
 
 

@@ -145,6 +145,7 @@ def test_known_keys_are_the_top_level_keys_of_the_table():
         "organization",
         "statement_issuer",
         "search",
+        "ignore",
         "images",
         "markdown",
     )
@@ -369,6 +370,7 @@ WRONG_VALUES = [
     ("organization: {name: 总队}", "'organization' must be text, not {'name': '总队'}", "V003"),
     ("statement_issuer: []", "'statement_issuer' must be text, not []", "V003"),
     ("search: 1", "'search' must be true or false, not 1", "V003"),
+    ("ignore: [1, '']", "'ignore' must be a list of file patterns such as [ledger/说明.txt, \"**/*.docx\"]", "V003"),
     ("markdown: true", "'markdown' must be a mapping with unsafe_html", "V004"),
     ("markdown: {unsafe_html: 1}", "'markdown.unsafe_html' must be true or false", "V003"),
     ("markdown: {unsafe_html: }", "'markdown.unsafe_html' must be true or false", "V003"),

@@ -30,7 +30,8 @@ LAYERS = [
         "seams",
     },
     {"speed.workers", "speed.memory"},
-    {"read.text", "read.files", "read.yaml", "read.tables", "render.theme"},
+    {"read.text", "read.files", "read.sheets"},
+    {"read.yaml", "read.tables", "render.theme"},
     {"kinds.fields", "kinds.documents"},
     {
         "kinds.volunteers",
@@ -217,6 +218,7 @@ MAY_WRITE = {
     "bindings.pagefind": "Pagefind's index files, rewritten in sorted order where output.search made them",
     "read.files": "nothing: opens files to read them",
     "read.tables": "nothing: opens files to read them",
+    "read.sheets": "nothing: opens files to read them",
     "config": "README.md's list of settings, run as python3 -m volsite.config --write README.md",
 }
 

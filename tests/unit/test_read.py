@@ -92,10 +92,114 @@ def test_xlsx_reads_the_first_sheet_with_row_numbers(tmp_path):
     book.create_sheet("other").append(["ignored"])
     book.save(tmp_path / "l.xlsx")
     records = table_records(tmp_path, "l.xlsx", TABLE_HEADERS, Problems())
+    # a spreadsheet's cells are the text a CSV file would hold: a date cell as 2024-03-05, a number as Excel shows it
     assert [(r.line, r.data) for r in records] == [
-        (2, {"date": dt.date(2024, 3, 5), "volunteer": "zhang-wei", "hours": 3.5, "note": "导诊"}),
-        (4, {"date": "2024/3/6", "volunteer": "li-na", "hours": 2}),
+        (2, {"date": "2024-03-05", "volunteer": "zhang-wei", "hours": "3.5", "note": "导诊"}),
+        (4, {"date": "2024/3/6", "volunteer": "li-na", "hours": "2"}),
     ]
+
+
+@pytest.mark.parametrize(
+    ("serial", "date"),
+    [
+        (1, dt.date(1900, 1, 1)),
+        (59, dt.date(1900, 2, 28)),
+        (60, None),  # 1900-02-29, which Excel counts and the calendar has not
+        (61, dt.date(1900, 3, 1)),
+        (45658, dt.date(2025, 1, 1)),
+        (45658.75, dt.date(2025, 1, 1)),  # 18:00 that day
+        (2_958_465, dt.date(9999, 12, 31)),
+        (2_958_466, None),
+        (0, None),
+        (-3, None),
+        (True, None),
+        ("45658", None),
+    ],
+)
+def test_excel_date_serials(serial, date):
+    from volsite.read.tables import excel_serial_date
+
+    assert excel_serial_date(serial) == date
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("  导诊 ", "导诊"),
+        ("", None),
+        ("   ", None),
+        ("a\x01b", "a\ufffdb"),
+        (3.0, "3"),
+        (3.5, "3.5"),
+        (0.1 + 0.2, "0.3"),
+        (1001, "1001"),
+        (13800138000.0, "13800138000"),
+        (dt.date(2024, 3, 5), "2024-03-05"),
+        (dt.datetime(2024, 3, 5), "2024-03-05"),
+        (dt.datetime(2024, 3, 5, 10, 30), dt.datetime(2024, 3, 5, 10, 30)),
+        (True, True),
+        (None, None),
+    ],
+)
+def test_a_spreadsheet_cell_is_the_text_a_csv_would_hold(value, cell):
+    from volsite.read.tables import _sheet_cell
+
+    assert _sheet_cell(value) == cell
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [
+        ("日期,志愿者编号,时长\n2024-01-01,a,2\n", ","),
+        ("日期\t志愿者编号\t时长\n2024-01-01\ta,b\t2\n", "\t"),  # a comma in a note
+        ("日期;志愿者编号;时长\n2024-01-01;a;2,5\n", ";"),  # a decimal comma
+        ("2025年志愿服务台账\t\t\n日期\t志愿者编号\t时长\n", "\t"),  # a title line
+        ("编号,姓名,技能\nzhang-wei,张伟,急救;导诊\nli-na,李娜,导诊;陪诊\n", ","),  # lists in a cell
+        ("姓名\n张伟\n", ","),  # one column
+        ("", ","),
+    ],
+)
+def test_the_delimiter_of_a_text_table(text, delimiter):
+    from volsite.read.tables import delimiter_of
+
+    assert delimiter_of(text) == delimiter
+
+
+def test_title_lines_are_passed_over_and_a_one_column_table_keeps_its_rows(tmp_path):
+    (tmp_path / "l.csv").write_text(
+        "2025年志愿服务台账,,\n填报单位：门诊部,,\n\n日期,志愿者编号,时长\n2025-01-02,a,2\n"
+    )
+    records = table_records(tmp_path, "l.csv", TABLE_HEADERS, Problems())
+    assert [(r.line, r.data["volunteer"]) for r in records] == [(5, "a")]
+    (tmp_path / "n.csv").write_text("备注\n一\n二\n三\n四\n五\n")
+    records = table_records(tmp_path, "n.csv", TABLE_HEADERS, Problems())
+    assert [(r.line, r.data["note"]) for r in records] == [(2, "一"), (3, "二"), (4, "三"), (5, "四"), (6, "五")]
+
+
+@pytest.mark.parametrize(
+    ("patterns", "ignored", "read"),
+    [
+        (
+            ["ledger/README.txt"],
+            ["content/ledger/README.txt", "content/ledger/readme.TXT"],
+            ["content/ledger/a/README.txt"],
+        ),
+        (["README.txt"], ["content/ledger/README.txt", "content/ledger/2024/README.txt"], ["content/ledger/README.md"]),
+        (["**/*.docx"], ["content/a.docx", "content/ledger/x/y.docx"], ["content/ledger/x.docx.csv"]),
+        (
+            ["content/stories/drafts/"],
+            ["content/stories/drafts/a.md", "content/stories/drafts/x/b.jpg"],
+            ["content/stories/a.md"],
+        ),
+        (["ledger/*.txt"], ["content/ledger/a.txt"], ["content/ledger/2024/a.txt"]),
+        ([], [], ["content/ledger/a.txt"]),
+    ],
+)
+def test_ignore_patterns(patterns, ignored, read):
+    from volsite.kinds.content import ignored_by
+
+    matches = ignored_by(patterns)
+    assert [rel for rel in ignored + read if matches(rel)] == ignored
 
 
 def test_yaml_records_keep_the_line_of_every_key(tmp_path):
@@ -110,7 +214,9 @@ def test_yaml_duplicate_key_is_a_problem(tmp_path):
     (tmp_path / "t.yaml").write_text("id: a\nname: 甲\nname: 乙\n", encoding="utf-8")
     problems = Problems()
     assert yaml_records(tmp_path, "t.yaml", problems) == []
-    assert [p.format() for p in problems] == ["t.yaml:3: YAML does not parse: the key 'name' is given twice"]
+    assert [p.format() for p in problems] == [
+        "t.yaml:3: YAML does not parse: the key 'name' is given twice: keep one of them [V130]"
+    ]
 
 
 # ---------------------------------------------------------------- YAML: the quick composer
@@ -458,3 +564,50 @@ def test_a_files_digest_for_the_serve_cache_is_of_all_its_bytes_though_it_grew(t
 
     monkeypatch.setattr(load.os, "fstat", fstat)
     assert load.file_read(path, 1 << 20)[4] == hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods", ".xlsx", ".txt"])
+def test_every_table_names_its_fields_as_the_header_wrote_them(tmp_path, suffix):
+    """Raw.names: messages name a field as staff wrote its column (时长, not hours)."""
+    header, row = ["日期", "志愿者编号", "时长", "note"], ["2024/3/6", "li-na", "abc", "x"]
+    path = tmp_path / f"l{suffix}"
+    if suffix == ".xls":
+        xlwt = pytest.importorskip("xlwt")
+        book = xlwt.Workbook(encoding="utf-8")
+        sheet = book.add_sheet("台账")
+        for number, values in enumerate([["2024年台账"], header, row]):
+            for column, value in enumerate(values):
+                sheet.write(number, column, value)
+        book.save(str(path))
+    elif suffix == ".ods":
+        pytest.importorskip("odf")
+        from odf.opendocument import OpenDocumentSpreadsheet
+        from odf.table import Table, TableCell, TableRow
+        from odf.text import P
+
+        doc = OpenDocumentSpreadsheet()
+        table = Table(name="台账")
+        for values in [["2024年台账"], header, row]:
+            table_row = TableRow()
+            for value in values:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=value))
+                table_row.addElement(cell)
+            table.addElement(table_row)
+        doc.spreadsheet.addElement(table)
+        doc.save(str(path))
+    elif suffix == ".xlsx":
+        openpyxl = pytest.importorskip("openpyxl")
+        book = openpyxl.Workbook()
+        for values in [["2024年台账"], header, row]:
+            book.active.append(values)
+        book.save(path)
+    else:
+        text = "\r\n".join("\t".join(values) for values in [["2024年台账"], header, row]) + "\r\n"
+        path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    problems = Problems()
+    [record] = table_records(tmp_path, path.name, TABLE_HEADERS, problems)
+    assert not list(problems)
+    assert record.line == 3 and record.data["hours"] == "abc"
+    assert record.names == {"date": "日期", "volunteer": "志愿者编号", "hours": "时长"}
+    assert record.name_of("hours") == "时长" and record.name_of("note") == "note"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..bindings.cmark import MAX_NESTING, too_deep
 from ..config import SiteConfig
+from ..messages import Message, say, words
 from ..problems import Problem, Problems
 from ..read.files import (
     MARKDOWN_LIMIT,
@@ -26,7 +28,7 @@ from ..read.yaml import yaml_records
 from ..seams import NoStore, OneProcess, Store, Workers
 from . import activities, awards, ledger, registry, teams, volunteers
 from .documents import Document
-from .registry import Kind
+from .registry import Kind, label_of
 
 # No content file larger than this is read (each kind has its own, smaller limit
 # in read/files.py); a larger one is told apart by its size and time, not its bytes.
@@ -122,17 +124,29 @@ def load_content(
 ) -> Content:
     """Every content file parsed, on `workers`, with what `store` kept."""
     sizes: dict[str, int] = {}  # of the files listed, as found
+    ignored = ignored_by(config.ignore)
+
+    def files_of(kind: Kind, suffixes: tuple[str, ...]) -> list[tuple[str, int]]:
+        found = [(rel, size) for rel, size in find_sized_files(site_root, kind.folder, suffixes, problems)]
+        _refuse_unread(site_root, kind.folder, suffixes, ignored, problems)
+        return [(rel, size) for rel, size in found if not ignored(rel)]
 
     def record_jobs(kind: Kind) -> list[Job]:
         tables = kind.table_headers
         suffixes = YAML_SUFFIXES + (TABLE_SUFFIXES if tables is not None else ())
+        # A table's date columns (a spreadsheet's date serials are read there), and headers
+        # whose meaning gives way to another column's (a roster's 志愿者编号 beside its 编号).
+        dates = frozenset(getattr(kind.module, "TABLE_DATES", ()))
+        yielding = dict(getattr(kind.module, "TABLE_YIELDING", {}))
         jobs: list[Job] = []
-        for rel, size in find_sized_files(site_root, kind.folder, suffixes, problems):
+        for rel, size in files_of(kind, suffixes):
             sizes[rel] = size
 
             def parse_file(local: Problems, rel: str = rel) -> list[Any]:
                 raws = (
-                    table_records(site_root, rel, tables, local, private=kind.private_columns)
+                    table_records(
+                        site_root, rel, tables, local, private=kind.private_columns, dates=dates, yielding=yielding
+                    )
                     if tables is not None and not rel.lower().endswith(YAML_SUFFIXES)
                     else yaml_records(site_root, rel, local)
                 )
@@ -143,12 +157,11 @@ def load_content(
                 return items
 
             jobs.append((rel, parse_file))
-        _warn_ignored(site_root, kind.folder, suffixes, problems)
         return jobs
 
     def document_jobs(kind: Kind) -> list[Job]:
         jobs: list[Job] = []
-        for rel, size in find_sized_files(site_root, kind.folder, (".md", ".markdown"), problems):
+        for rel, size in files_of(kind, (".md", ".markdown")):
             sizes[rel] = size
 
             def parse_file(local: Problems, rel: str = rel) -> list[Any]:
@@ -161,8 +174,14 @@ def load_content(
                     local.error(
                         rel,
                         line,
-                        f"{doc.kind} '{doc.slug}': quotes, lists or emphasis are nested more than "
-                        f"{MAX_NESTING} levels deep here (from line {first} on); {_NEST_LESS}",
+                        say(
+                            "V171",
+                            "quotes, lists or emphasis are nested more than {limit} levels deep here "
+                            "(from line {first} on); a page needs a few at most: nest them less",
+                            limit=MAX_NESTING,
+                            first=first,
+                        ),
+                        subject=_document_named(doc),
                     )
                 return [doc]
 
@@ -193,7 +212,10 @@ def load_content(
     )
 
 
-_NEST_LESS = "a page needs a few at most: nest them less"
+def _document_named(doc: Document) -> Message:
+    if doc.kind == "page":
+        return words("page '{slug}'", slug=doc.slug)
+    return words("story '{slug}'", slug=doc.slug)
 
 
 def _check_nesting_in_field(item: Any, name: str, problems: Problems) -> None:
@@ -201,17 +223,81 @@ def _check_nesting_in_field(item: Any, name: str, problems: Problems) -> None:
     text = getattr(item, name)
     if text and (deep := too_deep(text)):
         ident = getattr(item, "id", None)
-        label = type(item).__name__.lower() + (f" '{ident}'" if ident else "")
         problems.error(
             item.path,
             item.lines.get(name, item.line),
-            f"{label}: '{name}' nests quotes, lists or emphasis more than {MAX_NESTING} levels deep "
-            f"(from its line {deep[1]} on); {_NEST_LESS}",
+            say(
+                "V172",
+                "'{field}' nests quotes, lists or emphasis more than {limit} levels deep "
+                "(from its line {first} on); a page needs a few at most: nest them less",
+                field=name,
+                limit=MAX_NESTING,
+                first=deep[1],
+            ),
+            subject=words("{kind} '{id}'", kind=label_of(item), id=ident) if ident else None,
         )
 
 
-def _warn_ignored(site_root: Path, folder: str, suffixes: tuple[str, ...], problems: Problems) -> None:
-    # A roster saved as .xls or .txt would silently vanish from every total.
+def _refuse_unread(
+    site_root: Path, folder: str, suffixes: tuple[str, ...], ignored: Callable[[str], bool], problems: Problems
+) -> None:
+    """A file in a content folder that volsite does not read is a problem: a roster saved as
+    .docx or .et would otherwise vanish from every total. Those that site.yaml ignores are
+    passed over (and hidden files and Windows' Thumbs.db, by find_files)."""
     for rel in find_files(site_root, folder, ("",), Problems()):  # links were reported already
-        if not rel.lower().endswith(suffixes):
-            problems.warning(rel, None, f"is not read: {folder}/ takes {', '.join(suffixes)} files")
+        if not rel.lower().endswith(suffixes) and not ignored(rel):
+            problems.error(
+                rel,
+                None,
+                say(
+                    "V170",
+                    "is not read: {folder}/ takes {suffixes} files. Save it as one of them, move it under "
+                    "content/media/ to publish it as a file, or list it under ignore in site.yaml "
+                    "(ignore: [{pattern}]) if volsite is to pass it over",
+                    folder=folder.removeprefix("content/"),
+                    suffixes=suffixes,
+                    pattern=rel.removeprefix("content/"),
+                ),
+            )
+
+
+def ignored_by(patterns: Collection[str]) -> Callable[[str], bool]:
+    """Whether site.yaml's `ignore` names a file (its path from the site's root): each pattern is
+    a path under content/ where * stands for any part of a name, ** for any folders, and a
+    pattern without '/' names a file in any folder (README.txt, *.docx); a pattern that ends
+    in '/' names a folder and all under it. Letters match in either case."""
+    if not patterns:
+        return lambda rel: False
+    expressions = []
+    for pattern in patterns:
+        pattern = pattern.strip().replace("\\", "/").removeprefix("./").removeprefix("content/")
+        if not pattern:
+            continue
+        if pattern.endswith("/"):
+            pattern += "**"
+        if "/" not in pattern:
+            pattern = "**/" + pattern
+        expressions.append(_glob_expression(pattern))
+    found = re.compile("|".join(expressions) or "(?!)", re.IGNORECASE)
+    return lambda rel: found.fullmatch(rel.removeprefix("content/")) is not None
+
+
+def _glob_expression(pattern: str) -> str:
+    out, at = [], 0
+    while at < len(pattern):
+        if pattern.startswith("**/", at):
+            out.append("(?:.*/)?")
+            at += 3
+        elif pattern.startswith("**", at):
+            out.append(".*")
+            at += 2
+        elif pattern[at] == "*":
+            out.append("[^/]*")
+            at += 1
+        elif pattern[at] == "?":
+            out.append("[^/]")
+            at += 1
+        else:
+            out.append(re.escape(pattern[at]))
+            at += 1
+    return "(?:" + "".join(out) + ")"

@@ -33,6 +33,10 @@ TABLE_HEADERS = {
     "备注": "note",
     "服务内容": "note",
 }
+# Beside a column 志愿者编号, 编号 is the row's own number (序号), and 志愿者 the volunteer's name.
+TABLE_YIELDING = {"编号": "number", "志愿者": "name"}
+# A spreadsheet's numbers in this column are Excel date serials.
+TABLE_DATES = ("date",)
 
 
 # A city has a million rows: slots, and one shared empty map of field lines (a CSV

@@ -65,8 +65,14 @@ PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
     ),
     "wechat": ("微信", "微信号", "wechat id", "weixin"),
     "qq": ("QQ", "QQ号", "QQ号码"),
+    # What kind of document id_number is (居民身份证, 港澳居民来往内地通行证, 护照): for private
+    # statements only (SPEC section 2).
+    "id_type": ("证件类型", "证件种类", "id type", "document type"),
 }
-PRIVATE_FIELDS = tuple(PRIVATE_NAMES)
+# A volunteer's registration number on a platform (志愿者编号, beside a roster's own 编号): private
+# like any field not published, but site.yaml's publish_fields may publish it (SPEC section 2).
+PLATFORM_NUMBER = "number"
+PRIVATE_FIELDS = tuple(PRIVATE_NAMES) + (PLATFORM_NUMBER,)
 PRIVATE_COLUMNS = PRIVATE_FIELDS  # a table may give one under two names (手机号码 and 联系电话)
 PUBLISHED_FIELDS = ("id", "name", "teams", "role", "joined", "photo", "bio", "skills")
 CONTROL_FIELDS = ("public", "minor", "guardian_consent", "consent", "photo_consent")
@@ -124,6 +130,11 @@ TABLE_HEADERS = {
     # lower case: QQ号 finds qq号, Phone Number finds phone number).
     **{alias.lower(): private for private, aliases in PRIVATE_NAMES.items() for alias in aliases},
 }
+# 志愿者编号 is the id of a roster without 编号 (志愿中国's export has only it), and the platform's
+# number beside 编号 (an organisation's own roster that keeps both): SPEC section 2.
+TABLE_YIELDING = {"志愿者编号": PLATFORM_NUMBER}
+# A spreadsheet's numbers in these columns are Excel date serials.
+TABLE_DATES = ("joined",)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,21 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..digests import hex_digest
+from ..messages import Message, say, words
 from ..problems import Problems
 from .text import _UNSHOWABLE, _decode, clean_text, shown
 
 YAML_SUFFIXES = (".yaml", ".yml")
-TABLE_SUFFIXES = (".csv", ".xlsx")
+# Text tables: CSV, and what Excel saves as "Unicode text" or "Text (tab delimited)" (.txt) and
+# other programs as .tsv. Spreadsheets: Excel (.xlsx, and the .xls of Excel 97-2003 that offices
+# and WPS still save) and OpenDocument (.ods, LibreOffice and WPS).
+TEXT_TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods")
+TABLE_SUFFIXES = TEXT_TABLE_SUFFIXES + SPREADSHEET_SUFFIXES
+# Files that programs leave beside the ones staff save, passed over without a word: Windows'
+# thumbnail caches and folder settings (hidden files, .DS_Store and the lock files of Excel
+# and WPS, ~$名单.xlsx, are passed over by their first character).
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
 
 MB = 1_000_000
 
@@ -26,8 +36,8 @@ class Limit:
     """The largest file of one kind that is read, and what to do with a larger one."""
 
     bytes: int
-    what: str
-    advice: str
+    what: Message | str
+    advice: Message | str
 
 
 # Each limit is far above what staff write by hand, and keeps one stray file (a
@@ -37,26 +47,40 @@ class Limit:
 # Markdown: 1 MB is about 330,000 Chinese characters, a whole book; converting
 # Markdown costs about 3 s per MB and no resident reads such a page on a phone.
 MARKDOWN_LIMIT = Limit(
-    1 * MB, "a story or page", "split it into several stories, or link to the full text as a file under media/"
+    1 * MB,
+    words("a story or page"),
+    words("split it into several stories, or link to the full text as a file under media/"),
 )
 # YAML: reading YAML costs more than a second per MB, more for larger files (a
 # 4.9 MB ledger of 60,000 rows loads in about 6 s and 380 MB); 5 MB is some
 # 60,000 ledger rows or 20,000 volunteers in one file.
 YAML_LIMIT = Limit(
-    5 * MB, "a YAML file", "split the records over several files (one per year, say), or keep long ledgers in CSV"
+    5 * MB,
+    words("a YAML file"),
+    words("split the records over several files (one per year, say), or keep long ledgers in CSV"),
 )
-# CSV and XLSX: 20 MB is about 500,000 ledger rows (a 19.9 MB ledger loads in
-# about 8 s and 550 MB); Excel itself cannot open a sheet of more than 1,048,576
+# Tables and spreadsheets: 20 MB is about 500,000 ledger rows of CSV (a 19.9 MB ledger loads
+# in about 8 s and 550 MB); Excel itself cannot open a sheet of more than 1,048,576
 # rows. A larger ledger is an export of a whole database, not one organisation's
 # records; a 50 MB one took 23 s and 1.4 GB to load and 2 minutes to build.
-TABLE_LIMIT = Limit(20 * MB, "a table (CSV or Excel) file", "split it into several files, one per year for example")
-# An .xlsx is a zip archive: a small file may unpack into gigabytes (a zip bomb).
-# Reading a sheet costs its unpacked size: openpyxl reads some 20,000 rows a
-# second, and 100,000 ledger rows unpack to 22 MB; 50 MB is some 225,000 rows
-# and 11 s, about what TABLE_LIMIT allows a CSV.
+TABLE_LIMIT = Limit(
+    20 * MB,
+    words("a table (CSV or spreadsheet) file"),
+    words("split it into several files, one per year for example"),
+)
+# An .xlsx or .ods is a zip archive: a small file may unpack into gigabytes (a zip bomb).
+# 100,000 ledger rows unpack to 22 MB of .xlsx; 50 MB is some 225,000 rows, about what
+# TABLE_LIMIT allows a CSV (bench/README.md: python-calamine reads them in about a second).
 MAX_XLSX_UNPACKED_BYTES = 50 * MB
-# Columns read from an Excel sheet. A sheet may claim 16,384 columns per row;
-# a roster or ledger has a dozen.
+# Cells a spreadsheet reader may lay out for one sheet: the rows down to its last filled cell
+# times the columns across to its rightmost one. python-calamine lays every sheet out whole,
+# 32 bytes a cell, before volsite sees a row; a cell typed at XFD1048576 of an empty sheet
+# asks it for 17 billion (it aborts the process), and a 1.5 KB .ods that repeats one cell
+# 100,000 times down and 1,000 across for 12 GB. read/sheets.py counts them in the file first.
+# 5 million cells (160 MB) hold 225,000 rows of 20 columns, more than MAX_XLSX_UNPACKED_BYTES.
+MAX_SHEET_CELLS = 5_000_000
+# Columns read from a sheet. A sheet may claim 16,384 columns per row; a roster or ledger has
+# a dozen, a national platform's export some thirty.
 MAX_TABLE_COLUMNS = 200
 # YAML nesting: a record needs 4 or 5 levels (list → record → participants →
 # participant). The C YAML reader crashes the whole process (a segmentation
@@ -88,8 +112,10 @@ class Raw:
         return self.names.get(key, key)
 
 
-def _size(count: int) -> str:
-    return f"{count / MB:.1f} MB" if count >= MB // 10 else f"{count:,} bytes"
+def _size(count: int) -> Message:
+    if count >= MB // 10:
+        return words("{size} MB", size=f"{count / MB:.1f}")
+    return words("{count} bytes", count=f"{count:,}")
 
 
 def image_sizes(site_root: Path, rels) -> dict[str, tuple[int, int]]:
@@ -154,21 +180,37 @@ def read_bytes(site_root: Path, rel: str, problems: Problems, limit: Limit = YAM
         with open(descriptor, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
-                problems.error(rel, None, NOT_REGULAR)
+                problems.error(rel, None, not_regular())
                 return None
             data = read_within(handle, info.st_size, limit.bytes)
             if len(data) > limit.bytes:
                 size = max(os.fstat(handle.fileno()).st_size, len(data))
-                problems.error(
-                    rel,
-                    None,
-                    f"is {_size(size)}, more than the {_size(limit.bytes)} {limit.what} may hold: {limit.advice}",
-                )
+                problems.error(rel, None, too_big(size, limit))
                 return None
     except OSError as exc:
-        problems.error(rel, None, f"cannot be read: {exc.strerror or exc}")
+        problems.error(rel, None, cannot_read(exc))
         return None
     return data
+
+
+def too_big(size: int, limit: Limit) -> Message:
+    return say(
+        "V101",
+        "is {size}, more than the {limit} {what} may hold: {advice}",
+        size=_size(size),
+        limit=_size(limit.bytes),
+        what=limit.what,
+        advice=limit.advice,
+    )
+
+
+def cannot_read(exc: OSError) -> Message:
+    return say(
+        "V102",
+        "cannot be read: {reason}. Check that the file is not open in another program and that "
+        "you may read it, then build again",
+        reason=shown(exc.strerror or exc),
+    )
 
 
 def read_text(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML_LIMIT) -> str | None:
@@ -185,12 +227,24 @@ def read_text(site_root: Path, rel: str, problems: Problems, limit: Limit = YAML
     if found:
         count = len(_UNSHOWABLE.findall(text))
         line = text.count("\n", 0, found.start()) + 1
-        what = "an invisible control character" if count == 1 else f"{count} invisible control characters"
+        character = f"U+{ord(found.group()):04X}"
         problems.warning(
             rel,
             line,
-            f"holds {what} (U+{ord(found.group()):04X} on this line, the first) "
-            "that no web page can show; read as spaces: delete them",
+            say(
+                "V103",
+                "holds an invisible control character ({character}) on this line that no web page can show; "
+                "it is read as a space: delete it",
+                character=character,
+            )
+            if count == 1
+            else say(
+                "V104",
+                "holds {count} invisible control characters that no web page can show ({character} on this "
+                "line is the first); they are read as spaces: delete them",
+                count=count,
+                character=character,
+            ),
         )
         text = _UNSHOWABLE.sub(" ", text)
     return text
@@ -224,11 +278,14 @@ def find_sized_files(
                 problems.warning(
                     _printable(rel),
                     None,
-                    "is a link to a folder, which volsite does not follow: move the folder here instead",
+                    say(
+                        "V105",
+                        "is a link to a folder, which volsite does not follow: move the folder here instead",
+                    ),
                 )
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith((".", "~$")):
+            if name.startswith((".", "~$")) or name.lower() in SYSTEM_FILES:
                 continue
             full = os.path.join(dirpath, name)
             rel = f"{rel_dir}/{name}"
@@ -236,7 +293,7 @@ def find_sized_files(
                 # Not read, but a pipe here is no file staff meant to keep (and would stall a tool
                 # that reads the folder): said like one that is read.
                 if _is_special(full):
-                    problems.error(_printable(rel), None, NOT_REGULAR)
+                    problems.error(_printable(rel), None, not_regular())
                 continue
             # A printable name (a C-speed test) holds no undecodable byte (a lone surrogate),
             # line break or control character; only others need the checks that say which.
@@ -245,14 +302,17 @@ def find_sized_files(
                     problems.error(
                         _printable(rel),
                         None,
-                        "the file name is not valid UTF-8 (� marks the bytes that are not): rename the file",
+                        say(
+                            "V106",
+                            "the file name is not valid UTF-8 (� marks the bytes that are not): rename the file",
+                        ),
                     )
                     continue
                 if shown(rel, len(rel)) != rel or _UNSHOWABLE.search(rel):
                     problems.error(
                         shown(clean_text(rel), len(rel)),
                         None,
-                        "the file name holds a line break or control character: rename the file",
+                        say("V107", "the file name holds a line break or control character: rename the file"),
                     )
                     continue
             try:
@@ -263,19 +323,32 @@ def find_sized_files(
                     resolved = Path(full).resolve(strict=True)
                     info = resolved.stat()
                     if not _inside(resolved, real_base):
-                        problems.error(rel, None, f"is a link that points outside {folder}/")
+                        problems.error(
+                            rel,
+                            None,
+                            say(
+                                "V108",
+                                "is a link that points outside {folder}/: put the file itself here instead of a link",
+                                folder=folder,
+                            ),
+                        )
                         continue
             except (OSError, RuntimeError):  # a broken link, or a loop of links
-                problems.error(rel, None, "is a link that leads nowhere (or in a loop): remove it")
+                problems.error(rel, None, say("V109", "is a link that leads nowhere (or in a loop): remove it"))
                 continue
             if not stat.S_ISREG(info.st_mode):
-                problems.error(rel, None, NOT_REGULAR)
+                problems.error(rel, None, not_regular())
                 continue
             found.append((rel, info.st_size))
     return sorted(found)
 
 
-NOT_REGULAR = "is not a regular file (a pipe, socket or device?): remove it"
+def empty_file() -> Message:
+    return say("V110", "holds no records (it is empty): add records to it, or delete it")
+
+
+def not_regular() -> Message:
+    return say("V100", "is not a regular file (a pipe, socket or device?): remove it")
 
 
 def _is_special(path: str) -> bool:

@@ -8,6 +8,8 @@ import re
 import reprlib
 from typing import Any
 
+from ..messages import Message, say
+
 _SHOW = reprlib.Repr()
 _SHOW.maxstring = _SHOW.maxother = 60
 _SHOW.maxlevel = 3
@@ -48,21 +50,29 @@ def decode_text(data: bytes) -> tuple[str | None, str]:
     (text, encoding) or (None, reason).
     """
     text, how, _line = _decode(data)
-    return text, how
+    return text, str(how)
 
 
-def _decode(data: bytes) -> tuple[str | None, str, int | None]:
-    """(text, encoding, None) or (None, reason, line of the problem or None)."""
+def _decode(data: bytes) -> tuple[str | None, str | Message, int | None]:
+    """(text, encoding, None) or (None, why not, line of the problem or None)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) and not data.startswith(b"\xff\xfe\x00\x00"):
         try:
             text = data.decode("utf-16")  # the mark gives the byte order and is dropped
         except UnicodeDecodeError:
-            return None, "starts with a UTF-16 mark but is not UTF-16 text; save it as UTF-8", None
+            return (
+                None,
+                say(
+                    "V111",
+                    "starts with a UTF-16 mark but is not UTF-16 text; save it as UTF-8 "
+                    "(in Excel: Save As → CSV UTF-8)",
+                ),
+                None,
+            )
         if "\x00" in text:
-            return None, "is not a text file (it holds NUL characters)", None
+            return None, _not_text(), None
         return text, "utf-16", None
     if b"\x00" in data:
-        return None, "is not a text file (it holds NUL bytes)", None
+        return None, _not_text(), None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig", None
@@ -70,9 +80,11 @@ def _decode(data: bytes) -> tuple[str | None, str, int | None]:
             line = _line_at(data, exc.start + 3)
             return (
                 None,
-                (
-                    f"starts with a UTF-8 mark but line {line} is not UTF-8 "
-                    "(text pasted from a GBK file?); save it again as UTF-8"
+                say(
+                    "V112",
+                    "starts with a UTF-8 mark but line {line} is not UTF-8 "
+                    "(text pasted from a GBK file?); save it again as UTF-8",
+                    line=line,
                 ),
                 line,
             )
@@ -84,9 +96,11 @@ def _decode(data: bytes) -> tuple[str | None, str, int | None]:
         if mixed is not None:
             return (
                 None,
-                (
-                    f"mixes two encodings: most lines are UTF-8 but line {mixed} is not "
-                    "(text pasted from a GBK file?); save it again as UTF-8"
+                say(
+                    "V113",
+                    "mixes two encodings: most lines are UTF-8 but line {line} is not "
+                    "(text pasted from a GBK file?); save it again as UTF-8",
+                    line=mixed,
                 ),
                 mixed,
             )
@@ -98,7 +112,23 @@ def _decode(data: bytes) -> tuple[str | None, str, int | None]:
         if utf8 is not None:
             return utf8, "utf-8", None
         line = _line_at(data, exc.start)
-        return None, (f"is neither UTF-8 nor GB18030/GBK text (line {line} is neither); save it as UTF-8"), line
+        return (
+            None,
+            say(
+                "V114",
+                "is neither UTF-8 nor GB18030/GBK text (line {line} is neither); save it as UTF-8",
+                line=line,
+            ),
+            line,
+        )
+
+
+def _not_text() -> Message:
+    return say(
+        "V115",
+        "is not a text file (it holds NUL bytes): a table must be saved as CSV or text, a "
+        "spreadsheet given its own name (.xlsx, .xls, .ods)",
+    )
 
 
 def _line_at(data: bytes, offset: int) -> int:

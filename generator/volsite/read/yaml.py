@@ -11,9 +11,17 @@ import yaml
 from yaml.events import AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent, StreamEndEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from ..messages import Message, say, words
 from ..problems import Problems
-from .files import MAX_YAML_ALIAS_VALUES, MAX_YAML_DEPTH, YAML_LIMIT, Raw, read_text
+from .files import MAX_YAML_ALIAS_VALUES, MAX_YAML_DEPTH, YAML_LIMIT, Raw, empty_file, read_text
 from .text import clean_text, shown
+
+
+def _said(kind: type, said: Message, mark) -> yaml.MarkedYAMLError:
+    """PyYAML's error of `kind` at `mark`, carrying volsite's message for it."""
+    error = kind(None, None, said.words(), mark)
+    error.said = said
+    return error
 
 
 class LineMap(dict):
@@ -44,14 +52,28 @@ def _make_loader():
                     # 5,000 digits): keep the text, and let the field check say what is wrong.
                     return node.value
                 tag = node.tag.rsplit(":", 1)[-1] if node.tag.startswith("tag:yaml.org") else node.tag
-                value = f" '{shown(node.value)}'" if isinstance(node, ScalarNode) else ""
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the value{value} cannot be read as !!{tag}", node.start_mark
-                ) from None
+                said = (
+                    words(
+                        "the value '{value}' cannot be read as !!{tag}: "
+                        "remove the !!{tag}, or write a value of that kind",
+                        value=shown(node.value),
+                        tag=tag,
+                    )
+                    if isinstance(node, ScalarNode)
+                    else words(
+                        "the value cannot be read as !!{tag}: remove the !!{tag}, or write a value of that kind",
+                        tag=tag,
+                    )
+                )
+                raise _said(yaml.constructor.ConstructorError, said, node.start_mark) from None
 
     def construct_mapping(loader, node, deep=False):
         if not isinstance(node, MappingNode):
-            raise yaml.constructor.ConstructorError(None, None, "a mapping was expected here", node.start_mark)
+            raise _said(
+                yaml.constructor.ConstructorError,
+                words("a mapping was expected here: write the record as lines of 'field: value'"),
+                node.start_mark,
+            )
         own_keys = {id(key) for key, _ in node.value if key.tag != _MERGE_TAG}
         loader.flatten_mapping(node)
         mapping = LineMap()
@@ -63,14 +85,21 @@ def _make_loader():
             try:
                 hash(key)
             except TypeError:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key here is not a plain value", key_node.start_mark
+                raise _said(
+                    yaml.constructor.ConstructorError,
+                    words("a key here is not a plain value: a field's name is a word, such as title"),
+                    key_node.start_mark,
                 ) from None
             # Keys merged in from '<<: *defaults' may be given again: that is what merging is for.
             if id(key_node) in own_keys:
                 if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"the key '{shown(key)}' is given twice", key_node.start_mark
+                    raise _said(
+                        yaml.constructor.ConstructorError,
+                        words(
+                            "the key '{key}' is given twice: keep one of them",
+                            key=shown(key),
+                        ),
+                        key_node.start_mark,
                     )
                 seen.add(key)
             mapping[key] = loader.construct_object(value_node, deep=True)
@@ -133,42 +162,48 @@ def _compose(loader) -> Any:
         elif kind is AliasEvent:
             node = anchors.get(event.anchor)
             if node is None:
-                raise compose_error(
-                    None,
-                    None,
-                    f"the alias '*{shown(event.anchor)}' names no anchor '&{shown(event.anchor)}' above it",
+                raise _said(
+                    compose_error,
+                    words(
+                        "the alias '*{name}' names no anchor '&{name}' above it: write the value out, or "
+                        "mark the value it stands for with &{name}",
+                        name=shown(event.anchor),
+                    ),
                     event.start_mark,
                 )
             if id(node) not in sizes:
-                raise compose_error(
-                    None,
-                    None,
-                    f"the alias '*{shown(event.anchor)}' is inside the value it names (a loop)",
+                raise _said(
+                    compose_error,
+                    words(
+                        "the alias '*{name}' is inside the value it names (a loop): write the value out",
+                        name=shown(event.anchor),
+                    ),
                     event.start_mark,
                 )
             values, levels = sizes[id(node)]
             aliased += values
             if aliased > MAX_YAML_ALIAS_VALUES:
-                raise compose_error(
-                    None,
-                    None,
-                    f"aliases (*name) here repeat more than {MAX_YAML_ALIAS_VALUES:,} "
-                    'values in all (a "billion laughs" file?): write the values '
-                    "out, or use fewer aliases",
+                raise _said(
+                    compose_error,
+                    words(
+                        'aliases (*name) here repeat more than {limit} values in all (a "billion laughs" '
+                        "file?): write the values out, or use fewer aliases",
+                        limit=f"{MAX_YAML_ALIAS_VALUES:,}",
+                    ),
                     event.start_mark,
                 )
             if len(stack) + levels > MAX_YAML_DEPTH:
-                raise compose_error(
-                    None, None, f"this alias nests values more than {MAX_YAML_DEPTH} levels deep", event.start_mark
+                raise _said(
+                    compose_error,
+                    words(
+                        "this alias nests values more than {limit} levels deep: write the value out",
+                        limit=MAX_YAML_DEPTH,
+                    ),
+                    event.start_mark,
                 )
         elif kind is SequenceStartEvent or kind is MappingStartEvent:
             if len(stack) >= MAX_YAML_DEPTH:
-                raise compose_error(
-                    None,
-                    None,
-                    f"values are nested more than {MAX_YAML_DEPTH} levels deep here; a record needs a few",
-                    event.start_mark,
-                )
+                raise _said(compose_error, _too_deep(), event.start_mark)
             node_class = SequenceNode if kind is SequenceStartEvent else MappingNode
             tag = event.tag
             if tag is None or tag == "!":
@@ -201,11 +236,12 @@ def _compose(loader) -> Any:
             parent[1] = None
     event = get_event()
     if not isinstance(event, StreamEndEvent):
-        raise compose_error(
-            None,
-            None,
-            "a second YAML document starts here; a file holds one record "
-            "or one list of records: remove this '---' line",
+        raise _said(
+            compose_error,
+            words(
+                "a second YAML document starts here; a file holds one record "
+                "or one list of records: remove this '---' line",
+            ),
             event.start_mark,
         )
     return root
@@ -318,27 +354,49 @@ def parse_yaml_by_pyyaml(text: str, rel: str, problems: Problems, line_offset: i
         # bracket, a key without ':'); the problem mark is where YAML gave up.
         mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 + line_offset if mark else None
-        what = shown(exc.problem or exc.context or "is not valid YAML", 200)
-        if "maximum nesting depth" in what:  # libyaml's own limit (PyYAML 6.0.4 on), met before ours
-            problems.error(
-                rel, line, f"values are nested more than {MAX_YAML_DEPTH} levels deep here; a record needs a few"
-            )
+        problem = exc.problem or exc.context or ""
+        if "maximum nesting depth" in problem:  # libyaml's own limit (PyYAML 6.0.4 on), met before ours
+            problems.error(rel, line, _too_deep())
             return None
+        what = getattr(exc, "said", None) or _PYYAML_SAYS.get(problem.strip()) or shown(problem or "?", 200)
         if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
-            what += f" (noticed at line {exc.problem_mark.line + 1 + line_offset})"
-        problems.error(rel, line, f"YAML does not parse: {what}")
+            noticed = exc.problem_mark.line + 1 + line_offset
+            problems.error(
+                rel,
+                line,
+                say("V131", "YAML does not parse: {what} (noticed at line {noticed})", what=what, noticed=noticed),
+            )
+        else:
+            problems.error(rel, line, say("V130", "YAML does not parse: {what}", what=what))
     except yaml.reader.ReaderError as exc:
         # The C reader gives a byte offset into the UTF-8 text.
         head = text.encode("utf-8", "replace")[: exc.position]
         line = head.count(b"\n") + 1 + line_offset
-        problems.error(rel, line, f"YAML does not parse: the character U+{exc.character:04X} is not allowed")
+        problems.error(
+            rel,
+            line,
+            say(
+                "V132",
+                "YAML does not parse: the character {character} is not allowed: delete it",
+                character=f"U+{exc.character:04X}",
+            ),
+        )
     except yaml.YAMLError as exc:
-        problems.error(rel, None, f"YAML does not parse: {shown(exc, 200)}")
+        problems.error(rel, None, say("V130", "YAML does not parse: {what}", what=shown(exc, 200)))
     except RecursionError:
         # A chain of merges (<<: *a where a merges b, ...) is flattened recursively.
-        problems.error(rel, None, "YAML does not parse: merges (<<: *name) are chained too deeply")
+        problems.error(
+            rel,
+            None,
+            say(
+                "V133",
+                "YAML does not parse: merges (<<: *name) are chained too deeply: write the values out",
+            ),
+        )
     except _VALUE_ERRORS as exc:
-        problems.error(rel, None, f"YAML does not parse: {exc.__class__.__name__}: {shown(exc, 80)}")
+        problems.error(
+            rel, None, say("V130", "YAML does not parse: {what}", what=f"{exc.__class__.__name__}: {shown(exc, 80)}")
+        )
     finally:
         if loader is not None:
             loader.dispose()
@@ -354,7 +412,7 @@ def yaml_records(site_root: Path, rel: str, problems: Problems) -> list[Raw]:
     doc = parse_yaml(text, rel, problems)
     if doc is None:
         if len(problems.errors) == errors:
-            problems.warning(rel, None, "holds no records (it is empty)")
+            problems.warning(rel, None, empty_file())
         return []
     items = doc if isinstance(doc, list) else [doc]
     records = []
@@ -362,5 +420,56 @@ def yaml_records(site_root: Path, rel: str, problems: Problems) -> list[Raw]:
         if isinstance(item, LineMap):
             records.append(Raw(rel, item.line, item, item.lines))
         else:
-            problems.error(rel, None, f"item {position} is not a record (a mapping of field: value)")
+            problems.error(
+                rel,
+                None,
+                say(
+                    "V134",
+                    "item {position} is not a record (a mapping of field: value): write each record as "
+                    "lines of 'field: value' under its '-'",
+                    position=position,
+                ),
+            )
     return records
+
+
+def _too_deep() -> Message:
+    return say(
+        "V135",
+        "values are nested more than {limit} levels deep here; a record needs a few: nest them less",
+        limit=MAX_YAML_DEPTH,
+    )
+
+
+# What PyYAML says of the commonest slips, in words staff can act on (others are shown as
+# PyYAML says them, in English).
+_PYYAML_SAYS = {
+    "could not find expected ':'": words(
+        "a line here has no ':' after its field's name (or a quote mark is not closed): write field: value"
+    ),
+    "mapping values are not allowed here": words(
+        "a ':' here is read as a second field on the line: put quotes around a value that holds ': '"
+    ),
+    "mapping values are not allowed in this context": words(
+        "a ':' here is read as a second field on the line: put quotes around a value that holds ': '"
+    ),
+    "did not find expected key": words(
+        "a line here is not indented like the fields around it (or a quote mark is not closed)"
+    ),
+    "found character that cannot start any token": words(
+        "a value here starts with a character that YAML reserves (such as @, ` or a tab): put quotes around it, "
+        "and indent with spaces, not tabs"
+    ),
+    "found a tab character that violates indentation": words("a line here is indented with a tab: indent with spaces"),
+    "found a tab character where an indentation space is expected": words(
+        "a line here is indented with a tab: indent with spaces"
+    ),
+    "did not find expected '-' indicator": words("a line of this list does not start with '-' as the others do"),
+    "found unexpected end of stream": words("the file ends inside a value: a quote mark or bracket is not closed"),
+    "did not find expected ',' or ']'": words("a list in [ ] here is not closed with ']' (or a ',' is missing)"),
+    "did not find expected ',' or '}'": words("a mapping in {{ }} here is not closed with '}}' (or a ',' is missing)"),
+    "found undefined alias": words("an alias (*name) here names no anchor (&name) above it"),
+    "found unknown escape character": words(
+        "a value in double quotes holds a '\\' that starts no escape: write '\\\\', or use single quotes"
+    ),
+}
