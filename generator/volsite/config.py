@@ -18,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .kinds.fields import parse_decimal
 from .kinds.volunteers import CONTROL_FIELDS, PUBLISHED_FIELDS, field_key, private_field
@@ -186,6 +187,34 @@ def _publishable(names: list[str], report: Report) -> tuple[str, ...]:
     return tuple(fields)
 
 
+# What staff write for China's time when they do not know the zone's name (Asia/Shanghai):
+# 北京时间, Beijing, CST, UTC+8.
+_CHINA_TIME = ("beijing", "北京", "china", "中国", "cst", "+8", "+08")
+
+
+def _known_timezone(name: str, report: Report) -> str | None:
+    """A time zone of the IANA database (Asia/Shanghai), as zoneinfo knows it."""
+    try:
+        ZoneInfo(name)
+        return name
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # (an absolute path or '..' is a ValueError)
+        pass
+    if any(word in name.lower().replace(" ", "") for word in _CHINA_TIME):
+        hint = words(" (did you mean '{word}'?)", word="Asia/Shanghai")
+    else:
+        hint = did_you_mean(name, sorted(available_timezones()))
+    report(
+        say(
+            "V040",
+            "'timezone' must be the name of a time zone such as Asia/Shanghai, not '{value}'{hint}: write the "
+            "region and city of the zone's name (China is Asia/Shanghai), or delete it to keep Asia/Shanghai",
+            value=shown(name),
+            hint=hint,
+        )
+    )
+    return None
+
+
 def _menu(items: list, report: Report) -> tuple[NavItem, ...] | None:
     menu = []
     for item in items:
@@ -247,6 +276,9 @@ IMAGE_WIDTHS = ValueType(
     _widths,
 )
 QUALITY = ValueType("whole number 1-100", words("a whole number from 1 to 100"), _quality)
+TIME_ZONE = ValueType(
+    "time zone name", words("the name of a time zone, such as Asia/Shanghai"), _text, further=_known_timezone
+)
 MENU = ValueType("list of {title, url}", words("a list of {{title, url}}"), _list, further=_menu)
 
 
@@ -355,6 +387,13 @@ OPTIONS: tuple[Option | Section, ...] = (
     Option("organization", TEXT, "", "who runs the site: on certificates and in the footer"),
     Option("statement_issuer", TEXT, "", "names the issuer of hour statements; else they say they are not official"),
     Option("search", YES_OR_NO, True, "build the Pagefind index and the /search/ page"),
+    Option(
+        "timezone",
+        TIME_ZONE,
+        "Asia/Shanghai",
+        "what today is (a build's date there, unless SOURCE_DATE_EPOCH is set): which activities are "
+        "upcoming and which public postings are open",
+    ),
     Section(
         "images",
         (
@@ -425,6 +464,7 @@ class SiteConfig:
     organization: str = _DEFAULT["organization"]
     statement_issuer: str = _DEFAULT["statement_issuer"]
     search: bool = _DEFAULT["search"]
+    timezone: str = _DEFAULT["timezone"]
     image_widths: tuple[int, ...] = _DEFAULT["image_widths"]
     image_quality: int = _DEFAULT["image_quality"]
     unsafe_html: bool = _DEFAULT["unsafe_html"]

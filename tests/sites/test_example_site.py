@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from PIL import Image
 from PIL.ExifTags import GPS, IFD, Base
 
-from conftest import REPO, output_texts, tree_digest
+from conftest import EXAMPLE_TODAY, REPO, on_day, output_texts, tree_digest
 from volsite.cli import main
 from volsite.kinds import ledger as ledger_kind
 from volsite.kinds import volunteers as volunteer_kind
@@ -158,7 +158,7 @@ def test_stats_json_agrees_with_an_independent_sum(built):
 
 def test_example_site_builds_byte_identical(built, tmp_path):
     again = tmp_path / "again"
-    result = CliRunner().invoke(main, ["build", str(REPO), "-o", str(again), "-q"])
+    result = CliRunner().invoke(main, ["build", str(REPO), "-o", str(again), "-q"], env=on_day(EXAMPLE_TODAY))
     assert result.exit_code == 0
     assert tree_digest(again) == tree_digest(built)
 

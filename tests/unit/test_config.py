@@ -145,6 +145,7 @@ def test_known_keys_are_the_top_level_keys_of_the_table():
         "organization",
         "statement_issuer",
         "search",
+        "timezone",
         "images",
         "markdown",
     )
@@ -369,6 +370,42 @@ WRONG_VALUES = [
     ("organization: {name: 总队}", "'organization' must be text, not {'name': '总队'}", "V003"),
     ("statement_issuer: []", "'statement_issuer' must be text, not []", "V003"),
     ("search: 1", "'search' must be true or false, not 1", "V003"),
+    (
+        "timezone: [Asia/Shanghai]",
+        "'timezone' must be the name of a time zone, such as Asia/Shanghai, not ['Asia/Shanghai']",
+        "V003",
+    ),
+    (
+        "timezone: asia/shanghai",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not 'asia/shanghai' (did you mean 'Asia/Shanghai'?)",
+        "V040",
+    ),
+    (
+        "timezone: Europe/Berln",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not 'Europe/Berln' (did you mean 'Europe/Berlin'?)",
+        "V040",
+    ),
+    # what staff write for China's time is not a zone's name: the hint is China's zone
+    (
+        "timezone: 北京时间",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not '北京时间' (did you mean 'Asia/Shanghai'?)",
+        "V040",
+    ),
+    (
+        "timezone: Asia/Beijing",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not 'Asia/Beijing' (did you mean 'Asia/Shanghai'?)",
+        "V040",
+    ),
+    (
+        "timezone: UTC+8",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not 'UTC+8' (did you mean 'Asia/Shanghai'?)",
+        "V040",
+    ),
+    (
+        "timezone: ../../etc/passwd",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not '../../etc/passwd'",
+        "V040",
+    ),
     ("markdown: true", "'markdown' must be a mapping with unsafe_html", "V004"),
     ("markdown: {unsafe_html: 1}", "'markdown.unsafe_html' must be true or false", "V003"),
     ("markdown: {unsafe_html: }", "'markdown.unsafe_html' must be true or false", "V003"),
@@ -474,3 +511,13 @@ def test_parse_config_is_pure(monkeypatch):
     assert list(first_problems) == list(second_problems) and len(first_problems) == 3
     assert first_problems is not second_problems
     assert first.title == "t" and first.privacy_allow == ("a", "b") and first.publish_fields == ("skills_note",)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "UTC", "Europe/London"])
+def test_a_time_zone_of_the_database_is_taken_as_it_is(zone):
+    site_config, problems = read(f"timezone: {zone}\n")
+    assert not problems and site_config.timezone == zone
+
+
+def test_the_time_zone_is_china_s_unless_told():
+    assert read("title: t\n")[0].timezone == "Asia/Shanghai"
