@@ -548,3 +548,11 @@ def test_the_messages_of_today_are_in_the_site_s_language(today_site):
         in result.output
     )
     assert "'signup.slots' 是 0：请写要招募的人数" in result.output
+
+
+def test_a_hidden_volunteer_s_name_in_a_sign_up_contact_is_a_problem(today_site):
+    blood = SITE["content/activities/2026-12-20-blood.yaml"].replace("总队办公室 0510-12345678", "找赵强报名")
+    today_site.write({f"content/activities/{UPCOMING}.yaml": blood})
+    result = today_site.build(env=on_day(BEFORE))
+    assert result.exit_code == 1
+    assert f"content/activities/{UPCOMING}.yaml:10:" in result.output and "[V330]" in result.output

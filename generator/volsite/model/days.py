@@ -46,13 +46,22 @@ def posting(award: Award, today: dt.date) -> Posting:
     return Posting.OPEN
 
 
-def turning_days(activities: Iterable[Activity], awards: Iterable[Award]) -> tuple[dt.date, ...]:
+def notice_on_home_page(until: dt.date | None, today: dt.date) -> bool:
+    """Whether a notice (content/notices/, SPEC section 3: not built yet) is still shown on the
+    home page: until its `until`, that day included; its own page stays. The hook for notices:
+    their `until`s go to turning_days too."""
+    return until is None or today <= until
+
+
+def turning_days(
+    activities: Iterable[Activity], awards: Iterable[Award], notices_until: Iterable[dt.date] = ()
+) -> tuple[dt.date, ...]:
     """Every day on which what the site shows changes by itself: the first day of each new state.
 
     An activity is held from its date on; a sign-up closes the day after its `until`; a posting
-    opens on its date and ends the day after `posting_until`. (Notices, once built, add the day
-    after their `until`.) Sorted, each once."""
-    days: set[dt.date] = set()
+    opens on its date and ends the day after `posting_until`; a notice leaves the home page the
+    day after its `until` (notices_until: none until notices are built). Sorted, each once."""
+    days: set[dt.date] = {_day_after(until) for until in notices_until}
     for activity in activities:
         days.add(activity.date)
         if activity.signup is not None and activity.signup.until is not None:
