@@ -95,6 +95,15 @@ def today_at(moment: int, timezone: str) -> dt.date:
         return dt.date.max
 
 
+def site_today(site_root: Path | None = None) -> dt.date:
+    """Today for the site at `site_root`, in its time zone, or for a new site (site.yaml's
+    default time zone): the date `volsite new` and `volsite init` give what they write."""
+    timezone = SiteConfig().timezone
+    if site_root is not None:
+        timezone = load_config(site_root, Problems()).timezone
+    return today_at(clock_reading(), timezone)
+
+
 def find_site(site_root: Path) -> Path:
     if not site_root.is_dir():
         raise UsageError(
