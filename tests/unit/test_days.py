@@ -51,3 +51,19 @@ def test_the_days_that_turn_and_the_days_alike():
     assert alike_days(D(2020, 1, 1), turns) == (None, D(2026, 11, 24))
     assert alike_days(D(2030, 1, 1), turns) == (D(2027, 2, 1), None)
     assert alike_days(D(2030, 1, 1), ()) == (None, None)
+
+
+def test_the_stars_at_a_year_s_end_are_of_the_hours_up_to_it():
+    from decimal import Decimal
+
+    from volsite.model.figures import stars_at_end_of, volunteer_figures
+    from volsite.model.people import Service
+
+    thresholds = (Decimal(10), Decimal(20))
+
+    def service(day: dt.date, hours: int) -> Service:
+        return Service("v", day, Decimal(hours), Decimal(1), None, None, "p", 1)
+
+    figures = volunteer_figures([service(D(2023, 5, 1), 12), service(D(2025, 5, 1), 9)], thresholds)
+    assert figures.stars == 2  # 21 hours
+    assert [stars_at_end_of(figures, year, thresholds) for year in (2022, 2023, 2024, 2025, 2026)] == [0, 1, 1, 2, 2]

@@ -194,6 +194,10 @@ def hours_by_end_of(figures: VolunteerFigures, year: int) -> Decimal:
 
 def stars_at_end_of(figures: VolunteerFigures, year: int, thresholds: Sequence[Decimal]) -> int:
     """The stars a volunteer held at the end of `year` (a year's honour roll shows these)."""
+    if figures.last_service is None or figures.last_service.year <= year:
+        return figures.stars  # no service since: today's (a city's every roll asks of each volunteer)
+    if figures.first_service is not None and figures.first_service.year > year:
+        return 0
     return stars_for(hours_by_end_of(figures, year), thresholds)
 
 

@@ -200,6 +200,8 @@ def _upcoming_by_volunteer(
     by_volunteer: Groups, activities: Mapping[str, Activity], waiting: frozenset[str]
 ) -> dict[str, tuple[str, ...]]:
     """Each volunteer's upcoming activities, soonest first."""
+    if not waiting:
+        return {}
     found: Groups = {}
     for vid, ids in by_volunteer.items():
         if ids := sorted((a for a in ids if a in waiting), key=lambda a: (activities[a].date, a)):
