@@ -447,6 +447,6 @@ def test_the_example_s_trainings_are_on_profiles_apart_from_service(built):
                 continue  # not public: counted, not named
             profile = path.read_text(encoding="utf-8")
             record = profile.split("<h2>培训记录</h2>", 1)[1].split("</section>", 1)[0]
-            assert link in record and f'<td class="num">{training["hours"]}</td>' in record
+            assert link in record and f"培训时长 {training['hours']} 小时" in record
             served = profile.split("<h2>参与的活动</h2>", 1)[-1].split("</section>", 1)[0]
             assert link not in served

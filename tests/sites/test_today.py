@@ -310,7 +310,8 @@ def test_a_training_is_listed_apart_on_profiles_and_team_pages(today_site, tmp_p
     record = section(profile, "培训记录")
     assert link in record and link not in section(profile, "参与的活动")
     assert re.search(
-        r'<time datetime="2025-04-10">2025年4月10日</time></td><td><a [^>]*>红十字救护员培训</a></td><td class="num">8</td>',
+        r'<time datetime="2025-04-10">2025年4月10日</time></span>\s*<span class="activity-main"><a [^>]*>红十字救护员培训</a></span>'
+        r'\s*<span class="activity-meta">培训时长 8 小时</span>',
         record,
     )
     # chen-jing's training is a ledger row that names it: hers too

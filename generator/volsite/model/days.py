@@ -35,7 +35,10 @@ class Posting(Enum):
 
     NOT_YET = "not yet"  # before its first day (the award's date): not shown
     OPEN = "open"  # 正在公示: from its date to posting_until, both days included
-    ENDED = "ended"  # after posting_until: shown as ended until staff record the result
+    # After posting_until: no longer "正在公示" (nor counted on the home page), but still on
+    # /honors/candidates/ under 公示已结束 until staff record the result: a posting is a public
+    # record (organisations keep their 公示 notices online), and staff see what awaits them.
+    ENDED = "ended"
 
 
 def posting(award: Award, today: dt.date) -> Posting:
