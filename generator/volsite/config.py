@@ -8,6 +8,7 @@ makes the README's list of settings again from the same table.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ from .read.yaml import parse_yaml
 CONFIG_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_STARS = (Decimal(100), Decimal(300), Decimal(600), Decimal(1000), Decimal(1500))
 
 Report = Callable[[Message], None]  # tells a problem of one setting, at its line in site.yaml
@@ -192,12 +194,27 @@ def _publishable(names: list[str], report: Report) -> tuple[str, ...]:
 _CHINA_TIME = ("beijing", "北京", "china", "中国", "cst", "+8", "+08")
 
 
+# China's time, for a machine with no time zone database (Windows without the tzdata package):
+# UTC+8 all year, as China has kept it since 1991.
+_CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def time_zone(name: str) -> dt.tzinfo:
+    """The time zone of that name (site.yaml timezone); KeyError or ValueError if there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, OSError):
+        if name == DEFAULT_TIMEZONE:
+            return _CHINA
+        raise KeyError(name) from None
+
+
 def _known_timezone(name: str, report: Report) -> str | None:
     """A time zone of the IANA database (Asia/Shanghai), as zoneinfo knows it."""
     try:
-        ZoneInfo(name)
+        time_zone(name)
         return name
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # (an absolute path or '..' is a ValueError)
+    except (KeyError, ValueError):  # (an absolute path or '..' is a ValueError)
         pass
     if any(word in name.lower().replace(" ", "") for word in _CHINA_TIME):
         hint = words(" (did you mean '{word}'?)", word="Asia/Shanghai")
@@ -390,7 +407,7 @@ OPTIONS: tuple[Option | Section, ...] = (
     Option(
         "timezone",
         TIME_ZONE,
-        "Asia/Shanghai",
+        DEFAULT_TIMEZONE,
         "what today is (a build's date there, unless SOURCE_DATE_EPOCH is set): which activities are "
         "upcoming and which public postings are open",
     ),

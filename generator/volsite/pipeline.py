@@ -14,9 +14,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from .config import CONFIG_FILE, SiteConfig, load_config
+from .config import CONFIG_FILE, SiteConfig, load_config, time_zone
 from .kinds.content import load_content
 from .messages import Message, say, words
 from .model.days import alike_days
@@ -90,7 +89,11 @@ def clock_reading(environ: Mapping[str, str] | None = None) -> int:
 def today_at(moment: int, timezone: str) -> dt.date:
     """The date at `moment` (seconds since 1970, UTC) in `timezone` (site.yaml): the site's today."""
     try:
-        return dt.datetime.fromtimestamp(moment, ZoneInfo(timezone)).date()
+        zone = time_zone(timezone)
+    except (KeyError, ValueError):  # (site.yaml's is checked: this is a wrong one told already)
+        zone = time_zone(SiteConfig().timezone)
+    try:
+        return dt.datetime.fromtimestamp(moment, zone).date()
     except (OverflowError, OSError, ValueError):  # past year 9999
         return dt.date.max
 

@@ -521,3 +521,23 @@ def test_a_time_zone_of_the_database_is_taken_as_it_is(zone):
 
 def test_the_time_zone_is_china_s_unless_told():
     assert read("title: t\n")[0].timezone == "Asia/Shanghai"
+
+
+def test_china_s_time_is_known_without_a_time_zone_database(monkeypatch):
+    """Windows has no time zone database unless the tzdata package is installed: the default
+    zone is still known (UTC+8, no summer time since 1991); another is a problem, not a crash."""
+    import datetime as dt
+    import zoneinfo
+
+    from volsite import config as config_module
+    from volsite.pipeline import today_at
+
+    def no_database(name):
+        raise zoneinfo.ZoneInfoNotFoundError(name)
+
+    monkeypatch.setattr(config_module, "ZoneInfo", no_database)
+    assert read("timezone: Asia/Shanghai\n") == (SiteConfig(), [])
+    moment = int(dt.datetime(2026, 12, 3, 20, tzinfo=dt.timezone.utc).timestamp())
+    assert today_at(moment, "Asia/Shanghai") == dt.date(2026, 12, 4)
+    assert today_at(moment, "Europe/London") == dt.date(2026, 12, 4)  # (told as V040 by the config)
+    assert read("timezone: Europe/London\n")[1][0].endswith("[V040]")
