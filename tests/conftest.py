@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +18,22 @@ from volsite.cli import main
 from volsite.messages import OVERRIDE
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The day the example site is built for in the tests (SOURCE_DATE_EPOCH): its recruitment is
+# after it, its public posting open on it. A build without SOURCE_DATE_EPOCH takes the machine's
+# date, and the example's upcoming activities become past ones by themselves as the days go by.
+EXAMPLE_TODAY = dt.date(2026, 12, 3)
+
+
+def moment_of(day: dt.date, timezone: str = "Asia/Shanghai") -> int:
+    """Noon of `day` in `timezone`, as seconds since 1970 (SOURCE_DATE_EPOCH, load_site's moment)."""
+    return int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo(timezone)).timestamp())
+
+
+def on_day(day: dt.date, timezone: str = "Asia/Shanghai") -> dict[str, str | None]:
+    """The environment of a build for `day` (SOURCE_DATE_EPOCH)."""
+    return {"SOURCE_DATE_EPOCH": str(moment_of(day, timezone))}
+
 
 BASE_SITE = {
     "site.yaml": """
@@ -123,9 +141,9 @@ def messages_in_english():
 
 @pytest.fixture(scope="session")
 def example_output(tmp_path_factory) -> Path:
-    """The example site, built once for every test that only reads it."""
+    """The example site, built once for every test that only reads it, for EXAMPLE_TODAY."""
     out = tmp_path_factory.mktemp("example") / "output"
-    result = CliRunner().invoke(main, ["build", str(REPO), "-o", str(out), "-q"])
+    result = CliRunner().invoke(main, ["build", str(REPO), "-o", str(out), "-q"], env=on_day(EXAMPLE_TODAY))
     assert result.exit_code == 0, result.output
     return out
 

@@ -36,7 +36,7 @@ from .output.write import (
     site_lock,
     sync_tree,
 )
-from .pipeline import Progress, Site, find_site, load_site, render_site
+from .pipeline import Progress, Site, clock_reading, find_site, load_site, render_site
 from .problems import ContentError, Problem, as_warnings
 from .seams import Store
 from .speed.memory import collector_paused, in_a_process_of_its_own
@@ -73,14 +73,15 @@ def build(
     check_output_dir(site_root, output)
     output = real_output(output)  # a link (a deploy's web root elsewhere) stays: its target is replaced
     find_site(site_root)
+    moment = clock_reading()  # what today is: read once, for the record and the pipeline alike
     umask = read_umask()  # before any thread or child is started
     with site_lock(site_root, tell=tell), _frozen_until_done():
-        record = BuildRecord(site_root, output, {"drafts": drafts, "base_url": base_url})
+        record = BuildRecord(site_root, output, {"drafts": drafts, "base_url": base_url}, moment)
         if (last := record.unchanged()) is not None:
             return BuildResult(last.pages, last.files, time.perf_counter() - started, last.warnings, unchanged=True)
 
         def stage(progress: Progress | None, tell: Progress) -> Staged:
-            return _stage(site_root, output, drafts, base_url, umask, progress, tell, record.known_files)
+            return _stage(site_root, output, drafts, base_url, umask, progress, tell, record.known_files, moment)
 
         # Pagefind runs next: what loading and rendering leave in memory goes with their process.
         staged = in_a_process_of_its_own(stage, progress, tell) if record.search else stage(progress, tell)
@@ -99,7 +100,7 @@ def build(
         except BaseException:
             remove_folder(staged.folder)
             raise
-        record.save(staged.reads, staged.written, staged.pages, staged.files, staged.warnings)
+        record.save(staged.reads, staged.written, staged.pages, staged.files, staged.warnings, staged.alike)
         return BuildResult(staged.pages, staged.files, time.perf_counter() - started, staged.warnings)
 
 
@@ -134,6 +135,7 @@ class Staged:
     page_digests: dict[str, bytes]  # of the searchable pages, by path
     written: dict[str, tuple[int, int]]  # size and time of each file written
     reads: dict[str, tuple]  # what was read of each content file (BuildStore.reads)
+    alike: tuple = (None, None)  # the days whose site this is (Site.alike)
 
 
 def _stage(
@@ -145,16 +147,18 @@ def _stage(
     progress: Progress | None,
     tell: Progress,
     known_files: dict[str, list] | None = None,
+    moment: int | None = None,
 ) -> Staged:
-    """Load, render and write the new site beside output/; `known_files` are the last build's
-    (BuildRecord.known_files): a photo unchanged since is not read to be found in the store."""
+    """Load, render and write the new site beside output/, for the day of `moment`; `known_files`
+    are the last build's (BuildRecord.known_files): a photo unchanged since is not read to be
+    found in the store."""
     workers, store = ForkedWorkers(), BuildStore(site_root, known_files)
     tell(words("loading and checking content"))
     # Loading and rendering make next to no cycles, and the collector's walks of everything
     # loaded cost a fifth of loading a city (and copy memory in forked renderers): paused
     # while loading; what was loaded is then set aside (gc.freeze) for the rest of the build.
     with collector_paused():
-        site = load_site(site_root, drafts, base_url, workers, store)
+        site = load_site(site_root, drafts, base_url, workers, store, moment)
         gc.freeze()
     tell(
         words(
@@ -187,6 +191,7 @@ def _stage(
         {rel: w.digest for rel, w in pages.items() if w.searchable},
         {**{rel: w.size_and_time for rel, w in pages.items()}, **copied, marker[0]: marker[1]},
         store.reads,
+        site.alike,
     )
 
 
@@ -236,7 +241,7 @@ def rebuild(
     """
     started = time.perf_counter()
     store.begin(repr((drafts, base_url, _settings(site_root))))
-    site = load_site(site_root, drafts, base_url, store=store)
+    site = load_site(site_root, drafts, base_url, store=store, moment=clock_reading())
     rendered = render_site(site, store=store, images_later=images_later)
     files: dict[str, bytes] = rendered.pages  # type: ignore[assignment]
     findings = rendered.findings + privacy_findings(files, site.config.privacy_allow, store=store)
@@ -273,7 +278,7 @@ def _settings(site_root: Path) -> bytes:
 
 def check_site(site_root: Path, drafts: bool = False) -> list[Problem]:
     """Everything build checks, with nothing written, plus links, privacy and orphans."""
-    site = load_site(site_root, drafts)
+    site = load_site(site_root, drafts, moment=clock_reading())
     rendered = render_site(site)
     found = site.warnings + rendered.findings + privacy_findings(rendered.pages, site.config.privacy_allow)  # type: ignore[arg-type]
     found += image_findings(rendered.images)

@@ -17,7 +17,7 @@ from .bindings.click import speaking
 from .builds import build, check_site
 from .config import CONFIG_FILE, DEFAULT_LANGUAGE, LANGUAGES
 from .messages import OVERRIDE, SOURCE_LANGUAGE, Message, catalogue, chosen_language, say, words
-from .pipeline import find_site
+from .pipeline import find_site, site_today
 from .problems import ContentError, Problem, UsageError
 
 EXIT_CONTENT = 1
@@ -193,13 +193,11 @@ def command_line(language: str) -> click.Group:
     @click.argument("name")
     @site_argument
     def new_command(kind: str, name: str, site: Path) -> None:
-        import datetime as dt
-
         from .scaffold import plan_new, taken_names, write_new
 
         try:
             find_site(site)
-            today = dt.date.today()
+            today = site_today(site)
             draft = plan_new(kind, name, today, taken_names(site, kind, name, today))
             path = write_new(site, draft)
         except UsageError as exc:
@@ -227,8 +225,6 @@ def command_line(language: str) -> click.Group:
         help=_("The new site's language (default: the language volsite speaks to you in)."),
     )
     def init_command(folder: Path, site_language_chosen: str | None) -> None:
-        import datetime as dt
-
         from .scaffold import init_site
 
         # A site's language unless asked: the one the system's locale names (Windows names none:
@@ -236,7 +232,7 @@ def command_line(language: str) -> click.Group:
         told = any(os.environ.get(name) for name in (OVERRIDE, "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"))
         chosen = site_language_chosen or (language if told else DEFAULT_LANGUAGE)
         try:
-            started = init_site(folder, chosen, dt.date.today(), __version__)
+            started = init_site(folder, chosen, site_today(), __version__)
         except UsageError as exc:
             refuse(exc)
         except OSError as exc:

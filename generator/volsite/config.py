@@ -8,6 +8,7 @@ makes the README's list of settings again from the same table.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .kinds.fields import parse_decimal
 from .kinds.volunteers import CONTROL_FIELDS, PUBLISHED_FIELDS, field_key, private_field
@@ -30,6 +32,7 @@ from .read.yaml import parse_yaml
 CONFIG_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_STARS = (Decimal(100), Decimal(300), Decimal(600), Decimal(1000), Decimal(1500))
 
 Report = Callable[[Message], None]  # tells a problem of one setting, at its line in site.yaml
@@ -193,6 +196,49 @@ def _publishable(names: list[str], report: Report) -> tuple[str, ...]:
     return tuple(fields)
 
 
+# What staff write for China's time when they do not know the zone's name (Asia/Shanghai):
+# 北京时间, Beijing, CST, UTC+8.
+_CHINA_TIME = ("beijing", "北京", "china", "中国", "cst", "+8", "+08")
+
+
+# China's time, for a machine with no time zone database (Windows without the tzdata package):
+# UTC+8 all year, as China has kept it since 1991.
+_CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def time_zone(name: str) -> dt.tzinfo:
+    """The time zone of that name (site.yaml timezone); KeyError or ValueError if there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, OSError):
+        if name == DEFAULT_TIMEZONE:
+            return _CHINA
+        raise KeyError(name) from None
+
+
+def _known_timezone(name: str, report: Report) -> str | None:
+    """A time zone of the IANA database (Asia/Shanghai), as zoneinfo knows it."""
+    try:
+        time_zone(name)
+        return name
+    except (KeyError, ValueError):  # (an absolute path or '..' is a ValueError)
+        pass
+    if any(word in name.lower().replace(" ", "") for word in _CHINA_TIME):
+        hint = words(" (did you mean '{word}'?)", word="Asia/Shanghai")
+    else:
+        hint = did_you_mean(name, sorted(available_timezones()))
+    report(
+        say(
+            "V040",
+            "'timezone' must be the name of a time zone such as Asia/Shanghai, not '{value}'{hint}: write the "
+            "region and city of the zone's name (China is Asia/Shanghai), or delete it to keep Asia/Shanghai",
+            value=shown(name),
+            hint=hint,
+        )
+    )
+    return None
+
+
 def _menu(items: list, report: Report) -> tuple[NavItem, ...] | None:
     menu = []
     for item in items:
@@ -254,6 +300,9 @@ IMAGE_WIDTHS = ValueType(
     _widths,
 )
 QUALITY = ValueType("whole number 1-100", words("a whole number from 1 to 100"), _quality)
+TIME_ZONE = ValueType(
+    "time zone name", words("the name of a time zone, such as Asia/Shanghai"), _text, further=_known_timezone
+)
 MENU = ValueType("list of {title, url}", words("a list of {{title, url}}"), _list, further=_menu)
 FILE_PATTERNS = ValueType(
     "list of file patterns", words('a list of file patterns such as [ledger/说明.txt, "**/*.docx"]'), _patterns
@@ -374,6 +423,13 @@ OPTIONS: tuple[Option | Section, ...] = (
         '(`[ledger/说明.txt, "**/*.docx"]`); media/ is published as it is',
         wrong_value=_says_no_value,
     ),
+    Option(
+        "timezone",
+        TIME_ZONE,
+        DEFAULT_TIMEZONE,
+        "what today is (a build's date there, unless SOURCE_DATE_EPOCH is set): which activities are "
+        "upcoming and which public postings are open",
+    ),
     Section(
         "images",
         (
@@ -445,6 +501,7 @@ class SiteConfig:
     statement_issuer: str = _DEFAULT["statement_issuer"]
     search: bool = _DEFAULT["search"]
     ignore: tuple[str, ...] = _DEFAULT["ignore"]
+    timezone: str = _DEFAULT["timezone"]
     image_widths: tuple[int, ...] = _DEFAULT["image_widths"]
     image_quality: int = _DEFAULT["image_quality"]
     unsafe_html: bool = _DEFAULT["unsafe_html"]

@@ -8,13 +8,17 @@ nothing kept) the same code gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import CONFIG_FILE, SiteConfig, load_config
+from .config import CONFIG_FILE, SiteConfig, load_config, time_zone
 from .kinds.content import load_content
 from .messages import Message, say, words
+from .model.days import alike_days
 from .model.figures import Figures, compute
 from .model.resolve import Model, build_model
 from .model.routes import Route, plan
@@ -39,6 +43,13 @@ class Site:
     figures: Figures
     routes: list[Route]
     warnings: list[Problem]
+    # The days whose site is this one, today's included (None: no end that way): a build on
+    # another day must make the site again (speed/record.py).
+    alike: tuple[dt.date | None, dt.date | None] = (None, None)
+
+    @property
+    def today(self) -> dt.date:
+        return self.model.today
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,52 @@ class Rendered:
     findings: list[Problem]  # links that lead nowhere
     images: dict[str, bytes | Path] = field(default_factory=dict)  # images made fit to publish, by output path
     images_later: int = 0  # images made only at their widest for now (render_site's images_later)
+
+
+# SOURCE_DATE_EPOCH (reproducible-builds.org): the moment a build is made for, as seconds since
+# 1970-01-01 UTC; when it is not set, the build machine's clock.
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+
+
+def clock_reading(environ: Mapping[str, str] | None = None) -> int:
+    """The moment a build is for, in seconds since 1970 (UTC): SOURCE_DATE_EPOCH when it is set,
+    else now. Read once, by whoever runs the pipeline (builds.py), and given to load_site: the
+    model and the pages never look at a clock."""
+    environ = os.environ if environ is None else environ
+    given = environ.get(SOURCE_DATE_EPOCH, "").strip()
+    if not given:
+        return int(time.time())
+    if not given.isascii() or not given.isdigit() or len(given) > 12:
+        raise UsageError(
+            say(
+                "V041",
+                "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, such as 1764720000, "
+                "not '{value}': correct it, or unset it to build for the machine's date",
+                value=given[:40],
+            )
+        )
+    return int(given)
+
+
+def today_at(moment: int, timezone: str) -> dt.date:
+    """The date at `moment` (seconds since 1970, UTC) in `timezone` (site.yaml): the site's today."""
+    try:
+        zone = time_zone(timezone)
+    except (KeyError, ValueError):  # (site.yaml's is checked: this is a wrong one told already)
+        zone = time_zone(SiteConfig().timezone)
+    try:
+        return dt.datetime.fromtimestamp(moment, zone).date()
+    except (OverflowError, OSError, ValueError):  # past year 9999
+        return dt.date.max
+
+
+def site_today(site_root: Path | None = None) -> dt.date:
+    """Today for the site at `site_root`, in its time zone, or for a new site (site.yaml's
+    default time zone): the date `volsite new` and `volsite init` give what they write."""
+    timezone = SiteConfig().timezone
+    if site_root is not None:
+        timezone = load_config(site_root, Problems()).timezone
+    return today_at(clock_reading(), timezone)
 
 
 def find_site(site_root: Path) -> Path:
@@ -84,20 +141,25 @@ def load_site(
     base_url: str | None = None,
     workers: Workers | None = None,
     store: Store | None = None,
+    moment: int | None = None,
 ) -> Site:
-    """Read, check and model everything; raise ContentError with every problem found."""
+    """Read, check and model everything, for the day that `moment` (clock_reading: read now when
+    not given) is in the site's time zone; raise ContentError with every problem found."""
     workers, store = workers or OneProcess(), store or NoStore()
+    moment = clock_reading() if moment is None else moment
     find_site(site_root)
     problems = Problems()
     config = load_config(site_root, problems, drafts=drafts or None, base_url=base_url)
+    today = today_at(moment, config.timezone)
     theme_problems(site_root, config.theme, problems)
     workers.meanwhile(load_dictionary)  # (planning needs it next)
     content = load_content(site_root, config, problems, workers, store)
-    model = build_model(content, config, problems)
+    model = build_model(content, config, problems, today)
     routes = plan(model, problems)
     if problems.errors:
         raise ContentError(problems.sorted())
-    return Site(site_root, config, model, compute(model), routes, problems.sorted())
+    alike = alike_days(today, model.turning_days)
+    return Site(site_root, config, model, compute(model), routes, problems.sorted(), alike)
 
 
 def render_site(

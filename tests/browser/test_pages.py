@@ -487,13 +487,21 @@ def test_team_pages_show_their_figures(visit, site):
 def test_timeline_is_newest_first(visit, site):
     path_of("timeline", site)
     page = visit("timeline/")
-    dates = page.eval_on_selector_all(
+    items = page.eval_on_selector_all(
         "main li",
-        "items => items.map(li => li.querySelector('time[datetime]'))"
-        ".filter(Boolean).map(t => t.getAttribute('datetime'))",
+        "items => items.filter(li => li.querySelector('time[datetime]')).map(li => ["
+        "li.querySelector('time[datetime]').getAttribute('datetime'), li.classList.contains('upcoming'),"
+        "[...li.querySelectorAll('.tag')].some(t => t.textContent === '培训')])",
     )
-    assert len(dates) == site.stats()["totals"]["activities"]
-    assert dates == sorted(dates, reverse=True)
+    dates = [date for date, _, _ in items]
+    stats = site.stats()
+    # the activities counted, the trainings held, and first those after today (即将开展)
+    assert sum(1 for _, upcoming, training in items if not upcoming and not training) == stats["totals"]["activities"]
+    assert len([date for date, upcoming, _ in items if upcoming]) == len(stats["upcoming"])
+    soon = [date for date, upcoming, _ in items if upcoming]
+    held = [date for date, upcoming, _ in items if not upcoming]
+    assert dates == soon + held  # what is coming up above what was held
+    assert soon == sorted(soon) and held == sorted(held, reverse=True)  # the soonest, then the newest first
 
 
 def test_activity_page_names_its_activity(visit, site):

@@ -575,9 +575,9 @@ def test_a_file_changed_after_the_build_read_it_is_built_again(site, monkeypatch
     story = root / "content/stories/2024-03-05-clinic.md"
     build_model = volsite.pipeline.build_model
 
-    def edited_once_read(content, config, problems):
+    def edited_once_read(content, config, problems, today):
         story.write_text(story.read_text(encoding="utf-8").replace("正文", "改过的正文"), encoding="utf-8")
-        return build_model(content, config, problems)
+        return build_model(content, config, problems, today)
 
     monkeypatch.setattr(volsite.pipeline, "build_model", edited_once_read)
     first = site.build()

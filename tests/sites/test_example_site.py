@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from PIL import Image
 from PIL.ExifTags import GPS, IFD, Base
 
-from conftest import REPO, output_texts, tree_digest
+from conftest import EXAMPLE_TODAY, REPO, on_day, output_texts, tree_digest
 from volsite.cli import main
 from volsite.kinds import ledger as ledger_kind
 from volsite.kinds import volunteers as volunteer_kind
@@ -139,21 +139,34 @@ def test_nothing_in_the_output_looks_like_private_data(built):
 
 
 def test_stats_json_agrees_with_an_independent_sum(built):
+    """Summed here from the records as SPEC sections 2 and 4 say: an activity after the day the
+    example is built for (EXAMPLE_TODAY) counts in no figure; a training's hours are training hours."""
     stats = json.loads((built / "data/stats.json").read_text(encoding="utf-8"))
     problems = Problems()
     hours = Decimal(0)
     by_year: dict[str, Decimal] = defaultdict(Decimal)
+    training: dict[str, Decimal] = defaultdict(Decimal)
     people_served = 0
     activities = 0
+    upcoming: list[tuple[str, str]] = []
+    trainings: set[str] = set()
     for path in sorted((REPO / "content/activities").rglob("*.y*ml")):
         for record in yaml_records(REPO, path.relative_to(REPO).as_posix(), problems):
-            activities += 1
-            people_served += int(record.data.get("people_served") or 0)
+            date = str(record.data["date"])
+            if date > EXAMPLE_TODAY.isoformat():
+                upcoming.append((date, record.data["id"]))
+                continue
+            is_training = record.data.get("type") == "training"
+            if is_training:
+                trainings.add(record.data["id"])
+            else:
+                activities += 1
+                people_served += int(record.data.get("people_served") or 0)
             default = Decimal(str(record.data.get("hours") or 0))
             for p in record.data.get("participants") or []:
                 h = Decimal(str(p["hours"])) if isinstance(p, dict) and p.get("hours") else default
-                hours += h
-                by_year[str(record.data["date"])[:4]] += h
+                (training if is_training else by_year)[date[:4]] += h
+                hours += 0 if is_training else h
     for path in sorted((REPO / "content/ledger").rglob("*")):
         rel = path.relative_to(REPO).as_posix()
         rows = (
@@ -162,21 +175,31 @@ def test_stats_json_agrees_with_an_independent_sum(built):
             else table_rows(rel, ledger_kind, problems)
         )
         for row in rows:
+            assert row.data.get("activity") not in {aid for _, aid in upcoming}
             h = Decimal(str(row.data["hours"]))
+            year = str(row.data["date"]).replace("/", "-")[:4]
+            if row.data.get("activity") in trainings:
+                training[year] += h
+                continue
             hours += h
-            by_year[str(row.data["date"]).replace("/", "-")[:4]] += h
+            by_year[year] += h
     assert not problems.errors
+    assert upcoming and trainings, "the example has an upcoming recruitment and trainings"
+    assert stats["upcoming"] == [aid for _, aid in sorted(upcoming)]
     assert stats["totals"]["hours"] == float(hours)
     assert stats["totals"]["people_served"] == people_served
     assert stats["totals"]["activities"] == activities
     assert stats["totals"]["volunteers"] == len(volunteer_records())
     assert {y: v["hours"] for y, v in stats["by_year"].items()} == {y: float(h) for y, h in sorted(by_year.items())}
+    assert {y: v["training_hours"] for y, v in stats["by_year"].items() if v["training_hours"]} == {
+        y: float(h) for y, h in sorted(training.items())
+    }
     assert sum(stats["stars"].values()) > 0 and all(stats["stars"][str(n)] > 0 for n in range(1, 6))
 
 
 def test_example_site_builds_byte_identical(built, tmp_path):
     again = tmp_path / "again"
-    result = CliRunner().invoke(main, ["build", str(REPO), "-o", str(again), "-q"])
+    result = CliRunner().invoke(main, ["build", str(REPO), "-o", str(again), "-q"], env=on_day(EXAMPLE_TODAY))
     assert result.exit_code == 0
     assert tree_digest(again) == tree_digest(built)
 
@@ -338,3 +361,110 @@ def test_the_photos_of_a_story_are_pictures_the_cover_first(built):
     assert all(" 360w" in (img.get("srcset") or "") and img.get("sizes") for img in photos)
     card = page_images(built / "stories/index.html")
     assert any("community-nutrition-talk.360w.jpg" in (img.get("srcset") or "") for img in card)
+
+
+# ---------------------------------------------------------------------------- today (SPEC 4)
+
+
+def service_hours_by_volunteer_and_year() -> dict[str, dict[int, Decimal]]:
+    """Each volunteer's service hours by year, from the records: not at activities after
+    EXAMPLE_TODAY, not at trainings."""
+    problems = Problems()
+    found: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    left_out: set[str] = set()
+    for path in sorted((REPO / "content/activities").rglob("*.y*ml")):
+        for record in yaml_records(REPO, path.relative_to(REPO).as_posix(), problems):
+            date = str(record.data["date"])
+            if date > EXAMPLE_TODAY.isoformat() or record.data.get("type") == "training":
+                left_out.add(record.data["id"])
+                continue
+            default = Decimal(str(record.data.get("hours") or 0))
+            for p in record.data.get("participants") or []:
+                vid = p["volunteer"] if isinstance(p, dict) else p
+                found[vid][int(date[:4])] += (
+                    Decimal(str(p["hours"])) if isinstance(p, dict) and p.get("hours") else default
+                )
+    for path in sorted((REPO / "content/ledger").rglob("*")):
+        rel = path.relative_to(REPO).as_posix()
+        rows = (
+            yaml_records(REPO, rel, problems)
+            if path.suffix in (".yaml", ".yml")
+            else table_records(REPO, rel, ledger_kind.TABLE_HEADERS, problems)
+        )
+        for row in rows:
+            if row.data.get("activity") not in left_out:
+                year = int(str(row.data["date"]).replace("/", "-")[:4])
+                found[str(row.data["volunteer"])][year] += Decimal(str(row.data["hours"]))
+    assert not problems.errors
+    return found
+
+
+ROLL = re.compile(r"<h3>.*?(\d)星志愿者 <small>\((\d+)\)</small></h3>\s*(?:<ul class=\"chips\">(.*?)</ul>)?", re.S)
+
+
+def test_each_year_s_honour_roll_has_the_stars_held_at_the_end_of_that_year(built):
+    hours = service_hours_by_volunteer_and_year()
+    site = yaml.safe_load((REPO / "site.yaml").read_text(encoding="utf-8"))
+    thresholds = [Decimal(str(t)) for t in site["stars"]]
+
+    def stars(vid: str, year: int | None = None) -> int:
+        total = sum((h for y, h in hours[vid].items() if year is None or y <= year), Decimal(0))
+        return sum(1 for t in thresholds if total >= t)
+
+    years = sorted(int(p.name) for p in (built / "honors").iterdir() if p.name.isdigit())
+    assert len(years) >= 2
+    differ = 0
+    for year in years:
+        html = (built / f"honors/{year}/index.html").read_text(encoding="utf-8")
+        roll = html.split(f"<h2>{year}年底星级志愿者</h2>", 1)[1].split("</section>", 1)[0]
+        named = 0
+        for level, count, chips in ROLL.findall(roll):
+            # everyone with that many stars at the year's end, those not named among them
+            assert int(count) == sum(1 for vid in hours if stars(vid, year) == int(level)), (year, level)
+            for vid in re.findall(r'href="/volunteer/volunteers/([^/]+)/"', chips or ""):
+                assert stars(vid, year) == int(level), (year, vid)
+                differ += stars(vid) != int(level)
+                named += 1
+        public = {vid for vid in hours if (built / f"volunteers/{vid}/index.html").is_file()}
+        assert named == sum(1 for vid in public if stars(vid, year) > 0), year
+    assert differ > 0, "someone's stars at a year's end are not today's: the rolls would not show it"
+
+
+def test_the_example_recruits_for_an_upcoming_activity_and_lists_it_apart(built):
+    stats = json.loads((built / "data/stats.json").read_text(encoding="utf-8"))
+    (upcoming,) = stats["upcoming"]
+    record = yaml.safe_load((REPO / f"content/activities/2026/{upcoming}.yaml").read_text(encoding="utf-8"))
+    link = f'href="/volunteer/activities/{upcoming}/"'
+    home = (built / "index.html").read_text(encoding="utf-8")
+    soon = home.split("<h2>即将开展</h2>", 1)[1].split("</section>", 1)[0]
+    assert link in soon and f"报名截止 {record['signup']['until'].year}年" in soon
+    page = (built / f"activities/{upcoming}/index.html").read_text(encoding="utf-8")
+    assert f"<dt>招募人数</dt><dd>{record['signup']['slots']} 人</dd>" in page
+    assert f'href="{record["signup"]["url"]}"' in page and "总服务时长" not in page
+    hours = service_hours_by_volunteer_and_year()
+    public = [vid for vid in record["participants"] if (built / f"volunteers/{vid}/index.html").is_file()]
+    assert public and len(public) < len(record["participants"])  # one of them is not named
+    for vid in public:
+        profile = (built / f"volunteers/{vid}/index.html").read_text(encoding="utf-8")
+        assert link in profile.split("<h2>即将参加</h2>", 1)[1].split("</section>", 1)[0]
+        assert stats["volunteers"][vid]["hours"] == float(sum(hours[vid].values()))  # none of its hours
+
+
+def test_the_example_s_trainings_are_on_profiles_apart_from_service(built):
+    trainings = {}
+    for path in sorted((REPO / "content/activities").rglob("*.y*ml")):
+        for record in yaml_records(REPO, path.relative_to(REPO).as_posix(), Problems()):
+            if record.data.get("type") == "training":
+                trainings[record.data["id"]] = record.data
+    assert any("红十字救护员" in t["title"] for t in trainings.values())
+    for aid, training in trainings.items():
+        link = f'href="/volunteer/activities/{aid}/"'
+        for vid in training["participants"]:
+            path = built / f"volunteers/{vid}/index.html"
+            if not path.is_file():
+                continue  # not public: counted, not named
+            profile = path.read_text(encoding="utf-8")
+            record = profile.split("<h2>培训记录</h2>", 1)[1].split("</section>", 1)[0]
+            assert link in record and f"培训时长 {training['hours']} 小时" in record
+            served = profile.split("<h2>参与的活动</h2>", 1)[-1].split("</section>", 1)[0]
+            assert link not in served

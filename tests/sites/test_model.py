@@ -75,16 +75,16 @@ def test_stats_json_matches_hand_worked_figures(tree):
     }
     assert stats["stars"] == {"1": 0, "2": 1}  # a 9.9 → 0; b 30.1 → 2; c 8; d 5; e 0.1
     assert stats["by_year"] == {
-        "2023": {"hours": 40.0, "activities": 1, "active_volunteers": 3},
-        "2024": {"hours": 10.1, "activities": 1, "active_volunteers": 3},
-        "2025": {"hours": 3.0, "activities": 0, "active_volunteers": 1},
+        "2023": {"hours": 40.0, "activities": 1, "active_volunteers": 3, "training_hours": 0.0},
+        "2024": {"hours": 10.1, "activities": 1, "active_volunteers": 3, "training_hours": 0.0},
+        "2025": {"hours": 3.0, "activities": 0, "active_volunteers": 1, "training_hours": 0.0},
     }
     assert stats["teams"] == {
         # hq: everyone once (b is in two sub-teams): 53.1; activities act-1 (g1) and act-2 (b2)
-        "hq": {"hours": 53.1, "members": 5, "activities": 2},
-        "b1": {"hours": 30.1 + 8 + 5 + 0.1, "members": 4, "activities": 1},
-        "b2": {"hours": 30.1, "members": 1, "activities": 1},
-        "g1": {"hours": 13.1, "members": 3, "activities": 1},
+        "hq": {"hours": 53.1, "members": 5, "activities": 2, "training_hours": 0.0},
+        "b1": {"hours": 30.1 + 8 + 5 + 0.1, "members": 4, "activities": 1, "training_hours": 0.0},
+        "b2": {"hours": 30.1, "members": 1, "activities": 1, "training_hours": 0.0},
+        "g1": {"hours": 13.1, "members": 3, "activities": 1, "training_hours": 0.0},
     }
     # only public volunteers by id: not c (public: false), not d (minor without consent)
     assert stats["volunteers"] == {
@@ -92,6 +92,7 @@ def test_stats_json_matches_hand_worked_figures(tree):
         "b": {"hours": 30.1, "stars": 2, "points": 4},
         "e": {"hours": 0.1, "stars": 0, "points": 2},
     }
+    assert stats["upcoming"] == []  # every activity is held (tests/sites/test_today.py has upcoming ones)
 
 
 def test_hours_are_exact_decimals(tree):

@@ -6,13 +6,16 @@ import datetime as dt
 
 import yaml
 
+from conftest import on_day
 from volsite.pipeline import load_site
+
+DAY = dt.date(2026, 3, 5)  # the day volsite new runs on (SOURCE_DATE_EPOCH): what it dates its records
 
 
 def test_new_story_has_complete_front_matter_and_a_pinyin_name(site):
     root = site()
-    result = site.run("new", "story", "山区义诊的一天", str(root))
-    today = dt.date.today().isoformat()
+    result = site.run("new", "story", "山区义诊的一天", str(root), env=on_day(DAY))
+    today = DAY.isoformat()
     assert result.exit_code == 0
     path = root / f"content/stories/{today}-shan-qu-yi-zhen-de-yi-tian.md"
     assert result.output.splitlines()[0] == str(path)
@@ -46,10 +49,10 @@ def test_new_volunteer_gets_a_pinyin_id_and_namesakes_a_number(site):
 
 def test_new_activity_and_award(site):
     root = site()
-    today = dt.date.today()
-    activity = site.run("new", "activity", "社区 AED 培训", str(root))
+    today = DAY
+    activity = site.run("new", "activity", "社区 AED 培训", str(root), env=on_day(DAY))
     assert activity.output.splitlines()[0].endswith(f"content/activities/{today.isoformat()}-she-qu-aed-pei-xun.yaml")
-    award = site.run("new", "award", "优秀志愿者", str(root))
+    award = site.run("new", "award", "优秀志愿者", str(root), env=on_day(DAY))
     assert award.output.splitlines()[0].endswith(f"content/awards/{today.year}-you-xiu-zhi-yuan-zhe.yaml")
     assert "fill in the recipient" in award.output
     assert site.build().exit_code == 1  # until the recipient is given
@@ -61,3 +64,14 @@ def test_new_activity_and_award(site):
 def test_new_outside_a_site_is_a_usage_error(site, tmp_path):
     result = site.run("new", "story", "标题", str(tmp_path))
     assert result.exit_code == 2
+
+
+def test_new_dates_its_record_in_the_site_s_time_zone(site):
+    root = site()
+    # 2026-03-04 20:00 UTC is 2026-03-05 04:00 in Shanghai (the site's time zone, by default)
+    moment = {"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 3, 4, 20, tzinfo=dt.timezone.utc).timestamp()))}
+    shanghai = site.run("new", "story", "上海的早晨", str(root), env=moment)
+    assert shanghai.output.splitlines()[0].endswith("content/stories/2026-03-05-shang-hai-de-zao-chen.md")
+    site.write({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\ntimezone: Europe/London\n"})
+    london = site.run("new", "story", "伦敦的晚上", str(root), env=moment)
+    assert london.output.splitlines()[0].endswith("content/stories/2026-03-04-lun-dun-de-wan-shang.md")

@@ -146,6 +146,7 @@ def test_known_keys_are_the_top_level_keys_of_the_table():
         "statement_issuer",
         "search",
         "ignore",
+        "timezone",
         "images",
         "markdown",
     )
@@ -371,6 +372,42 @@ WRONG_VALUES = [
     ("statement_issuer: []", "'statement_issuer' must be text, not []", "V003"),
     ("search: 1", "'search' must be true or false, not 1", "V003"),
     ("ignore: [1, '']", "'ignore' must be a list of file patterns such as [ledger/说明.txt, \"**/*.docx\"]", "V003"),
+    (
+        "timezone: [Asia/Shanghai]",
+        "'timezone' must be the name of a time zone, such as Asia/Shanghai, not ['Asia/Shanghai']",
+        "V003",
+    ),
+    (
+        "timezone: asia/shanghai",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not 'asia/shanghai' (did you mean 'Asia/Shanghai'?)",
+        "V040",
+    ),
+    (
+        "timezone: Europe/Berln",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not 'Europe/Berln' (did you mean 'Europe/Berlin'?)",
+        "V040",
+    ),
+    # what staff write for China's time is not a zone's name: the hint is China's zone
+    (
+        "timezone: 北京时间",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not '北京时间' (did you mean 'Asia/Shanghai'?)",
+        "V040",
+    ),
+    (
+        "timezone: Asia/Beijing",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not 'Asia/Beijing' (did you mean 'Asia/Shanghai'?)",
+        "V040",
+    ),
+    (
+        "timezone: UTC+8",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not 'UTC+8' (did you mean 'Asia/Shanghai'?)",
+        "V040",
+    ),
+    (
+        "timezone: ../../etc/passwd",
+        "'timezone' must be the name of a time zone such as Asia/Shanghai, not '../../etc/passwd'",
+        "V040",
+    ),
     ("markdown: true", "'markdown' must be a mapping with unsafe_html", "V004"),
     ("markdown: {unsafe_html: 1}", "'markdown.unsafe_html' must be true or false", "V003"),
     ("markdown: {unsafe_html: }", "'markdown.unsafe_html' must be true or false", "V003"),
@@ -476,3 +513,33 @@ def test_parse_config_is_pure(monkeypatch):
     assert list(first_problems) == list(second_problems) and len(first_problems) == 3
     assert first_problems is not second_problems
     assert first.title == "t" and first.privacy_allow == ("a", "b") and first.publish_fields == ("skills_note",)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "UTC", "Europe/London"])
+def test_a_time_zone_of_the_database_is_taken_as_it_is(zone):
+    site_config, problems = read(f"timezone: {zone}\n")
+    assert not problems and site_config.timezone == zone
+
+
+def test_the_time_zone_is_china_s_unless_told():
+    assert read("title: t\n")[0].timezone == "Asia/Shanghai"
+
+
+def test_china_s_time_is_known_without_a_time_zone_database(monkeypatch):
+    """Windows has no time zone database unless the tzdata package is installed: the default
+    zone is still known (UTC+8, no summer time since 1991); another is a problem, not a crash."""
+    import datetime as dt
+    import zoneinfo
+
+    from volsite import config as config_module
+    from volsite.pipeline import today_at
+
+    def no_database(name):
+        raise zoneinfo.ZoneInfoNotFoundError(name)
+
+    monkeypatch.setattr(config_module, "ZoneInfo", no_database)
+    assert read("timezone: Asia/Shanghai\n") == (SiteConfig(), [])
+    moment = int(dt.datetime(2026, 12, 3, 20, tzinfo=dt.timezone.utc).timestamp())
+    assert today_at(moment, "Asia/Shanghai") == dt.date(2026, 12, 4)
+    assert today_at(moment, "Europe/London") == dt.date(2026, 12, 4)  # (told as V040 by the config)
+    assert read("timezone: Europe/London\n")[1][0].endswith("[V040]")

@@ -45,7 +45,7 @@ LAYERS = [
     {"kinds.registry"},
     {"config"},
     {"kinds.content"},
-    {"model.records", "model.people", "model.media"},
+    {"model.records", "model.people", "model.media", "model.days"},
     {"model.hidden_names"},
     {"model.links"},
     {"model.resolve"},

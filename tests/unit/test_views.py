@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import write_files
+from conftest import moment_of, write_files
 from volsite.model.figures import TeamFigures
 from volsite.pipeline import load_site
 from volsite.render.markdown import convert_texts
@@ -104,7 +104,7 @@ def stars_of(hours: Decimal) -> int:
 @pytest.fixture(scope="module")
 def views(tmp_path_factory) -> Views:
     root = write_files(tmp_path_factory.mktemp("views"), SITE)
-    loaded = load_site(root)
+    loaded = load_site(root, moment=moment_of(dt.date(2025, 6, 1)))  # aw-5's posting is open
     base = loaded.config.base_path
     html = convert_texts(document_texts(loaded.model), base)
     record_html = convert_texts(record_texts(loaded.model), base, unsafe_html=False)

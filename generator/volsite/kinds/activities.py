@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..messages import say
-from ..problems import Problems
+from ..problems import Problems, did_you_mean
 from ..read.files import Raw
 from .fields import Fields, KindConfig, more_of, parse_decimal, plain_ident, shown
 
 FOLDER = "content/activities"
 LABEL = "activity"
 # What its published view shows as written (the hidden-name check reads them).
-SHOWN_FIELDS = ("title", "summary", "location", "category")
+SHOWN_FIELDS = ("title", "summary", "location", "category", "signup_contact")
 MARKDOWN_FIELD = "summary"
 KNOWN = (
     "id",
@@ -30,7 +30,25 @@ KNOWN = (
     "people_served",
     "summary",
     "story",
+    "type",
+    "signup",
 )
+# An activity's `type`: service (the default) or training (培训), whose hours are training hours.
+SERVICE, TRAINING = "service", "training"
+TYPES = (SERVICE, TRAINING)
+# What staff write in Chinese for each.
+TYPE_WORDS = {"服务": SERVICE, "志愿服务": SERVICE, "培训": TRAINING}
+SIGNUP_KEYS = ("until", "slots", "contact", "url")
+
+
+@dataclass(frozen=True)
+class Signup:
+    """Recruiting for an upcoming activity (招募): how residents and volunteers sign up."""
+
+    until: dt.date | None  # the last day to sign up
+    slots: int | None  # how many are wanted
+    contact: str | None  # a phone, a place, a person: how to sign up
+    url: str | None  # an online form
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,17 @@ class Activity:
     path: str
     line: int
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    type: str = SERVICE
+    signup: Signup | None = None
+
+    @property
+    def training(self) -> bool:
+        return self.type == TRAINING
+
+    @property
+    def signup_contact(self) -> str | None:
+        """What the sign-up says of whom to ask: published as written (the hidden-name check reads it)."""
+        return self.signup.contact if self.signup else None
 
     @property
     def days(self) -> int:
@@ -103,6 +132,19 @@ def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Act
                 hours=f.name("hours"),
             ),
         )
+    kind = _type(f)
+    signup = _signup(f, date)
+    if kind == TRAINING and f.has("people_served"):
+        f.warning(
+            "people_served",
+            say(
+                "V276",
+                "a training counts no '{field}': its volunteers were trained, no one was served; delete it, "
+                "or leave out '{type}: training' if the volunteers served people",
+                field=f.name("people_served"),
+                type=f.name("type"),
+            ),
+        )
     activity = Activity(
         id=aid or "",
         title=title or "",
@@ -118,9 +160,124 @@ def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Act
         story=f.text("story"),
         path=raw.path,
         line=raw.line,
-        lines=dict(raw.lines),
+        lines=_lines(raw),
+        type=kind,
+        signup=signup,
     )
     return activity if aid else None
+
+
+def _lines(raw: Raw) -> dict[str, int]:
+    lines = dict(raw.lines)
+    if "signup" in lines:
+        lines["signup_contact"] = lines["signup"]  # (SHOWN_FIELDS: the contact is told at the signup's line)
+    return lines
+
+
+def _type(f: Fields) -> str:
+    value = f.text("type")
+    if value is None:
+        return SERVICE
+    word = TYPE_WORDS.get(value, value.lower())
+    if word in TYPES:
+        return word
+    f.error(
+        "type",
+        say(
+            "V270",
+            "'{field}' must be service or training (培训), not '{value}'{hint}: leave it out for a service, "
+            "or write training for an activity where the volunteers were trained",
+            field=f.name("type"),
+            value=shown(value),
+            hint=did_you_mean(value.lower()[:100], TYPES + tuple(TYPE_WORDS)),
+        ),
+    )
+    return SERVICE
+
+
+def _signup(f: Fields, date: dt.date | None) -> Signup | None:
+    """`signup: {until, slots, contact, url}`, each checked as a field of its own (signup.until)."""
+    value = f.value("signup")
+    if value in (None, ""):
+        return None
+    if not isinstance(value, dict):
+        f.error(
+            "signup",
+            say(
+                "V271",
+                "'{field}' must be a mapping of until, slots, contact and url, not '{value}': write it as "
+                "{field}: {{until: 2026-12-15, slots: 20, contact: 0510-12345678, url: https://…}}",
+                field=f.name("signup"),
+                value=shown(value),
+            ),
+        )
+        return None
+    name = f.raw.name_of("signup")
+    raw = Raw(
+        f.raw.path,
+        f.raw.line_of("signup"),
+        value,
+        {key: getattr(value, "lines", {}).get(key, f.raw.line_of("signup")) for key in value},
+        {str(key): f"{name}.{key}" for key in value},
+    )
+    sub = Fields(raw, f.kind, f.problems)
+    sub.label = f.label
+    sub.check_known(SIGNUP_KEYS)
+    until = sub.date("until")
+    slots = sub.whole("slots")
+    if slots == 0:
+        sub.error(
+            "slots",
+            say(
+                "V272",
+                "'{field}' is 0: write how many people are wanted, such as 20, or leave it out",
+                field=sub.name("slots"),
+            ),
+        )
+        slots = None
+    contact = sub.text("contact")
+    url = sub.text("url")
+    if url is not None and not _web_address(url):
+        sub.error(
+            "url",
+            say(
+                "V273",
+                "'{field}' must be a web address starting with https:// or http://, not '{value}': copy the whole "
+                "address of the sign-up form, or write a phone or a place in '{contact}'",
+                field=sub.name("url"),
+                value=shown(url),
+                contact=name + ".contact",
+            ),
+        )
+        url = None
+    if until is not None and date is not None and until > date:
+        sub.warning(
+            "until",
+            say(
+                "V274",
+                "'{field}' ({until}) is after the activity's date ({date}): sign-ups close on or before the day; "
+                "correct one of them",
+                field=sub.name("until"),
+                until=until.isoformat(),
+                date=date.isoformat(),
+            ),
+        )
+    if contact is None and url is None:
+        f.warning(
+            "signup",
+            say(
+                "V275",
+                "'{field}' says neither how nor where to sign up: add '{field}.contact' (a phone, a place) "
+                "or '{field}.url' (an online form)",
+                field=name,
+            ),
+        )
+    return Signup(until, slots, contact, url)
+
+
+def _web_address(text: str) -> bool:
+    scheme, _, rest = text.partition("://")
+    return scheme.lower() in ("http", "https") and bool(rest) and not any(c.isspace() for c in text)
 
 
 def _participants(f: Fields, limit: Decimal) -> tuple[Participant, ...]:

@@ -2,7 +2,9 @@
 
 Hours are Decimal throughout, so sums are exact (0.1 + 0.2 is 0.3); they are
 rounded only when shown. A service counts in the year of its date (a
-multi-day activity: its start date).
+multi-day activity: its start date). An upcoming activity counts in no figure; a
+training's hours are training hours, summed apart, toward no star and no points;
+activities counted are the service activities held (model.counts).
 """
 
 from __future__ import annotations
@@ -68,14 +70,17 @@ class VolunteerFigures:
     hours_by_year: dict[int, Decimal]
     first_service: dt.date | None
     last_service: dt.date | None
+    training_hours: Decimal = ZERO  # hours of trainings held: toward no star, no points
 
 
 @dataclass(frozen=True)
 class TeamFigures:
     members: int  # distinct volunteers in the team or any sub-team
     hours: Decimal  # all service hours of those members, each counted once
-    activities: int  # organised by the team or any sub-team
+    activities: int  # service activities held, organised by the team or any sub-team
     people_served: int  # by those activities
+    training_hours: Decimal = ZERO  # all training hours of its members, each counted once
+    trainings: int = 0  # trainings held, organised by the team or any sub-team
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ class YearFigures:
     active_volunteers: int  # distinct volunteers with any service that year
     services: int  # person-times (人次)
     people_served: int
+    training_hours: Decimal = ZERO  # hours of trainings held that year
+    trainings: int = 0  # trainings held that year
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,9 @@ class Totals:
     hours: Decimal
     people_served: int
     services: int
+    training_hours: Decimal = ZERO
+    trainings: int = 0  # trainings held (not among the activities)
+    upcoming: int = 0  # activities after today (not among the activities)
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,12 @@ def compute(model: Model) -> Figures:
     for service in model.services:
         by_volunteer[service.volunteer].append(service)
 
-    volunteers = {vid: volunteer_figures(by_volunteer.get(vid, []), thresholds) for vid in model.people}
+    trained: dict[str, list[Service]] = defaultdict(list)
+    for service in model.training:
+        trained[service.volunteer].append(service)
+    volunteers = {
+        vid: volunteer_figures(by_volunteer.get(vid, []), thresholds, trained.get(vid, ())) for vid in model.people
+    }
     stars = {level: 0 for level in range(1, len(thresholds) + 1)}
     for figures in volunteers.values():
         if figures.stars:
@@ -125,16 +140,20 @@ def compute(model: Model) -> Figures:
 
     teams = {tid: team_figures(model, tid, volunteers) for tid in model.teams}
     awarded = [a for a in model.awards.values() if not a.candidate]
+    counted = [a for a in model.activities.values() if model.counts(a.id)]
     totals = Totals(
         volunteers=len(model.people),
         public_volunteers=sum(1 for p in model.people.values() if p.public),
         teams=len(model.teams),
-        activities=len(model.activities),
+        activities=len(counted),
         stories=len(model.stories),
         awards=len(awarded),
         hours=sum_hours(model.services),
-        people_served=sum(a.people_served or 0 for a in model.activities.values()),
+        people_served=sum(a.people_served or 0 for a in counted),
         services=len(model.services),
+        training_hours=sum_hours(model.training),
+        trainings=sum(1 for a in model.activities.values() if a.training and a.id not in model.upcoming_ids),
+        upcoming=len(model.upcoming),
     )
     return Figures(
         volunteers,
@@ -147,7 +166,9 @@ def compute(model: Model) -> Figures:
     )
 
 
-def volunteer_figures(services: Sequence[Service], thresholds: Sequence[Decimal]) -> VolunteerFigures:
+def volunteer_figures(
+    services: Sequence[Service], thresholds: Sequence[Decimal], training: Iterable[Service] = ()
+) -> VolunteerFigures:
     hours = sum_hours(services)
     by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for service in services:
@@ -162,18 +183,36 @@ def volunteer_figures(services: Sequence[Service], thresholds: Sequence[Decimal]
         hours_by_year=dict(sorted(by_year.items())),
         first_service=min(dates) if dates else None,
         last_service=max(dates) if dates else None,
+        training_hours=sum_hours(training),
     )
+
+
+def hours_by_end_of(figures: VolunteerFigures, year: int) -> Decimal:
+    """A volunteer's service hours up to the last day of `year`."""
+    return sum((h for y, h in figures.hours_by_year.items() if y <= year), ZERO)
+
+
+def stars_at_end_of(figures: VolunteerFigures, year: int, thresholds: Sequence[Decimal]) -> int:
+    """The stars a volunteer held at the end of `year` (a year's honour roll shows these)."""
+    if figures.last_service is None or figures.last_service.year <= year:
+        return figures.stars  # no service since: today's (a city's every roll asks of each volunteer)
+    if figures.first_service is not None and figures.first_service.year > year:
+        return 0
+    return stars_for(hours_by_end_of(figures, year), thresholds)
 
 
 def team_figures(model: Model, team_id: str, volunteers: dict[str, VolunteerFigures]) -> TeamFigures:
     subtree = model.subtree(team_id)
     members = {vid for tid in subtree for vid in model.team_members.get(tid, ())}
-    activity_ids = {aid for tid in subtree for aid in model.activities_by_team.get(tid, ())}
+    organised = {aid for tid in subtree for aid in model.activities_by_team.get(tid, ())}
+    activity_ids = {aid for aid in organised if model.counts(aid)}
     return TeamFigures(
         members=len(members),
         hours=sum((volunteers[vid].hours for vid in members), ZERO),
         activities=len(activity_ids),
         people_served=sum(model.activities[aid].people_served or 0 for aid in activity_ids),
+        training_hours=sum((volunteers[vid].training_hours for vid in members), ZERO),
+        trainings=sum(1 for aid in organised if model.activities[aid].training and aid not in model.upcoming_ids),
     )
 
 
@@ -188,11 +227,21 @@ def year_figures(model: Model) -> dict[int, YearFigures]:
         services[year] += 1
     activities: dict[int, int] = defaultdict(int)
     served: dict[int, int] = defaultdict(int)
+    trainings: dict[int, int] = defaultdict(int)
+    training_hours: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for activity in model.activities.values():
-        activities[activity.date.year] += 1
-        served[activity.date.year] += activity.people_served or 0
-    years = sorted(set(hours) | set(activities))
-    return {y: YearFigures(hours[y], activities[y], len(active[y]), services[y], served[y]) for y in years}
+        if model.counts(activity.id):
+            activities[activity.date.year] += 1
+            served[activity.date.year] += activity.people_served or 0
+        elif activity.training and activity.id not in model.upcoming_ids:
+            trainings[activity.date.year] += 1
+    for service in model.training:
+        training_hours[service.date.year] += service.hours
+    years = sorted(set(hours) | set(activities) | set(trainings) | set(training_hours))
+    return {
+        y: YearFigures(hours[y], activities[y], len(active[y]), services[y], served[y], training_hours[y], trainings[y])
+        for y in years
+    }
 
 
 def hours_by_month(services: Iterable[Service]) -> dict[str, Decimal]:
@@ -205,7 +254,8 @@ def hours_by_month(services: Iterable[Service]) -> dict[str, Decimal]:
 def activities_by_category(model: Model) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     for activity in model.activities.values():
-        counts[activity.category or ""] += 1
+        if model.counts(activity.id):
+            counts[activity.category or ""] += 1
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -233,11 +283,21 @@ def stats_json(model: Model, figures: Figures) -> dict[str, Any]:
         },
         "stars": {str(level): count for level, count in figures.stars.items()},
         "by_year": {
-            str(year): {"hours": _number(y.hours), "activities": y.activities, "active_volunteers": y.active_volunteers}
+            str(year): {
+                "hours": _number(y.hours),
+                "activities": y.activities,
+                "active_volunteers": y.active_volunteers,
+                "training_hours": _number(y.training_hours),
+            }
             for year, y in figures.years.items()
         },
         "teams": {
-            tid: {"hours": _number(f.hours), "members": f.members, "activities": f.activities}
+            tid: {
+                "hours": _number(f.hours),
+                "members": f.members,
+                "activities": f.activities,
+                "training_hours": _number(f.training_hours),
+            }
             for tid, f in sorted(figures.teams.items())
         },
         "volunteers": {
@@ -245,6 +305,7 @@ def stats_json(model: Model, figures: Figures) -> dict[str, Any]:
             for vid, f in sorted(figures.volunteers.items())
             if model.people[vid].public
         },
+        "upcoming": list(model.upcoming),  # soonest first
     }
 
 

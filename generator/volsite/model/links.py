@@ -167,14 +167,16 @@ def link_services(
     stories: dict[str, Document],
     per_record: Decimal,
     links: Links,
+    today: dt.date | None = None,
 ) -> tuple[list[Service], Groups, Groups, dict[str, str]]:
     """activities → teams, participants, story; ledger rows → volunteer, activity. Each
-    participation and each row is a Service. (services, each volunteer's activities, each
+    participation and each row is a Service, whatever the day (resolve.py sets apart those at
+    upcoming activities and at trainings). (services, each volunteer's activities, each
     team's activities, the story of an activity that names its own)."""
     services, by_volunteer, by_team, story_of_activity = _link_activities(
         activities, volunteers, teams, all_stories, stories, per_record, links
     )
-    services += _link_ledger(ledger, volunteers, activities, per_record, links, by_volunteer)
+    services += _link_ledger(ledger, volunteers, activities, per_record, links, by_volunteer, today)
     _check_double_service(services, links.problems)
     return services, by_volunteer, by_team, story_of_activity
 
@@ -224,15 +226,44 @@ def _link_ledger(
     per_record: Decimal,
     links: Links,
     by_volunteer: Groups,
+    today: dt.date | None = None,
 ) -> list[Service]:
     """The services of the ledger's rows. An activity a row names is added to the
-    volunteer's activities in `by_volunteer` (a ledger of a million rows: no copy of it)."""
+    volunteer's activities in `by_volunteer` (a ledger of a million rows: no copy of it).
+    A row dated after `today` is told of (a typo of the year, mostly)."""
     services: list[Service] = []
     for row in ledger:
         ok = links.ref(row, "volunteer", "volunteers", volunteers, row.volunteer)
         if row.activity is not None and links.ref(row, "activity", "activities", activities, row.activity):
             if ok and row.activity not in by_volunteer[row.volunteer]:
                 by_volunteer[row.volunteer].append(row.activity)
+            if row.points is not None and activities[row.activity].training:
+                links.problems.warning(
+                    row.path,
+                    row.lines.get("points", row.line),
+                    say(
+                        "V340",
+                        "the row gives {points} points for the training '{activity}', but a training earns no "
+                        "points (its hours are training hours): leave the points empty",
+                        points=row.points,
+                        activity=row.activity,
+                    ),
+                    subject=label(row),
+                )
+        if today is not None and row.date > today:
+            links.problems.warning(
+                row.path,
+                row.lines.get("date", row.line),
+                say(
+                    "V341",
+                    "the row is dated {date}, after today ({today}), but a ledger records service already done: "
+                    "check the date for a typo (its hours count in {year})",
+                    date=row.date.isoformat(),
+                    today=today.isoformat(),
+                    year=row.date.year,
+                ),
+                subject=label(row),
+            )
         if ok:
             services.append(
                 Service(

@@ -7,8 +7,11 @@ masked and the id withheld for anyone who is not public.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import cached_property
 from typing import Any, TypeVar
 
 from ..config import SiteConfig
@@ -21,6 +24,7 @@ from ..kinds.teams import Team
 from ..kinds.volunteers import Volunteer
 from ..messages import say
 from ..problems import Problems
+from .days import is_upcoming, turning_days
 from .hidden_names import hidden_name_problems, published_texts
 from .links import Groups, Links, link_awards, link_documents, link_services, link_teams, link_volunteers
 from .media import media_path
@@ -38,7 +42,7 @@ class Model:
     team_children: dict[str, tuple[str, ...]]
     team_members: dict[str, tuple[str, ...]]  # direct members, by volunteer id
     activities: dict[str, Activity]  # oldest first
-    services: tuple[Service, ...]
+    services: tuple[Service, ...]  # that count: at service activities held, and ledger rows
     awards: dict[str, Award]  # awarded and candidates
     stories: dict[str, Document]  # published stories by slug, newest first
     pages: dict[str, Document]
@@ -55,6 +59,21 @@ class Model:
     withheld_photos: frozenset[str]  # photos of people not shown with a photo: never copied out
     # Records of the kinds linked by what their module declares (kinds.registry), by kind and id.
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # What depends on the day (days.py): the day the site is built for, the activities after it
+    # (whose services are in none of the lists above or below), the hours of trainings held.
+    today: dt.date = dt.date.max  # (a model made without a day: nothing is upcoming)
+    upcoming: tuple[str, ...] = ()  # activity ids after today, soonest first
+    upcoming_by_volunteer: dict[str, tuple[str, ...]] = field(default_factory=dict)  # soonest first
+    training: tuple[Service, ...] = ()  # participations in trainings held: training hours, no points
+    turning_days: tuple[dt.date, ...] = ()  # days on which what the site shows changes by itself
+
+    @cached_property
+    def upcoming_ids(self) -> frozenset[str]:
+        return frozenset(self.upcoming)
+
+    def counts(self, activity_id: str) -> bool:
+        """Whether an activity counts in the figures: held, and a service (not a training)."""
+        return activity_id not in self.upcoming_ids and not self.activities[activity_id].training
 
     @property
     def root_teams(self) -> tuple[str, ...]:
@@ -70,7 +89,8 @@ class Model:
         return tuple(found)
 
 
-def build_model(content: Content, config: SiteConfig, problems: Problems) -> Model:
+def build_model(content: Content, config: SiteConfig, problems: Problems, today: dt.date) -> Model:
+    """The model of the content on the day `today` (days.py: what depends on it)."""
     people, volunteers = _people(content, config, problems)
     teams = _unique(content.teams, "team", problems)
     activities = _unique(sorted(content.activities, key=lambda a: (a.date, a.id)), "activity", problems)
@@ -83,8 +103,11 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
     members = link_volunteers(volunteers, teams, links)
     children = link_teams(teams, volunteers, links)
     services, by_volunteer, by_team, story_of_activity = link_services(
-        activities, content.ledger, volunteers, teams, all_stories, stories, config.points_per_record, links
+        activities, content.ledger, volunteers, teams, all_stories, stories, config.points_per_record, links, today
     )
+    upcoming = tuple(a.id for a in activities.values() if is_upcoming(a, today))  # (activities: oldest first)
+    waiting = frozenset(upcoming)
+    held, training = _held_services(services, activities, waiting)
     stories_by_volunteer, stories_by_team, tags, told = link_documents(
         stories, pages, people, volunteers, teams, activities, links
     )
@@ -117,7 +140,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
         team_children=_frozen(children),
         team_members=_frozen(members),
         activities=activities,
-        services=tuple(services),
+        services=tuple(held),
         awards=awards,
         stories=stories,
         pages=pages,
@@ -125,7 +148,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
         stories_by_volunteer=_frozen(stories_by_volunteer),
         stories_by_team=_frozen(stories_by_team),
         story_of_activity=story_of_activity,
-        activities_by_volunteer=_frozen(by_volunteer),
+        activities_by_volunteer=_frozen(_held_only(by_volunteer, waiting)),
         activities_by_team=_frozen(by_team),
         awards_by_volunteer=_frozen(awards_by_volunteer),
         awards_by_team=_frozen(awards_by_team),
@@ -133,7 +156,57 @@ def build_model(content: Content, config: SiteConfig, problems: Problems) -> Mod
         positions={vid: (v.path, v.lines.get("id", v.line)) for vid, v in volunteers.items()},
         withheld_photos=_withheld_photos(volunteers, people),
         records=records,
+        today=today,
+        upcoming=upcoming,
+        upcoming_by_volunteer=_upcoming_by_volunteer(by_volunteer, activities, waiting),
+        training=tuple(training),
+        turning_days=turning_days(activities.values(), awards.values()),
     )
+
+
+def _held_services(
+    services: list[Service], activities: Mapping[str, Activity], upcoming: frozenset[str]
+) -> tuple[list[Service], list[Service]]:
+    """(the services that count, the participations in trainings held). A service at an upcoming
+    activity is in neither: its hours count once the day has come. A training earns no points."""
+    if not upcoming and not any(a.training for a in activities.values()):
+        return services, []
+    held, training = [], []
+    for service in services:
+        activity = activities.get(service.activity) if service.activity else None
+        if activity is None:
+            held.append(service)
+        elif activity.id in upcoming:
+            continue
+        elif activity.training:
+            training.append(replace(service, points=NO_POINTS))
+        else:
+            held.append(service)
+    return held, training
+
+
+NO_POINTS = Decimal(0)
+
+
+def _held_only(by_volunteer: Groups, waiting: frozenset[str]) -> Groups:
+    """Each volunteer's activities held (not those after today)."""
+    if not waiting:
+        return by_volunteer
+    held = {vid: [a for a in ids if a not in waiting] for vid, ids in by_volunteer.items()}
+    return {vid: ids for vid, ids in held.items() if ids}
+
+
+def _upcoming_by_volunteer(
+    by_volunteer: Groups, activities: Mapping[str, Activity], waiting: frozenset[str]
+) -> dict[str, tuple[str, ...]]:
+    """Each volunteer's upcoming activities, soonest first."""
+    if not waiting:
+        return {}
+    found: Groups = {}
+    for vid, ids in by_volunteer.items():
+        if ids := sorted((a for a in ids if a in waiting), key=lambda a: (activities[a].date, a)):
+            found[vid] = ids
+    return _frozen(found)
 
 
 def _frozen(groups: Groups) -> dict[str, tuple[str, ...]]:

@@ -52,9 +52,10 @@ class NavEntry:
 class HomePage:
     headline: Headline  # the site's headline figures
     stories: tuple[StoryView, ...]  # the six newest stories
-    activities: tuple[ActivityBrief, ...]  # the six newest activities
+    activities: tuple[ActivityBrief, ...]  # the six newest activities held
     awards: tuple[AwardBrief, ...]  # the six newest awards
     candidates: int  # nominees under public posting (公示) now
+    upcoming: tuple[ActivityBrief, ...] = ()  # the next six activities after today (即将开展), soonest first
 
 
 @dataclass(frozen=True)
@@ -121,13 +122,14 @@ class TeamPage:
 
 @dataclass(frozen=True)
 class TimelinePage:
-    years: tuple[TimelineYear, ...]  # newest first
+    years: tuple[TimelineYear, ...]  # activities held, newest first
+    upcoming: tuple[ActivityBrief, ...] = ()  # activities after today, soonest first
 
 
 @dataclass(frozen=True)
 class HonoursPage:
     years: tuple[YearAwards, ...]  # years with awards, newest first
-    rolls: tuple[StarRoll, ...]  # five stars first
+    rolls: tuple[StarRoll, ...]  # today's stars, five stars first
     board: tuple[Ranked, ...]  # the leaderboard of all hours
     board_years: tuple[int, ...]  # years with service, newest first
     candidates: int  # nominees under public posting now
@@ -137,13 +139,15 @@ class HonoursPage:
 class HonoursYearPage:
     year: int
     titles: tuple[TitleAwards, ...]  # that year's awards by title
-    board: tuple[Ranked, ...]  # that year's leaderboard
+    board: tuple[Ranked, ...]  # that year's leaderboard, with the stars each held at the end of the year
     years: tuple[int, ...]  # every year with awards, newest first
+    rolls: tuple[StarRoll, ...] = ()  # the stars held at the end of that year, five stars first
 
 
 @dataclass(frozen=True)
 class CandidatesPage:
-    candidates: tuple[AwardBrief, ...]  # the posting that ends first, first
+    candidates: tuple[AwardBrief, ...]  # posted today (正在公示): the posting that ends first, first
+    ended: tuple[AwardBrief, ...] = ()  # postings ended, the result not yet recorded: the latest first
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from ..bindings.jinja import ThemeEnvironment
 from ..digests import digest
 from ..images.stage import ImageSet
 from ..messages import say
+from ..model.days import Posting
 from ..model.figures import Figures, hours_text, stats_json
 from ..model.resolve import Model
 from ..model.routes import Route, page_count, stories_url, tag_url
@@ -244,6 +245,7 @@ class Renderer:
             tuple(v.recent_activities(6)),
             tuple(v.newest_awards(6)),
             len(v.candidates()),
+            v.upcoming(6),
         )
 
     def _paginated(self, slugs: Sequence[str], number: int, url_of) -> tuple:
@@ -300,7 +302,7 @@ class Renderer:
         return "activity.html", self.views.activity_page(route.key)
 
     def _timeline(self, route: Route):
-        return "timeline.html", TimelinePage(self.views.timeline())
+        return "timeline.html", TimelinePage(self.views.timeline(), self.views.upcoming())
 
     def _honors(self, route: Route):
         v = self.views
@@ -316,11 +318,13 @@ class Renderer:
         year = int(route.key)
         v = self.views
         return "honors_year.html", HonoursYearPage(
-            year, v.awards_by_title(year), tuple(v.leaderboard(year)), tuple(v.award_years())
+            year, v.awards_by_title(year), tuple(v.leaderboard(year)), tuple(v.award_years()), v.star_rolls(year)
         )
 
     def _candidates(self, route: Route):
-        return "candidates.html", CandidatesPage(tuple(self.views.candidates()))
+        return "candidates.html", CandidatesPage(
+            tuple(self.views.candidates()), tuple(self.views.candidates(Posting.ENDED))
+        )
 
     def _certificate(self, route: Route):
         return "certificate.html", CertificatePage(self.views.award(route.key))

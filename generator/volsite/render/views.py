@@ -19,7 +19,8 @@ from urllib.parse import quote, unquote
 from ..images.stage import ImageSet
 from ..kinds.awards import LEVELS
 from ..model import routes
-from ..model.figures import Figures, TeamFigures, leaderboard, round_hours
+from ..model.days import Posting, posting, signup_open
+from ..model.figures import Figures, TeamFigures, leaderboard, round_hours, stars_at_end_of
 from ..model.media import media_path
 from ..model.people import Service
 from ..model.resolve import Model
@@ -74,6 +75,17 @@ class StoryView:
 
 
 @dataclass(frozen=True)
+class SignupView:
+    """How to sign up for an upcoming activity (招募)."""
+
+    until: dt.date | None  # the last day to sign up
+    slots: int | None  # how many are wanted
+    contact: str | None  # a phone, a place, a person
+    url: str | None  # an online form (a whole address: print it as it is, not with | url)
+    open: bool  # still taking sign-ups today (False: 报名已截止)
+
+
+@dataclass(frozen=True)
 class ActivityBrief:
     """An activity as it is listed (profiles, team pages, the timeline)."""
 
@@ -88,6 +100,9 @@ class ActivityBrief:
     hours: Decimal  # hours served at it (on a profile: that volunteer's own)
     people_served: int | None  # 服务人次
     teams: tuple[Link, ...]  # the teams that organised it
+    training: bool = False  # a training (培训): its hours are training hours, not service hours
+    upcoming: bool = False  # after today: no one has served yet (participants: those who will), no hours
+    signup: SignupView | None = None  # how to sign up, while it is upcoming
 
 
 @dataclass(frozen=True)
@@ -173,9 +188,13 @@ class ProfileView:
     first_service: dt.date | None
     by_year: tuple[YearHours, ...]  # newest first
     awards: tuple[AwardBrief, ...]  # newest first
-    activities: tuple[ActivityBrief, ...]  # newest first, with this volunteer's own hours
+    activities: tuple[ActivityBrief, ...]  # service activities held, newest first, with this volunteer's own hours
     stories: tuple[StoryView, ...]  # stories about this volunteer
     hours_url: str  # the printable hours statement
+    upcoming: tuple[ActivityBrief, ...] = ()  # activities after today they will take part in (即将参加), soonest first
+    trainings: tuple[ActivityBrief, ...] = ()  # trainings held (培训记录), newest first, with their own hours
+    training_hours: Decimal = ZERO  # all their training hours (not among their service hours)
+    star_titles: tuple[AwardBrief, ...] = ()  # awards that are star titles (五星志愿者), apart from stars by hours
 
 
 @dataclass(frozen=True)
@@ -210,6 +229,8 @@ class TeamView:
     awards: tuple[AwardBrief, ...]  # awards to the team and its sub-teams
     member_awards: tuple[AwardBrief, ...]  # awards to its public members
     stories: tuple[StoryView, ...]
+    upcoming: tuple[ActivityBrief, ...] = ()  # activities after today of the team and its sub-teams, soonest first
+    trainings: tuple[ActivityBrief, ...] = ()  # trainings held by the team and its sub-teams, newest first
 
 
 @dataclass(frozen=True)
@@ -280,6 +301,7 @@ class StarRoll:
     stars: int
     people: tuple[Link, ...]  # public volunteers with that many stars, most hours first
     hidden: int  # how many more have that many stars but are not named
+    year: int | None = None  # stars held at the end of that year; None: today's
 
 
 @dataclass(frozen=True)
@@ -306,8 +328,17 @@ class Served:
 class ActivityPage:
     activity: ActivityBrief
     summary: str  # HTML, empty when none
-    served: tuple[Served, ...]  # most hours first
+    served: tuple[Served, ...]  # most hours first (a training's: hours of training)
     story: StoryView | None  # the story that reports it
+    going: tuple[Link, ...] = ()  # while it is upcoming: the volunteers who will take part
+
+
+# A title that is a star level (五星志愿者, 5星志愿者, 三星级志愿者): awarded, apart from the stars reached by hours.
+_STAR_TITLE = re.compile(r"[一二三四五六七八九十1-9１-９]\s*星")
+
+
+def is_star_title(title: str) -> bool:
+    return bool(_STAR_TITLE.search(title))
 
 
 def certificate_number(award_id: str, year: int) -> str:
@@ -345,6 +376,17 @@ class Views:
             self._services_by_volunteer[service.volunteer].append(service)
             if service.activity:
                 self._services_by_activity[service.activity].append(service)
+        # Trainings held: their hours are training hours, listed apart from services.
+        self._training_by_volunteer: dict[str, list[Service]] = defaultdict(list)
+        for service in model.training:
+            self._training_by_volunteer[service.volunteer].append(service)
+            if service.activity:
+                self._services_by_activity[service.activity].append(service)
+        # Upcoming activities: who will take part (no hours yet).
+        self._going: dict[str, list[str]] = defaultdict(list)
+        for vid, ids in model.upcoming_by_volunteer.items():
+            for aid in ids:
+                self._going[aid].append(vid)
 
     # ---------------------------------------------------------------- pieces
 
@@ -470,6 +512,7 @@ class Views:
         if brief is None:
             a = self.model.activities[aid]
             services = self._services_by_activity.get(aid, [])
+            upcoming = aid in self.model.upcoming_ids
             brief = ActivityBrief(
                 aid,
                 a.title,
@@ -478,13 +521,27 @@ class Views:
                 a.end,
                 a.category,
                 a.location,
-                len({s.volunteer for s in services}),
+                len(self._going.get(aid, ())) if upcoming else len({s.volunteer for s in services}),
                 sum((s.hours for s in services), ZERO),
-                a.people_served,
+                None if a.training else a.people_served,
                 tuple(self.team(t) for t in a.teams if t in self.model.teams),
+                a.training,
+                upcoming,
+                self._signup(aid) if upcoming else None,
             )
             self._activity_briefs[aid] = brief
         return brief
+
+    def _signup(self, aid: str) -> SignupView | None:
+        a = self.model.activities[aid]
+        if a.signup is None:
+            return None
+        s = a.signup
+        return SignupView(s.until, s.slots, s.contact, s.url, signup_open(a, self.model.today))
+
+    def upcoming(self, count: int | None = None) -> tuple[ActivityBrief, ...]:
+        """Activities after today, soonest first."""
+        return tuple(self.activity(aid) for aid in self.model.upcoming[:count])
 
     def award(self, award_id: str) -> AwardBrief:
         a = self.model.awards[award_id]
@@ -543,8 +600,14 @@ class Views:
         )
 
     def recent_activities(self, count: int) -> list[ActivityBrief]:
-        newest = sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True)
-        return [self.activity(a.id) for a in newest[:count]]
+        """The newest activities held (trainings among them), newest first."""
+        newest = []
+        for a in reversed(self.model.activities.values()):  # (oldest first: the newest are at the end)
+            if a.id not in self.model.upcoming_ids:
+                newest.append(self.activity(a.id))
+                if len(newest) == count:
+                    break
+        return newest
 
     def newest_awards(self, count: int) -> list[AwardBrief]:
         return list(self._awards_sorted(a.id for a in self.model.awards.values() if not a.candidate)[:count])
@@ -572,7 +635,7 @@ class Views:
         following = thresholds[f.stars] if f.stars < len(thresholds) else None
         progress = 100 if following is None else int((f.hours - last) * 100 / (following - last))
         hours_of: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for s in self._services_by_volunteer.get(vid, []):
+        for s in self._services_by_volunteer.get(vid, []) + self._training_by_volunteer.get(vid, []):
             if s.activity:
                 hours_of[s.activity] += s.hours
         activity_ids = sorted(
@@ -580,7 +643,11 @@ class Views:
             key=lambda a: (self.model.activities[a].date, a),
             reverse=True,
         )
-        activities = tuple(ActivityBrief(**{**self.activity(a).__dict__, "hours": hours_of[a]}) for a in activity_ids)
+        held = [ActivityBrief(**{**self.activity(a).__dict__, "hours": hours_of[a]}) for a in activity_ids]
+        activities = tuple(a for a in held if not a.training)
+        awards = self._awards_sorted(
+            a for a in self.model.awards_by_volunteer.get(vid, ()) if not self.model.awards[a].candidate
+        )
         return ProfileView(
             id=vid,
             name=person.name,
@@ -602,14 +669,16 @@ class Views:
             services=f.services,
             first_service=f.first_service,
             by_year=tuple(YearHours(y, round_hours(h)) for y, h in sorted(f.hours_by_year.items(), reverse=True)),
-            awards=self._awards_sorted(
-                a for a in self.model.awards_by_volunteer.get(vid, ()) if not self.model.awards[a].candidate
-            ),
+            awards=awards,
             activities=activities,
             stories=tuple(
                 self.story(s) for s in self.model.stories_by_volunteer.get(vid, ()) if s in self.model.stories
             ),
             hours_url=routes.hours_url(vid),
+            upcoming=tuple(self.activity(a) for a in self.model.upcoming_by_volunteer.get(vid, ())),
+            trainings=tuple(a for a in held if a.training),
+            training_hours=round_hours(f.training_hours),
+            star_titles=tuple(a for a in awards if is_star_title(a.title)),
         )
 
     def statement(self, vid: str) -> tuple[list[ServiceLine], list[YearHours]]:
@@ -653,8 +722,14 @@ class Views:
         subtree = self.model.subtree(tid)
         activity_ids = {a for t in subtree for a in self.model.activities_by_team.get(t, ())}
         by_year: dict[int, list[ActivityBrief]] = defaultdict(list)
+        trainings: list[ActivityBrief] = []
         for aid in sorted(activity_ids, key=lambda a: (self.model.activities[a].date, a), reverse=True):
-            by_year[self.model.activities[aid].date.year].append(self.activity(aid))
+            if aid in self.model.upcoming_ids:
+                continue
+            if self.model.activities[aid].training:
+                trainings.append(self.activity(aid))
+            else:
+                by_year[self.model.activities[aid].date.year].append(self.activity(aid))
         member_ids = {v for t in subtree for v in self.model.team_members.get(t, ())}
         member_awards = [
             a
@@ -683,6 +758,8 @@ class Views:
             ),
             member_awards=self._awards_sorted(member_awards),
             stories=tuple(self.story(s) for s in self.model.stories_by_team.get(tid, ()) if s in self.model.stories),
+            upcoming=tuple(self.activity(a) for a in self.model.upcoming if a in activity_ids),
+            trainings=tuple(trainings),
         )
 
     def activity_page(self, aid: str) -> ActivityPage:
@@ -692,16 +769,21 @@ class Views:
             for s in sorted(self._services_by_activity.get(aid, []), key=lambda s: (-s.hours, s.volunteer))
         )
         story_slug = self.model.story_of_activity.get(aid)
+        going = sorted(self._going.get(aid, ()), key=lambda v: (not self.model.people[v].public, v))
         return ActivityPage(
             self.activity(aid),
             self.markdown(a.summary),
             served,
             self.story(story_slug) if story_slug in self.model.stories else None,
+            tuple(self.person(v) for v in going),
         )
 
     def timeline(self) -> tuple[TimelineYear, ...]:
+        """Every activity held (trainings among them), by year and month, newest first."""
         years: dict[int, dict[int, list[ActivityBrief]]] = defaultdict(lambda: defaultdict(list))
         for a in sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True):
+            if a.id in self.model.upcoming_ids:
+                continue
             years[a.date.year][a.date.month].append(self.activity(a.id))
         return tuple(
             TimelineYear(
@@ -727,19 +809,27 @@ class Views:
     def award_years(self) -> list[int]:
         return sorted({a.year for a in self.model.awards.values() if not a.candidate}, reverse=True)
 
-    def star_rolls(self) -> tuple[StarRoll, ...]:
-        """(stars, public volunteers with that many, and how many more are not named)."""
+    def stars_of(self, vid: str, year: int | None = None) -> int:
+        """The stars a volunteer holds today, or held at the end of `year`."""
+        figures = self.figures.volunteers[vid]
+        return figures.stars if year is None else stars_at_end_of(figures, year, self.model.config.stars)
+
+    def star_rolls(self, year: int | None = None) -> tuple[StarRoll, ...]:
+        """(stars, public volunteers with that many, and how many more are not named): today's
+        stars, or (a year's honour roll) those held at the end of `year`."""
+        held: dict[int, list[str]] = defaultdict(list)
+        for v in self.figures.volunteers:
+            held[self.stars_of(v, year)].append(v)
         rolls = []
         for stars in range(len(self.model.config.stars), 0, -1):
-            ids = sorted(
-                (v for v, f in self.figures.volunteers.items() if f.stars == stars),
-                key=lambda v: (-self.figures.volunteers[v].hours, v),
-            )
+            # (most hours first: among people of equal stars, today's order is the year's)
+            ids = sorted(held.get(stars, ()), key=lambda v: (-self.figures.volunteers[v].hours, v))
             named = tuple(self.person(v) for v in ids if self.model.people[v].public)
-            rolls.append(StarRoll(stars, named, len(ids) - len(named)))
+            rolls.append(StarRoll(stars, named, len(ids) - len(named), year))
         return tuple(rolls)
 
     def leaderboard(self, year: int | None = None) -> list[Ranked]:
+        """Most hours of all time with today's stars, or of `year` with the stars held at its end."""
         size = self.model.config.leaderboard_size
         if year is None:
             hours = {v: f.hours for v, f in self.figures.volunteers.items()}
@@ -749,12 +839,15 @@ class Views:
         for position, (vid, h) in enumerate(leaderboard(hours, size), 1):
             if h != previous:  # equal hours share a rank
                 rank, previous = position, h
-            ranked.append(Ranked(rank, self.person(vid), round_hours(h), self.figures.volunteers[vid].stars))
+            ranked.append(Ranked(rank, self.person(vid), round_hours(h), self.stars_of(vid, year)))
         return ranked
 
-    def candidates(self) -> list[AwardBrief]:
-        items = [a for a in self.model.awards.values() if a.candidate]
-        items.sort(key=lambda a: (a.posting_until or dt.date.max, a.title, a.id))
+    def candidates(self, state: Posting = Posting.OPEN) -> list[AwardBrief]:
+        """Nominees whose public posting (公示) is open today, the one that ends first first; or
+        those whose posting has ended (Posting.ENDED), the latest first. Not those not yet posted."""
+        today = self.model.today
+        items = [a for a in self.model.awards.values() if a.candidate and posting(a, today) is state]
+        items.sort(key=lambda a: (a.posting_until or dt.date.max, a.title, a.id), reverse=state is Posting.ENDED)
         return [self.award(a.id) for a in items]
 
     def tags(self) -> tuple[TagCount, ...]:

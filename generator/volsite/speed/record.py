@@ -1,9 +1,11 @@
 """The record of the last build, SITE/.volsite-cache/last-build.json: the digest of everything
-a build reads and the size and time of every file it left in output/, so that a build with
+a build reads, the size and time of every file it left in output/, and the days whose site it
+made (a new day can make another: an activity held, a posting ended), so that a build with
 nothing to do is recognised and does nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
@@ -18,6 +20,7 @@ from ..config import load_config
 from ..digests import hasher
 from ..output.search import SEARCH_FOLDER
 from ..output.write import CACHE_FOLDER
+from ..pipeline import today_at
 from ..problems import Problem, Problems
 from ..read.files import FileRead
 from ..render.theme import default_theme_dir
@@ -221,10 +224,13 @@ class BuildRecord:
     """The record of the last build of a site into `output`, with `options`: whether nothing
     has changed since, and the new record once a build is done."""
 
-    def __init__(self, site_root: Path, output: Path, options: dict) -> None:
+    def __init__(self, site_root: Path, output: Path, options: dict, moment: int | None = None) -> None:
+        """`moment`: what the build is for (pipeline.clock_reading); None: whatever day it is."""
         self.site_root, self.output, self.options = site_root, output, options
         drafts, base_url = options.get("drafts") or None, options.get("base_url")
-        self.search = load_config(site_root, Problems(), drafts=drafts, base_url=base_url).search
+        config = load_config(site_root, Problems(), drafts=drafts, base_url=base_url)
+        self.search = config.search
+        self.today = None if moment is None else today_at(moment, config.timezone)
         self._last = load_build_record(site_root)
         self._scan: InputScan | None = None
         self._inputs: tuple[str, dict[str, list]] | None = None
@@ -248,6 +254,8 @@ class BuildRecord:
             return None
         if last.get("manifest") != output_manifest(self.output):
             return None
+        if not _among(self.today, last.get("alike")):
+            return None  # a new day that makes another site: an activity held, a posting ended
         try:
             return LastBuild(last["pages"], last["files"], [Problem.from_kept(w) for w in last["warnings"]])
         except (KeyError, TypeError):
@@ -263,9 +271,11 @@ class BuildRecord:
         pages: int,
         files: int,
         warnings: list[Problem],
+        alike: tuple[dt.date | None, dt.date | None] = (None, None),
     ) -> None:
         """The record of the build just published: `reads` is what it read of each content
-        file (by path relative to the site), `written` the size and time of each file it wrote."""
+        file (by path relative to the site), `written` the size and time of each file it wrote,
+        `alike` the first and last days whose site it made (pipeline.Site.alike)."""
         if self._scan is not None:
             inputs, input_files = self._scan.digest(
                 {os.fspath(self.site_root / rel): read for rel, read in reads.items()}
@@ -287,5 +297,20 @@ class BuildRecord:
                 "pages": pages,
                 "files": files,
                 "warnings": [w.kept() for w in warnings],
+                "alike": [None if day is None else day.isoformat() for day in alike],
             },
         )
+
+
+def _among(today: dt.date | None, alike: object) -> bool:
+    """Whether `today` is among the days a record says make its site ([first, last], ISO dates,
+    None for no end). A record without them (an older volsite's) says nothing: build."""
+    if today is None:
+        return True  # (a record asked with no day: the caller builds whatever day it is)
+    if not isinstance(alike, list) or len(alike) != 2:
+        return False
+    try:
+        first, last = (None if day is None else dt.date.fromisoformat(day) for day in alike)
+    except (TypeError, ValueError):
+        return False
+    return (first is None or first <= today) and (last is None or today <= last)
