@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
+from ..kinds.activities import Activity
 from .people import Service
 from .resolve import Model
 
@@ -59,6 +60,14 @@ def sum_hours(services: Iterable[Service]) -> Decimal:
 
 
 @dataclass(frozen=True)
+class MeasureSum:
+    """A measure site.yaml declares (a result beyond hours), summed exactly."""
+
+    id: str  # as site.yaml declares it: blood_ml
+    value: Decimal
+
+
+@dataclass(frozen=True)
 class VolunteerFigures:
     hours: Decimal
     stars: int
@@ -76,6 +85,7 @@ class TeamFigures:
     hours: Decimal  # all service hours of those members, each counted once
     activities: int  # organised by the team or any sub-team
     people_served: int  # by those activities
+    measures: tuple[MeasureSum, ...] = ()  # each declared measure, over those activities
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class YearFigures:
     active_volunteers: int  # distinct volunteers with any service that year
     services: int  # person-times (人次)
     people_served: int
+    measures: tuple[MeasureSum, ...] = ()  # each declared measure, over that year's activities
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,7 @@ class Totals:
     hours: Decimal
     people_served: int
     services: int
+    measures: tuple[MeasureSum, ...] = ()  # each declared measure, site-wide
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,7 @@ def compute(model: Model) -> Figures:
             stars[figures.stars] += 1
 
     teams = {tid: team_figures(model, tid, volunteers) for tid in model.teams}
+    years = year_figures(model)
     awarded = [a for a in model.awards.values() if not a.candidate]
     totals = Totals(
         volunteers=len(model.people),
@@ -135,11 +148,13 @@ def compute(model: Model) -> Figures:
         hours=sum_hours(model.services),
         people_served=sum(a.people_served or 0 for a in model.activities.values()),
         services=len(model.services),
+        # site-wide: the sum of the years', so of the very activities the years count
+        measures=add_measures((y.measures for y in years.values()), measure_ids(model)),
     )
     return Figures(
         volunteers,
         teams,
-        year_figures(model),
+        years,
         totals,
         stars,
         hours_by_month(model.services),
@@ -174,6 +189,7 @@ def team_figures(model: Model, team_id: str, volunteers: dict[str, VolunteerFigu
         hours=sum((volunteers[vid].hours for vid in members), ZERO),
         activities=len(activity_ids),
         people_served=sum(model.activities[aid].people_served or 0 for aid in activity_ids),
+        measures=sum_measures((model.activities[aid] for aid in activity_ids), measure_ids(model)),
     )
 
 
@@ -188,11 +204,17 @@ def year_figures(model: Model) -> dict[int, YearFigures]:
         services[year] += 1
     activities: dict[int, int] = defaultdict(int)
     served: dict[int, int] = defaultdict(int)
+    held: dict[int, list[Activity]] = defaultdict(list)  # the activities counted in each year, for its measures
     for activity in model.activities.values():
         activities[activity.date.year] += 1
         served[activity.date.year] += activity.people_served or 0
+        held[activity.date.year].append(activity)
     years = sorted(set(hours) | set(activities))
-    return {y: YearFigures(hours[y], activities[y], len(active[y]), services[y], served[y]) for y in years}
+    ids = measure_ids(model)
+    return {
+        y: YearFigures(hours[y], activities[y], len(active[y]), services[y], served[y], sum_measures(held[y], ids))
+        for y in years
+    }
 
 
 def hours_by_month(services: Iterable[Service]) -> dict[str, Decimal]:
@@ -209,6 +231,42 @@ def activities_by_category(model: Model) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+# ------------------------------------------------------------ measures (site.yaml measures)
+# Summed like hours: exactly, over the activities each figure counts (an activity organised by
+# two teams of one subtree counts once, as it does in the team's activities).
+
+
+def measure_ids(model: Model) -> tuple[str, ...]:
+    """The declared measures' ids, in the order site.yaml declares them."""
+    return tuple(m.id for m in model.config.measures)
+
+
+def activity_measures(activity: Activity, ids: Sequence[str]) -> tuple[MeasureSum, ...]:
+    """What one activity records of the declared measures, in the declared order (those it records)."""
+    recorded = dict(activity.measures)
+    return tuple(MeasureSum(i, recorded[i]) for i in ids if i in recorded)
+
+
+def sum_measures(activities: Iterable[Activity], ids: Sequence[str]) -> tuple[MeasureSum, ...]:
+    """Each declared measure summed over the activities, exactly; 0 where none records it."""
+    return add_measures((activity_measures(activity, ids) for activity in activities), ids)
+
+
+def add_measures(parts: Iterable[Iterable[MeasureSum]], ids: Sequence[str]) -> tuple[MeasureSum, ...]:
+    """Sums of measures (of years, say) added up, exactly; each declared measure once, in the declared order."""
+    sums = dict.fromkeys(ids, ZERO)
+    for part in parts:
+        for measure in part:
+            if measure.id in sums:
+                sums[measure.id] += measure.value
+    return tuple(MeasureSum(i, value) for i, value in sums.items())
+
+
+def measure_number(value: Decimal) -> Decimal:
+    """A measure as shown to people: exact, without trailing zeros or an exponent (4000.0 → 4000, 1.50 → 1.5)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def leaderboard(hours: dict[str, Decimal], size: int) -> list[tuple[str, Decimal]]:
     """Volunteer ids with the most hours, most first; ties by id, so the order is stable."""
     ranked = sorted(((vid, h) for vid, h in hours.items() if h > 0), key=lambda kv: (-kv[1], kv[0]))
@@ -221,7 +279,7 @@ def leaderboard(hours: dict[str, Decimal], size: int) -> list[tuple[str, Decimal
 def stats_json(model: Model, figures: Figures) -> dict[str, Any]:
     """data/stats.json as SPEC section 5 gives it; non-public volunteers only in totals."""
     t = figures.totals
-    return {
+    data: dict[str, Any] = {
         "totals": {
             "volunteers": t.volunteers,
             "teams": t.teams,
@@ -246,6 +304,13 @@ def stats_json(model: Model, figures: Figures) -> dict[str, Any]:
             if model.people[vid].public
         },
     }
+    # measures (SPEC section 5): site-wide, and in each year's and each team's entry
+    data["measures"] = _measures_json(t.measures)
+    for year, y in figures.years.items():
+        data["by_year"][str(year)]["measures"] = _measures_json(y.measures)
+    for tid, f in figures.teams.items():
+        data["teams"][tid]["measures"] = _measures_json(f.measures)
+    return data
 
 
 def _number(hours: Decimal) -> float:
@@ -255,3 +320,8 @@ def _number(hours: Decimal) -> float:
 
 def _points(points: Decimal) -> int | float:
     return int(points) if points == points.to_integral_value() else float(points)
+
+
+def _measures_json(measures: Iterable[MeasureSum]) -> dict[str, int | float]:
+    # Whole numbers as integers (12000, not 12000.0); others as the hours are written.
+    return {m.id: int(m.value) if m.value == m.value.to_integral_value() else float(m.value) for m in measures}
