@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 STRINGS: dict[str, dict[str, str]] = {
     "zh-CN": {
@@ -158,6 +159,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "day_range": "{start} 至 {end}",
         "print_note": "打印时请选择 A4 横向。",
         "contact": "联系我们",
+        # measures (site.yaml measures): a column heading with its unit
+        "with_unit": "{label}（{unit}）",
     },
     "en": {
         "home": "Home",
@@ -315,6 +318,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "day_range": "{start} to {end}",
         "print_note": "Print on A4, landscape.",
         "contact": "Contact",
+        # measures (site.yaml measures): a column heading with its unit
+        "with_unit": "{label} ({unit})",
     },
 }
 
@@ -353,7 +358,7 @@ def format_month(year: int, month: int, language: str) -> str:
 
 def format_number(value, language: str) -> str:
     """Thousands separated (12,345), as both languages write large figures on the web."""
-    text = str(value)
+    text = format(value, "f") if isinstance(value, Decimal) else str(value)  # never 4E+3
     whole, dot, fraction = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
     whole = whole.lstrip("-")
