@@ -64,7 +64,7 @@ class MeasureSum:
     """A measure site.yaml declares (a result beyond hours), summed exactly."""
 
     id: str  # as site.yaml declares it: blood_ml
-    value: Decimal
+    value: Decimal  # exact, as summed (a page prints the views' MeasureFigure, with its label and unit)
 
 
 @dataclass(frozen=True)
