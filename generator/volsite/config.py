@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -35,13 +35,33 @@ DEFAULT_LANGUAGE = "zh-CN"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_STARS = (Decimal(100), Decimal(300), Decimal(600), Decimal(1000), Decimal(1500))
 
-Report = Callable[[Message], None]  # tells a problem of one setting, at its line in site.yaml
+
+class Report(Protocol):
+    """Tells a problem of one setting, at its line in site.yaml (or at `line`, one inside it)."""
+
+    def __call__(self, message: Message, line: int | None = None) -> None: ...
+
+
+def _reporter(problems: Problems, rel: str, at: int | None) -> Report:
+    def report(message: Message, line: int | None = None) -> None:
+        problems.error(rel, line if line is not None else at, message)
+
+    return report
 
 
 @dataclass(frozen=True)
 class NavItem:
     title: str
     url: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A result that activities record beyond hours (site.yaml measures): blood_ml → 献血量, 毫升."""
+
+    id: str  # as activities' `measures` name it: blood_ml
+    label: str  # shown beside its figures: 献血量
+    unit: str  # after the number: 毫升; may be empty
 
 
 # ------------------------------------------------------------------ checks
@@ -256,6 +276,88 @@ def _menu(items: list, report: Report) -> tuple[NavItem, ...] | None:
     return tuple(menu)
 
 
+# ------------------------------------------------------------------ measures (site.yaml `measures`)
+
+MEASURE_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+MEASURE_KEYS = ("label", "unit")
+
+
+def _mapping(value: Any) -> dict | None:
+    return value if isinstance(value, dict) else None
+
+
+def _measures(declared: dict, report: Report) -> tuple[Measure, ...]:
+    """Each measure declared as id: {label, unit}, in the order written; each wrong one told at its line."""
+    lines = getattr(declared, "lines", {})
+    found = []
+    for key, value in declared.items():
+        line = lines.get(key)
+        if not isinstance(key, str) or not MEASURE_ID.match(key) or len(key) > 100:
+            report(
+                say(
+                    "V050",
+                    "measure id '{id}' must be lower-case letters, digits and '_', starting with a letter "
+                    "(activities name it in their 'measures'): write it in English or pinyin, such as blood_ml",
+                    id=shown(key),
+                ),
+                line,
+            )
+            continue
+        if not isinstance(value, dict):
+            report(
+                say(
+                    "V051",
+                    "measure '{id}' must be a mapping with 'label' and, if it has one, 'unit', not {value}: "
+                    "write it as {id}: {{label: Blood donated, unit: ml}}",
+                    id=key,
+                    value=shown(repr(value)),
+                ),
+                line,
+            )
+            continue
+        inner = getattr(value, "lines", {})
+        for name in value:
+            if name not in MEASURE_KEYS:
+                report(
+                    say(
+                        "V052",
+                        "measure '{id}' has an unknown key '{key}'{hint}: a measure has 'label' and 'unit'; "
+                        "correct its name, or delete it",
+                        id=key,
+                        key=shown(name),
+                        hint=did_you_mean(str(name), MEASURE_KEYS),
+                    ),
+                    inner.get(name, line),
+                )
+        label = _text(value.get("label"))
+        if not label:
+            report(
+                say(
+                    "V053",
+                    "measure '{id}' needs a 'label' written as text, the name shown beside its figures: "
+                    "write it as {id}: {{label: Blood donated, unit: ml}}",
+                    id=key,
+                ),
+                inner.get("label", line),
+            )
+            continue
+        unit = value.get("unit")
+        if unit is not None and _text(unit) is None:
+            report(
+                say(
+                    "V054",
+                    "the 'unit' of measure '{id}' must be text, such as ml, not {value}: write it on the same "
+                    "line, or delete it for a count without a unit",
+                    id=key,
+                    value=shown(repr(unit)),
+                ),
+                inner.get("unit", line),
+            )
+            continue
+        found.append(Measure(key, label, _text(unit) or ""))
+    return tuple(found)
+
+
 # ------------------------------------------------------------------ the table
 
 
@@ -306,6 +408,12 @@ TIME_ZONE = ValueType(
 MENU = ValueType("list of {title, url}", words("a list of {{title, url}}"), _list, further=_menu)
 FILE_PATTERNS = ValueType(
     "list of file patterns", words('a list of file patterns such as [ledger/说明.txt, "**/*.docx"]'), _patterns
+)
+MEASURES = ValueType(
+    "mapping of id: {label, unit}",
+    words("a mapping of measure ids to {{label, unit}}, such as blood_ml: {{label: Blood donated, unit: ml}}"),
+    _mapping,
+    further=_measures,
 )
 
 
@@ -412,6 +520,13 @@ OPTIONS: tuple[Option | Section, ...] = (
     ),
     Option("nav", MENU, None, "replaces the theme's menu", wrong_value=_says_no_value),
     Option("organization", TEXT, "", "who runs the site: on certificates and in the footer"),
+    Option(
+        "measures",
+        MEASURES,
+        (),
+        "results that activities record beyond hours (blood_ml: {label: 献血量, unit: 毫升}): summed per activity, "
+        "team, year and site",
+    ),
     Option("statement_issuer", TEXT, "", "names the issuer of hour statements; else they say they are not official"),
     Option("search", YES_OR_NO, True, "build the Pagefind index and the /search/ page"),
     Option(
@@ -498,6 +613,7 @@ class SiteConfig:
     privacy_allow: tuple[str, ...] = _DEFAULT["privacy_allow"]
     nav: tuple[NavItem, ...] | None = _DEFAULT["nav"]
     organization: str = _DEFAULT["organization"]
+    measures: tuple[Measure, ...] = _DEFAULT["measures"]  # in the order site.yaml declares them
     statement_issuer: str = _DEFAULT["statement_issuer"]
     search: bool = _DEFAULT["search"]
     ignore: tuple[str, ...] = _DEFAULT["ignore"]
@@ -552,7 +668,7 @@ def parse_config(data: Any, rel: str = CONFIG_FILE) -> tuple[SiteConfig, Problem
             if data.get(entry.key) is not None:
                 values.update(_read_section(entry, data[entry.key], rel, problems, line))
         else:
-            values.update(_read_option(entry, data, entry.key, partial(problems.error, rel, line)))
+            values.update(_read_option(entry, data, entry.key, _reporter(problems, rel, line)))
     return SiteConfig(**values), problems
 
 
@@ -590,7 +706,7 @@ def _read_option(option: Option, mapping: dict, key: str, report: Report) -> dic
 def _read_section(section: Section, mapping: Any, rel: str, problems: Problems, line: int | None) -> dict[str, Any]:
     """The fields a section's options fill. Problems are told at the section's line,
     an unknown key's at its own."""
-    at_section = partial(problems.error, rel, line)
+    at_section = _reporter(problems, rel, line)
     if not isinstance(mapping, dict):
         at_section(
             say(
@@ -659,7 +775,8 @@ def settings_list() -> str:
     """The README's table of settings, between its markers."""
     rows = ["| setting | type | default | what it does |", "| --- | --- | --- | --- |"]
     for option in all_options():
-        cells = (f"`{option.key}`", option.value_type.name, _default_shown(option.default), option.help)
+        default = "`{}`" if option.value_type is MEASURES else _default_shown(option.default)
+        cells = (f"`{option.key}`", option.value_type.name, default, option.help)
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join([SETTINGS_START, *rows, SETTINGS_END])
 

@@ -143,6 +143,7 @@ def test_known_keys_are_the_top_level_keys_of_the_table():
         "privacy",
         "nav",
         "organization",
+        "measures",
         "statement_issuer",
         "search",
         "ignore",
@@ -369,6 +370,17 @@ WRONG_VALUES = [
     ("nav: 首页", "'nav' must be a list of {title, url}", "V003"),
     ("nav: [{title: 首页}]", "each 'nav' item must be a mapping with 'title' and 'url'", "V009"),
     ("organization: {name: 总队}", "'organization' must be text, not {'name': '总队'}", "V003"),
+    (
+        "measures: 献血量",
+        "'measures' must be a mapping of measure ids to {label, unit}, such as blood_ml: {label: Blood donated, "
+        "unit: ml}, not '献血量'",
+        "V003",
+    ),
+    (
+        "measures: {blood_ml: 献血量}",
+        "measure 'blood_ml' must be a mapping with 'label' and, if it has one, 'unit', not '献血量'",
+        "V051",
+    ),
     ("statement_issuer: []", "'statement_issuer' must be text, not []", "V003"),
     ("search: 1", "'search' must be true or false, not 1", "V003"),
     ("ignore: [1, '']", "'ignore' must be a list of file patterns such as [ledger/说明.txt, \"**/*.docx\"]", "V003"),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from ..messages import say
 from ..problems import Problems, did_you_mean
 from ..read.files import Raw
-from .fields import Fields, KindConfig, more_of, parse_decimal, plain_ident, shown
+from .fields import NUMBER_DIGITS, Fields, KindConfig, more_of, parse_decimal, plain_ident, shown
 
 FOLDER = "content/activities"
 LABEL = "activity"
@@ -32,6 +32,7 @@ KNOWN = (
     "story",
     "type",
     "signup",
+    "measures",
 )
 # An activity's `type`: service (the default) or training (培训), whose hours are training hours.
 SERVICE, TRAINING = "service", "training"
@@ -85,6 +86,9 @@ class Activity:
     def signup_contact(self) -> str | None:
         """What the sign-up says of whom to ask: published as written (the hidden-name check reads it)."""
         return self.signup.contact if self.signup else None
+
+    # Results beyond hours (blood_ml: 4000), as written; the model checks that site.yaml declares each.
+    measures: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def days(self) -> int:
@@ -145,6 +149,7 @@ def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Act
                 type=f.name("type"),
             ),
         )
+    measures, measure_lines = _measures(f)
     activity = Activity(
         id=aid or "",
         title=title or "",
@@ -160,9 +165,10 @@ def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Act
         story=f.text("story"),
         path=raw.path,
         line=raw.line,
-        lines=_lines(raw),
+        lines={**_lines(raw), **measure_lines},
         type=kind,
         signup=signup,
+        measures=measures,
     )
     return activity if aid else None
 
@@ -336,3 +342,75 @@ def _participants(f: Fields, limit: Decimal) -> tuple[Participant, ...]:
             ),
         )
     return tuple(found)
+
+
+# ------------------------------------------------------------------ measures
+
+
+def _measures(f: Fields) -> tuple[tuple[tuple[str, Decimal], ...], dict[str, int]]:
+    """The activity's `measures` ({blood_ml: 4000}): each a number of 0 or more, exact; and the
+    line of each, as lines keep it ("measures.blood_ml"), for the model to tell an undeclared one."""
+    value = f.value("measures")
+    if value in (None, ""):
+        return (), {}
+    if not isinstance(value, dict):
+        f.error(
+            "measures",
+            say(
+                "V280",
+                "'{field}' must be a mapping of each measure to its number, not {value}: write it as "
+                "{field}: {{blood_ml: 4000, leaflets: 1200}}, with the measures site.yaml declares",
+                field=f.name("measures"),
+                value=shown(repr(value)),
+            ),
+        )
+        return (), {}
+    inner = getattr(value, "lines", {})
+    found: list[tuple[str, Decimal]] = []
+    lines: dict[str, int] = {}
+    for key, number in value.items():
+        name = str(key)
+        line = inner.get(key, f.raw.line_of("measures"))
+        parsed = parse_decimal(number) if not isinstance(number, bool) else None
+        if parsed is None and _finite(number):
+            f.problems.error(
+                f.raw.path,
+                line,
+                say(
+                    "V282",
+                    "measure '{measure}' is out of range: '{value}' (a number in a record is below {most} and not "
+                    "smaller than 0.000000000001): check it for a typo",
+                    measure=shown(name),
+                    value=shown(number),
+                    most=format(10 ** NUMBER_DIGITS[1], ","),
+                ),
+                subject=f.label,
+            )
+            continue
+        if parsed is None or parsed < 0:
+            f.problems.error(
+                f.raw.path,
+                line,
+                say(
+                    "V281",
+                    "measure '{measure}' must be a number of 0 or more, not '{value}': write digits only, "
+                    "such as 4000 or 1.5, without units or words (the unit is site.yaml's)",
+                    measure=shown(name),
+                    value=shown(number),
+                ),
+                subject=f.label,
+            )
+            continue
+        found.append((name, parsed))
+        lines[f"measures.{name}"] = line
+    return tuple(found), lines
+
+
+def _finite(value: object) -> bool:
+    """A number written out of range (1e20), as opposed to no number at all (4000毫升)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        return False
+    try:
+        return Decimal(str(value).strip()).is_finite()
+    except InvalidOperation:
+        return False

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
+from ..kinds.activities import Activity
 from .people import Service
 from .resolve import Model
 
@@ -61,6 +62,14 @@ def sum_hours(services: Iterable[Service]) -> Decimal:
 
 
 @dataclass(frozen=True)
+class MeasureSum:
+    """A measure site.yaml declares (a result beyond hours), summed exactly."""
+
+    id: str  # as site.yaml declares it: blood_ml
+    value: Decimal  # exact, as summed (a page prints the views' MeasureFigure, with its label and unit)
+
+
+@dataclass(frozen=True)
 class VolunteerFigures:
     hours: Decimal
     stars: int
@@ -81,6 +90,7 @@ class TeamFigures:
     people_served: int  # by those activities
     training_hours: Decimal = ZERO  # all training hours of its members, each counted once
     trainings: int = 0  # trainings held, organised by the team or any sub-team
+    measures: tuple[MeasureSum, ...] = ()  # each declared measure, over those activities
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,7 @@ class YearFigures:
     people_served: int
     training_hours: Decimal = ZERO  # hours of trainings held that year
     trainings: int = 0  # trainings held that year
+    measures: tuple[MeasureSum, ...] = ()  # each declared measure, over that year's activities
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,7 @@ class Totals:
     training_hours: Decimal = ZERO
     trainings: int = 0  # trainings held (not among the activities)
     upcoming: int = 0  # activities after today (not among the activities)
+    measures: tuple[MeasureSum, ...] = ()  # each declared measure, site-wide
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,7 @@ def compute(model: Model) -> Figures:
             stars[figures.stars] += 1
 
     teams = {tid: team_figures(model, tid, volunteers) for tid in model.teams}
+    years = year_figures(model)
     awarded = [a for a in model.awards.values() if not a.candidate]
     counted = [a for a in model.activities.values() if model.counts(a.id)]
     totals = Totals(
@@ -154,11 +167,13 @@ def compute(model: Model) -> Figures:
         training_hours=sum_hours(model.training),
         trainings=sum(1 for a in model.activities.values() if a.training and a.id not in model.upcoming_ids),
         upcoming=len(model.upcoming),
+        # site-wide: the sum of the years', so of the very activities the years count
+        measures=add_measures((y.measures for y in years.values()), measure_ids(model)),
     )
     return Figures(
         volunteers,
         teams,
-        year_figures(model),
+        years,
         totals,
         stars,
         hours_by_month(model.services),
@@ -213,6 +228,7 @@ def team_figures(model: Model, team_id: str, volunteers: dict[str, VolunteerFigu
         people_served=sum(model.activities[aid].people_served or 0 for aid in activity_ids),
         training_hours=sum((volunteers[vid].training_hours for vid in members), ZERO),
         trainings=sum(1 for aid in organised if model.activities[aid].training and aid not in model.upcoming_ids),
+        measures=sum_measures((model.activities[aid] for aid in activity_ids), measure_ids(model)),
     )
 
 
@@ -229,17 +245,29 @@ def year_figures(model: Model) -> dict[int, YearFigures]:
     served: dict[int, int] = defaultdict(int)
     trainings: dict[int, int] = defaultdict(int)
     training_hours: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    held: dict[int, list[Activity]] = defaultdict(list)  # the activities counted in each year, for its measures
     for activity in model.activities.values():
         if model.counts(activity.id):
             activities[activity.date.year] += 1
             served[activity.date.year] += activity.people_served or 0
+            held[activity.date.year].append(activity)
         elif activity.training and activity.id not in model.upcoming_ids:
             trainings[activity.date.year] += 1
     for service in model.training:
         training_hours[service.date.year] += service.hours
     years = sorted(set(hours) | set(activities) | set(trainings) | set(training_hours))
+    ids = measure_ids(model)
     return {
-        y: YearFigures(hours[y], activities[y], len(active[y]), services[y], served[y], training_hours[y], trainings[y])
+        y: YearFigures(
+            hours[y],
+            activities[y],
+            len(active[y]),
+            services[y],
+            served[y],
+            training_hours[y],
+            trainings[y],
+            measures=sum_measures(held[y], ids),
+        )
         for y in years
     }
 
@@ -259,6 +287,42 @@ def activities_by_category(model: Model) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+# ------------------------------------------------------------ measures (site.yaml measures)
+# Summed like hours: exactly, over the activities each figure counts (an activity organised by
+# two teams of one subtree counts once, as it does in the team's activities).
+
+
+def measure_ids(model: Model) -> tuple[str, ...]:
+    """The declared measures' ids, in the order site.yaml declares them."""
+    return tuple(m.id for m in model.config.measures)
+
+
+def activity_measures(activity: Activity, ids: Sequence[str]) -> tuple[MeasureSum, ...]:
+    """What one activity records of the declared measures, in the declared order (those it records)."""
+    recorded = dict(activity.measures)
+    return tuple(MeasureSum(i, recorded[i]) for i in ids if i in recorded)
+
+
+def sum_measures(activities: Iterable[Activity], ids: Sequence[str]) -> tuple[MeasureSum, ...]:
+    """Each declared measure summed over the activities, exactly; 0 where none records it."""
+    return add_measures((activity_measures(activity, ids) for activity in activities), ids)
+
+
+def add_measures(parts: Iterable[Iterable[MeasureSum]], ids: Sequence[str]) -> tuple[MeasureSum, ...]:
+    """Sums of measures (of years, say) added up, exactly; each declared measure once, in the declared order."""
+    sums = dict.fromkeys(ids, ZERO)
+    for part in parts:
+        for measure in part:
+            if measure.id in sums:
+                sums[measure.id] += measure.value
+    return tuple(MeasureSum(i, value) for i, value in sums.items())
+
+
+def measure_number(value: Decimal) -> Decimal:
+    """A measure as shown to people: exact, without trailing zeros or an exponent (4000.0 → 4000, 1.50 → 1.5)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def leaderboard(hours: dict[str, Decimal], size: int) -> list[tuple[str, Decimal]]:
     """Volunteer ids with the most hours, most first; ties by id, so the order is stable."""
     ranked = sorted(((vid, h) for vid, h in hours.items() if h > 0), key=lambda kv: (-kv[1], kv[0]))
@@ -271,7 +335,7 @@ def leaderboard(hours: dict[str, Decimal], size: int) -> list[tuple[str, Decimal
 def stats_json(model: Model, figures: Figures) -> dict[str, Any]:
     """data/stats.json as SPEC section 5 gives it; non-public volunteers only in totals."""
     t = figures.totals
-    return {
+    data: dict[str, Any] = {
         "totals": {
             "volunteers": t.volunteers,
             "teams": t.teams,
@@ -307,6 +371,13 @@ def stats_json(model: Model, figures: Figures) -> dict[str, Any]:
         },
         "upcoming": list(model.upcoming),  # soonest first
     }
+    # measures (SPEC section 5): site-wide, and in each year's and each team's entry
+    data["measures"] = _measures_json(t.measures)
+    for year, y in figures.years.items():
+        data["by_year"][str(year)]["measures"] = _measures_json(y.measures)
+    for tid, f in figures.teams.items():
+        data["teams"][tid]["measures"] = _measures_json(f.measures)
+    return data
 
 
 def _number(hours: Decimal) -> float:
@@ -316,3 +387,8 @@ def _number(hours: Decimal) -> float:
 
 def _points(points: Decimal) -> int | float:
     return int(points) if points == points.to_integral_value() else float(points)
+
+
+def _measures_json(measures: Iterable[MeasureSum]) -> dict[str, int | float]:
+    # Whole numbers as integers (12000, not 12000.0); others as the hours are written.
+    return {m.id: int(m.value) if m.value == m.value.to_integral_value() else float(m.value) for m in measures}

@@ -23,7 +23,8 @@ from ..kinds.documents import Document
 from ..kinds.teams import Team
 from ..kinds.volunteers import Volunteer
 from ..messages import say
-from ..problems import Problems
+from ..problems import Problems, did_you_mean
+from ..read.text import shown
 from .days import is_upcoming, turning_days
 from .hidden_names import hidden_name_problems, published_texts
 from .links import Groups, Links, link_awards, link_documents, link_services, link_teams, link_volunteers
@@ -95,6 +96,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems, today:
     teams = _unique(content.teams, "team", problems)
     activities = _unique(sorted(content.activities, key=lambda a: (a.date, a.id)), "activity", problems)
     awards = _unique(content.awards, "award", problems)
+    _check_measures(activities, config, problems)
     stories = _documents(content.stories, config, problems)
     pages = _documents(content.pages, config, problems)
     all_stories = {d.slug: d for d in content.stories}
@@ -292,3 +294,28 @@ def _documents(documents: Iterable[Document], config: SiteConfig, problems: Prob
             continue
         found[document.slug] = document
     return {slug: d for slug, d in found.items() if config.drafts or not d.draft}
+
+
+# ------------------------------------------------------------------ measures
+
+
+def _check_measures(activities: Mapping[str, Activity], config: SiteConfig, problems: Problems) -> None:
+    """Each measure an activity records is one site.yaml declares (it has a label and a unit there)."""
+    declared = tuple(m.id for m in config.measures)
+    for activity in activities.values():
+        for key, _ in activity.measures:
+            if key in declared:
+                continue
+            problems.error(
+                activity.path,
+                activity.lines.get(f"measures.{key}", activity.lines.get("measures", activity.line)),
+                say(
+                    "V350",
+                    "measure '{measure}' is not declared in site.yaml{hint}: correct its name, or declare it "
+                    "under 'measures' in site.yaml with its label and unit, as {measure}: {{label: Blood donated, "
+                    "unit: ml}}",
+                    measure=shown(key),
+                    hint=did_you_mean(key[:100], declared),
+                ),
+                subject=registry.subject_of(activity),
+            )

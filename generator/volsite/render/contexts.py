@@ -22,6 +22,7 @@ from .views import (
     ActivityBrief,
     AwardBrief,
     Headline,
+    MeasureFigure,
     ProfileView,
     Ranked,
     ServiceLine,
@@ -175,6 +176,7 @@ class Chart:
 class StatsYear:
     year: int
     figures: YearFigures  # that year's hours, activities, active volunteers, person-times, people served
+    measures: tuple[MeasureFigure, ...] = ()  # that year's sum of each measure in headline.measures, in its order
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 STRINGS: dict[str, dict[str, str]] = {
     "zh-CN": {
@@ -184,6 +185,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "posting_open": "正在公示",
         "posting_ended": "公示已结束",
         "posting_ended_note": "以下人选的公示期已满，评选结果以正式表彰为准。",
+        # measures (site.yaml measures): a column heading with its unit
+        "with_unit": "{label}（{unit}）",
     },
     "en": {
         "home": "Home",
@@ -369,6 +372,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "posting_open": "Under public posting",
         "posting_ended": "Posting ended",
         "posting_ended_note": "The posting period of these nominees has ended; the result is the award as given.",
+        # measures (site.yaml measures): a column heading with its unit
+        "with_unit": "{label} ({unit})",
     },
 }
 
@@ -407,7 +412,7 @@ def format_month(year: int, month: int, language: str) -> str:
 
 def format_number(value, language: str) -> str:
     """Thousands separated (12,345), as both languages write large figures on the web."""
-    text = str(value)
+    text = format(value, "f") if isinstance(value, Decimal) else str(value)  # never 4E+3
     whole, dot, fraction = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
     whole = whole.lstrip("-")

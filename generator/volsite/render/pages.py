@@ -376,8 +376,18 @@ class Renderer:
                 rows((name, hours_text(h)) for name, h in teams),
             ),
         )
-        years = tuple(StatsYear(year, figures) for year, figures in sorted(f.years.items(), reverse=True))
-        return "stats.html", StatsPage(charts_, years, self.views.headline())
+        headline = self.views.headline()
+        # each year's measures: those the site has any of (headline.measures), 0 included, as columns
+        shown = {m.id for m in headline.measures}
+        years = tuple(
+            StatsYear(
+                year,
+                figures,
+                self.views.measure_figures((m for m in figures.measures if m.id in shown), zero=True),
+            )
+            for year, figures in sorted(f.years.items(), reverse=True)
+        )
+        return "stats.html", StatsPage(charts_, years, headline)
 
     def _search(self, route: Route):
         return "search.html", EmptyPage()

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote, unquote
@@ -20,13 +20,32 @@ from ..images.stage import ImageSet
 from ..kinds.awards import LEVELS
 from ..model import routes
 from ..model.days import Posting, posting, signup_open
-from ..model.figures import Figures, TeamFigures, leaderboard, round_hours, stars_at_end_of
+from ..model.figures import (
+    Figures,
+    MeasureSum,
+    TeamFigures,
+    activity_measures,
+    leaderboard,
+    measure_number,
+    round_hours,
+    stars_at_end_of,
+)
 from ..model.media import media_path
 from ..model.people import Service
 from ..model.resolve import Model
 from .markdown import Html
 
 ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class MeasureFigure:
+    """A figure of a measure site.yaml declares (a result beyond hours): 献血量 12,000 毫升."""
+
+    id: str  # as site.yaml declares it: blood_ml
+    label: str  # 献血量
+    unit: str  # 毫升; empty for a plain count
+    value: Decimal  # exact, without trailing zeros (print with | number)
 
 
 @dataclass(frozen=True)
@@ -231,6 +250,7 @@ class TeamView:
     stories: tuple[StoryView, ...]
     upcoming: tuple[ActivityBrief, ...] = ()  # activities after today of the team and its sub-teams, soonest first
     trainings: tuple[ActivityBrief, ...] = ()  # trainings held by the team and its sub-teams, newest first
+    measures: tuple[MeasureFigure, ...] = ()  # its measures with its sub-teams', those above 0
 
 
 @dataclass(frozen=True)
@@ -245,6 +265,7 @@ class Headline:
     awards: int
     star_volunteers: int  # volunteers with one star or more
     services: int  # person-times (服务人次)
+    measures: tuple[MeasureFigure, ...] = ()  # each declared measure site-wide, those above 0
 
 
 @dataclass(frozen=True)
@@ -331,6 +352,7 @@ class ActivityPage:
     served: tuple[Served, ...]  # most hours first (a training's: hours of training)
     story: StoryView | None  # the story that reports it
     going: tuple[Link, ...] = ()  # while it is upcoming: the volunteers who will take part
+    measures: tuple[MeasureFigure, ...] = ()  # the measures it records (site.yaml measures), as declared
 
 
 # A title that is a star level (五星志愿者, 5星志愿者, 三星级志愿者): awarded, apart from the stars reached by hours.
@@ -584,6 +606,16 @@ class Views:
         awards.sort(key=lambda a: (a.date or dt.date(a.year, 12, 31), a.id), reverse=True)
         return tuple(self.award(a.id) for a in awards)
 
+    def measure_figures(self, sums: Iterable[MeasureSum], zero: bool = False) -> tuple[MeasureFigure, ...]:
+        """The declared measures among `sums`, with their labels, in site.yaml's order; those of 0 only
+        with `zero` (an activity that recorded 0 says so; a team that never measured blood says nothing of it)."""
+        values = {s.id: s.value for s in sums}
+        return tuple(
+            MeasureFigure(m.id, m.label, m.unit, measure_number(values[m.id]))
+            for m in self.model.config.measures
+            if m.id in values and (zero or values[m.id] > 0)
+        )
+
     # ---------------------------------------------------------------- pages
 
     def headline(self) -> Headline:
@@ -597,6 +629,7 @@ class Views:
             t.awards,
             sum(self.figures.stars.values()),
             t.services,
+            self.measure_figures(t.measures),
         )
 
     def recent_activities(self, count: int) -> list[ActivityBrief]:
@@ -760,6 +793,7 @@ class Views:
             stories=tuple(self.story(s) for s in self.model.stories_by_team.get(tid, ()) if s in self.model.stories),
             upcoming=tuple(self.activity(a) for a in self.model.upcoming if a in activity_ids),
             trainings=tuple(trainings),
+            measures=self.measure_figures(self.figures.teams[tid].measures),
         )
 
     def activity_page(self, aid: str) -> ActivityPage:
@@ -776,6 +810,7 @@ class Views:
             served,
             self.story(story_slug) if story_slug in self.model.stories else None,
             tuple(self.person(v) for v in going),
+            measures=self.measure_figures(activity_measures(a, [m.id for m in self.model.config.measures]), zero=True),
         )
 
     def timeline(self) -> tuple[TimelineYear, ...]:
