@@ -62,8 +62,8 @@ def command_line(language: str) -> click.Group:
             click.echo(problem.format(language), err=True)
 
     def refuse(exc: UsageError) -> NoReturn:
-        said = exc.said.words(language)
-        click.echo(f"volsite: {said} [{exc.said.code}]" if exc.said.code else f"volsite: {said}", err=True)
+        said = words("volsite: {reason}", reason=exc.said).words(language)
+        click.echo(f"{said} [{exc.said.code}]" if exc.said.code else said, err=True)
         sys.exit(EXIT_USAGE)
 
     def fail_unexpected(exc: BaseException, verbose: bool) -> NoReturn:
@@ -346,8 +346,10 @@ def site_language(args: list[str]) -> str | None:
     """The `language` of the site a command is run on: the first argument that is a site
     folder, else the current folder; None outside a site. Read leniently: a site.yaml with
     problems is reported by the command itself."""
-    for candidate in [*(arg for arg in args if not arg.startswith("-")), "."]:
-        config = Path(candidate) / CONFIG_FILE
+    here = Path.cwd()
+    around = [here, *here.parents]  # (run inside a site's content/: the site above speaks)
+    for candidate in [*(Path(arg) for arg in args if not arg.startswith("-")), *around]:
+        config = candidate / CONFIG_FILE
         try:
             if not config.is_file():
                 continue
