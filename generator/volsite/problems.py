@@ -26,8 +26,8 @@ class Problem:
     subject: Message | None = None  # what the problem is about: "volunteer 'zhang-wei'"
 
     def __post_init__(self) -> None:
-        if not isinstance(self.said, Message):  # while every stage is moved onto say()
-            object.__setattr__(self, "said", _said(self.said))
+        if not isinstance(self.said, Message):
+            raise TypeError(f"a problem is said with say(code, text, ...), not {type(self.said).__name__}")
 
     @property
     def message(self) -> str:
@@ -89,9 +89,12 @@ def _message_of(kept: list) -> Message:
     return Message(code, text, tuple((name, values[kind](value)) for name, kind, value in params))
 
 
-def _said(message: Message | str) -> Message:
-    # While every stage is moved onto say(): a plain text is shown as it is, in English.
-    return message if isinstance(message, Message) else Message("", "{text}", (("text", message),))
+def _said(message: Message) -> Message:
+    # Every message a user reads is said with say() (a code, words in each language): a plain
+    # text would never be translated.
+    if not isinstance(message, Message):
+        raise TypeError(f"a problem is said with say(code, text, ...), not {type(message).__name__}")
+    return message
 
 
 class Problems:
@@ -100,10 +103,10 @@ class Problems:
     def __init__(self) -> None:
         self._items: list[Problem] = []
 
-    def error(self, path: str, line: int | None, message: Message | str, subject: Message | None = None) -> None:
+    def error(self, path: str, line: int | None, message: Message, subject: Message | None = None) -> None:
         self._items.append(Problem(path, line, _said(message), ERROR, subject))
 
-    def warning(self, path: str, line: int | None, message: Message | str, subject: Message | None = None) -> None:
+    def warning(self, path: str, line: int | None, message: Message, subject: Message | None = None) -> None:
         self._items.append(Problem(path, line, _said(message), WARNING, subject))
 
     def extend(self, other: Iterable[Problem]) -> None:
@@ -143,7 +146,7 @@ class ContentError(Exception):
 class UsageError(Exception):
     """Wrong usage or unsafe settings (exit status 2)."""
 
-    def __init__(self, message: Message | str):
+    def __init__(self, message: Message):
         self.said = _said(message)
         super().__init__(self.said.words())
 

@@ -194,3 +194,15 @@ def test_volsite_help_explains_a_code_and_lists_the_guide(tmp_path):
     assert unknown.exit_code == 2 and "V999" in unknown.output
     listing = CliRunner().invoke(main, ["help"], env=env)
     assert listing.exit_code == 0 and "volsite help V212" in listing.output
+
+
+def test_a_problem_in_plain_text_is_refused():
+    # Plain text would never be translated: every problem is said with say().
+    from volsite.problems import Problems, UsageError
+
+    with pytest.raises(TypeError):
+        Problems().error("a", 1, "no code, no Chinese")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Problem("a", 1, "no code")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        UsageError("no code")  # type: ignore[arg-type]
