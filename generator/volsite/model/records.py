@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
+from ..kinds.fields import NOUNS
 from ..messages import Message, words
 
 
@@ -27,22 +28,10 @@ class Identified(Record, Protocol):
     def id(self) -> str: ...
 
 
-# What messages call one record of each kind (a kind's LABEL, a document's kind).
-_NOUNS = {
-    "volunteer": words("volunteer"),
-    "team": words("team"),
-    "activity": words("activity"),
-    "ledger row": words("ledger row"),
-    "award": words("award"),
-    "story": words("story"),
-    "page": words("page"),
-}
-
-
 def kind_noun(label: str) -> Message:
     """A kind's name in messages: "volunteer" (志愿者). A kind volsite does not know the words
     for (a site's own) is called by its LABEL as it is."""
-    return _NOUNS.get(label) or as_is(label)
+    return NOUNS.get(label) or as_is(label)
 
 
 def named(label: str, name: str | None = None) -> Message:
