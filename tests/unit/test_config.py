@@ -19,6 +19,7 @@ from volsite.config import (
     OPTIONS,
     SETTINGS_END,
     SETTINGS_START,
+    Issuer,
     NavItem,
     Section,
     SiteConfig,
@@ -196,7 +197,8 @@ def test_the_defaults_themselves():
         True,
         False,
     )
-    assert (defaults.description, defaults.organization, defaults.statement_issuer) == ("", "", "")
+    assert (defaults.description, defaults.organization, defaults.statement_issuer) == ("", "", Issuer())
+    assert not defaults.statement_issuer and str(defaults.statement_issuer) == ""  # as the text it once was
 
 
 @pytest.mark.parametrize("text", [None, {}])
@@ -234,7 +236,7 @@ def test_every_setting_is_read_into_its_field():
         privacy_allow=("0510-12345678", "温馨提示"),
         nav=(NavItem("首页", "/"),),
         organization="总队",
-        statement_issuer="医院",
+        statement_issuer=Issuer("医院"),
         search=False,
         unsafe_html=False,
     )
@@ -367,7 +369,11 @@ WRONG_VALUES = [
     ("nav: 首页", "'nav' must be a list of {title, url}", "V003"),
     ("nav: [{title: 首页}]", "each 'nav' item must be a mapping with 'title' and 'url'", "V009"),
     ("organization: {name: 总队}", "'organization' must be text, not {'name': '总队'}", "V003"),
-    ("statement_issuer: []", "'statement_issuer' must be text, not []", "V003"),
+    (
+        "statement_issuer: []",
+        "'statement_issuer' must be text (the issuer's name), or a mapping with name, contact and person, not []",
+        "V003",
+    ),
     ("search: 1", "'search' must be true or false, not 1", "V003"),
     ("markdown: true", "'markdown' must be a mapping with unsafe_html", "V004"),
     ("markdown: {unsafe_html: 1}", "'markdown.unsafe_html' must be true or false", "V003"),
