@@ -16,6 +16,7 @@ from .config import CONFIG_FILE, SiteConfig, load_config
 from .kinds.content import load_content
 from .messages import Message, say, words
 from .model.figures import Figures, compute
+from .model.proofs import number_problems
 from .model.resolve import Model, build_model
 from .model.routes import Route, plan
 from .output.checks import link_findings
@@ -94,6 +95,7 @@ def load_site(
     workers.meanwhile(load_dictionary)  # (planning needs it next)
     content = load_content(site_root, config, problems, workers, store)
     model = build_model(content, config, problems)
+    number_problems(model.awards, problems)  # two certificates given one number
     routes = plan(model, problems)
     if problems.errors:
         raise ContentError(problems.sorted())

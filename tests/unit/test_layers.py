@@ -27,6 +27,7 @@ LAYERS = [
         "bindings.click",
         "render.i18n",
         "render.charts",
+        "render.qr",
         "seams",
     },
     {"speed.workers", "speed.memory"},
@@ -43,12 +44,12 @@ LAYERS = [
     },
     {"kinds.registry"},
     {"config"},
-    {"kinds.content"},
+    {"kinds.content", "kinds.identities"},
     {"model.records", "model.people", "model.media"},
     {"model.hidden_names"},
     {"model.links"},
     {"model.resolve"},
-    {"model.figures"},
+    {"model.figures", "model.proofs"},
     {"model.routes", "render.markdown"},
     {"images.heif", "images.svg", "images.made"},
     {"images.process"},
@@ -56,9 +57,9 @@ LAYERS = [
     {"render.views"},
     {"render.contexts"},
     {"render.pages"},
-    {"render.site"},
+    {"render.site", "render.proofs"},
     {"output.checks"},
-    {"output.write", "output.search"},
+    {"output.write", "output.search", "output.statements"},
     {"pipeline", "scaffold"},
     {"speed.store", "speed.session"},
     {"speed.record"},
@@ -218,6 +219,8 @@ MAY_WRITE = {
     "read.files": "nothing: opens files to read them",
     "read.tables": "nothing: opens files to read them",
     "config": "README.md's list of settings, run as python3 -m volsite.config --write README.md",
+    "output.statements": "the folder volsite statements is given (never the site's output, content or themes), "
+    "and git check-ignore, run to ask whether git ignores it",
 }
 
 
