@@ -209,7 +209,7 @@ def _qualifications(f: Fields) -> tuple[Qualification, ...]:
     value = f.value(key)
     if value in (None, ""):
         return ()
-    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+    if isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
         items: list[Any] = value
     elif isinstance(value, dict):
         items = [value]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -145,21 +145,25 @@ class ServiceRow:
 
 
 def service_rows(
-    services: Iterable[Service], titles: Mapping[str, str], fit: int
+    services: Iterable[Service],
+    titles: Mapping[str, str],
+    fit: int,
+    lines: Callable[[ServiceRow], int] = lambda row: 1,
 ) -> tuple[tuple[ServiceRow, ...], bool]:
     """The rows of a printed statement, oldest first, and whether they are summed: every
-    service on its own row when there are at most `fit` of them; else one row for each content
-    of each year (the activity's title, else the ledger row's note); and when those are more
-    than `fit` too, one row for each year."""
+    service on its own row when they take at most `fit` lines (`lines` tells how many a row
+    takes: a long title may take two); else one row for each content of each year (the
+    activity's title, else the ledger row's note); and when those take more than `fit` too,
+    one row for each year."""
     ordered = sorted(services, key=lambda s: (s.date, s.activity or "", s.line))
-    if len(ordered) <= fit:
-        return tuple(_row([s], _content(s, titles), (s.note or "") if s.activity else "") for s in ordered), False
+    each = [_row([s], _content(s, titles), (s.note or "") if s.activity else "") for s in ordered]
+    if sum(map(lines, each)) <= fit:
+        return tuple(each), False
     by_content: dict[tuple[int, str], list[Service]] = defaultdict(list)
     for s in ordered:
         by_content[(s.date.year, _content(s, titles))].append(s)
-    if len(by_content) <= fit:
-        rows = [_row(group, content, "") for (year, content), group in by_content.items()]
-    else:
+    rows = [_row(group, content, "") for (year, content), group in by_content.items()]
+    if sum(map(lines, rows)) > fit:
         by_year: dict[int, list[Service]] = defaultdict(list)
         for s in ordered:
             by_year[s.date.year].append(s)

@@ -10,6 +10,7 @@ Never part of the site: what it is given holds the identity data that no build r
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -21,7 +22,7 @@ from ..kinds.identities import Identity
 from ..messages import say
 from ..model import routes
 from ..model.figures import Figures
-from ..model.proofs import service_rows
+from ..model.proofs import ServiceRow, service_rows
 from ..model.resolve import Model
 from ..model.routes import Route
 from ..problems import ContentError, Problems
@@ -29,9 +30,13 @@ from .contexts import ProofEntry, ProofPage, ProofsPage, context_fields
 from .pages import Renderer, _template_position
 
 ZERO = Decimal(0)
-# What one A4 page of the form holds beside its head and foot: rows of service, and honours.
-PROOF_ROWS = 15
-PROOF_HONOURS = 5
+# What one A4 page of the form holds beside its head and foot: lines of the service table, and
+# honours. The table's content column holds about LINE_WIDTH half-width characters a line (a
+# Chinese character is two) at the form's 9.5 pt: a longer content takes two lines, and one
+# longer than that is cut short (…) to keep the page one page.
+PROOF_LINES = 16
+PROOF_HONOURS = 4
+LINE_WIDTH = 50
 
 
 class Proofs:
@@ -47,7 +52,11 @@ class Proofs:
         """(what proof.html is given, the page) for one volunteer, of one year or of all."""
         v, vid = self.views, identity.id
         services = v.services_of(vid, year)
-        rows, summed = service_rows(services, v.titles(services), PROOF_ROWS)
+        rows, summed = service_rows(services, v.titles(services), PROOF_LINES, _lines)
+        rows = tuple(
+            replace(row, content=_shortened(row.content, 2 * LINE_WIDTH - 16), note=_shortened(row.note, 24))
+            for row in rows
+        )
         honours = v.honours(vid, year)
         number = v.statement_numbers[vid] + (f"-{year}" if year is not None else "")
         public = routes.hours_url(vid)
@@ -111,6 +120,27 @@ class Proofs:
                 ),
             )
         raise ContentError(problems.sorted())
+
+
+def _width(text: str) -> int:
+    """How wide a text is printed, in half-width characters: a Chinese character is two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _lines(row: ServiceRow) -> int:
+    text = row.content + (f"（{row.note}）" if row.note else "") + ("，1,000 次" if row.services > 1 else "")
+    return 1 if _width(text) <= LINE_WIDTH else 2
+
+
+def _shortened(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    kept = ""
+    for ch in text:
+        if _width(kept + ch) > width - 2:
+            break
+        kept += ch
+    return kept + "…"
 
 
 def pdf_maker() -> Callable[[str], bytes] | None:
