@@ -480,3 +480,42 @@ def test_parse_config_is_pure(monkeypatch):
     assert list(first_problems) == list(second_problems) and len(first_problems) == 3
     assert first_problems is not second_problems
     assert first.title == "t" and first.privacy_allow == ("a", "b") and first.publish_fields == ("skills_note",)
+
+
+# ------------------------------------------------------------------ statement_issuer
+
+
+def test_the_statement_issuer_is_a_mapping_or_its_name_alone():
+    site_config, problems = read("statement_issuer:\n  name: 总队\n  contact: 13912345678\n  person: 王主任\n")
+    assert problems == []
+    assert site_config.statement_issuer == Issuer("总队", "13912345678", "王主任")
+    assert str(site_config.statement_issuer) == "总队"  # a theme printing it as text still shows the name
+    site_config, problems = read("statement_issuer: 总队\n")
+    assert problems == [] and site_config.statement_issuer == Issuer("总队")
+
+
+def test_the_issuers_contact_is_public_by_declaration():
+    site_config, _ = read("privacy: {allow: [0510-1234567]}\nstatement_issuer: {name: 总队, contact: 13912345678}\n")
+    assert site_config.declared_public == ("0510-1234567", "13912345678")
+    assert read("statement_issuer: 总队\n")[0].declared_public == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "statement_issuer:\n  nme: 总队\n",
+            [("site.yaml:1: 'statement_issuer' has 'nme', which volsite does not know (did you mean 'name'?)", "V030")],
+        ),
+        ("statement_issuer:\n  contact: 0510-1234567\n", [("site.yaml:1: 'statement_issuer' names no issuer", "V032")]),
+        ("statement_issuer: {}\n", [("site.yaml:1: 'statement_issuer' names no issuer", "V032")]),
+        (
+            "statement_issuer: {name: 总队, person: [王, 李]}\n",
+            [("site.yaml:1: 'statement_issuer.person' must be text, not ['王', '李']", "V031")],
+        ),
+    ],
+)
+def test_a_wrong_statement_issuer_says_what_to_write(text, expected):
+    site_config, problems = read(text)
+    assert told(problems, *expected), problems
+    assert site_config.statement_issuer in (Issuer(), Issuer("总队"))  # what is wrong is left out
