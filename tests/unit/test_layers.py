@@ -25,6 +25,7 @@ LAYERS = [
         "bindings.pagefind",
         "bindings.process",
         "bindings.click",
+        "bindings.segno",
         "render.i18n",
         "render.charts",
         "render.qr",

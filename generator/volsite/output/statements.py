@@ -93,8 +93,8 @@ def _refuse_unless_git_ignores(site: Path, target: Path, out: Path, names: tuple
     paths = [rel + "/", *(f"{rel}/{name}" for name in names)]
     try:
         found = subprocess.run(
-            ["git", "-C", str(top), "check-ignore", "--stdin"],
-            input="\n".join(paths) + "\n",
+            ["git", "-C", str(top), "check-ignore", "-z", "--stdin"],  # -z: names as they are, not quoted
+            input="\0".join(paths) + "\0",
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -111,7 +111,7 @@ def _refuse_unless_git_ignores(site: Path, target: Path, out: Path, names: tuple
                 folder=out,
             )
         )
-    ignored = set(found.stdout.splitlines())
+    ignored = set(found.stdout.split("\0"))
     if not all(path in ignored for path in paths):
         raise UsageError(
             say(
