@@ -40,8 +40,9 @@ def records_as_of(model: Model) -> dt.date | None:
     every statement and certificate of a build, so each says how far the organisation's
     records run, not when one volunteer last served: a statement of someone who stopped in
     2023, printed from records kept up to 2026, says 2026 (and that nothing came after 2023)."""
-    dates = [service.date for service in model.services]
-    ends = (model.activities[s.activity].end for s in model.services if s.activity in model.activities)
+    services = [*model.services, *getattr(model, "training", ())]  # (trainings, where the model keeps them apart)
+    dates = [service.date for service in services]
+    ends = (model.activities[s.activity].end for s in services if s.activity in model.activities)
     dates += [end for end in ends if end is not None]
     dates += [award.date for award in model.awards.values() if award.date is not None and not award.candidate]
     return max(dates, default=None)

@@ -36,6 +36,7 @@ ZERO = Decimal(0)
 # longer than that is cut short (…) to keep the page one page.
 PROOF_LINES = 16
 PROOF_HONOURS = 4
+PROOF_TRAININGS = 3  # lines of training: more are summed by year and content, then by year
 LINE_WIDTH = 50
 
 
@@ -57,6 +58,14 @@ class Proofs:
             replace(row, content=_shortened(row.content, 2 * LINE_WIDTH - 16), note=_shortened(row.note, 24))
             for row in rows
         )
+        # Training (培训) is recorded apart from service: the trainings held that the model keeps
+        # apart (activities of type: training), none where it keeps none.
+        trainings = [
+            s
+            for s in getattr(self.model, "training", ())
+            if s.volunteer == vid and (year is None or s.date.year == year)
+        ]
+        training_rows = service_rows(trainings, v.titles(trainings), PROOF_TRAININGS, _lines)[0]
         honours = v.honours(vid, year)
         number = v.statement_numbers[vid] + (f"-{year}" if year is not None else "")
         public = routes.hours_url(vid)
@@ -73,10 +82,8 @@ class Proofs:
             summed=summed,
             services=len(services),
             hours=sum((s.hours for s in services), ZERO),
-            # Training (培训) is recorded apart from service (activities of type: training); these
-            # rows are filled once the model keeps training apart, and say "none" until then.
-            training=(),
-            training_hours=ZERO,
+            training=training_rows,
+            training_hours=sum((row.hours for row in training_rows), ZERO),
             honours=honours[:PROOF_HONOURS],
             more_honours=max(0, len(honours) - PROOF_HONOURS),
             verification=verification,
