@@ -168,7 +168,8 @@ def service_rows(
         by_year: dict[int, list[Service]] = defaultdict(list)
         for s in ordered:
             by_year[s.date.year].append(s)
-        rows = [_row(group, "", "") for group in by_year.values()]
+        # (a year of one service keeps what it was)
+        rows = [_row(group, _content(group[0], titles) if len(group) == 1 else "", "") for group in by_year.values()]
     return tuple(sorted(rows, key=lambda row: (row.first, row.content))), True
 
 
