@@ -328,6 +328,9 @@ def test_inside_a_git_repository_only_a_folder_git_ignores_is_taken(site, tmp_pa
         check=True,
     )
     assert "private/" not in status.stdout  # nothing in it that git would commit
+    # a repository whose git cannot be run (not installed, as on many Windows machines): refused
+    blind = statements(site, "--out", str(site.root / "private"), env={"PATH": str(tmp_path / "no-such-folder")})
+    assert blind.exit_code == 2 and "[V726]" in blind.output
 
 
 def test_a_refusal_is_said_in_the_sites_language(site, tmp_path):
@@ -355,3 +358,10 @@ def test_statements_read_no_cache_and_keep_none(site, tmp_path):
     assert statements(site, "--no-pdf", "--out", str(tmp_path / "p")).exit_code == 0
     assert not (site.root / ".volsite-cache").exists() and not (site.root / "output").exists()
     assert sorted(Path(tmp_path).iterdir()) == [tmp_path / "p", site.root]
+
+
+def test_problems_in_the_content_stop_the_statements_as_they_stop_a_build(site, tmp_path):
+    site({**SITE, "content/ledger/bad.csv": "date,volunteer,hours\n2025-01-01,zhang-wei,abc\n"}, base=False)
+    result = statements(site, "--out", str(tmp_path / "p"))
+    assert result.exit_code == 1 and "[V210]" in result.output and "no statement was written" in result.output
+    assert not (tmp_path / "p").exists()

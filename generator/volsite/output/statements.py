@@ -79,6 +79,8 @@ def refuse_unsafe_folder(site_root: Path, out: Path, names: tuple[str, ...] = ()
 
 def _refuse_unless_git_ignores(site: Path, target: Path, out: Path, names: tuple[str, ...]) -> None:
     top = _git_top(site)
+    if top is None and any((folder / ".git").exists() for folder in (site, *site.parents)):
+        top = site  # a repository git cannot be asked about (git not installed): told below
     if top is None:
         raise UsageError(
             say(
