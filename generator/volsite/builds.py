@@ -7,14 +7,16 @@ would be copied mid-work); check needs neither.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .messages import words
+from .messages import say, words
 from .output.checks import image_findings, orphan_warnings, privacy_findings, privacy_findings_in
 from .output.search import (
     PART_PREFIX,
@@ -37,7 +39,7 @@ from .output.write import (
     sync_tree,
 )
 from .pipeline import Progress, Site, clock_reading, find_site, load_site, render_site
-from .problems import ContentError, Problem, as_warnings
+from .problems import ContentError, Problem, UsageError, as_warnings, did_you_mean
 from .seams import Store
 from .speed.memory import collector_paused, in_a_process_of_its_own
 from .speed.record import BuildRecord
@@ -208,7 +210,7 @@ def _frozen_until_done() -> Iterator[None]:
 def _writer(staging: Staging, site: Site) -> Callable[[str, bytes], Written]:
     """Each page written as soon as it is rendered, by the process that rendered it, so that a
     big site's pages are never all held at once; what the build needs of it is sent back."""
-    allowed, search = site.config.privacy_allow, site.config.search
+    allowed, search = site.config.declared_public, site.config.search
 
     def write(rel: str, data: bytes) -> Written:
         size_and_time = staging.put(rel, data)
@@ -244,7 +246,7 @@ def rebuild(
     site = load_site(site_root, drafts, base_url, store=store, moment=clock_reading())
     rendered = render_site(site, store=store, images_later=images_later)
     files: dict[str, bytes] = rendered.pages  # type: ignore[assignment]
-    findings = rendered.findings + privacy_findings(files, site.config.privacy_allow, store=store)
+    findings = rendered.findings + privacy_findings(files, site.config.declared_public, store=store)
     if transform is not None:
         files = {rel: transform(rel, data) for rel, data in files.items()}
     indexed = (SEARCH_FOLDER + "/",) if site.config.search else ()
@@ -280,6 +282,129 @@ def check_site(site_root: Path, drafts: bool = False) -> list[Problem]:
     """Everything build checks, with nothing written, plus links, privacy and orphans."""
     site = load_site(site_root, drafts, moment=clock_reading())
     rendered = render_site(site)
-    found = site.warnings + rendered.findings + privacy_findings(rendered.pages, site.config.privacy_allow)  # type: ignore[arg-type]
+    found = site.warnings + rendered.findings + privacy_findings(rendered.pages, site.config.declared_public)  # type: ignore[arg-type]
     found += image_findings(rendered.images)
     return sorted(found + orphan_warnings(site.model), key=lambda p: (p.path, p.line or 0, p.message))
+
+
+# ------------------------------------------------ volsite statements: private proofs for staff to print
+
+
+@dataclass(frozen=True)
+class StatementsResult:
+    folder: Path
+    written: tuple[str, ...]  # the files written in it
+    statements: int  # volunteers with a statement
+    skipped: int  # volunteers left out: no service in the years asked for
+    pdf: bool  # PDFs were made beside the HTML
+    notice: str  # the name of the notice file
+
+
+def issue_date(timezone: str, environ: Mapping[str, str], now: dt.datetime | None = None) -> dt.date:
+    """Today, as a statement is dated: the day of SOURCE_DATE_EPOCH when it is set (a test, a
+    reproducible run), else the day it is now, both in the site's time zone (Asia/Shanghai
+    unless site.yaml names another)."""
+    zone = _zone(timezone)
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), zone).date()
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(zone).date()
+
+
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except Exception:  # noqa: BLE001 - no time zone data (Windows without tzdata): China's own time
+        return dt.timezone(dt.timedelta(hours=8))
+
+
+def issue_statements(
+    site_root: Path,
+    out: Path,
+    ids: tuple[str, ...] = (),
+    year: int | None = None,
+    pdf: bool = True,
+    environ: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> StatementsResult:
+    """One private 志愿服务记录证明 per volunteer (those named by `ids`, else everyone with service
+    in the years asked for) in `out`, as HTML and, where WeasyPrint can be loaded, PDF; an
+    index, a notice of what the folder holds, and a .gitignore. Refuses (UsageError) a folder
+    where private data could be published or committed; writes nothing anywhere else, and
+    keeps nothing of what it read."""
+    from .kinds.identities import Identity, private_identities
+    from .output.statements import NOTICE_NAMES, refuse_unsafe_folder, write_statements
+    from .render.contexts import ProofEntry
+    from .render.proofs import Proofs, pdf_maker
+
+    tell = progress or (lambda message: None)
+    environ = os.environ if environ is None else environ
+    find_site(site_root)
+    refuse_unsafe_folder(site_root, out)
+    moment = clock_reading(environ)  # upcoming activities count in no proof, as on the site
+    site = load_site(site_root, moment=moment)
+    people = site.model.people
+    unknown = [vid for vid in ids if vid not in people]
+    if unknown:
+        raise UsageError(
+            say(
+                "V728",
+                "there is no volunteer '{id}' in content/volunteers/{hint}: give the id of the volunteer's record "
+                "(its 编号), or no id for every volunteer",
+                id=unknown[0],
+                hint=did_you_mean(unknown[0], people),
+            )
+        )
+    proofs = Proofs(site.root, site.model, site.figures, site.routes)
+    served = {vid for vid in people if proofs.views.services_of(vid, year)}
+    chosen = list(dict.fromkeys(ids)) if ids else sorted(served)
+    if not chosen:
+        raise UsageError(
+            say("V729", "no volunteer has any service in {year}: nothing was written", year=year)
+            if year is not None
+            else say("V730", "no volunteer has any service recorded yet: nothing was written")
+        )
+    language = site.config.language
+    notice = NOTICE_NAMES.get(language, NOTICE_NAMES["en"])
+    stems = {vid: vid if year is None else f"{vid}-{year}" for vid in chosen}
+    make_pdf = pdf_maker() if pdf else None
+    names = ["index.html", notice, *(f"{stems[vid]}.html" for vid in chosen)]
+    names += [f"{stems[vid]}.pdf" for vid in chosen] if make_pdf else []
+    refuse_unsafe_folder(site_root, out, tuple(names))
+    identities = private_identities(site_root)
+    issued = issue_date(getattr(site.config, "timezone", "Asia/Shanghai"), environ)
+    files: dict[str, bytes] = {}
+    entries = []
+    for vid in chosen:
+        identity = identities.get(vid) or Identity(vid, people[vid].name, "", "", "")
+        tell(words("statement of {name} ({id})", name=identity.name, id=vid))
+        page, html = proofs.proof(identity, year, issued)
+        files[f"{stems[vid]}.html"] = html.encode("utf-8")
+        if make_pdf is not None:
+            files[f"{stems[vid]}.pdf"] = make_pdf(html)
+        entries.append(
+            ProofEntry(
+                identity.name,
+                f"{stems[vid]}.html",
+                f"{stems[vid]}.pdf" if make_pdf else None,
+                page.hours,
+                page.verification.number,
+            )
+        )
+    files["index.html"] = proofs.index(tuple(entries), year, issued).encode("utf-8")
+    files[notice] = (
+        words(
+            "This folder holds statements of volunteer service (志愿服务记录证明) that volsite statements made on "
+            "{date} from the records of {site}. They give each volunteer's ID number and other private data: "
+            "print, sign and stamp them, and hand each to its volunteer. Do not publish them, put them in the "
+            "site's folder or in git, or forward them in a chat; delete them when they have been handed over.",
+            date=issued.isoformat(),
+            site=site.config.title,
+        ).words(language)
+        + "\n"
+    ).encode("utf-8")
+    written = write_statements(out, files)
+    skipped = 0 if ids else len(people) - len(chosen)
+    return StatementsResult(out, tuple(written), len(chosen), skipped, make_pdf is not None, notice)

@@ -288,6 +288,92 @@ def command_line(language: str) -> click.Group:
             click.echo(f"  {page.name:<16} {page.title}")
 
     @group.command(
+        "statements",
+        options_metavar=_("[OPTIONS]"),
+        help=_(
+            "Write one 志愿服务记录证明 (a statement of service, with the volunteer's ID number) per volunteer "
+            "of SITE into DIR, for staff to print, sign and stamp: HTML, and PDF where WeasyPrint is installed. "
+            "Every volunteer with service, or those whose ids are given. They hold private data, so DIR must be "
+            "outside the site, or a folder of it that git ignores."
+        ),
+    )
+    @click.argument("names", metavar=_("[SITE] [VOLUNTEER_ID]..."), nargs=-1)
+    @click.option(
+        "--out",
+        "out",
+        required=True,
+        type=click.Path(path_type=Path),
+        metavar="DIR",
+        help=_("The folder to write them in (made if need be), outside the site, such as ../证明."),
+    )
+    @click.option(
+        "--year",
+        type=click.IntRange(1800, 2999),
+        metavar="YYYY",
+        help=_("Only the service of that year (default: every year)."),
+    )
+    @click.option("--no-pdf", "no_pdf", is_flag=True, help=_("Write HTML only, without PDFs."))
+    def statements_command(names: tuple[str, ...], out: Path, year: int | None, no_pdf: bool) -> None:
+        from .builds import issue_statements
+
+        site, ids = Path("."), names
+        if names and (Path(names[0]).is_dir() or "/" in names[0] or "\\" in names[0]):
+            site, ids = Path(names[0]), names[1:]
+        reporter = Reporter(False, False, sys.stderr.isatty(), language)
+        try:
+            result = issue_statements(site, out, tuple(ids), year, pdf=not no_pdf, progress=reporter)
+        except UsageError as exc:
+            reporter.clear()
+            refuse(exc)
+        except ContentError as exc:
+            reporter.clear()
+            report(exc.problems)
+            errors = sum(1 for p in exc.problems if p.severity == "error")
+            echo(
+                words(
+                    "volsite: {count} problem(s) in the content; no statement was written. Mend them and try again.",
+                    count=errors,
+                )
+            )
+            sys.exit(EXIT_CONTENT)
+        except Exception as exc:  # noqa: BLE001
+            reporter.clear()
+            fail_unexpected(exc, False)
+        reporter.clear()
+        if result.pdf:
+            done = words(
+                "volsite: wrote {count} statement(s) in {folder}, each as HTML and PDF, and index.html listing them",
+                count=result.statements,
+                folder=result.folder,
+            )
+        else:
+            done = words(
+                "volsite: wrote {count} statement(s) in {folder} as HTML, and index.html listing them: open one "
+                "in a browser and print it on A4",
+                count=result.statements,
+                folder=result.folder,
+            )
+        echo(done, err=False)
+        if not result.pdf and not no_pdf:
+            echo(words('volsite: for PDFs as well, install WeasyPrint: pip install "volsite[pdf]"'), err=False)
+        if result.skipped:
+            echo(
+                words(
+                    "volsite: {count} volunteer(s) without service in that time were left out",
+                    count=result.skipped,
+                ),
+                err=False,
+            )
+        echo(
+            words(
+                "volsite: they hold private data (ID numbers): hand each to its volunteer, and never publish, "
+                "commit or forward them ({notice} says so in the folder)",
+                notice=result.notice,
+            ),
+            err=False,
+        )
+
+    @group.command(
         "check", options_metavar=_("[OPTIONS]"), help=_("Check the content of SITE without writing anything.")
     )
     @site_argument

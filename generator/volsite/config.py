@@ -64,6 +64,77 @@ class Measure:
     unit: str  # after the number: 毫升; may be empty
 
 
+# ------------------------------------------------------- statement_issuer (hour statements, proofs)
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues statements of service and stands behind them (site.yaml statement_issuer):
+    public by declaration, the privacy scan lets its values through. Printed as its name, and
+    false when there is none, as the plain text it once was."""
+
+    name: str = ""
+    contact: str = ""  # a phone or an address whoever holds a statement may ask
+    person: str = ""  # the person in charge (负责人)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __bool__(self) -> bool:
+        return bool(self.name)
+
+
+ISSUER_KEYS = ("name", "contact", "person")
+
+
+def _issuer(value: Any) -> Issuer | dict | None:
+    if isinstance(value, dict):
+        return value  # its keys are checked by _issuer_of_mapping, which tells each problem
+    text = _text(value)
+    return None if text is None else Issuer(text)
+
+
+def _issuer_of_mapping(value: Issuer | dict, report: Report) -> Issuer | None:
+    if isinstance(value, Issuer):
+        return value
+    fields: dict[str, str] = {}
+    for key, item in value.items():
+        if key not in ISSUER_KEYS:
+            report(
+                say(
+                    "V030",
+                    "'statement_issuer' has '{key}', which volsite does not know{hint}: it takes name, contact "
+                    "and person, each on its own line under statement_issuer:",
+                    key=shown(str(key)),
+                    hint=did_you_mean(str(key), ISSUER_KEYS),
+                )
+            )
+        elif item not in (None, ""):
+            text = _text(item)
+            if text is None:
+                report(
+                    say(
+                        "V031",
+                        "'statement_issuer.{key}' must be text, not {value}: write it on the same line as '{key}:'",
+                        key=key,
+                        value=shown(repr(item)),
+                    )
+                )
+            else:
+                fields[key] = text
+    if not fields.get("name"):
+        if fields or not value:
+            report(
+                say(
+                    "V032",
+                    "'statement_issuer' names no issuer: add its name under it (name: 澜州市人民医院志愿服务总队), "
+                    "or delete statement_issuer to mark statements as not official",
+                )
+            )
+        return None
+    return Issuer(**fields)
+
+
 # ------------------------------------------------------------------ checks
 # Each takes a value as YAML gives it and returns it as SiteConfig holds it, or None when it is wrong.
 
@@ -415,6 +486,12 @@ MEASURES = ValueType(
     _mapping,
     further=_measures,
 )
+ISSUER = ValueType(
+    "text, or {name, contact, person}",
+    words("text (the issuer's name), or a mapping with name, contact and person"),
+    _issuer,
+    further=_issuer_of_mapping,
+)
 
 
 # How a message names the wrong value after "must be …". Each setting keeps the wording it has
@@ -527,7 +604,13 @@ OPTIONS: tuple[Option | Section, ...] = (
         "results that activities record beyond hours (blood_ml: {label: 献血量, unit: 毫升}): summed per activity, "
         "team, year and site",
     ),
-    Option("statement_issuer", TEXT, "", "names the issuer of hour statements; else they say they are not official"),
+    Option(
+        "statement_issuer",
+        ISSUER,
+        Issuer(),
+        "who issues statements of service: name, contact and person in charge, printed on statements and "
+        "certificates (public, like privacy.allow); text alone is the name. Without it they say they are not official",
+    ),
     Option("search", YES_OR_NO, True, "build the Pagefind index and the /search/ page"),
     Option(
         "ignore",
@@ -614,7 +697,7 @@ class SiteConfig:
     nav: tuple[NavItem, ...] | None = _DEFAULT["nav"]
     organization: str = _DEFAULT["organization"]
     measures: tuple[Measure, ...] = _DEFAULT["measures"]  # in the order site.yaml declares them
-    statement_issuer: str = _DEFAULT["statement_issuer"]
+    statement_issuer: Issuer = _DEFAULT["statement_issuer"]
     search: bool = _DEFAULT["search"]
     ignore: tuple[str, ...] = _DEFAULT["ignore"]
     timezone: str = _DEFAULT["timezone"]
@@ -629,6 +712,14 @@ class SiteConfig:
         """The path part of base_url, always with leading and trailing '/'."""
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
+
+    @property
+    def declared_public(self) -> tuple[str, ...]:
+        """What the privacy scan lets through: privacy.allow, and what site.yaml declares public
+        by where it writes it: the statement issuer's contact (its name and person are no phone
+        number or address the scan looks for)."""
+        contact = self.statement_issuer.contact
+        return self.privacy_allow + ((contact,) if contact else ())
 
     @property
     def site_origin(self) -> str:
@@ -789,7 +880,7 @@ def _default_shown(default: Any) -> str:
         return "`true`" if default else "`false`"
     if isinstance(default, tuple):
         return f"`[{', '.join(str(item) for item in default)}]`"
-    return f"`{default}`" if default != "" else '`""`'
+    return f"`{default}`" if str(default) != "" else '`""`'
 
 
 def with_settings_list(readme: str) -> str:

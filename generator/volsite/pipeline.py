@@ -20,6 +20,7 @@ from .kinds.content import load_content
 from .messages import Message, say, words
 from .model.days import alike_days
 from .model.figures import Figures, compute
+from .model.proofs import number_problems
 from .model.resolve import Model, build_model
 from .model.routes import Route, plan
 from .output.checks import link_findings
@@ -155,6 +156,7 @@ def load_site(
     workers.meanwhile(load_dictionary)  # (planning needs it next)
     content = load_content(site_root, config, problems, workers, store)
     model = build_model(content, config, problems, today)
+    number_problems(model.awards, problems)  # two certificates given one number
     routes = plan(model, problems)
     if problems.errors:
         raise ContentError(problems.sorted())

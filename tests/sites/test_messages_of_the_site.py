@@ -149,7 +149,9 @@ RANGES = {
     "model": ("V3", ()),
     "images": ("V4", ()),
     "render": ("V5", ()),
-    "output": ("V6", ("write.py",)),  # (the output folder's own checks are the command line's, V7xx)
+    # (the output folder's own checks are the command line's, V7xx, and so are those of the
+    # folder volsite statements writes in)
+    "output": ("V6", ("write.py", "statements.py")),
     "speed": ("V6", ()),
 }
 

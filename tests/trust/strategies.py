@@ -366,7 +366,13 @@ SITE = {
             "allow": st.lists(st.sampled_from(["13912345678", "a@b.cn"]), max_size=2),
         },
     ),
-    "statement_issuer": cjk_text,
+    "statement_issuer": st.one_of(
+        cjk_text,
+        st.fixed_dictionaries(
+            {"name": cjk_text},
+            optional={"contact": st.sampled_from(["0510-12345678", "13912345678"]), "person": cjk_text},
+        ),
+    ),
     "organization": cjk_text,
     "search": st.just(False),
     "markdown": st.fixed_dictionaries({}, optional={"unsafe_html": st.booleans()}),

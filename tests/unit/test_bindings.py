@@ -28,7 +28,7 @@ def _release(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
 
 
-@pytest.mark.parametrize("package", ["cmarkgfm", "jinja2", "markupsafe", "pagefind"])
+@pytest.mark.parametrize("package", ["cmarkgfm", "jinja2", "markupsafe", "pagefind", "segno"])
 def test_each_leaned_on_package_is_pinned_and_within_its_pin(package):
     installed = version(package)
     assert _release(installed) < _release(_pinned_below(package)), (
@@ -140,3 +140,57 @@ def test_the_atomic_exchange_is_available_here(tmp_path):
     (tmp_path / "b/x").write_text("b")
     assert exchange(tmp_path / "a", tmp_path / "b")  # Linux: renameat2(RENAME_EXCHANGE)
     assert (tmp_path / "a/x").read_text() == "b" and (tmp_path / "b/x").read_text() == "a"
+
+
+# -- segno: its mask choice and codeword placement, done on whole rows (bindings/segno.py)
+
+
+def test_segno_makes_with_the_binding_the_codes_it_makes_alone(monkeypatch):
+    """Every code is the one segno's own functions make, module for module and mask for mask:
+    versions 1 to 40, every error level, texts of every kind."""
+    import random
+    import string
+
+    import segno
+    from segno import encoder
+
+    from volsite.bindings import segno as binding
+
+    assert binding.installed(), "segno: the binding did not replace encoder.find_and_apply_best_mask/add_codewords"
+    chosen = random.Random(7)
+    texts = ["a", "12345", "HELLO WORLD"] + [
+        f"https://example.org/volunteer/volunteers/v-{i:05d}/hours/" for i in range(40)
+    ]
+    texts += ["".join(chosen.choice(string.printable) for _ in range(chosen.randint(1, 900))) for _ in range(12)]
+    texts += ["志愿服务" * chosen.randint(1, 60) for _ in range(8)]
+    cases = [(text, level) for text in texts for level in "lmqh"] + [("x" * 2900, "l")]  # the last: version 40
+
+    def made() -> list[tuple[int, int, tuple[bytes, ...]]]:
+        codes = []
+        for text, level in cases:
+            try:
+                code = segno.make_qr(text, error=level, boost_error=False)
+            except segno.DataOverflowError:
+                continue
+            codes.append((code.version, code.mask, tuple(bytes(row) for row in code.matrix)))
+        return codes
+
+    fast = made()
+    monkeypatch.setattr(encoder, "find_and_apply_best_mask", binding._ORIGINAL)
+    monkeypatch.setattr(encoder, "add_codewords", binding._ORIGINAL_PLACEMENT)
+    own = made()
+    assert len(own) > 200 and {version for version, _, _ in own} >= {1, 4, 10, 20, 40}
+    differ = [i for i, (a, b) in enumerate(zip(fast, own)) if a != b]
+    assert not differ, f"segno: {len(differ)} codes differ from segno's own, the first: {cases[differ[0]]}"
+
+
+def test_segno_draws_its_svg_as_volsite_does():
+    import segno
+
+    from volsite.render.qr import BORDER, qr_svg
+
+    for text in ("https://example.org/volunteer/certificates/2025-a/", "x" * 300):
+        own = segno.make_qr(text, error="m").svg_inline(
+            scale=1, border=BORDER, omitsize=True, dark="#000", light="#fff", svgclass="qr", lineclass="qr-modules"
+        )
+        assert qr_svg(text, "t") == own.replace("<svg ", '<svg role="img" aria-label="t" shape-rendering="crispEdges" ')

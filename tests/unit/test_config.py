@@ -19,6 +19,7 @@ from volsite.config import (
     OPTIONS,
     SETTINGS_END,
     SETTINGS_START,
+    Issuer,
     NavItem,
     Section,
     SiteConfig,
@@ -199,7 +200,8 @@ def test_the_defaults_themselves():
         True,
         False,
     )
-    assert (defaults.description, defaults.organization, defaults.statement_issuer) == ("", "", "")
+    assert (defaults.description, defaults.organization, defaults.statement_issuer) == ("", "", Issuer())
+    assert not defaults.statement_issuer and str(defaults.statement_issuer) == ""  # as the text it once was
 
 
 @pytest.mark.parametrize("text", [None, {}])
@@ -237,7 +239,7 @@ def test_every_setting_is_read_into_its_field():
         privacy_allow=("0510-12345678", "温馨提示"),
         nav=(NavItem("首页", "/"),),
         organization="总队",
-        statement_issuer="医院",
+        statement_issuer=Issuer("医院"),
         search=False,
         unsafe_html=False,
     )
@@ -381,7 +383,11 @@ WRONG_VALUES = [
         "measure 'blood_ml' must be a mapping with 'label' and, if it has one, 'unit', not '献血量'",
         "V051",
     ),
-    ("statement_issuer: []", "'statement_issuer' must be text, not []", "V003"),
+    (
+        "statement_issuer: []",
+        "'statement_issuer' must be text (the issuer's name), or a mapping with name, contact and person, not []",
+        "V003",
+    ),
     ("search: 1", "'search' must be true or false, not 1", "V003"),
     ("ignore: [1, '']", "'ignore' must be a list of file patterns such as [ledger/说明.txt, \"**/*.docx\"]", "V003"),
     (
@@ -555,3 +561,42 @@ def test_china_s_time_is_known_without_a_time_zone_database(monkeypatch):
     assert today_at(moment, "Asia/Shanghai") == dt.date(2026, 12, 4)
     assert today_at(moment, "Europe/London") == dt.date(2026, 12, 4)  # (told as V040 by the config)
     assert read("timezone: Europe/London\n")[1][0].endswith("[V040]")
+
+
+# ------------------------------------------------------------------ statement_issuer
+
+
+def test_the_statement_issuer_is_a_mapping_or_its_name_alone():
+    site_config, problems = read("statement_issuer:\n  name: 总队\n  contact: 13912345678\n  person: 王主任\n")
+    assert problems == []
+    assert site_config.statement_issuer == Issuer("总队", "13912345678", "王主任")
+    assert str(site_config.statement_issuer) == "总队"  # a theme printing it as text still shows the name
+    site_config, problems = read("statement_issuer: 总队\n")
+    assert problems == [] and site_config.statement_issuer == Issuer("总队")
+
+
+def test_the_issuers_contact_is_public_by_declaration():
+    site_config, _ = read("privacy: {allow: [0510-1234567]}\nstatement_issuer: {name: 总队, contact: 13912345678}\n")
+    assert site_config.declared_public == ("0510-1234567", "13912345678")
+    assert read("statement_issuer: 总队\n")[0].declared_public == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "statement_issuer:\n  nme: 总队\n",
+            [("site.yaml:1: 'statement_issuer' has 'nme', which volsite does not know (did you mean 'name'?)", "V030")],
+        ),
+        ("statement_issuer:\n  contact: 0510-1234567\n", [("site.yaml:1: 'statement_issuer' names no issuer", "V032")]),
+        ("statement_issuer: {}\n", [("site.yaml:1: 'statement_issuer' names no issuer", "V032")]),
+        (
+            "statement_issuer: {name: 总队, person: [王, 李]}\n",
+            [("site.yaml:1: 'statement_issuer.person' must be text, not ['王', '李']", "V031")],
+        ),
+    ],
+)
+def test_a_wrong_statement_issuer_says_what_to_write(text, expected):
+    site_config, problems = read(text)
+    assert told(problems, *expected), problems
+    assert site_config.statement_issuer in (Issuer(), Issuer("总队"))  # what is wrong is left out

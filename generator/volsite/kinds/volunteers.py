@@ -10,11 +10,12 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..messages import say
 from ..problems import Problems, did_you_mean
 from ..read.files import Raw
-from .fields import Fields, KindConfig, shown
+from .fields import Fields, KindConfig, in_dates, parse_date, shown
 
 FOLDER = "content/volunteers"
 LABEL = "volunteer"
@@ -74,7 +75,7 @@ PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
 PLATFORM_NUMBER = "number"
 PRIVATE_FIELDS = tuple(PRIVATE_NAMES) + (PLATFORM_NUMBER,)
 PRIVATE_COLUMNS = PRIVATE_FIELDS  # a table may give one under two names (手机号码 and 联系电话)
-PUBLISHED_FIELDS = ("id", "name", "teams", "role", "joined", "photo", "bio", "skills")
+PUBLISHED_FIELDS = ("id", "name", "teams", "role", "joined", "photo", "bio", "skills", "qualifications")
 CONTROL_FIELDS = ("public", "minor", "guardian_consent", "consent", "photo_consent")
 
 
@@ -126,6 +127,8 @@ TABLE_HEADERS = {
     "照片同意": "photo_consent",
     "技能": "skills",
     "简介": "bio",
+    "资格证书": "qualifications",
+    "资质证书": "qualifications",
     # Every other name of a private column (the reader looks a header up as it is and in
     # lower case: QQ号 finds qq号, Phone Number finds phone number).
     **{alias.lower(): private for private, aliases in PRIVATE_NAMES.items() for alias in aliases},
@@ -135,6 +138,14 @@ TABLE_HEADERS = {
 TABLE_YIELDING = {"志愿者编号": PLATFORM_NUMBER}
 # A spreadsheet's numbers in these columns are Excel date serials.
 TABLE_DATES = ("joined",)
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """A certificate of skill a volunteer holds (红十字救护员证): public, on the profile."""
+
+    name: str
+    date: dt.date | None  # when it was obtained, if given
 
 
 @dataclass(frozen=True)
@@ -156,6 +167,7 @@ class Volunteer:
     path: str
     line: int
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    qualifications: tuple[Qualification, ...] = ()
 
 
 def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Volunteer | None:
@@ -183,8 +195,110 @@ def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Vol
         path=raw.path,
         line=raw.line,
         lines=dict(raw.lines),
+        qualifications=_qualifications(f),
     )
     return record if vid else None
+
+
+# ------------------------------------------------------------------ qualifications
+
+QUALIFICATION_KEYS = ("name", "date")
+# A roster's cell: "红十字救护员证（2023-05-01）、急救员证" (the date in brackets, either width).
+_NAME_AND_DATE = re.compile(r"(.+?)\s*[(（]\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\s*[)）]\Z")
+
+
+def _qualifications(f: Fields) -> tuple[Qualification, ...]:
+    """`qualifications`: a list of {name, date} (or of names), or a roster's cell of names, each
+    maybe with its date in brackets."""
+    key = "qualifications"
+    value = f.value(key)
+    if value in (None, ""):
+        return ()
+    if isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
+        items: list[Any] = value
+    elif isinstance(value, dict):
+        items = [value]
+    elif isinstance(value, (str, list)):
+        items = list(f.text_list(key))
+    else:
+        items = [value]
+    found: list[Qualification] = []
+    for item in items:
+        if isinstance(item, dict):
+            qualification = _qualification_of_mapping(f, item)
+        elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            qualification = _qualification_of_text(f, str(item).strip())
+        else:
+            qualification = None
+            f.error(
+                key,
+                say(
+                    "V290",
+                    "'{field}' must be a list of qualifications, each a name or a mapping with name and date: "
+                    "write one a line, as - {{name: 红十字救护员证, date: 2023-05-01}}",
+                    field=f.name(key),
+                ),
+            )
+        if qualification is not None:
+            found.append(qualification)
+    return tuple(found)
+
+
+def _qualification_of_text(f: Fields, text: str) -> Qualification | None:
+    if not text:
+        return None
+    match = _NAME_AND_DATE.match(text)
+    if match is None:
+        return Qualification(text, None)
+    return Qualification(match.group(1).strip(), _qualification_date(f, match.group(1).strip(), match.group(2)))
+
+
+def _qualification_of_mapping(f: Fields, item: dict[Any, Any]) -> Qualification | None:
+    key = "qualifications"
+    for unknown in (str(k) for k in item if str(k) not in QUALIFICATION_KEYS):
+        f.error(
+            key,
+            say(
+                "V291",
+                "a qualification in '{field}' has the field '{name}', which volsite does not know{hint}: "
+                "a qualification has a name and a date, such as {{name: 红十字救护员证, date: 2023-05-01}}",
+                field=f.name(key),
+                name=shown(unknown),
+                hint=did_you_mean(unknown[:100], QUALIFICATION_KEYS),
+            ),
+        )
+    name = item.get("name")
+    if not isinstance(name, (str, int, float)) or isinstance(name, bool) or not str(name).strip():
+        f.error(
+            key,
+            say(
+                "V292",
+                "a qualification in '{field}' has no name: write the certificate's name, such as "
+                "{{name: 红十字救护员证, date: 2023-05-01}}",
+                field=f.name(key),
+            ),
+        )
+        return None
+    name = str(name).strip()
+    date = item.get("date")
+    return Qualification(name, None if date in (None, "") else _qualification_date(f, name, date))
+
+
+def _qualification_date(f: Fields, name: str, value: Any) -> dt.date | None:
+    parsed = parse_date(value)
+    if parsed is None or not in_dates(parsed):
+        f.error(
+            "qualifications",
+            say(
+                "V293",
+                "the date of the qualification '{name}' must be a date like 2023-05-01, not '{value}': "
+                "write the year, month and day it was obtained, or leave the date out",
+                name=shown(name),
+                value=shown(value),
+            ),
+        )
+        return None
+    return parsed
 
 
 def _warn_typos(f: Fields, publish_fields: tuple[str, ...]) -> None:

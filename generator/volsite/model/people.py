@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..kinds.volunteers import Volunteer
+from ..kinds.volunteers import Qualification, Volunteer
 
 # Two-character surnames, so that 欧阳娜娜 is masked as 欧阳** and not 欧***.
 COMPOUND_SURNAMES = frozenset(
@@ -51,6 +51,7 @@ class Person:
     bio: str | None
     skills: tuple[str, ...]
     extra: tuple[tuple[str, str], ...]
+    qualifications: tuple[Qualification, ...] = ()  # certificates of skill, shown on the profile
 
 
 def publish(volunteer: Volunteer, require_consent: bool) -> Person:
@@ -67,6 +68,7 @@ def publish(volunteer: Volunteer, require_consent: bool) -> Person:
         volunteer.bio,
         volunteer.skills,
         volunteer.extra,
+        volunteer.qualifications,
     )
 
 

@@ -16,16 +16,20 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
+from decimal import Decimal
 
+from ..kinds.identities import Identity
 from ..model.figures import YearFigures
 from .views import (
     ActivityBrief,
     AwardBrief,
     Headline,
+    Honour,
     MeasureFigure,
     ProfileView,
     Ranked,
     ServiceLine,
+    ServiceRow,
     StarGroup,
     StarRoll,
     StoryView,
@@ -34,6 +38,7 @@ from .views import (
     TeamView,
     TimelineYear,
     TitleAwards,
+    Verification,
     YearAwards,
     YearHours,
 )
@@ -109,6 +114,8 @@ class StatementPage:
     profile: ProfileView  # whose statement it is
     lines: tuple[ServiceLine, ...]  # every service, oldest first
     years: tuple[YearHours, ...]  # hours by year, oldest first
+    verification: Verification  # its number, 记录截至, issuer and QR code
+    summary: tuple[ServiceRow, ...]  # the lines summed by year and content to print on one page; empty when they fit
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,48 @@ class CandidatesPage:
 @dataclass(frozen=True)
 class CertificatePage:
     award: AwardBrief
+    verification: Verification  # its number, 记录截至, the issuer to ask and a QR code of the page
+
+
+@dataclass(frozen=True)
+class ProofPage:
+    """A 志愿服务记录证明 that `volsite statements` writes for staff to print, sign and stamp: never
+    part of the site. It names the volunteer's identity document, so it is a private document."""
+
+    identity: Identity  # PRIVATE: the whole name, 证件类型, 证件号码 and 志愿者编号
+    year: int | None  # the year it covers; None: every year
+    first: dt.date | None  # the first service it covers
+    last: dt.date | None  # the last service it covers
+    rows: tuple[ServiceRow, ...]  # service, oldest first: every one, or summed to fit the page (summed)
+    summed: bool  # the rows sum several services each
+    services: int  # services it covers (人次)
+    hours: Decimal  # their hours, in all
+    training: tuple[ServiceRow, ...]  # training (培训), recorded apart from service; empty when none is recorded
+    training_hours: Decimal
+    honours: tuple[Honour, ...]  # newest first
+    more_honours: int  # honours left out to keep to one page
+    verification: Verification  # its number; a QR code of the public statement when the volunteer has one
+    issued: dt.date  # the day it was made (today)
+
+
+@dataclass(frozen=True)
+class ProofEntry:
+    """A statement in the folder's index."""
+
+    name: str  # the volunteer's whole name (private)
+    file: str  # the statement's HTML file, in the same folder
+    pdf: str | None  # its PDF, when one was made
+    hours: Decimal
+    number: str
+
+
+@dataclass(frozen=True)
+class ProofsPage:
+    """index.html of the folder `volsite statements` writes: the statements in it. Private."""
+
+    entries: tuple[ProofEntry, ...]
+    year: int | None
+    issued: dt.date
 
 
 @dataclass(frozen=True)
@@ -227,6 +276,8 @@ TEMPLATES: dict[str, type] = {
     "honors_year.html": HonoursYearPage,
     "candidates.html": CandidatesPage,
     "certificate.html": CertificatePage,
+    "proof.html": ProofPage,
+    "proofs.html": ProofsPage,
     "stats.html": StatsPage,
     "search.html": EmptyPage,
     "404.html": EmptyPage,

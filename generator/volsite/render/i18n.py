@@ -85,6 +85,51 @@ STRINGS: dict[str, dict[str, str]] = {
         "statement_for": "志愿者：{name}",
         "statement_not_official": "本页为志愿服务记录的打印件，仅供参考，不作为正式证明。",
         "statement_issued_by": "出具单位：{issuer}",
+        # statements and certificates that can be checked; the private 志愿服务记录证明 (volsite statements)
+        "qualifications": "资格证书",
+        "records_as_of": "记录截至 {date}",
+        "statement_no": "证明编号",
+        "scan_to_verify": "扫码核验：在本单位网站上查看这份记录",
+        "verify_hint": "扫码可在本单位网站上查看并核对本记录。",
+        "issuer_name": "出具单位",
+        "issuer_person": "负责人",
+        "issuer_contact": "联系电话",
+        "verified_by": "核验单位",
+        "certificate_not_official": "本页为网站荣誉记录的打印件，不作为正式证书。",
+        "summed_note": "共 {n} 条服务记录，打印时按年度和服务内容合计；逐条记录见本页网址。",
+        "services_n": "{n} 次",
+        "whole_year_service": "全年志愿服务",
+        "service_period": "服务期间",
+        "proof_title": "志愿服务记录证明",
+        "proof_lead": "兹证明，下列人员为{org}登记在册的志愿者：",
+        "proof_total_all": "截至 {date}，该志愿者记录在册的志愿服务共 {services} 次，累计志愿服务时长 {hours} 小时。",
+        "proof_total_year": (
+            "{year} 年，该志愿者记录在册的志愿服务共 {services} 次，累计志愿服务时长 {hours} 小时（记录截至 {date}）。"
+        ),
+        "proof_name": "姓名",
+        "id_type": "证件类型",
+        "id_number": "证件号码",
+        "volunteer_number": "志愿者编号",
+        "proof_service": "志愿服务记录",
+        "proof_no": "序号",
+        "proof_summed": "服务记录较多，按年度和服务内容合计。",
+        "proof_training": "培训情况",
+        "proof_no_training": "无培训记录。",
+        "proof_honours": "表彰奖励",
+        "proof_no_honours": "无。",
+        "proof_more_honours": "另有 {n} 项表彰，略。",
+        "proof_closing": "特此证明。",
+        "proof_seal": "（盖章）",
+        "proof_handler": "经办人",
+        "proof_issued": "出具日期",
+        "proof_seal_here": "盖章处",
+        "proof_private": "本证明含个人证件信息，仅供本人使用，请勿公开、上传或转发。",
+        "proofs_title": "志愿服务记录证明（{n} 份）",
+        "proofs_year": "{year} 年度",
+        "proofs_all_years": "全部年度",
+        "proofs_private": (
+            "本文件夹含志愿者的证件号码等个人信息：打印、签字、盖章后交本人；请勿上传到网站、提交到 Git 或在群里转发。"
+        ),
         "date": "日期",
         "service_content": "服务内容",
         "note": "备注",
@@ -267,6 +312,62 @@ STRINGS: dict[str, dict[str, str]] = {
         "statement_for": "Volunteer: {name}",
         "statement_not_official": "A printout of service records for reference; not an official certificate.",
         "statement_issued_by": "Issued by {issuer}",
+        # statements and certificates that can be checked; the private service record certificate (volsite statements)
+        "qualifications": "Qualifications",
+        "records_as_of": "Records as of {date}",
+        "statement_no": "Statement no.",
+        "scan_to_verify": "Scan to check this record on the organisation's website",
+        "verify_hint": "Scan the code to see and check this record on the organisation's website.",
+        "issuer_name": "Issued by",
+        "issuer_person": "Person in charge",
+        "issuer_contact": "Contact",
+        "verified_by": "Records kept by",
+        "certificate_not_official": "A printout of an honour on the website; not an official certificate.",
+        "summed_note": (
+            "{n} services, summed by year and content when printed; each one is listed at this page's address."
+        ),
+        "services_n": "{n} times",
+        "whole_year_service": "Volunteer service, the whole year",
+        "service_period": "Period",
+        "proof_title": "Volunteer Service Record Certificate",
+        "proof_lead": "This is to certify that the person below is a volunteer registered with {org}:",
+        "proof_total_all": (
+            "As of {date}, the records hold {services} services "
+            "by this volunteer, {hours} hours of volunteer service "
+            "in all."
+        ),
+        "proof_total_year": (
+            "In {year}, the records hold {services} services by "
+            "this volunteer, {hours} hours of volunteer service "
+            "in all (records as of {date})."
+        ),
+        "proof_name": "Name",
+        "id_type": "Type of ID",
+        "id_number": "ID number",
+        "volunteer_number": "Volunteer no.",
+        "proof_service": "Service record",
+        "proof_no": "No.",
+        "proof_summed": "Many services: summed by year and content.",
+        "proof_training": "Training",
+        "proof_no_training": "No training recorded.",
+        "proof_honours": "Honours",
+        "proof_no_honours": "None.",
+        "proof_more_honours": "and {n} more.",
+        "proof_closing": "Issued upon request.",
+        "proof_seal": "(seal)",
+        "proof_handler": "Handled by",
+        "proof_issued": "Date of issue",
+        "proof_seal_here": "Seal",
+        "proof_private": "Holds personal identity data: for the volunteer alone. Do not publish, upload or forward it.",
+        "proofs_title": "Service record certificates ({n})",
+        "proofs_year": "{year}",
+        "proofs_all_years": "All years",
+        "proofs_private": (
+            "This folder holds volunteers' ID numbers and other "
+            "personal data: print, sign and stamp, and hand each "
+            "to its volunteer; never upload it to the website, "
+            "commit it to Git or forward it in a chat."
+        ),
         "date": "Date",
         "service_content": "Service",
         "note": "Note",

@@ -290,7 +290,11 @@ class Renderer:
 
     def _hours(self, route: Route):
         lines, years = self.views.statement(route.key)
-        return "hours.html", StatementPage(self.views.profile(route.key), tuple(lines), tuple(years))
+        v = self.views
+        verification = v.verification(route.url, v.statement_numbers[route.key], self.t["scan_to_verify"])
+        return "hours.html", StatementPage(
+            v.profile(route.key), tuple(lines), tuple(years), verification, v.statement_rows(route.key)
+        )
 
     def _teams(self, route: Route):
         return "teams.html", TeamsPage(self.views.forest())
@@ -327,7 +331,10 @@ class Renderer:
         )
 
     def _certificate(self, route: Route):
-        return "certificate.html", CertificatePage(self.views.award(route.key))
+        award = self.views.award(route.key)
+        return "certificate.html", CertificatePage(
+            award, self.views.verification(route.url, award.number, self.t["scan_to_verify"])
+        )
 
     def _stats(self, route: Route):
         f, t = self.figures, self.t

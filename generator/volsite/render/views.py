@@ -8,16 +8,17 @@ exists, so no template can link to a missing page or to a hidden person.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import quote, unquote
 
 from ..images.stage import ImageSet
 from ..kinds.awards import LEVELS
+from ..kinds.volunteers import Qualification
 from ..model import routes
 from ..model.days import Posting, posting, signup_open
 from ..model.figures import (
@@ -32,8 +33,10 @@ from ..model.figures import (
 )
 from ..model.media import media_path
 from ..model.people import Service
+from ..model.proofs import ServiceRow, award_numbers, records_as_of, service_rows, statement_numbers
 from ..model.resolve import Model
 from .markdown import Html
+from .qr import qr_svg
 
 ZERO = Decimal(0)
 
@@ -210,6 +213,7 @@ class ProfileView:
     activities: tuple[ActivityBrief, ...]  # service activities held, newest first, with this volunteer's own hours
     stories: tuple[StoryView, ...]  # stories about this volunteer
     hours_url: str  # the printable hours statement
+    qualifications: tuple[Qualification, ...]  # certificates of skill (红十字救护员证), as the records list them
     upcoming: tuple[ActivityBrief, ...] = ()  # activities after today they will take part in (即将参加), soonest first
     trainings: tuple[ActivityBrief, ...] = ()  # trainings held (培训记录), newest first, with their own hours
     training_hours: Decimal = ZERO  # all their training hours (not among their service hours)
@@ -363,9 +367,38 @@ def is_star_title(title: str) -> bool:
     return bool(_STAR_TITLE.search(title))
 
 
-def certificate_number(award_id: str, year: int) -> str:
-    """A stable certificate number for awards whose staff gave none."""
-    return f"{year}-{hashlib.sha256(award_id.encode()).hexdigest()[:6].upper()}"
+# ------------------------------------------------ statements and certificates that can be checked
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What lets whoever holds a printed statement or certificate check it: its number, how far
+    the records run, who issued it and how to reach them, and a QR code of the page's address."""
+
+    number: str  # the certificate number: the same in every build, one document's alone
+    as_of: dt.date | None  # 记录截至: the latest date among the site's records (not the day it was built)
+    issuer: str  # site.yaml statement_issuer's name; empty: the page says it is not an official proof
+    contact: str  # the issuer's public contact (a phone), or empty
+    person: str  # the issuer's person in charge (负责人), or empty
+    url: str  # the page's own address: whole (https://…) when base_url has a host
+    qr: str  # a QR code of url, as an <svg> (print with | safe); empty when base_url has no host
+
+
+@dataclass(frozen=True)
+class Honour:
+    """An honour as a private statement lists it (no citation: one line each)."""
+
+    title: str
+    level: str | None
+    issuer: str | None
+    year: int
+    date: dt.date | None
+    number: str  # its certificate's number
+
+
+# How many rows a printed statement of service shows on its one A4 page: more services are
+# summed by content and year (model.proofs.service_rows), and the page says so.
+PRINTED_ROWS = 18
 
 
 class Views:
@@ -585,7 +618,7 @@ class Views:
             self._url(routes.certificate_url(award_id)),
             self.markdown(a.citation),
             a.posting_until,
-            a.number or certificate_number(award_id, a.year),
+            self.award_numbers[award_id],
         )
 
     def card(self, vid: str) -> PersonCard:
@@ -708,6 +741,7 @@ class Views:
                 self.story(s) for s in self.model.stories_by_volunteer.get(vid, ()) if s in self.model.stories
             ),
             hours_url=routes.hours_url(vid),
+            qualifications=person.qualifications,
             upcoming=tuple(self.activity(a) for a in self.model.upcoming_by_volunteer.get(vid, ())),
             trainings=tuple(a for a in held if a.training),
             training_hours=round_hours(f.training_hours),
@@ -724,6 +758,61 @@ class Views:
             lines.append(ServiceLine(s.date, what, s.note if s.activity else None, s.hours, s.points))
         by_year = self.figures.volunteers[vid].hours_by_year
         return lines, [YearHours(y, h) for y, h in sorted(by_year.items())]
+
+    # ------------------------------------------------ statements and certificates that can be checked
+
+    @cached_property
+    def award_numbers(self) -> dict[str, str]:
+        return award_numbers(self.model.awards)
+
+    @cached_property
+    def statement_numbers(self) -> dict[str, str]:
+        return statement_numbers(self.model.people)
+
+    @cached_property
+    def records_as_of(self) -> dt.date | None:
+        return records_as_of(self.model)
+
+    def verification(self, url: str, number: str, label: str) -> Verification:
+        """What a printed page at `url` gives to check it; `label` names its QR code to a screen reader."""
+        config = self.model.config
+        issuer = config.statement_issuer
+        whole = config.site_origin + config.base_path + url if config.site_origin else ""
+        return Verification(
+            number,
+            self.records_as_of,
+            issuer.name,
+            issuer.contact,
+            issuer.person,
+            whole or config.base_path + url,
+            qr_svg(whole, label) if whole else "",
+        )
+
+    def honours(self, vid: str, year: int | None = None) -> tuple[Honour, ...]:
+        """A volunteer's honours (of one year), newest first."""
+        awards = [
+            self.model.awards[a]
+            for a in self.model.awards_by_volunteer.get(vid, ())
+            if not self.model.awards[a].candidate and (year is None or self.model.awards[a].year == year)
+        ]
+        awards.sort(key=lambda a: (a.date or dt.date(a.year, 12, 31), a.id), reverse=True)
+        return tuple(Honour(a.title, a.level, a.issuer, a.year, a.date, self.award_numbers[a.id]) for a in awards)
+
+    def services_of(self, vid: str, year: int | None = None) -> list[Service]:
+        return [s for s in self._services_by_volunteer.get(vid, []) if year is None or s.date.year == year]
+
+    def titles(self, services: list[Service]) -> dict[str, str]:
+        return {
+            s.activity: self.model.activities[s.activity].title for s in services if s.activity in self.model.activities
+        }
+
+    def statement_rows(self, vid: str) -> tuple[ServiceRow, ...]:
+        """A volunteer's service as a printed statement shows it on one page; empty when every
+        line fits (the page's table of every line is printed then)."""
+        services = self.services_of(vid)
+        if len(services) <= PRINTED_ROWS:
+            return ()
+        return service_rows(services, self.titles(services), PRINTED_ROWS)[0]
 
     def team_tree(self, tid: str) -> TeamNode:
         team = self.model.teams[tid]
