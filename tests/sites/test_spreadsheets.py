@@ -146,7 +146,7 @@ def test_an_old_excel_roster_and_ledger_load_with_their_volunteers_hours_and_row
         assert not any(private in p.read_text(errors="replace") for p in result.out.rglob("*.html")), private
     # the row numbers Excel shows: the title is row 1, the header row 2
     site.write({"content/ledger/台账.xls": xls(ledger + [["2025/1/5", "zhou-li", "abc", None]], title="台账")})
-    assert errors(site.build()) == ["content/ledger/台账.xls:7: ledger row: 'hours' must be a number, not 'abc'"]
+    assert errors(site.build()) == ["content/ledger/台账.xls:7: ledger row: '时长' must be a number, not 'abc': write the hours one volunteer served, a number such as 2 or 1.5 [V210]"]
 
 
 def test_an_ods_ledger_loads_with_its_title_line_date_cells_and_serials(site):
@@ -157,7 +157,7 @@ def test_an_ods_ledger_loads_with_its_title_line_date_cells_and_serials(site):
     assert stats(result)["by_year"]["2024"]["hours"] == 8 + 2 + 3.5
     site.write({"content/ledger/台账.ods": ods(rows + [[dt.date(2024, 3, 2), "li-na", 30, None]], title="台账")})
     assert errors(site.build()) == [
-        "content/ledger/台账.ods:5: ledger row: 'hours' must be more than 0 and at most 24, not 30"
+        "content/ledger/台账.ods:5: ledger row: '时长' must be more than 0 and at most 24, not 30: write the hours one volunteer served, such as 2 or 1.5 [V211]"
     ]
 
 
@@ -169,7 +169,7 @@ def test_unicode_text_as_excel_saves_it_loads_with_its_lines(site):
     assert hours_of(result)["li-na"] == 4 + 2 and hours_of(result)["zhang-wei"] == 4 + 1.5
     site.write({"content/ledger/台账.txt": unicode_text(lines + [["2024/3/8", "nobody", "1", ""]])})
     assert errors(site.build()) == [
-        "content/ledger/台账.txt:6: ledger row: 'volunteer' names a volunteer 'nobody', which does not exist"
+        "content/ledger/台账.txt:6: ledger row: 'volunteer' names a volunteer 'nobody', which does not exist: check the volunteer's id in content/volunteers/, or add the volunteer [V302]"
     ]
 
 
@@ -195,7 +195,7 @@ def test_excel_date_serials_are_dates_in_a_spreadsheet_only(site):
     assert stats(result)["by_year"]["1900"]["hours"] == 1  # 61: 1900-03-01, after Excel's 29 February 1900
     site.write({"content/ledger/l.xlsx": None, "content/ledger/l.csv": "日期,志愿者编号,时长\n45658,li-na,2\n"})
     assert errors(site.build()) == [
-        "content/ledger/l.csv:2: ledger row: 'date' must be a date like 2024-03-05, not '45658'"
+        "content/ledger/l.csv:2: ledger row: '日期' must be a date like 2024-03-05, not '45658': write the year, month and day (2024-03-05 or 2024/3/5), and check that the month has that day [V205]"
     ]
 
 
