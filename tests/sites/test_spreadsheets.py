@@ -146,7 +146,9 @@ def test_an_old_excel_roster_and_ledger_load_with_their_volunteers_hours_and_row
         assert not any(private in p.read_text(errors="replace") for p in result.out.rglob("*.html")), private
     # the row numbers Excel shows: the title is row 1, the header row 2
     site.write({"content/ledger/台账.xls": xls(ledger + [["2025/1/5", "zhou-li", "abc", None]], title="台账")})
-    assert errors(site.build()) == ["content/ledger/台账.xls:7: ledger row: '时长' must be a number, not 'abc': write the hours one volunteer served, a number such as 2 or 1.5 [V210]"]
+    assert errors(site.build()) == [
+        "content/ledger/台账.xls:7: ledger row: '时长' must be a number, not 'abc': write the hours one volunteer served, a number such as 2 or 1.5 [V210]"
+    ]
 
 
 def test_an_ods_ledger_loads_with_its_title_line_date_cells_and_serials(site):
