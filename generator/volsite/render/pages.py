@@ -55,6 +55,46 @@ from .views import Views, YearAwards
 FEED_SIZE = 20
 
 
+def template_problem(problems: Problems, exc: Exception, theme: str, template: str, page: str, key: str) -> None:
+    """The problem a theme's template gave while rendering `page` (the record `key`'s, if any):
+    a template it names that is missing, or an error at its own file and line."""
+    if isinstance(exc, TemplateNotFound):
+        problems.error(
+            f"themes/{theme}",
+            None,
+            say(
+                "V501",
+                "the template {template} is missing (needed for {page}): check its name where the theme's "
+                "templates include or extend it (docs/templates.md lists the templates a theme has)",
+                template=exc.name,
+                page=page,
+            ),
+        )
+        return
+    name, line = _template_position(exc, template)
+    error = f"{exc.__class__.__name__}: {exc}"
+    problems.error(
+        name,
+        line,
+        say(
+            "V503",
+            "template error while rendering {page} for {key}: {error}: correct the template at this place "
+            "(docs/templates.md says what each template is given)",
+            page=page,
+            key=key,
+            error=error,
+        )
+        if key
+        else say(
+            "V502",
+            "template error while rendering {page}: {error}: correct the template at this place "
+            "(docs/templates.md says what each template is given)",
+            page=page,
+            error=error,
+        ),
+    )
+
+
 def _template_position(exc: BaseException, fallback: str) -> tuple[str, int | None]:
     """The template file and line where rendering failed (Jinja keeps template frames)."""
     if isinstance(exc, TemplateError) and getattr(exc, "filename", None):
@@ -193,42 +233,8 @@ class Renderer:
             text = self.env.get_template(template_name).render(
                 route=route, nav_here=self.nav_here(route), **context_fields(context)
             )
-        except TemplateNotFound as exc:
-            problems.error(
-                f"themes/{self.config.theme}",
-                None,
-                say(
-                    "V501",
-                    "the template {template} is missing (needed for {page}): check its name where the theme's "
-                    "templates include or extend it (docs/templates.md lists the templates a theme has)",
-                    template=exc.name,
-                    page=route.output,
-                ),
-            )
-            return None
         except Exception as exc:  # noqa: BLE001 - a theme's mistake is reported, not raised
-            name, line = _template_position(exc, template_name)
-            error = f"{exc.__class__.__name__}: {exc}"
-            problems.error(
-                name,
-                line,
-                say(
-                    "V503",
-                    "template error while rendering {page} for {key}: {error}: correct the template at this place "
-                    "(docs/templates.md says what each template is given)",
-                    page=route.output,
-                    key=route.key,
-                    error=error,
-                )
-                if route.key
-                else say(
-                    "V502",
-                    "template error while rendering {page}: {error}: correct the template at this place "
-                    "(docs/templates.md says what each template is given)",
-                    page=route.output,
-                    error=error,
-                ),
-            )
+            template_problem(problems, exc, self.config.theme, template_name, route.output, route.key)
             return None
         data = text.encode("utf-8")
         if self.store is not None:

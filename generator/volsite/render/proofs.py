@@ -16,10 +16,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from jinja2 import TemplateNotFound
-
 from ..kinds.identities import Identity
-from ..messages import say
 from ..model import routes
 from ..model.figures import Figures
 from ..model.proofs import ServiceRow, service_rows
@@ -27,7 +24,7 @@ from ..model.resolve import Model
 from ..model.routes import Route
 from ..problems import ContentError, Problems
 from .contexts import ProofEntry, ProofPage, ProofsPage, context_fields
-from .pages import Renderer, _template_position
+from .pages import Renderer, template_problem
 
 ZERO = Decimal(0)
 # What one A4 page of the form holds beside its head and foot: lines of the service table, and
@@ -96,36 +93,10 @@ class Proofs:
 
     def _render(self, template: str, context: object, key: str) -> str:
         problems = Problems()
-        theme = f"themes/{self.model.config.theme}"
         try:
             return self.renderer.env.get_template(template).render(**context_fields(context))
-        except TemplateNotFound as exc:
-            problems.error(
-                theme,
-                None,
-                say(
-                    "V501",
-                    "the template {template} is missing (needed for {page}): check its name where the theme's "
-                    "templates include or extend it (docs/templates.md lists the templates a theme has)",
-                    template=exc.name,
-                    page=template,
-                ),
-            )
         except Exception as exc:  # noqa: BLE001 - a theme's mistake is reported, not raised
-            name, line = _template_position(exc, template)
-            error = f"{exc.__class__.__name__}: {exc}"
-            problems.error(
-                name,
-                line,
-                say(
-                    "V503",
-                    "template error while rendering {page} for {key}: {error}: correct the template at this place "
-                    "(docs/templates.md says what each template is given)",
-                    page=template,
-                    key=key or "index",
-                    error=error,
-                ),
-            )
+            template_problem(problems, exc, self.model.config.theme, template, template, key or "index")
         raise ContentError(problems.sorted())
 
 
