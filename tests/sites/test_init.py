@@ -234,3 +234,20 @@ def test_init_from_an_installed_volsite_has_every_file(tmp_path):
 
     expected = {p.relative_to(STARTERS / "zh-CN").as_posix() for p in (STARTERS / "zh-CN").rglob("*") if p.is_file()}
     assert expected <= {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_volsite_serve_shows_a_new_site_with_no_problem(new_site):
+    from volsite.serve.server import Preview
+
+    said: list[str] = []
+    preview = Preview(new_site, False, said.append)
+    try:
+        assert preview.update()
+        preview.search.wait()
+        overlay = __import__("json").loads((preview.root / "_volsite/problems.json").read_text(encoding="utf-8"))
+        assert overlay["problems"] == [] and not any("warning" in line or "警告" in line for line in said), said
+        home = (preview.output / "index.html").read_text(encoding="utf-8")
+        assert "我们的志愿服务队" in home or "Our Volunteer Team" in home
+        assert (preview.output / "stories/index.html").is_file()
+    finally:
+        preview.close()
