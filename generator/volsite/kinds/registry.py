@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from ..messages import Message
-from . import activities, awards, ledger, pages, stories, teams, volunteers
+from . import activities, awards, ledger, notices, pages, stories, teams, volunteers
 from .documents import Document
 from .fields import noun, subject
 
@@ -76,6 +76,7 @@ KINDS = (
     Kind("awards", awards),
     Kind("stories", stories, documents=True),
     Kind("pages", pages, documents=True),
+    Kind("notices", notices, documents=True),
 )
 
 
