@@ -259,3 +259,19 @@ def test_a_hidden_volunteers_name_in_a_notice_is_caught_as_in_a_story(site):
         load_site(site.root, moment=moment_of(TODAY))
     found = [p for p in raised.value.problems if p.path == "content/notices/thanks.md"]
     assert found and found[0].line == 6 and "王*" in found[0].message and "王芳" not in found[0].message
+
+
+def test_a_notice_naming_a_hidden_volunteer_is_warned_of_and_masks_the_name(site, tmp_path):
+    site(
+        {
+            "content/volunteers/hidden.yaml": "id: wang-fang\nname: 王芳\npublic: false\nteams: [hq]\n",
+            "content/notices/thanks.md": "---\ntitle: 表扬通知\ndate: 2026-11-30\nvolunteers: [wang-fang, li-na]\n---\n正文。\n",
+        }
+    )
+    result = site.build("-o", str(tmp_path / "out"), env=on_day(TODAY))
+    assert result.exit_code == 0, result.output
+    assert "content/notices/thanks.md:4: warning: notice 'thanks' names 'wang-fang', who is not public" in (
+        result.output
+    )
+    notice = page(tmp_path / "out", "notices/thanks")
+    assert "王*" in notice and "王芳" not in notice and '<a href="/volunteer/volunteers/li-na/">李娜</a>' in notice
