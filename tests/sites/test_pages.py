@@ -144,7 +144,14 @@ def test_feed_and_sitemap_are_well_formed(example):
     feed = ET.parse(example / "feed.xml").getroot()
     entries = feed.findall(f"{atom}entry")
     assert 1 <= len(entries) <= 20
-    assert all(e.find(f"{atom}id").text.startswith("https://example.org/volunteer/stories/") for e in entries)
+    ids = [e.find(f"{atom}id").text for e in entries]
+    # stories and notices (通知公告), newest first
+    assert all(
+        i.startswith(("https://example.org/volunteer/stories/", "https://example.org/volunteer/notices/")) for i in ids
+    )
+    assert any("/notices/" in i for i in ids) and any("/stories/" in i for i in ids)
+    published = [e.find(f"{atom}published").text for e in entries]
+    assert published == sorted(published, reverse=True)
     sitemap = ET.parse(example / "sitemap.xml").getroot()
     locs = [u.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for u in sitemap]
     assert "https://example.org/volunteer/" in locs and all(

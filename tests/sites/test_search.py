@@ -471,3 +471,17 @@ def test_heavy_pages_are_spread_over_the_parts():
     matchers = [_glob_regex(glob) for glob in part_globs(sorted(pages), 2, sizes)]
     loads = [sum(sizes[rel] for rel in pages if m.fullmatch(rel)) for m in matchers]
     assert abs(loads[0] - loads[1]) <= 10_000 and sum(loads) == sum(sizes.values())
+
+
+def test_a_notices_words_are_found(site):
+    site(
+        {
+            "content/notices/2026-11-28-blood.md": "---\ntitle: 冬季献血招募\ndate: 2026-11-28\npinned: true\n---\n"
+            "请到人民广场献血屋报名。\n"
+        }
+    )
+    out = site.build().built
+    texts = fragments(out)
+    assert "人民广场献血屋" in texts["/notices/blood/"]
+    # the list and the home page, which show its title, are not results of their own
+    assert "/notices/" not in texts and "人民广场献血屋" not in texts.get("/", "")

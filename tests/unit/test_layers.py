@@ -43,6 +43,7 @@ LAYERS = [
         "kinds.awards",
         "kinds.stories",
         "kinds.pages",
+        "kinds.notices",
     },
     {"kinds.registry"},
     {"config"},

@@ -19,7 +19,7 @@ from volsite.read.files import Raw
 
 
 @dataclass(frozen=True)
-class Notice:
+class Poster:
     id: str
     title: str
     team: str | None
@@ -29,77 +29,77 @@ class Notice:
 
 
 def _parse(raw, problems, config=None):
-    f = Fields(raw, "notice", problems)
+    f = Fields(raw, "poster", problems)
     nid = f.ident("id")
     title = f.text("title", required=True)
     f.check_known(("id", "title", "team"))
     team = f.ident("team", required=False)
-    return Notice(nid, title or "", team, raw.path, raw.line, dict(raw.lines)) if nid else None
+    return Poster(nid, title or "", team, raw.path, raw.line, dict(raw.lines)) if nid else None
 
 
-NOTICES = types.ModuleType("notices_kind")
-NOTICES.__dict__.update(
-    FOLDER="content/notices",
-    LABEL="notice",
+POSTERS = types.ModuleType("posters_kind")
+POSTERS.__dict__.update(
+    FOLDER="content/posters",
+    LABEL="poster",
     TABLE_HEADERS={"编号": "id", "标题": "title", "队伍": "team"},
     REFERENCES={"team": "teams"},
     SHOWN_FIELDS=("title",),
     parse=_parse,
 )
-Notice.__module__ = NOTICES.__name__
+Poster.__module__ = POSTERS.__name__
 
 
 @pytest.fixture
-def with_notices(monkeypatch):
-    monkeypatch.setattr(registry, "KINDS", (*registry.KINDS, registry.Kind("notices", NOTICES)))
+def with_posters(monkeypatch):
+    monkeypatch.setattr(registry, "KINDS", (*registry.KINDS, registry.Kind("posters", POSTERS)))
 
 
 def _site(tmp_path, files):
     return write_files(tmp_path / "site", {**BASE_SITE, **files})
 
 
-def test_a_kind_in_the_registry_is_read_and_linked(tmp_path, with_notices):
+def test_a_kind_in_the_registry_is_read_and_linked(tmp_path, with_posters):
     root = _site(
         tmp_path,
         {
-            "content/notices/n.yaml": "- {id: water, title: 停水通知, team: hq}\n",
-            "content/notices/more.csv": "编号,标题,队伍\npower,停电通知,clinic\n",
+            "content/posters/n.yaml": "- {id: water, title: 停水通知, team: hq}\n",
+            "content/posters/more.csv": "编号,标题,队伍\npower,停电通知,clinic\n",
         },
     )
     site = load_site(root)
-    notices = site.model.records["notices"]
-    assert notices["water"].title == "停水通知" and notices["power"].team == "clinic"
-    assert notices["power"].path == "content/notices/more.csv" and notices["power"].line == 2
+    posters = site.model.records["posters"]
+    assert posters["water"].title == "停水通知" and posters["power"].team == "clinic"
+    assert posters["power"].path == "content/posters/more.csv" and posters["power"].line == 2
 
 
-def test_a_registry_kind_gets_unique_ids_and_checked_references_at_file_and_line(tmp_path, with_notices):
+def test_a_registry_kind_gets_unique_ids_and_checked_references_at_file_and_line(tmp_path, with_posters):
     root = _site(
         tmp_path,
-        {"content/notices/n.yaml": "- {id: water, title: 停水通知, team: nowhere}\n- {id: water, title: 又一条}\n"},
+        {"content/posters/n.yaml": "- {id: water, title: 停水通知, team: nowhere}\n- {id: water, title: 又一条}\n"},
     )
     with pytest.raises(ContentError) as raised:
         load_site(root)
     messages = [f"{p.path}:{p.line}: {p.message}" for p in raised.value.problems]
-    unknown = "content/notices/n.yaml:1: notice 'water': 'team' names a team 'nowhere', which does not exist: "
+    unknown = "content/posters/n.yaml:1: poster 'water': 'team' names a team 'nowhere', which does not exist: "
     assert any(m.startswith(unknown) for m in messages), messages
-    assert any(m.startswith("content/notices/n.yaml:2: notice id 'water' is used twice") for m in messages), messages
+    assert any(m.startswith("content/posters/n.yaml:2: poster id 'water' is used twice") for m in messages), messages
 
 
-def test_a_registry_kinds_shown_fields_are_read_for_hidden_names(tmp_path, with_notices):
+def test_a_registry_kinds_shown_fields_are_read_for_hidden_names(tmp_path, with_posters):
     root = _site(
         tmp_path,
         {
             "content/volunteers/hidden.yaml": "id: wang-fang\nname: 王芳\npublic: false\nteams: [hq]\n",
-            "content/notices/n.yaml": "- {id: thanks, title: 感谢王芳的付出}\n",
+            "content/posters/n.yaml": "- {id: thanks, title: 感谢王芳的付出}\n",
         },
     )
     with pytest.raises(ContentError) as raised:
         load_site(root)
-    assert any(p.path == "content/notices/n.yaml" and "王*" in p.message for p in raised.value.problems)
+    assert any(p.path == "content/posters/n.yaml" and "王*" in p.message for p in raised.value.problems)
 
 
 def test_without_its_registry_line_the_folder_is_not_read(tmp_path):
-    root = _site(tmp_path, {"content/notices/n.yaml": "- {id: water, title: 停水通知, team: nowhere}\n"})
+    root = _site(tmp_path, {"content/posters/n.yaml": "- {id: water, title: 停水通知, team: nowhere}\n"})
     assert load_site(root).model.records == {}
 
 
@@ -130,12 +130,12 @@ def test_a_record_is_the_subject_of_its_problems_in_the_readers_language():
 
 
 def test_a_registry_kind_may_give_its_label_as_a_message(monkeypatch):
-    notices = types.ModuleType("notices_kind_words")
-    notices.__dict__.update(NOTICES.__dict__, LABEL=words("notice"))
-    kind = registry.Kind("notices", notices)
-    assert kind.label == "notice" and kind.noun == words("notice")
+    posters = types.ModuleType("posters_kind_words")
+    posters.__dict__.update(POSTERS.__dict__, LABEL=words("poster"))
+    kind = registry.Kind("posters", posters)
+    assert kind.label == "poster" and kind.noun == words("poster")
     # A plain LABEL outside fields.NOUNS is shown as it is, in every language.
-    assert registry.Kind("notices", NOTICES).noun.words("zh-CN") == "notice"
+    assert registry.Kind("posters", POSTERS).noun.words("zh-CN") == "poster"
 
 
 def test_fields_name_the_record_and_each_field_as_the_file_wrote_it():

@@ -80,6 +80,10 @@ class Content:
     def pages(self) -> tuple[Document, ...]:
         return self.records["pages"]
 
+    @property
+    def notices(self) -> tuple[Document, ...]:
+        return self.records["notices"]
+
 
 def _parsed(
     site_root: Path, jobs: list[Job], sizes: dict[str, int], workers: Workers, store: Store
@@ -215,6 +219,8 @@ def load_content(
 def _document_named(doc: Document) -> Message:
     if doc.kind == "page":
         return words("page '{slug}'", slug=doc.slug)
+    if doc.kind == "notice":
+        return words("notice '{slug}'", slug=doc.slug)
     return words("story '{slug}'", slug=doc.slug)
 
 

@@ -33,13 +33,15 @@ KNOWN = (
     "order",
     "menu",
 )
+# Notices (通知公告) only: shown first and on the home page, and until when there.
+NOTICE_FIELDS = ("pinned", "until")
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
 
 
 @dataclass(frozen=True)
 class Document:
-    kind: str  # "story" or "page"
+    kind: str  # "story", "page" or "notice"
     slug: str
     title: str
     date: dt.date
@@ -59,6 +61,8 @@ class Document:
     path: str
     line: int
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    pinned: bool = False  # notices: shown first, and on the home page until `until`
+    until: dt.date | None = None  # notices: the last day a pinned one is on the home page
 
 
 def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[LineMap | None, str, int]:
@@ -112,7 +116,7 @@ def parse(kind: str, rel: str, text: str, problems: Problems) -> Document | None
         return None
     raw = Raw(rel, 1, front, front.lines)
     f = Fields(raw, kind, problems)
-    f.check_known(KNOWN)
+    f.check_known(KNOWN + NOTICE_FIELDS if kind == "notice" else KNOWN)
     title = f.text("title", required=True)
     date = f.date("date", required=True)
     slug = f.text("slug")
@@ -153,6 +157,7 @@ def parse(kind: str, rel: str, text: str, problems: Problems) -> Document | None
                 ),
             )
     order = f.whole("order")
+    pinned, until = _pinned(f, date) if kind == "notice" else (False, None)
     document = Document(
         kind=kind,
         slug=slug or "",
@@ -174,5 +179,37 @@ def parse(kind: str, rel: str, text: str, problems: Problems) -> Document | None
         path=rel,
         line=1,
         lines=dict(front.lines),
+        pinned=pinned,
+        until=until,
     )
     return document if slug else None
+
+
+def _pinned(f: Fields, date: dt.date | None) -> tuple[bool, dt.date | None]:
+    """A notice's `pinned` and `until`, with a warning where `until` would do nothing."""
+    pinned = bool(f.boolean("pinned", False))
+    until = f.date("until")
+    if until is not None and not pinned:
+        f.warning(
+            "until",
+            say(
+                "V231",
+                "'{field}' says until when a pinned notice stays on the home page, but this notice is not "
+                "pinned, so it does nothing: add 'pinned: true' to show it on the home page until then, "
+                "or remove '{field}'",
+                field=f.name("until"),
+            ),
+        )
+    elif until is not None and date is not None and until < date:
+        f.warning(
+            "until",
+            say(
+                "V232",
+                "'{field}' ({until}) is before the notice's date ({date}), so it is never on the home page: "
+                "correct the date, or remove '{field}' to keep it there",
+                field=f.name("until"),
+                until=until.isoformat(),
+                date=date.isoformat(),
+            ),
+        )
+    return pinned, until

@@ -126,6 +126,7 @@ NOUNS: dict[str, Message] = {
     "award": words("award"),
     "story": words("story"),
     "page": words("page"),
+    "notice": words("notice"),
 }
 
 

@@ -4,7 +4,7 @@ A kind's module gives FOLDER (where its files are) and parse. Records (YAML, and
 where the module gives TABLE_HEADERS) are parsed by parse(raw, problems, config), documents
 (Markdown with front matter) by parse(rel, text, problems). A kind of records also gives
 LABEL (what messages call one: "team", put into the reader's language by fields.NOUNS; a kind
-outside that table may give a Message, words("notice")), and may give
+outside that table may give a Message, words("poster")), and may give
 - MARKDOWN_FIELD: its field of Markdown, whose nesting is checked as it is read;
 - PRIVATE_COLUMNS: fields a table may give under two names;
 - REFERENCES: {field: kind} for each field that names records of another kind by id;
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from ..messages import Message
-from . import activities, awards, ledger, pages, stories, teams, volunteers
+from . import activities, awards, ledger, notices, pages, stories, teams, volunteers
 from .documents import Document
 from .fields import noun, subject
 
@@ -76,6 +76,7 @@ KINDS = (
     Kind("awards", awards),
     Kind("stories", stories, documents=True),
     Kind("pages", pages, documents=True),
+    Kind("notices", notices, documents=True),
 )
 
 

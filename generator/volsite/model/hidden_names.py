@@ -35,6 +35,7 @@ def published_texts(
     stories: dict[str, Document],
     pages: dict[str, Document],
     services: list[Service],
+    notices: Mapping[str, Document] | None = None,
 ) -> Iterator[Text]:
     """Every text a published view gives templates (views.py), where staff or a roster could
     write a person's name: what a theme may show, whether or not the default one does."""
@@ -45,7 +46,7 @@ def published_texts(
                 if text:
                     yield text, record.path, record.lines.get(key, record.line), label, key, False
 
-    for document in list(stories.values()) + list(pages.values()):
+    for document in list(stories.values()) + list(pages.values()) + list((notices or {}).values()):
         label = (document.kind, document.slug)
         yield from fields(
             document,

@@ -339,6 +339,37 @@ def link_awards(
     return awards_by_volunteer, awards_by_team
 
 
+def link_notices(
+    notices: dict[str, Document],
+    people: dict[str, Person],
+    volunteers: dict[str, Volunteer],
+    teams: dict[str, Team],
+    activities: dict[str, Activity],
+    links: Links,
+) -> None:
+    """notices → cover, volunteers, teams, activity: each checked as a story's is. A notice is
+    listed on none of their pages (a volunteer's page lists the stories about them)."""
+    for notice in notices.values():
+        links.media_ref(notice, "cover", notice.cover)
+        for vid in notice.volunteers:
+            if links.ref(notice, "volunteers", "volunteers", volunteers, vid) and not people[vid].public:
+                links.problems.warning(
+                    notice.path,
+                    notice.lines.get("volunteers", 1),
+                    say(
+                        "V375",
+                        "notice '{notice}' names '{volunteer}', who is not public: the name is masked where the "
+                        "notice lists them, and written in full in the notice it is an error, but check the text "
+                        "for other ways of naming them (a nickname, a class)",
+                        notice=notice.slug,
+                        volunteer=vid,
+                    ),
+                )
+        for team_id in notice.teams:
+            links.ref(notice, "teams", "teams", teams, team_id)
+        links.ref(notice, "activity", "activities", activities, notice.activity)
+
+
 def label(record: Record) -> Message:
     """What messages call the record: "volunteer 'li-na'", "story 'clinic'", "ledger row"."""
     kind = record.kind if isinstance(record, Document) else registry.label_of(record)

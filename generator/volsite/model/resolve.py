@@ -27,7 +27,16 @@ from ..problems import Problems, did_you_mean
 from ..read.text import shown
 from .days import is_upcoming, turning_days
 from .hidden_names import hidden_name_problems, published_texts
-from .links import Groups, Links, link_awards, link_documents, link_services, link_teams, link_volunteers
+from .links import (
+    Groups,
+    Links,
+    link_awards,
+    link_documents,
+    link_notices,
+    link_services,
+    link_teams,
+    link_volunteers,
+)
 from .media import media_path
 from .people import Person, Service, publish
 from .records import Identified, kind_noun, place
@@ -67,6 +76,7 @@ class Model:
     upcoming_by_volunteer: dict[str, tuple[str, ...]] = field(default_factory=dict)  # soonest first
     training: tuple[Service, ...] = ()  # participations in trainings held: training hours, no points
     turning_days: tuple[dt.date, ...] = ()  # days on which what the site shows changes by itself
+    notices: dict[str, Document] = field(default_factory=dict)  # published notices by slug, newest first
 
     @cached_property
     def upcoming_ids(self) -> frozenset[str]:
@@ -99,6 +109,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems, today:
     _check_measures(activities, config, problems)
     stories = _documents(content.stories, config, problems)
     pages = _documents(content.pages, config, problems)
+    notices = _documents(content.notices, config, problems)
     all_stories = {d.slug: d for d in content.stories}
     links = Links(problems, content.media)
 
@@ -116,6 +127,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems, today:
     # an activity's own 'story' first, else the newest story that names the activity
     story_of_activity |= {aid: slug for aid, slug in told.items() if aid not in story_of_activity}
     awards_by_volunteer, awards_by_team = link_awards(awards, volunteers, teams, links)
+    link_notices(notices, people, volunteers, teams, activities, links)
 
     # any other kind → what its module says it names
     named: dict[str, Mapping[str, Any]] = {
@@ -131,7 +143,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems, today:
             volunteers,
             people,
             config,
-            published_texts(volunteers, people, {**named, **records}, stories, pages, services),
+            published_texts(volunteers, people, {**named, **records}, stories, pages, services, notices),
         )
     )
 
@@ -162,7 +174,10 @@ def build_model(content: Content, config: SiteConfig, problems: Problems, today:
         upcoming=upcoming,
         upcoming_by_volunteer=_upcoming_by_volunteer(by_volunteer, activities, waiting),
         training=tuple(training),
-        turning_days=turning_days(activities.values(), awards.values()),
+        turning_days=turning_days(
+            activities.values(), awards.values(), (d.until for d in notices.values() if d.pinned and d.until)
+        ),
+        notices=notices,
     )
 
 
@@ -226,7 +241,7 @@ def _withheld_photos(volunteers: dict[str, Volunteer], people: dict[str, Person]
 
 
 # The kinds build_model links by name; any other is linked by what its module declares.
-LINKED_BY_NAME = frozenset({"volunteers", "teams", "activities", "ledger", "awards", "stories", "pages"})
+LINKED_BY_NAME = frozenset({"volunteers", "teams", "activities", "ledger", "awards", "stories", "pages", "notices"})
 
 
 def _declared_kinds(

@@ -17,6 +17,7 @@ from .resolve import Model
 # First URL segments the generator owns; a standalone page may not take them.
 RESERVED = (
     "stories",
+    "notices",
     "tags",
     "volunteers",
     "teams",
@@ -54,6 +55,14 @@ def story_url(slug: str) -> str:
 
 def stories_url(number: int) -> str:
     return "stories/" if number == 1 else f"stories/page/{number}/"
+
+
+def notice_url(slug: str) -> str:
+    return f"notices/{slug}/"
+
+
+def notices_url(number: int) -> str:
+    return "notices/" if number == 1 else f"notices/page/{number}/"
 
 
 def page_url(slug: str) -> str:
@@ -130,6 +139,10 @@ def plan(model: Model, problems: Problems) -> list[Route]:
     pages = page_count(len(model.stories), model.config.pagination)
     routes += [_page("stories", stories_url(n), number=n) for n in range(1, pages + 1)]
     routes += [_page("story", story_url(slug), slug) for slug in model.stories]
+    if model.notices:
+        notice_pages = page_count(len(model.notices), model.config.pagination)
+        routes += [_page("notices", notices_url(n), number=n) for n in range(1, notice_pages + 1)]
+        routes += [_page("notice", notice_url(slug), slug) for slug in model.notices]
     routes.append(_page("tags", "tags/"))
     for tag, segment in tag_slugs(model.tags, problems).items():
         count = sum(1 for slug in model.tags[tag] if slug in model.stories)

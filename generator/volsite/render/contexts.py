@@ -26,6 +26,7 @@ from .views import (
     Headline,
     Honour,
     MeasureFigure,
+    NoticeView,
     ProfileView,
     Ranked,
     ServiceLine,
@@ -62,6 +63,7 @@ class HomePage:
     awards: tuple[AwardBrief, ...]  # the six newest awards
     candidates: int  # nominees under public posting (公示) now
     upcoming: tuple[ActivityBrief, ...] = ()  # the next six activities after today (即将开展), soonest first
+    notices: tuple[NoticeView, ...] = ()  # the pinned notices not past their `until` today (通知公告), newest first
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,8 @@ class EmptyPage:
 @dataclass(frozen=True)
 class FeedPage:
     stories: tuple[StoryView, ...]  # the newest stories
-    updated: dt.date | None  # when the newest of them was last changed
+    updated: dt.date | None  # when the newest of them (or of the notices) was last changed
+    entries: tuple[StoryView, ...] = ()  # the newest stories and notices together, newest first
 
 
 @dataclass(frozen=True)
@@ -255,6 +258,20 @@ class SitemapEntry:
 @dataclass(frozen=True)
 class SitemapPage:
     pages: tuple[SitemapEntry, ...]
+
+
+@dataclass(frozen=True)
+class NoticesPage:
+    notices: tuple[NoticeView, ...]  # this page's notices: those pinned today first, then newest first
+    number: int  # this page's number, from 1
+    pages: int  # how many pages the list has
+    newer: str | None  # the page before, or None on the first
+    older: str | None  # the page after, or None on the last
+
+
+@dataclass(frozen=True)
+class NoticePage:
+    notice: NoticeView
 
 
 # Every template, the class of its context.
@@ -284,6 +301,8 @@ TEMPLATES: dict[str, type] = {
     "robots.txt": EmptyPage,
     "feed.xml": FeedPage,
     "sitemap.xml": SitemapPage,
+    "notices.html": NoticesPage,
+    "notice.html": NoticePage,
 }
 
 # What every template sees besides its context: name → (type, meaning).

@@ -189,7 +189,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "people": "人数",
         "all_years": "全部年份",
         "years_nav": "按年份查看",
-        "feed_title": "{title}：志愿者故事",
+        "feed_title": "{title}：志愿者故事与通知公告",
         "tagged": "标签：{tag}",
         "story_count_n": "{n} 篇",
         "honours_year_title": "{year}年度表彰",
@@ -232,6 +232,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "posting_ended_note": "以下人选的公示期已满，评选结果以正式表彰为准。",
         # measures (site.yaml measures): a column heading with its unit
         "with_unit": "{label}（{unit}）",
+        # issue 21: notices
+        "notices": "通知公告",
+        "all_notices": "全部通知公告",
+        "pinned": "置顶",
+        "pinned_until": "置顶至 {date}",
+        "notice_people": "相关志愿者",
+        "back_to_notices": "返回通知公告",
+        "notices_empty": "暂无通知公告。",
     },
     "en": {
         "home": "Home",
@@ -430,7 +438,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "people": "Volunteers",
         "all_years": "All years",
         "years_nav": "By year",
-        "feed_title": "{title}: stories",
+        "feed_title": "{title}: stories and notices",
         "tagged": "Tag: {tag}",
         "story_count_n": "{n}",
         "honours_year_title": "Honours {year}",
@@ -475,6 +483,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "posting_ended_note": "The posting period of these nominees has ended; the result is the award as given.",
         # measures (site.yaml measures): a column heading with its unit
         "with_unit": "{label} ({unit})",
+        # issue 21: notices
+        "notices": "Notices",
+        "all_notices": "All notices",
+        "pinned": "Pinned",
+        "pinned_until": "Pinned until {date}",
+        "notice_people": "Volunteers",
+        "back_to_notices": "Back to notices",
+        "notices_empty": "No notices yet.",
     },
 }
 

@@ -15,7 +15,7 @@ from ..messages import say
 from ..model.days import Posting
 from ..model.figures import Figures, hours_text, stats_json
 from ..model.resolve import Model
-from ..model.routes import Route, page_count, stories_url, tag_url
+from ..model.routes import Route, notices_url, page_count, stories_url, tag_url
 from ..problems import Problems
 from ..seams import Store
 from . import charts, i18n
@@ -31,6 +31,8 @@ from .contexts import (
     HonoursPage,
     HonoursYearPage,
     NavEntry,
+    NoticePage,
+    NoticesPage,
     ProfilePage,
     SitemapEntry,
     SitemapPage,
@@ -195,6 +197,7 @@ class Renderer:
         items = [
             ("", t["home"]),
             ("stories/", t["stories"]),
+            ("notices/", t["notices"]),
             ("volunteers/", t["volunteers"]),
             ("teams/", t["teams"]),
             ("timeline/", t["timeline"]),
@@ -252,6 +255,7 @@ class Renderer:
             tuple(v.newest_awards(6)),
             len(v.candidates()),
             v.upcoming(6),
+            v.home_notices(),
         )
 
     def _paginated(self, slugs: Sequence[str], number: int, url_of) -> tuple:
@@ -410,12 +414,23 @@ class Renderer:
 
     def _feed(self, route: Route):
         stories = tuple(self.views.story(s) for s in list(self.model.stories)[:FEED_SIZE])
-        updated = max((s.updated or s.date for s in stories), default=None)
-        return "feed.xml", FeedPage(stories, updated)
+        notices = tuple(self.views.notice(s) for s in list(self.model.notices)[:FEED_SIZE])
+        # newest first; on one day, stories before notices, each kind in its own order
+        entries = tuple(
+            entry
+            for _, _, _, entry in sorted(
+                [(-e.date.toordinal(), 0, n, e) for n, e in enumerate(stories)]
+                + [(-e.date.toordinal(), 1, n, e) for n, e in enumerate(notices)],
+                key=lambda item: item[:3],
+            )
+        )[:FEED_SIZE]
+        updated = max((s.updated or s.date for s in entries), default=None)
+        return "feed.xml", FeedPage(stories, updated, entries)
 
     def _sitemap(self, route: Route):
         def updated(r: Route):
-            story = self.model.stories[r.key] if r.kind == "story" else None
+            documents = {"story": self.model.stories, "notice": self.model.notices}.get(r.kind)
+            story = documents[r.key] if documents is not None and r.key is not None else None
             return (story.updated or story.date) if story else None
 
         return "sitemap.xml", SitemapPage(
@@ -424,3 +439,19 @@ class Renderer:
 
     def _robots(self, route: Route):
         return "robots.txt", EmptyPage()
+
+    def _notices(self, route: Route):
+        per_page = self.config.pagination
+        slugs = self.views.notice_slugs()
+        pages = page_count(len(slugs), per_page)
+        number = route.number
+        return "notices.html", NoticesPage(
+            tuple(self.views.notice(s) for s in slugs[(number - 1) * per_page : number * per_page]),
+            number,
+            pages,
+            notices_url(number - 1) if number > 1 else None,
+            notices_url(number + 1) if number < pages else None,
+        )
+
+    def _notice(self, route: Route):
+        return "notice.html", NoticePage(self.views.notice(route.key))

@@ -24,8 +24,8 @@ Progress = Callable[[Message], None]
 
 
 def document_texts(model: Model) -> list[str]:
-    """Markdown that staff write as stories and pages: trusted, it may hold HTML."""
-    return [d.body for d in list(model.stories.values()) + list(model.pages.values())]
+    """Markdown that staff write as stories, pages and notices: trusted, it may hold HTML."""
+    return [d.body for d in list(model.stories.values()) + list(model.pages.values()) + list(model.notices.values())]
 
 
 def record_texts(model: Model) -> list[str]:
@@ -69,14 +69,19 @@ def site_images(
 
 def drawing_sizes(site_root: Path, model: Model, images: Images) -> dict[str, tuple[int, int]]:
     """The size of each cover that is not a photo (a drawing): a photo's is its ImageSet's."""
-    covers = {media_path(story.cover)[0] for story in model.stories.values() if story.cover} - {None}
+    covers = {
+        media_path(story.cover)[0]
+        for story in list(model.stories.values()) + list(model.notices.values())
+        if story.cover
+    } - {None}
     return image_sizes(site_root, frozenset(covers) - images.processed)
 
 
 def published_media(model: Model, html: dict, record_html: dict) -> frozenset[str]:
     """content/media is published as it is, except the photos of people who are not shown
     with a photo (not public, or no photo_consent), unless something published uses the file."""
-    used = {media_path(d.cover)[0] for d in list(model.stories.values()) + list(model.pages.values()) if d.cover}
+    documents = list(model.stories.values()) + list(model.pages.values()) + list(model.notices.values())
+    used = {media_path(d.cover)[0] for d in documents if d.cover}
     used |= {media_path(t.logo)[0] for t in model.teams.values() if t.logo}
     used |= {media_path(p.photo)[0] for p in model.people.values() if p.photo}
     for converted in list(html.values()) + list(record_html.values()):
@@ -97,7 +102,7 @@ def portraits(model: Model) -> frozenset[str]:
 def media_users(model: Model, html: dict) -> dict[str, Message]:
     """For messages about a media file: one record or story that uses it."""
     users: dict[str, Message] = {}
-    for kind, records in (("story", model.stories), ("page", model.pages)):
+    for kind, records in (("story", model.stories), ("page", model.pages), ("notice", model.notices)):
         for slug, document in records.items():
             for path in ([media_path(document.cover)[0]] if document.cover else []) + [
                 link.lstrip("/") for link in html[document.body].links

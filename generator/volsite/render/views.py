@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import cached_property
 from urllib.parse import quote, unquote
@@ -20,7 +20,7 @@ from ..images.stage import ImageSet
 from ..kinds.awards import LEVELS
 from ..kinds.volunteers import Qualification
 from ..model import routes
-from ..model.days import Posting, posting, signup_open
+from ..model.days import Posting, notice_on_home_page, posting, signup_open
 from ..model.figures import (
     Figures,
     MeasureSum,
@@ -401,6 +401,15 @@ class Honour:
 PRINTED_ROWS = 18
 
 
+@dataclass(frozen=True)
+class NoticeView(StoryView):
+    """A notice (通知公告): a story's fields, and whether it is pinned."""
+
+    pinned: bool = False  # 'pinned: true': listed first, and on the home page until `until`
+    until: dt.date | None = None  # the last day a pinned notice is on the home page (None: no end)
+    on_home: bool = False  # pinned and not past `until` today: listed first, and on the home page
+
+
 class Views:
     def __init__(
         self,
@@ -425,6 +434,7 @@ class Views:
         self._activity_briefs: dict[str, ActivityBrief] = {}
         # A story's card is on its tags' pages, the lists and the home page as well: made once.
         self._stories: dict[str, StoryView] = {}
+        self._notices: dict[str, NoticeView] = {}  # (the list, the home page and the feed show them too)
         # A tag's stories, for each of its pages (a city's tag has hundreds).
         self._tag_story_slugs: dict[str, tuple[str, ...]] = {}
         for service in model.services:
@@ -508,8 +518,8 @@ class Views:
             view = self._stories[slug] = self._story(slug)
         return view
 
-    def _story(self, slug: str) -> StoryView:
-        d = self.model.stories[slug]
+    def _story(self, slug: str, notice: bool = False) -> StoryView:
+        d = (self.model.notices if notice else self.model.stories)[slug]
         body = self.html[d.body]
         cover = media_path(d.cover)[0] if d.cover else None
         cover_image = self.picture(cover)
@@ -519,12 +529,12 @@ class Views:
             activity = Link(self.model.activities[d.activity].title, self._url(routes.activity_url(d.activity)))
         return StoryView(
             slug=slug,
-            url=routes.story_url(slug),
+            url=routes.notice_url(slug) if notice else routes.story_url(slug),
             title=d.title,
             date=d.date,
             updated=d.updated,
             summary=d.summary,
-            tags=tuple(self.tag(t) for t in d.tags),
+            tags=tuple(Link(t, None) if notice else self.tag(t) for t in d.tags),  # (tag pages list stories)
             cover=self.published(cover),
             cover_width=size[0] if size else None,
             cover_height=size[1] if size else None,
@@ -992,6 +1002,31 @@ class Views:
                 s for s in self.model.tags.get(tag, ()) if s in self.model.stories
             )
         return slugs
+
+    # ---------------------------------------------------------------- notices
+
+    def notice(self, slug: str) -> NoticeView:
+        view = self._notices.get(slug)
+        if view is None:
+            d = self.model.notices[slug]
+            story = self._story(slug, notice=True)
+            view = self._notices[slug] = NoticeView(
+                **{f.name: getattr(story, f.name) for f in fields(StoryView)},
+                pinned=d.pinned,
+                until=d.until,
+                on_home=d.pinned and notice_on_home_page(d.until, self.model.today),
+            )
+        return view
+
+    def notice_slugs(self) -> tuple[str, ...]:
+        """Every notice as /notices/ lists them: those pinned today first, then the others; newest
+        first in each (a pinned one past its `until` takes its place among the others)."""
+        views = [self.notice(slug) for slug in self.model.notices]  # (newest first)
+        return tuple(v.slug for v in views if v.on_home) + tuple(v.slug for v in views if not v.on_home)
+
+    def home_notices(self) -> tuple[NoticeView, ...]:
+        """The pinned notices the home page shows today, newest first."""
+        return tuple(view for slug in self.model.notices if (view := self.notice(slug)).on_home)
 
 
 # An image in a story's text, as cmark writes it (the <img> of a Markdown image, nothing else).
