@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, TypeVar
 
-from ..config import SiteConfig
+from ..config import CONFIG_FILE, SiteConfig
 from ..kinds import registry
 from ..kinds.activities import Activity
 from ..kinds.awards import Award
@@ -25,10 +25,11 @@ from ..kinds.volunteers import Volunteer
 from ..messages import say
 from ..problems import Problems, did_you_mean
 from ..read.text import shown
+from ..slugs import pinyin_key
 from .days import is_upcoming, turning_days
 from .hidden_names import hidden_name_problems, published_texts
 from .links import Groups, Links, link_awards, link_documents, link_services, link_teams, link_volunteers
-from .media import media_path
+from .media import media_path, media_problem
 from .people import Person, Service, publish
 from .records import Identified, kind_noun, place
 
@@ -93,10 +94,11 @@ class Model:
 def build_model(content: Content, config: SiteConfig, problems: Problems, today: dt.date) -> Model:
     """The model of the content on the day `today` (days.py: what depends on it)."""
     people, volunteers = _people(content, config, problems)
-    teams = _unique(content.teams, "team", problems)
+    teams = in_team_order(_unique(content.teams, "team", problems))
     activities = _unique(sorted(content.activities, key=lambda a: (a.date, a.id)), "activity", problems)
     awards = _unique(content.awards, "award", problems)
     _check_measures(activities, config, problems)
+    _check_contact(config, content.media, problems)
     stories = _documents(content.stories, config, problems)
     pages = _documents(content.pages, config, problems)
     all_stories = {d.slug: d for d in content.stories}
@@ -164,6 +166,25 @@ def build_model(content: Content, config: SiteConfig, problems: Problems, today:
         training=tuple(training),
         turning_days=turning_days(activities.values(), awards.values()),
     )
+
+
+def _check_contact(config: SiteConfig, media: frozenset[str], problems: Problems) -> None:
+    """The WeChat QR image site.yaml contact names must be a file under content/media/ that is there."""
+    qr = config.contact.wechat_qr
+    problem = media_problem("contact.wechat_qr", qr, media) if qr else None
+    if problem is not None:
+        problems.error(CONFIG_FILE, config.contact.wechat_qr_line, problem)
+
+
+def team_order(team: Team) -> tuple:
+    """Where a team stands among its sibling teams: by its `order` (those without one after
+    those with one), then by the pinyin of its name, then by its id."""
+    return (team.order is None, team.order or 0, pinyin_key(team.name), team.id)
+
+
+def in_team_order(teams: dict[str, Team]) -> dict[str, Team]:
+    """The teams in team_order: their sub-teams, the roots and /teams/ follow it."""
+    return dict(sorted(teams.items(), key=lambda kv: team_order(kv[1])))
 
 
 def _held_services(
