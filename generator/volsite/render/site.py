@@ -78,6 +78,8 @@ def published_media(model: Model, html: dict, record_html: dict) -> frozenset[st
     with a photo (not public, or no photo_consent), unless something published uses the file."""
     used = {media_path(d.cover)[0] for d in list(model.stories.values()) + list(model.pages.values()) if d.cover}
     used |= {media_path(t.logo)[0] for t in model.teams.values() if t.logo}
+    if model.config.contact.wechat_qr:  # (site.yaml contact's WeChat QR code)
+        used.add(media_path(model.config.contact.wechat_qr)[0])
     used |= {media_path(p.photo)[0] for p in model.people.values() if p.photo}
     for converted in list(html.values()) + list(record_html.values()):
         used |= {link.lstrip("/") for link in converted.links}
@@ -110,6 +112,8 @@ def media_users(model: Model, html: dict) -> dict[str, Message]:
     for vid, person in model.people.items():
         if person.photo and (path := media_path(person.photo)[0]):
             users.setdefault(path, named("volunteer", vid))
+    if model.config.contact.wechat_qr and (path := media_path(model.config.contact.wechat_qr)[0]):
+        users.setdefault(path, words("site.yaml contact.wechat_qr"))
     return users
 
 

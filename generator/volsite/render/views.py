@@ -256,8 +256,9 @@ class TeamView:
     upcoming: tuple[ActivityBrief, ...] = ()  # activities after today of the team and its sub-teams, soonest first
     trainings: tuple[ActivityBrief, ...] = ()  # trainings held by the team and its sub-teams, newest first
     measures: tuple[MeasureFigure, ...] = ()  # its measures with its sub-teams', those above 0
-    address: str | None = None  # its service station's place (public)
-    open_hours: str | None = None  # when the station is open (public)
+    # its service station (public by declaration; named apart from a volunteer's private address)
+    location: str | None = None  # the station's place: the team's `address`
+    open_hours: str | None = None  # when the station is open
     contact: str | None = None  # a public phone or whom to ask: print with | tel_links
 
 
@@ -889,7 +890,7 @@ class Views:
             upcoming=tuple(self.activity(a) for a in self.model.upcoming if a in activity_ids),
             trainings=tuple(trainings),
             measures=self.measure_figures(self.figures.teams[tid].measures),
-            address=team.address,
+            location=team.address,
             open_hours=team.open_hours,
             contact=team.contact,
         )
@@ -1039,7 +1040,7 @@ class TeamServices:
 
     team: Link
     contact: str | None  # a public phone or whom to ask: print with | tel_links
-    address: str | None
+    location: str | None  # the team's `address`: its station's place
     open_hours: str | None
     services: tuple[ServiceOffer, ...]
 
