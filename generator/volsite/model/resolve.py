@@ -77,9 +77,13 @@ class Model:
         """Whether an activity counts in the figures: held, and a service (not a training)."""
         return activity_id not in self.upcoming_ids and not self.activities[activity_id].training
 
-    @property
+    @cached_property
     def root_teams(self) -> tuple[str, ...]:
-        return tuple(t for t, team in self.teams.items() if team.parent is None)
+        """The teams without a parent, in team_order."""
+        return tuple(sorted((t for t, team in self.teams.items() if team.parent is None), key=self._team_order))
+
+    def _team_order(self, tid: str) -> tuple:
+        return team_order(self.teams[tid])
 
     def subtree(self, team_id: str) -> tuple[str, ...]:
         """The team and all its sub-teams, all the way down."""
@@ -94,7 +98,7 @@ class Model:
 def build_model(content: Content, config: SiteConfig, problems: Problems, today: dt.date) -> Model:
     """The model of the content on the day `today` (days.py: what depends on it)."""
     people, volunteers = _people(content, config, problems)
-    teams = in_team_order(_unique(content.teams, "team", problems))
+    teams = _unique(content.teams, "team", problems)
     activities = _unique(sorted(content.activities, key=lambda a: (a.date, a.id)), "activity", problems)
     awards = _unique(content.awards, "award", problems)
     _check_measures(activities, config, problems)
@@ -141,7 +145,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems, today:
         config=config,
         people=people,
         teams=teams,
-        team_children=_frozen(children),
+        team_children=in_team_order(_frozen(children), teams),
         team_members=_frozen(members),
         activities=activities,
         services=tuple(held),
@@ -182,9 +186,9 @@ def team_order(team: Team) -> tuple:
     return (team.order is None, team.order or 0, pinyin_key(team.name), team.id)
 
 
-def in_team_order(teams: dict[str, Team]) -> dict[str, Team]:
-    """The teams in team_order: their sub-teams, the roots and /teams/ follow it."""
-    return dict(sorted(teams.items(), key=lambda kv: team_order(kv[1])))
+def in_team_order(children: dict[str, tuple[str, ...]], teams: Mapping[str, Team]) -> dict[str, tuple[str, ...]]:
+    """Each team's sub-teams in team_order (/teams/, a team's page and /services/ follow it)."""
+    return {tid: tuple(sorted(ids, key=lambda c: team_order(teams[c]))) for tid, ids in children.items()}
 
 
 def _held_services(
