@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .messages import say, words
-from .output.checks import image_findings, orphan_warnings, privacy_findings, privacy_findings_in
+from .output.checks import declared_public, image_findings, orphan_warnings, privacy_findings, privacy_findings_in
 from .output.search import (
     PART_PREFIX,
     SEARCH_FOLDER,
@@ -210,7 +210,7 @@ def _frozen_until_done() -> Iterator[None]:
 def _writer(staging: Staging, site: Site) -> Callable[[str, bytes], Written]:
     """Each page written as soon as it is rendered, by the process that rendered it, so that a
     big site's pages are never all held at once; what the build needs of it is sent back."""
-    allowed, search = site.config.declared_public, site.config.search
+    allowed, search = declared_public(site.model), site.config.search
 
     def write(rel: str, data: bytes) -> Written:
         size_and_time = staging.put(rel, data)
@@ -246,7 +246,7 @@ def rebuild(
     site = load_site(site_root, drafts, base_url, store=store, moment=clock_reading())
     rendered = render_site(site, store=store, images_later=images_later)
     files: dict[str, bytes] = rendered.pages  # type: ignore[assignment]
-    findings = rendered.findings + privacy_findings(files, site.config.declared_public, store=store)
+    findings = rendered.findings + privacy_findings(files, declared_public(site.model), store=store)
     if transform is not None:
         files = {rel: transform(rel, data) for rel, data in files.items()}
     indexed = (SEARCH_FOLDER + "/",) if site.config.search else ()
@@ -282,7 +282,7 @@ def check_site(site_root: Path, drafts: bool = False) -> list[Problem]:
     """Everything build checks, with nothing written, plus links, privacy and orphans."""
     site = load_site(site_root, drafts, moment=clock_reading())
     rendered = render_site(site)
-    found = site.warnings + rendered.findings + privacy_findings(rendered.pages, site.config.declared_public)  # type: ignore[arg-type]
+    found = site.warnings + rendered.findings + privacy_findings(rendered.pages, declared_public(site.model))  # type: ignore[arg-type]
     found += image_findings(rendered.images)
     return sorted(found + orphan_warnings(site.model), key=lambda p: (p.path, p.line or 0, p.message))
 

@@ -135,6 +135,63 @@ def _issuer_of_mapping(value: Issuer | dict, report: Report) -> Issuer | None:
     return Issuer(**fields)
 
 
+# ------------------------------------------------------- contact (the organisation's public contact)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The organisation's public contact (site.yaml contact): on every page's footer, on /join/
+    and beside the candidates' posting. Public by declaration: the privacy scan lets it through.
+    False when it says nothing."""
+
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    wechat_qr: str = ""  # an image under content/ (media/wechat-qr.png): a WeChat QR code to scan
+    wechat_qr_line: int | None = field(default=None, compare=False)  # its line in site.yaml, for messages
+
+    def __bool__(self) -> bool:
+        return bool(self.phone or self.email or self.address or self.wechat_qr)
+
+
+CONTACT_KEYS = ("phone", "email", "address", "wechat_qr")
+
+
+def _contact_of_mapping(value: dict, report: Report) -> Contact | None:
+    lines = getattr(value, "lines", {})
+    fields: dict[str, Any] = {}
+    for key, item in value.items():
+        if key not in CONTACT_KEYS:
+            report(
+                say(
+                    "V012",
+                    "'contact' has '{key}', which volsite does not know{hint}: it takes phone, email, address "
+                    "and wechat_qr, each on its own line under contact:",
+                    key=shown(str(key)),
+                    hint=did_you_mean(str(key), CONTACT_KEYS),
+                ),
+                lines.get(key),
+            )
+        elif item not in (None, ""):
+            text = _text(item)
+            if text is None or not text:
+                report(
+                    say(
+                        "V013",
+                        "'contact.{key}' must be text, not {value}: write it on the same line as '{key}:', "
+                        "in quotes if it starts with 0 or +",
+                        key=key,
+                        value=shown(repr(item)),
+                    ),
+                    lines.get(key),
+                )
+            else:
+                fields[key] = text
+    if "wechat_qr" in fields:
+        fields["wechat_qr_line"] = lines.get("wechat_qr")
+    return Contact(**fields)
+
+
 # ------------------------------------------------------------------ checks
 # Each takes a value as YAML gives it and returns it as SiteConfig holds it, or None when it is wrong.
 
@@ -486,6 +543,12 @@ MEASURES = ValueType(
     _mapping,
     further=_measures,
 )
+CONTACT = ValueType(
+    "{phone, email, address, wechat_qr}",
+    words("a mapping with phone, email, address and wechat_qr, each on its own line"),
+    _mapping,
+    further=_contact_of_mapping,
+)
 ISSUER = ValueType(
     "text, or {name, contact, person}",
     words("text (the issuer's name), or a mapping with name, contact and person"),
@@ -611,6 +674,14 @@ OPTIONS: tuple[Option | Section, ...] = (
         "who issues statements of service: name, contact and person in charge, printed on statements and "
         "certificates (public, like privacy.allow); text alone is the name. Without it they say they are not official",
     ),
+    Option(
+        "contact",
+        CONTACT,
+        Contact(),
+        "the organisation's public contact: phone, email, address and wechat_qr (a QR image under content/, "
+        "media/wechat-qr.png), on every page's footer, on the join page and beside the candidates' posting "
+        "(public, like privacy.allow)",
+    ),
     Option("search", YES_OR_NO, True, "build the Pagefind index and the /search/ page"),
     Option(
         "ignore",
@@ -698,6 +769,7 @@ class SiteConfig:
     organization: str = _DEFAULT["organization"]
     measures: tuple[Measure, ...] = _DEFAULT["measures"]  # in the order site.yaml declares them
     statement_issuer: Issuer = _DEFAULT["statement_issuer"]
+    contact: Contact = _DEFAULT["contact"]
     search: bool = _DEFAULT["search"]
     ignore: tuple[str, ...] = _DEFAULT["ignore"]
     timezone: str = _DEFAULT["timezone"]
@@ -717,9 +789,10 @@ class SiteConfig:
     def declared_public(self) -> tuple[str, ...]:
         """What the privacy scan lets through: privacy.allow, and what site.yaml declares public
         by where it writes it: the statement issuer's contact (its name and person are no phone
-        number or address the scan looks for)."""
+        number or address the scan looks for), and the site's contact's phone, email and address."""
         contact = self.statement_issuer.contact
-        return self.privacy_allow + ((contact,) if contact else ())
+        site = (self.contact.phone, self.contact.email, self.contact.address)
+        return self.privacy_allow + ((contact,) if contact else ()) + tuple(text for text in site if text)
 
     @property
     def site_origin(self) -> str:

@@ -57,3 +57,10 @@ def _slug(text: str, head: str, parts: list[str]) -> str:
 def slug_from_filename(stem: str) -> str:
     """A story's slug from its file name: the name without a leading date."""
     return slugify(_LEADING_DATE.sub("", stem)) or slugify(stem)
+
+
+def pinyin_key(text: str) -> str:
+    """What sorts names as a Chinese reader looks them up: by their pinyin (陈 before 王 before 张),
+    the name itself breaking ties between names that read alike."""
+    parts = [text] if text.isascii() else _pinyin(text)
+    return " ".join(part.lower() for part in parts) + "\x00" + text

@@ -83,6 +83,10 @@ def test_stats_json_matches_hand_worked_figures(tree):
         "2024": {"hours": 10.1, "activities": 1, "active_volunteers": 3, "training_hours": 0.0},
         "2025": {"hours": 3.0, "activities": 0, "active_volunteers": 1, "training_hours": 0.0},
     }
+    # activity_hours (an added key): the hours at the activities each organised, whoever served:
+    # act-1 (g1) 40, act-2 (b2) 0.2, where b (of b1 and b2) and e (of g1) served
+    activity_hours = {team: entry.pop("activity_hours") for team, entry in stats["teams"].items()}
+    assert activity_hours == {"hq": 40.2, "b1": 40.0, "b2": 0.2, "g1": 40.0}
     assert stats["teams"] == {
         # hq: everyone once (b is in two sub-teams): 53.1; activities act-1 (g1) and act-2 (b2)
         "hq": {"hours": 53.1, "members": 5, "activities": 2, "training_hours": 0.0},
@@ -112,9 +116,10 @@ def test_references_go_both_ways(tree):
     assert m.story_of_activity["act-1"] == "s"
     assert m.activities_by_volunteer["b"] == ("act-1", "act-2")
     assert m.activities_by_team == {"b2": ("act-2",), "g1": ("act-1",)}
-    assert m.team_children == {"b1": ("g1",), "hq": ("b1", "b2")}
+    # sub-teams by the pinyin of their names (no `order`): 第二 di er before 第一 di yi
+    assert m.team_children == {"b1": ("g1",), "hq": ("b2", "b1")}
     assert m.team_members["g1"] == ("c", "d", "e")
-    assert m.subtree("hq") == ("hq", "b1", "g1", "b2")
+    assert m.subtree("hq") == ("hq", "b2", "b1", "g1")
     assert set(m.awards_by_volunteer) == {"a", "b"}
     assert m.awards_by_team["b1"] == ("2024-xian-jin-ji-ti-b1",)
 

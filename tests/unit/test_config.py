@@ -146,6 +146,7 @@ def test_known_keys_are_the_top_level_keys_of_the_table():
         "organization",
         "measures",
         "statement_issuer",
+        "contact",
         "search",
         "ignore",
         "timezone",
@@ -388,6 +389,11 @@ WRONG_VALUES = [
         "'statement_issuer' must be text (the issuer's name), or a mapping with name, contact and person, not []",
         "V003",
     ),
+    (
+        "contact: 0510-1234",
+        "'contact' must be a mapping with phone, email, address and wechat_qr, each on its own line, not '0510-1234'",
+        "V003",
+    ),
     ("search: 1", "'search' must be true or false, not 1", "V003"),
     ("ignore: [1, '']", "'ignore' must be a list of file patterns such as [ledger/说明.txt, \"**/*.docx\"]", "V003"),
     (
@@ -600,3 +606,34 @@ def test_a_wrong_statement_issuer_says_what_to_write(text, expected):
     site_config, problems = read(text)
     assert told(problems, *expected), problems
     assert site_config.statement_issuer in (Issuer(), Issuer("总队"))  # what is wrong is left out
+
+
+# ------------------------------------------------------------------ contact (issue 21)
+
+
+def test_the_contact_is_read_and_public_by_declaration():
+    site_config, problems = read(
+        "contact:\n  phone: 0510-85512345\n  email: volunteer@example.org\n  address: 门诊楼一楼\n"
+        "  wechat_qr: media/wechat-qr.png\n"
+    )
+    assert problems == []
+    c = site_config.contact
+    assert (c.phone, c.email, c.address, c.wechat_qr, c.wechat_qr_line) == (
+        "0510-85512345",
+        "volunteer@example.org",
+        "门诊楼一楼",
+        "media/wechat-qr.png",
+        5,
+    )
+    assert site_config.declared_public == ("0510-85512345", "volunteer@example.org", "门诊楼一楼")
+    assert not SiteConfig().contact and read("contact: {}\n") == (SiteConfig(), [])
+
+
+def test_a_wrong_contact_key_or_value_is_told_at_its_line():
+    site_config, problems = read("title: t\ncontact:\n  phone: 0510-1\n  emial: a@example.org\n  address: [a, b]\n")
+    assert told(
+        problems,
+        ("site.yaml:4: 'contact' has 'emial', which volsite does not know (did you mean 'email'?)", "V012"),
+        ("site.yaml:5: 'contact.address' must be text, not ['a', 'b']", "V013"),
+    ), problems
+    assert site_config.contact.phone == "0510-1" and not site_config.contact.email

@@ -205,8 +205,13 @@ def test_a_team_page_gives_its_tree_people_and_figures(views):
     assert t.lead is None
     assert t.members == (Link("李娜", "volunteers/li-na/"),)  # wang-fang is a member, not named
     assert t.hidden_members == 1
+    # its activities' hours count zhang-wei's 3 at act-1 too (a member of hq, not of clinic): 9 + 10
     assert t.figures == TeamFigures(
-        members=2, hours=HOURS["li-na"] + HOURS["wang-fang"], activities=2, people_served=50 + 20
+        members=2,
+        hours=HOURS["li-na"] + HOURS["wang-fang"],
+        activities=2,
+        people_served=50 + 20,
+        activity_hours=Decimal(3 * 3 + 4 + 6),
     )
     assert t.services == (ServiceOffer("义诊", None), ServiceOffer("量血压", "每周一"))
     assert t.timeline == (

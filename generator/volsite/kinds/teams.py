@@ -4,24 +4,43 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..messages import say
-from ..problems import Problems
+from ..problems import Problems, did_you_mean
 from ..read.files import Raw
 from .fields import Fields, KindConfig, shown
 
 FOLDER = "content/teams"
 LABEL = "team"
 # What its published view shows as written (the hidden-name check reads them).
-SHOWN_FIELDS = ("name", "description", "category")
+SHOWN_FIELDS = ("name", "description", "category", "address", "open_hours", "contact")
 MARKDOWN_FIELD = "description"
-KNOWN = ("id", "name", "parent", "lead", "founded", "category", "description", "logo", "services")
+KNOWN = (
+    "id",
+    "name",
+    "parent",
+    "lead",
+    "founded",
+    "category",
+    "description",
+    "logo",
+    "services",
+    "order",
+    "address",
+    "open_hours",
+    "contact",
+)
+# What a service given as a mapping may say (SPEC section 2).
+SERVICE_KEYS = ("name", "description", "when", "booking")
 
 
 @dataclass(frozen=True)
 class Service:
     name: str
     description: str | None
+    when: str | None = None  # when it is offered: 每周二上午
+    booking: str | None = None  # how a resident asks for it: a public phone, a link or a place
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,11 @@ class Team:
     path: str
     line: int
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # A service station's public details (SPEC section 2): public by declaration.
+    order: Decimal | None = None  # position among its sibling teams; then by the pinyin of the name
+    address: str | None = None
+    open_hours: str | None = None
+    contact: str | None = None  # a public phone, or whom to ask
 
 
 def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Team | None:
@@ -58,6 +82,10 @@ def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Tea
         path=raw.path,
         line=raw.line,
         lines=dict(raw.lines),
+        order=f.number("order"),
+        address=f.text("address"),
+        open_hours=f.text("open_hours"),
+        contact=f.text("contact"),
     )
     return team if tid else None
 
@@ -95,7 +123,21 @@ def _services(f: Fields) -> tuple[Service, ...]:
                     ),
                 )
                 description = None
-            services.append(Service(name, _plain(description)))
+            for key in item:
+                if key not in SERVICE_KEYS:
+                    f.error(
+                        "services",
+                        say(
+                            "V253",
+                            "service '{name}' has '{key}', which volsite does not know{hint}: a service has name, "
+                            "description, when and booking",
+                            name=shown(name),
+                            key=shown(str(key)),
+                            hint=did_you_mean(str(key)[:100], SERVICE_KEYS),
+                        ),
+                    )
+            when, booking = (_service_text(f, name, key, item.get(key)) for key in ("when", "booking"))
+            services.append(Service(name, _plain(description), when, booking))
         elif (name := _plain(item)) is not None:
             services.append(Service(name, None))
         else:
@@ -110,6 +152,26 @@ def _services(f: Fields) -> tuple[Service, ...]:
                 ),
             )
     return tuple(services)
+
+
+def _service_text(f: Fields, name: str, key: str, value: object) -> str | None:
+    """A service's `when` or `booking` as text, or None (told when it is not text)."""
+    if value in (None, ""):
+        return None
+    text = _plain(value)
+    if text is None:
+        f.error(
+            "services",
+            say(
+                "V254",
+                "the '{key}' of service '{name}' must be text, not '{value}': write it on one line after '{key}:', "
+                "in quotes if it holds a colon and a space",
+                key=key,
+                name=shown(name),
+                value=shown(value),
+            ),
+        )
+    return text
 
 
 def _plain(value: object) -> str | None:

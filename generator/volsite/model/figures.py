@@ -91,6 +91,9 @@ class TeamFigures:
     training_hours: Decimal = ZERO  # all training hours of its members, each counted once
     trainings: int = 0  # trainings held, organised by the team or any sub-team
     measures: tuple[MeasureSum, ...] = ()  # each declared measure, over those activities
+    # 本队活动时长: the service hours at those activities, whoever served (a member of another team too);
+    # `hours` (队员累计服务时长) is its members' hours from anywhere. Trainings count in neither.
+    activity_hours: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,8 @@ def compute(model: Model) -> Figures:
         if figures.stars:
             stars[figures.stars] += 1
 
-    teams = {tid: team_figures(model, tid, volunteers) for tid in model.teams}
+    at_activity = hours_by_activity(model.services)
+    teams = {tid: team_figures(model, tid, volunteers, at_activity) for tid in model.teams}
     years = year_figures(model)
     awarded = [a for a in model.awards.values() if not a.candidate]
     counted = [a for a in model.activities.values() if model.counts(a.id)]
@@ -216,7 +220,30 @@ def stars_at_end_of(figures: VolunteerFigures, year: int, thresholds: Sequence[D
     return stars_for(hours_by_end_of(figures, year), thresholds)
 
 
-def team_figures(model: Model, team_id: str, volunteers: dict[str, VolunteerFigures]) -> TeamFigures:
+def hours_by_activity(services: Iterable[Service]) -> dict[str, Decimal]:
+    """The service hours at each activity (participants' and ledger rows naming it), exactly."""
+    found: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for service in services:
+        if service.activity is not None:
+            found[service.activity] += service.hours
+    return dict(found)
+
+
+def activity_hours(activity_ids: Iterable[str], at_activity: dict[str, Decimal]) -> Decimal:
+    """本队活动时长: the hours served at these activities (each once), whoever served them."""
+    return sum((at_activity.get(aid, ZERO) for aid in set(activity_ids)), ZERO)
+
+
+def team_figures(
+    model: Model,
+    team_id: str,
+    volunteers: dict[str, VolunteerFigures],
+    at_activity: dict[str, Decimal] | None = None,
+) -> TeamFigures:
+    """A team's figures with its sub-teams'. `at_activity` (hours_by_activity of the model's services)
+    is made once for every team when given."""
+    if at_activity is None:
+        at_activity = hours_by_activity(model.services)
     subtree = model.subtree(team_id)
     members = {vid for tid in subtree for vid in model.team_members.get(tid, ())}
     organised = {aid for tid in subtree for aid in model.activities_by_team.get(tid, ())}
@@ -229,6 +256,7 @@ def team_figures(model: Model, team_id: str, volunteers: dict[str, VolunteerFigu
         training_hours=sum((volunteers[vid].training_hours for vid in members), ZERO),
         trainings=sum(1 for aid in organised if model.activities[aid].training and aid not in model.upcoming_ids),
         measures=sum_measures((model.activities[aid] for aid in activity_ids), measure_ids(model)),
+        activity_hours=activity_hours(activity_ids, at_activity),
     )
 
 
@@ -377,6 +405,8 @@ def stats_json(model: Model, figures: Figures) -> dict[str, Any]:
         data["by_year"][str(year)]["measures"] = _measures_json(y.measures)
     for tid, f in figures.teams.items():
         data["teams"][tid]["measures"] = _measures_json(f.measures)
+        # (an added key: the hours of the activities the team and its sub-teams organised)
+        data["teams"][tid]["activity_hours"] = _number(f.activity_hours)
     return data
 
 

@@ -63,7 +63,7 @@ def published_texts(
             yield from fields(record, (kind.label, rid), *((key, getattr(record, key)) for key in kind.shown_fields))
     teams: Mapping[str, Team] = records["teams"]
     for tid, team in teams.items():
-        offered = tuple(text for s in team.services for text in (s.name, s.description) if text)
+        offered = tuple(text for s in team.services for text in (s.name, s.description, s.when, s.booking) if text)
         yield from fields(team, ("team", tid), ("services", offered))
     for vid, volunteer in volunteers.items():
         person = people[vid]  # what is published of them: a hidden person's role, and no bio

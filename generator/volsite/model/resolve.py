@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, TypeVar
 
-from ..config import SiteConfig
+from ..config import CONFIG_FILE, SiteConfig
 from ..kinds import registry
 from ..kinds.activities import Activity
 from ..kinds.awards import Award
@@ -25,6 +25,7 @@ from ..kinds.volunteers import Volunteer
 from ..messages import say
 from ..problems import Problems, did_you_mean
 from ..read.text import shown
+from ..slugs import pinyin_key
 from .days import is_upcoming, turning_days
 from .hidden_names import hidden_name_problems, published_texts
 from .links import (
@@ -37,7 +38,7 @@ from .links import (
     link_teams,
     link_volunteers,
 )
-from .media import media_path
+from .media import media_path, media_problem
 from .people import Person, Service, publish
 from .records import Identified, kind_noun, place
 
@@ -86,9 +87,13 @@ class Model:
         """Whether an activity counts in the figures: held, and a service (not a training)."""
         return activity_id not in self.upcoming_ids and not self.activities[activity_id].training
 
-    @property
+    @cached_property
     def root_teams(self) -> tuple[str, ...]:
-        return tuple(t for t, team in self.teams.items() if team.parent is None)
+        """The teams without a parent, in team_order."""
+        return tuple(sorted((t for t, team in self.teams.items() if team.parent is None), key=self._team_order))
+
+    def _team_order(self, tid: str) -> tuple:
+        return team_order(self.teams[tid])
 
     def subtree(self, team_id: str) -> tuple[str, ...]:
         """The team and all its sub-teams, all the way down."""
@@ -107,6 +112,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems, today:
     activities = _unique(sorted(content.activities, key=lambda a: (a.date, a.id)), "activity", problems)
     awards = _unique(content.awards, "award", problems)
     _check_measures(activities, config, problems)
+    _check_contact(config, content.media, problems)
     stories = _documents(content.stories, config, problems)
     pages = _documents(content.pages, config, problems)
     notices = _documents(content.notices, config, problems)
@@ -151,7 +157,7 @@ def build_model(content: Content, config: SiteConfig, problems: Problems, today:
         config=config,
         people=people,
         teams=teams,
-        team_children=_frozen(children),
+        team_children=in_team_order(_frozen(children), teams),
         team_members=_frozen(members),
         activities=activities,
         services=tuple(held),
@@ -179,6 +185,25 @@ def build_model(content: Content, config: SiteConfig, problems: Problems, today:
         ),
         notices=notices,
     )
+
+
+def _check_contact(config: SiteConfig, media: frozenset[str], problems: Problems) -> None:
+    """The WeChat QR image site.yaml contact names must be a file under content/media/ that is there."""
+    qr = config.contact.wechat_qr
+    problem = media_problem("contact.wechat_qr", qr, media) if qr else None
+    if problem is not None:
+        problems.error(CONFIG_FILE, config.contact.wechat_qr_line, problem)
+
+
+def team_order(team: Team) -> tuple:
+    """Where a team stands among its sibling teams: by its `order` (those without one after
+    those with one), then by the pinyin of its name, then by its id."""
+    return (team.order is None, team.order or 0, pinyin_key(team.name), team.id)
+
+
+def in_team_order(children: dict[str, tuple[str, ...]], teams: Mapping[str, Team]) -> dict[str, tuple[str, ...]]:
+    """Each team's sub-teams in team_order (/teams/, a team's page and /services/ follow it)."""
+    return {tid: tuple(sorted(ids, key=lambda c: team_order(teams[c]))) for tid, ids in children.items()}
 
 
 def _held_services(

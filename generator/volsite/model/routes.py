@@ -37,6 +37,7 @@ RESERVED = (
     "index.html",
     "static",
     "assets",
+    "services",
 )
 
 
@@ -87,6 +88,10 @@ def certificate_url(award_id: str) -> str:
 
 def tag_url(tag_slug: str, number: int = 1) -> str:
     return f"tags/{tag_slug}/" if number == 1 else f"tags/{tag_slug}/page/{number}/"
+
+
+def services_url() -> str:
+    return "services/"
 
 
 def _page(kind: str, url: str, key: str | None = None, number: int = 1) -> Route:
@@ -169,6 +174,8 @@ def plan(model: Model, problems: Problems) -> list[Route]:
         if not award.candidate and public_recipient:
             routes.append(_page("certificate", certificate_url(award_id), award_id))
     routes.append(_page("stats", "stats/"))
+    if any(team.services for team in model.teams.values()):
+        routes.append(_page("services", services_url()))
     if model.config.search:
         routes.append(_page("search", "search/"))
     for slug, document in model.pages.items():

@@ -60,6 +60,22 @@ def _mask(value: str) -> str:
 TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".js", ".css")
 
 
+def declared_public(model: Model) -> tuple[str, ...]:
+    """What the privacy scan lets through: what site.yaml declares (config.declared_public), and
+    the phone numbers and e-mail addresses in what teams declare public by writing it in their
+    contact, address, open_hours and their services' booking (SPEC section 2). Only the numbers
+    and addresses found there, never the whole text: a short open_hours such as "9" would
+    otherwise let through every number that holds a 9."""
+    texts = (
+        text
+        for team in model.teams.values()
+        for text in (team.contact, team.address, team.open_hours, *(s.booking for s in team.services))
+        if text
+    )
+    found = sorted({value for text in texts for _, _, value in _suspects(text)})
+    return model.config.declared_public + tuple(found)
+
+
 def privacy_findings(
     files: dict[str, bytes],
     allowed: tuple[str, ...] = (),

@@ -23,12 +23,14 @@ from ..model.figures import YearFigures
 from .views import (
     ActivityBrief,
     AwardBrief,
+    ContactView,
     Headline,
     Honour,
     MeasureFigure,
     NoticeView,
     ProfileView,
     Ranked,
+    ServiceGroup,
     ServiceLine,
     ServiceRow,
     StarGroup,
@@ -274,6 +276,11 @@ class NoticePage:
     notice: NoticeView
 
 
+@dataclass(frozen=True)
+class ServicesPage:
+    groups: tuple[ServiceGroup, ...]  # the teams that offer services, by category (those without one last)
+
+
 # Every template, the class of its context.
 TEMPLATES: dict[str, type] = {
     "home.html": HomePage,
@@ -303,6 +310,7 @@ TEMPLATES: dict[str, type] = {
     "sitemap.xml": SitemapPage,
     "notices.html": NoticesPage,
     "notice.html": NoticePage,
+    "services.html": ServicesPage,
 }
 
 # What every template sees besides its context: name → (type, meaning).
@@ -320,6 +328,10 @@ GLOBALS: dict[str, tuple[str, str]] = {
     "nav": ("tuple[NavEntry, ...]", "the menu"),
     "nav_here": ("frozenset[str]", "the url of each menu entry this page is at or under"),
     "max_stars": ("int", "how many stars there are (site.yaml stars)"),
+    "contact": (
+        "ContactView | None",
+        "the organisation's public contact (site.yaml contact: phone, email, address, WeChat QR), None when none",
+    ),
     "route": ("Route", "this page: route.url (its path from the site's root), route.kind, route.key, route.number"),
 }
 
@@ -331,6 +343,7 @@ FILTERS: dict[str, str] = {
     "hours": "hours with at most one decimal place",
     "number": "a number with the language's separators (1,880)",
     "stars": "n → n ★",
+    "tel_links": "a text with each phone number as a tel: link and each web address as a link, the rest escaped",
 }
 
 
@@ -427,7 +440,7 @@ def templates_page() -> str:
     for template, cls in TEMPLATES.items():
         out += [f"## {template}", "", f"`{cls.__name__}`", ""] + _table(cls) + [""]
     out += ["## The views", "", "What the fields above are made of.", ""]
-    for cls in _classes_used([NavEntry] + list(dict.fromkeys(TEMPLATES.values()))):
+    for cls in _classes_used([NavEntry, ContactView] + list(dict.fromkeys(TEMPLATES.values()))):
         if cls in TEMPLATES.values():
             continue
         doc = inspect.getdoc(cls) or ""

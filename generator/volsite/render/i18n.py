@@ -58,7 +58,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "chart_hours_by_month": "每月服务时长",
         "chart_activities_by_category": "各类别活动数",
         "chart_volunteers_by_stars": "各星级志愿者人数",
-        "chart_teams": "各队伍服务时长（含下级队伍）",
+        "chart_teams": "各队伍队员累计服务时长（含下级队伍）",
         "directory_intro": "按星级排列，星级由累计服务时长评定。",
         "hidden_volunteers": "另有 {n} 位志愿者未公开姓名，其服务时长计入各项总数。",
         "no_stars": "尚未评星",
@@ -240,6 +240,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "notice_people": "相关志愿者",
         "back_to_notices": "返回通知公告",
         "notices_empty": "暂无通知公告。",
+        # issue 21: services and contact
+        "services_page": "便民服务",
+        "services_intro": "各队伍为居民提供的服务：服务内容、时间和预约方式，以及队伍的地址和联系电话。",
+        "service_when": "服务时间",
+        "service_booking": "预约方式",
+        "team_address": "服务地点",
+        "team_open_hours": "开放时间",
+        "team_contact": "联系电话",
+        "members_hours": "队员累计服务时长",
+        "team_activity_hours": "本队活动时长",
+        "team_hours_note": (
+            "队员累计服务时长：本队队员在各处参加服务的时长之和；本队活动时长：本队组织的活动中所有参与者的服务时长之和。"
+        ),
+        "contact_phone": "电话",
+        "contact_email": "邮箱",
+        "contact_address": "地址",
+        "contact_wechat": "微信",
+        "wechat_qr_alt": "微信扫码关注/联系",
+        "contact_objection": "如有异议，可通过以下方式向组织方反映：",
     },
     "en": {
         "home": "Home",
@@ -293,7 +312,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "chart_hours_by_month": "Service hours by month",
         "chart_activities_by_category": "Activities by category",
         "chart_volunteers_by_stars": "Volunteers by stars",
-        "chart_teams": "Service hours by team (with sub-teams)",
+        "chart_teams": "Members' hours served, by team (with sub-teams)",
         "directory_intro": "Ordered by stars, which are earned by cumulative service hours.",
         "hidden_volunteers": "{n} more volunteers are not named; their hours count in every total.",
         "no_stars": "No star yet",
@@ -491,6 +510,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "notice_people": "Volunteers",
         "back_to_notices": "Back to notices",
         "notices_empty": "No notices yet.",
+        # issue 21: services and contact
+        "services_page": "Services",
+        "services_intro": (
+            "What the teams offer residents: what, when and how to book, with each team's address and phone."
+        ),
+        "service_when": "When",
+        "service_booking": "How to book",
+        "team_address": "Where",
+        "team_open_hours": "Opening hours",
+        "team_contact": "Phone",
+        "members_hours": "Members' hours served",
+        "team_activity_hours": "Hours at the team's activities",
+        "team_hours_note": (
+            "Members' hours: what the team's members served anywhere. Hours at the team's activities: what "
+            "everyone served at the activities the team organised."
+        ),
+        "contact_phone": "Phone",
+        "contact_email": "E-mail",
+        "contact_address": "Address",
+        "contact_wechat": "WeChat",
+        "wechat_qr_alt": "Scan with WeChat to follow or contact us",
+        "contact_objection": "To raise an objection, contact the organisers:",
     },
 }
 

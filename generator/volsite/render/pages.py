@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
+from markupsafe import Markup
 
 from ..bindings.jinja import ThemeEnvironment
 from ..digests import digest
@@ -34,6 +35,7 @@ from .contexts import (
     NoticePage,
     NoticesPage,
     ProfilePage,
+    ServicesPage,
     SitemapEntry,
     SitemapPage,
     StandalonePage,
@@ -51,7 +53,7 @@ from .contexts import (
 )
 from .markdown import Html
 from .theme import templates_digest, theme_dirs
-from .views import Views, YearAwards
+from .views import Views, YearAwards, tel_links
 
 # The feed carries this many newest stories.
 FEED_SIZE = 20
@@ -178,9 +180,17 @@ class Renderer:
             hours=hours_text,
             number=lambda n: i18n.format_number(n, language),
             stars=lambda n: "★" * n,
+            tel_links=lambda text: Markup(tel_links(text)),
         )
         self.nav = self._nav()
-        site_globals = dict(site=self.config, t=self.t, lang=language, nav=self.nav, max_stars=len(self.config.stars))
+        site_globals = dict(
+            site=self.config,
+            t=self.t,
+            lang=language,
+            nav=self.nav,
+            max_stars=len(self.config.stars),
+            contact=self.views.contact(),
+        )
         self.env.set_globals(site_globals)
         # Every page sees the globals too (the menu holds page titles), so they are part of
         # each page's fingerprint.
@@ -200,6 +210,7 @@ class Renderer:
             ("notices/", t["notices"]),
             ("volunteers/", t["volunteers"]),
             ("teams/", t["teams"]),
+            ("services/", t["services_page"]),
             ("timeline/", t["timeline"]),
             ("honors/", t["honours"]),
             ("stats/", t["stats"]),
@@ -405,6 +416,9 @@ class Renderer:
             for year, figures in sorted(f.years.items(), reverse=True)
         )
         return "stats.html", StatsPage(charts_, years, headline)
+
+    def _services(self, route: Route):
+        return "services.html", ServicesPage(self.views.services())
 
     def _search(self, route: Route):
         return "search.html", EmptyPage()

@@ -83,6 +83,8 @@ def published_media(model: Model, html: dict, record_html: dict) -> frozenset[st
     documents = list(model.stories.values()) + list(model.pages.values()) + list(model.notices.values())
     used = {media_path(d.cover)[0] for d in documents if d.cover}
     used |= {media_path(t.logo)[0] for t in model.teams.values() if t.logo}
+    if model.config.contact.wechat_qr:  # (site.yaml contact's WeChat QR code)
+        used.add(media_path(model.config.contact.wechat_qr)[0])
     used |= {media_path(p.photo)[0] for p in model.people.values() if p.photo}
     for converted in list(html.values()) + list(record_html.values()):
         used |= {link.lstrip("/") for link in converted.links}
@@ -115,6 +117,8 @@ def media_users(model: Model, html: dict) -> dict[str, Message]:
     for vid, person in model.people.items():
         if person.photo and (path := media_path(person.photo)[0]):
             users.setdefault(path, named("volunteer", vid))
+    if model.config.contact.wechat_qr and (path := media_path(model.config.contact.wechat_qr)[0]):
+        users.setdefault(path, words("site.yaml contact.wechat_qr"))
     return users
 
 

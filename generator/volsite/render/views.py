@@ -8,6 +8,7 @@ exists, so no template can link to a missing page or to a hidden person.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -255,6 +256,10 @@ class TeamView:
     upcoming: tuple[ActivityBrief, ...] = ()  # activities after today of the team and its sub-teams, soonest first
     trainings: tuple[ActivityBrief, ...] = ()  # trainings held by the team and its sub-teams, newest first
     measures: tuple[MeasureFigure, ...] = ()  # its measures with its sub-teams', those above 0
+    # its service station (public by declaration; named apart from a volunteer's private address)
+    location: str | None = None  # the station's place: the team's `address`
+    open_hours: str | None = None  # when the station is open
+    contact: str | None = None  # a public phone or whom to ask: print with | tel_links
 
 
 @dataclass(frozen=True)
@@ -278,6 +283,8 @@ class ServiceOffer:
 
     name: str
     description: str | None
+    when: str | None = None  # when it is offered, as written (每周二上午)
+    booking: str | None = None  # how to ask for it, as written: print with | tel_links (phones and links)
 
 
 @dataclass(frozen=True)
@@ -883,7 +890,7 @@ class Views:
             members=tuple(self.person(v) for v in public),
             hidden_members=len(members) - len(public),
             figures=self.figures.teams[tid],
-            services=tuple(ServiceOffer(s.name, s.description) for s in team.services),
+            services=tuple(ServiceOffer(s.name, s.description, s.when, s.booking) for s in team.services),
             timeline=tuple(YearActivities(year, tuple(items)) for year, items in sorted(by_year.items(), reverse=True)),
             awards=self._awards_sorted(
                 a for t in subtree for a in self.model.awards_by_team.get(t, ()) if not self.model.awards[a].candidate
@@ -893,6 +900,9 @@ class Views:
             upcoming=tuple(self.activity(a) for a in self.model.upcoming if a in activity_ids),
             trainings=tuple(trainings),
             measures=self.measure_figures(self.figures.teams[tid].measures),
+            location=team.address,
+            open_hours=team.open_hours,
+            contact=team.contact,
         )
 
     def activity_page(self, aid: str) -> ActivityPage:
@@ -1027,6 +1037,95 @@ class Views:
     def home_notices(self) -> tuple[NoticeView, ...]:
         """The pinned notices the home page shows today, newest first."""
         return tuple(view for slug in self.model.notices if (view := self.notice(slug)).on_home)
+
+    # ---------------------------------------------------------------- issue 21: services and contact
+
+    def services(self) -> tuple[ServiceGroup, ...]:
+        """/services/: every team that offers services, by category in the order the tree first
+        shows each (teams without one last, under `other`), the teams in tree order."""
+        groups: dict[str | None, list[TeamServices]] = {}
+        for root in self.model.root_teams:
+            for tid in self.model.subtree(root):
+                team = self.model.teams[tid]
+                if team.services:
+                    groups.setdefault(team.category, []).append(
+                        TeamServices(
+                            self.team(tid),
+                            team.contact,
+                            team.address,
+                            team.open_hours,
+                            tuple(ServiceOffer(s.name, s.description, s.when, s.booking) for s in team.services),
+                        )
+                    )
+        ordered = [c for c in groups if c is not None] + ([None] if None in groups else [])
+        return tuple(ServiceGroup(c, tuple(groups[c])) for c in ordered)
+
+    def contact(self) -> ContactView | None:
+        """The organisation's public contact (site.yaml contact), or None when it gives none."""
+        c = self.model.config.contact
+        if not c:
+            return None
+        qr = media_path(c.wechat_qr)[0] if c.wechat_qr else None
+        return ContactView(c.phone or None, c.email or None, c.address or None, self.picture(qr))
+
+
+@dataclass(frozen=True)
+class TeamServices:
+    """A team's services as /services/ lists them, with where and whom to ask."""
+
+    team: Link
+    contact: str | None  # a public phone or whom to ask: print with | tel_links
+    location: str | None  # the team's `address`: its station's place
+    open_hours: str | None
+    services: tuple[ServiceOffer, ...]
+
+
+@dataclass(frozen=True)
+class ServiceGroup:
+    """The teams of one category on /services/."""
+
+    category: str | None  # None: teams without a category (shown under t.uncategorised)
+    teams: tuple[TeamServices, ...]  # in the order of the organisation tree
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """The organisation's public contact (site.yaml contact): the global `contact` of every template."""
+
+    phone: str | None  # print with | tel_links
+    email: str | None
+    address: str | None
+    wechat_qr: Picture | None  # a WeChat QR code to scan, in every size made of it
+
+
+# A phone number as residents write one: a mobile (138 1234 5678), a landline with its area code
+# (0510-85512345), a 400/800 service line; not inside a longer run of digits (a date, a count).
+_PHONE = re.compile(
+    r"(?<![0-9])(?:\+?86[ -]?)?"
+    r"(?:1[3-9][0-9](?:[ -]?[0-9]{4}){2}|0[0-9]{2,3}[ -]?[0-9]{7,8}|[48]00[ -]?[0-9]{3}[ -]?[0-9]{4})"
+    r"(?![0-9])"
+)
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'，。；、）)]+")
+_LINKABLE = re.compile(f"(?P<url>{_WEB_ADDRESS.pattern})|(?P<phone>{_PHONE.pattern})")
+
+
+def tel_links(text: str | None) -> str:
+    """A text of how to reach someone as HTML: each phone number in it a tel: link, each web
+    address (http:// or https://) a link, everything else escaped. Pure; the `tel_links` filter."""
+    if not text:
+        return ""
+    out, at = [], 0
+    for found in _LINKABLE.finditer(text):
+        out.append(html.escape(text[at : found.start()]))
+        shown = html.escape(found.group(0))
+        if found.group("url"):
+            out.append(f'<a href="{shown}" rel="noopener">{shown}</a>')
+        else:
+            number = re.sub(r"[^0-9+]", "", found.group(0))
+            out.append(f'<a href="tel:{number}">{shown}</a>')
+        at = found.end()
+    out.append(html.escape(text[at:]))
+    return "".join(out)
 
 
 # An image in a story's text, as cmark writes it (the <img> of a Markdown image, nothing else).
