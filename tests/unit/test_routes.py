@@ -83,7 +83,7 @@ def test_every_page_is_its_url_plus_index_html_and_the_other_files_are_named_as_
         else:
             assert route.output == route.url, route
     files = {r.output for r in loaded.routes if not r.output.endswith("index.html")}
-    assert files == {"404.html", "feed.xml", "sitemap.xml", "robots.txt", "data/stats.json"}
+    assert files == {"404.html", "feed.xml", "sitemap.xml", "robots.txt", "data/stats.json", "activities.ics"}
     outputs = [r.output for r in loaded.routes]
     assert len(outputs) == len(set(outputs))
 

@@ -15,11 +15,13 @@ from ..messages import say
 from ..model.days import Posting
 from ..model.figures import Figures, hours_text, stats_json
 from ..model.resolve import Model
-from ..model.routes import Route, page_count, stories_url, tag_url
+from ..model.routes import CALENDAR_URL, Route, page_count, stories_url, tag_url
 from ..problems import Problems
 from ..seams import Store
 from . import charts, i18n
+from .calendar import calendar_ics
 from .contexts import (
+    ActivitiesPage,
     CandidatesPage,
     CertificatePage,
     Chart,
@@ -195,6 +197,7 @@ class Renderer:
         items = [
             ("", t["home"]),
             ("stories/", t["stories"]),
+            ("activities/", t["activities"]),
             ("volunteers/", t["volunteers"]),
             ("teams/", t["teams"]),
             ("timeline/", t["timeline"]),
@@ -222,6 +225,8 @@ class Renderer:
         if route.kind == "stats_json":
             data = stats_json(self.model, self.figures)
             return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+        if route.kind == "calendar":
+            return calendar_ics(self.model, self.views)
         template_name, context = getattr(self, f"_{route.kind}")(route)
         fingerprint = b""
         if self.store is not None:
@@ -424,3 +429,17 @@ class Renderer:
 
     def _robots(self, route: Route):
         return "robots.txt", EmptyPage()
+
+    # issue 21: activities
+
+    def _activities(self, route: Route):
+        upcoming, years = self.views.activities_list()
+        return "activities.html", ActivitiesPage(
+            None, self.views.activity_categories(None), upcoming, years, CALENDAR_URL
+        )
+
+    def _activities_category(self, route: Route):
+        upcoming, years = self.views.activities_list(route.key)
+        return "activities.html", ActivitiesPage(
+            route.key, self.views.activity_categories(route.key), upcoming, years, CALENDAR_URL
+        )

@@ -105,6 +105,7 @@ class SignupView:
     contact: str | None  # a phone, a place, a person
     url: str | None  # an online form (a whole address: print it as it is, not with | url)
     open: bool  # still taking sign-ups today (False: 报名已截止)
+    contact_parts: tuple[TextPart, ...] = ()  # the contact in parts, each phone number in it with its tel: link
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class ActivityBrief:
     training: bool = False  # a training (培训): its hours are training hours, not service hours
     upcoming: bool = False  # after today: no one has served yet (participants: those who will), no hours
     signup: SignupView | None = None  # how to sign up, while it is upcoming
+    time: str | None = None  # the time of day it starts, or starts and ends (08:30–11:30), as `time` gives it
 
 
 @dataclass(frozen=True)
@@ -583,6 +585,7 @@ class Views:
                 a.training,
                 upcoming,
                 self._signup(aid) if upcoming else None,
+                clock_text(a.starts, a.ends),
             )
             self._activity_briefs[aid] = brief
         return brief
@@ -592,7 +595,9 @@ class Views:
         if a.signup is None:
             return None
         s = a.signup
-        return SignupView(s.until, s.slots, s.contact, s.url, signup_open(a, self.model.today))
+        return SignupView(
+            s.until, s.slots, s.contact, s.url, signup_open(a, self.model.today), phone_parts(s.contact or "")
+        )
 
     def upcoming(self, count: int | None = None) -> tuple[ActivityBrief, ...]:
         """Activities after today, soonest first."""
@@ -993,6 +998,40 @@ class Views:
             )
         return slugs
 
+    # ---------------------------------------------------------------- issue 21: activities
+
+    @cached_property
+    def category_segments(self) -> dict[str, str]:
+        return routes.category_slugs({a.category for a in self.model.activities.values() if a.category})
+
+    def activity_categories(self, current: str | None) -> tuple[CategoryLink, ...]:
+        """Every activity category that has its list, with how many activities it holds, the most first."""
+        counts: dict[str, int] = defaultdict(int)
+        for a in self.model.activities.values():
+            if a.category in self.category_segments:
+                counts[a.category] += 1
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], self.category_segments[kv[0]]))
+        return tuple(
+            CategoryLink(name, self._url(routes.activities_url(self.category_segments[name])), count, name == current)
+            for name, count in ordered
+        )
+
+    def activities_list(
+        self, category: str | None = None
+    ) -> tuple[tuple[ActivityBrief, ...], tuple[YearActivities, ...]]:
+        """(upcoming activities, soonest first; past ones by year, newest first), of one category or all."""
+        upcoming = tuple(
+            self.activity(aid)
+            for aid in self.model.upcoming
+            if category is None or self.model.activities[aid].category == category
+        )
+        by_year: dict[int, list[ActivityBrief]] = defaultdict(list)
+        for a in sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True):
+            if a.id in self.model.upcoming_ids or (category is not None and a.category != category):
+                continue
+            by_year[a.date.year].append(self.activity(a.id))
+        return upcoming, tuple(YearActivities(y, tuple(items)) for y, items in sorted(by_year.items(), reverse=True))
+
 
 # An image in a story's text, as cmark writes it (the <img> of a Markdown image, nothing else).
 _MARKDOWN_IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"((?: title="[^"]*")?)>')
@@ -1010,3 +1049,55 @@ def _picture(image: ImageSet, base: str) -> Picture:
 
 def _href(base: str, path: str) -> str:
     return quote(base + path, safe="/")
+
+
+# ---------------------------------------------------------------- issue 21: activities
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """A piece of a text as written; a phone number in it carries its tel: link."""
+
+    text: str
+    tel: str | None  # tel:05101234567, or None for plain text
+
+
+@dataclass(frozen=True)
+class CategoryLink:
+    """An activity category as a filter of /activities/."""
+
+    name: str  # as the records write it: 无偿献血
+    url: str | None  # its list (activities/category/wu-chang-xian-xue/)
+    count: int  # activities of the category, upcoming ones included
+    current: bool  # the list shown is this category's
+
+
+# A phone number as Chinese organisations write one: a landline with its area code (0510-12345678),
+# a mobile (13912345678), a 400/800 service line, each perhaps with +86 before it.
+_PHONE = re.compile(
+    r"(?<![0-9])(?:\+86[- ]?)?"
+    r"(?:0[1-9][0-9]{1,2}[- ]?[0-9]{7,8}|1[3-9][0-9]{9}|[48]00[- ]?[0-9]{3}[- ]?[0-9]{4})"
+    r"(?![0-9])"
+)
+
+
+def phone_parts(text: str) -> tuple[TextPart, ...]:
+    """`text` in parts, each phone number in it a part with its tel: link (digits and + only)."""
+    parts: list[TextPart] = []
+    at = 0
+    for found in _PHONE.finditer(text):
+        if found.start() > at:
+            parts.append(TextPart(text[at : found.start()], None))
+        number = found.group(0)
+        parts.append(TextPart(number, "tel:" + re.sub(r"[^0-9+]", "", number)))
+        at = found.end()
+    if at < len(text):
+        parts.append(TextPart(text[at:], None))
+    return tuple(parts)
+
+
+def clock_text(starts: dt.time | None, ends: dt.time | None) -> str | None:
+    """08:30, or 08:30–11:30."""
+    if starts is None:
+        return None
+    return starts.strftime("%H:%M") + ("–" + ends.strftime("%H:%M") if ends is not None else "")
