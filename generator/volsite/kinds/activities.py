@@ -203,8 +203,9 @@ def _time(f: Fields) -> tuple[dt.time | None, dt.time | None]:
         value = f"{value // 60}:{value % 60:02d}"
     text = unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, (str, int, float)) else ""
     found = _TIME.fullmatch(text)
-    clocks = found and [_clock(found.group(1), found.group(2)), _clock(found.group(3), found.group(4))]
-    if not found or clocks[0] is None or (found.group(3) is not None and clocks[1] is None):
+    starts = _clock(found.group(1), found.group(2)) if found else None
+    ends = _clock(found.group(3), found.group(4)) if found else None
+    if found is None or starts is None or (found.group(3) is not None and ends is None):
         f.error(
             "time",
             say(
@@ -216,7 +217,6 @@ def _time(f: Fields) -> tuple[dt.time | None, dt.time | None]:
             ),
         )
         return None, None
-    starts, ends = clocks
     if ends is not None and ends <= starts:
         f.error(
             "time",
