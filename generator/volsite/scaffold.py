@@ -101,6 +101,7 @@ id_number: ""
 title: {_quote(name)}
 date: {day}
 # end: {day}          # 多日活动的结束日期
+# time: 08:30-11:30   # 几点到几点（24 小时制），可以不写
 team:                 # 组织队伍编号
 category:             # 如 医疗义诊、健康科普、应急救援
 location: ""

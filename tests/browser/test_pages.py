@@ -77,6 +77,8 @@ PAGES = {
     "team": lambda site: first_link(site, "teams/", "teams/"),
     "timeline": "timeline/",
     "activity": lambda site: first_link(site, "timeline/", "activities/"),
+    "activities": "activities/",
+    "activities-category": lambda site: first_link(site, "activities/", "activities/category/"),
     "honors": "honors/",
     "honors-year": lambda site: first_link(site, "honors/", "honors/", skip=("candidates/",)),
     "candidates": "honors/candidates/",
@@ -606,3 +608,38 @@ def test_search_finds_a_story_by_its_chinese_title(visit, site):
     assert not result.count(), "the story is linked before anything was searched"
     box.fill(query)
     result.wait_for(state="visible", timeout=15_000)
+
+
+# ---------------------------------------------------------------- issue 21: what is coming up, and how to join
+
+
+@pytest.mark.parametrize("where", ["activities/", ""])
+def test_an_upcoming_activity_shows_how_to_sign_up_with_scripts_off(visit, site, where):
+    """On /activities/ and on the home page, at each width and without JavaScript: the first
+    upcoming activity, its deadline, a phone to tap and the online form are there to be seen."""
+    if not site.stats()["upcoming"]:
+        pytest.skip("the site has nothing coming up")
+    page = visit(where, javascript=False)
+    first = page.locator("main li.activity.upcoming").first
+    assert first.is_visible()
+    assert first.locator(".activity-main a").first.is_visible()
+    signup = first.locator(".activity-signup")
+    if signup.count():
+        links = signup.locator("a")
+        assert links.count() >= 1 and all(links.nth(i).is_visible() for i in range(links.count()))
+        for i in range(links.count()):
+            href = links.nth(i).get_attribute("href") or ""
+            assert href.startswith(("tel:", "https://", "http://")), href
+
+
+def test_the_calendar_feed_is_linked_from_activities_and_parses(visit, site):
+    import icalendar
+
+    page = visit("activities/", javascript=False)
+    link = page.locator('main a[type="text/calendar"]').first
+    assert link.is_visible()
+    href = link.get_attribute("href") or ""
+    assert href.endswith("activities.ics")
+    calendar = icalendar.Calendar.from_ical(site.get("activities.ics"))
+    uids = [str(event["UID"]).split("@")[0] for event in calendar.walk("VEVENT")]
+    assert uids == site.stats()["upcoming"]

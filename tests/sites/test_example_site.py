@@ -474,8 +474,12 @@ def test_each_year_s_honour_roll_has_the_stars_held_at_the_end_of_that_year(buil
 
 def test_the_example_recruits_for_an_upcoming_activity_and_lists_it_apart(built):
     stats = json.loads((built / "data/stats.json").read_text(encoding="utf-8"))
-    (upcoming,) = stats["upcoming"]
-    record = yaml.safe_load((REPO / f"content/activities/2026/{upcoming}.yaml").read_text(encoding="utf-8"))
+    recruiting = []  # (the example's upcoming activities all recruit; the one with participants named is checked)
+    for upcoming in stats["upcoming"]:
+        (path,) = (REPO / "content/activities").rglob(f"{upcoming}.yaml")
+        recruiting.append((upcoming, yaml.safe_load(path.read_text(encoding="utf-8"))))
+    assert len(recruiting) >= 2 and all(record.get("signup") for _, record in recruiting)
+    (upcoming, record), *_ = [(aid, record) for aid, record in recruiting if record.get("participants")]
     link = f'href="/volunteer/activities/{upcoming}/"'
     home = (built / "index.html").read_text(encoding="utf-8")
     soon = home.split("<h2>即将开展</h2>", 1)[1].split("</section>", 1)[0]

@@ -129,8 +129,11 @@ def test_team_page_rolls_up_and_lists_the_menu(example):
 
 def test_timeline_is_newest_first(example):
     page = (example / "timeline/index.html").read_text()
-    dates = re.findall(r'<span class="activity-date"><time datetime="(\d{4}-\d\d-\d\d)"', page)
-    assert len(dates) >= 30 and dates == sorted(dates, reverse=True)
+    soon, held = page.split('<nav class="year-nav"', 1)  # 即将开展 first (soonest first), then the years
+    pattern = r'<span class="activity-date"><time datetime="(\d{4}-\d\d-\d\d)"'
+    upcoming, dates = re.findall(pattern, soon), re.findall(pattern, held)
+    assert len(upcoming) >= 2 and upcoming == sorted(upcoming)
+    assert len(dates) >= 30 and dates == sorted(dates, reverse=True) and dates[0] < upcoming[0]
 
 
 def test_stats_page_has_charts_with_tables(example):

@@ -227,7 +227,7 @@ def test_an_upcoming_activity_shows_its_signup_and_who_will_take_part_without_ho
     signup = re.search(r'<section class="signup".*?</section>', html, re.S).group(0)
     assert '<time datetime="2026-12-15">2026年12月15日</time>' in signup
     assert "<dt>招募人数</dt><dd>20 人</dd>" in signup
-    assert "总队办公室 0510-12345678" in signup
+    assert '总队办公室 <a href="tel:051012345678">0510-12345678</a>' in signup  # the phone, one tap to call
     assert 'href="https://example.org/signup/blood"' in signup
     going = section(html, "即将参加的志愿者")
     assert '<a href="/v/volunteers/li-na/">李娜</a>' in going and '<a href="/v/volunteers/wang-fang/">王芳</a>' in going
@@ -266,6 +266,10 @@ def test_a_past_activity_became_past_by_itself_and_changed_exactly_the_pages_it_
         "index.html",  # headline figures; from 即将开展 to the newest held
         f"activities/{UPCOMING}/index.html",  # who served and how long, instead of the sign-up
         "timeline/index.html",
+        # /activities/ and its category's list: from 即将开展 to the year's; the feed no longer holds it
+        "activities/index.html",
+        "activities/category/wu-chang-xian-xie/index.html",
+        "activities.ics",
         "data/stats.json",
         "stats/index.html",
         "honors/index.html",  # the leaderboard and today's stars

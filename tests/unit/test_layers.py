@@ -57,7 +57,7 @@ LAYERS = [
     {"images.heif", "images.svg", "images.made"},
     {"images.process"},
     {"images.stage"},
-    {"render.views"},
+    {"render.views", "render.calendar"},
     {"render.contexts"},
     {"render.pages"},
     {"render.site", "render.proofs"},

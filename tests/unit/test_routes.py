@@ -83,7 +83,7 @@ def test_every_page_is_its_url_plus_index_html_and_the_other_files_are_named_as_
         else:
             assert route.output == route.url, route
     files = {r.output for r in loaded.routes if not r.output.endswith("index.html")}
-    assert files == {"404.html", "feed.xml", "sitemap.xml", "robots.txt", "data/stats.json"}
+    assert files == {"404.html", "feed.xml", "sitemap.xml", "robots.txt", "data/stats.json", "activities.ics"}
     outputs = [r.output for r in loaded.routes]
     assert len(outputs) == len(set(outputs))
 
@@ -215,3 +215,48 @@ def test_two_routes_to_one_file_are_a_problem_not_an_overwrite(loaded, monkeypat
 def test_the_spec_pages_not_yet_planned(loaded):
     urls = urls_of(loaded.routes)
     assert {"activities/", "activities.ics", "services/"} <= set(urls)
+
+
+# ---------------------------------------------------------------------------- issue 21: activities
+
+CATEGORISED = {
+    "content/activities/more.yaml": """
+        - {id: act-2, title: 献血, date: 2024-06-14, category: 无偿献血}
+        - {id: act-3, title: 演练, date: 2024-09-12, category: 应急救援}
+        - {id: act-4, title: 又一次献血, date: 2025-06-14, category: 无偿献血}
+    """,
+}
+
+
+def test_the_activities_list_each_category_s_list_and_the_calendar_feed(site):
+    site({**SITE, **CATEGORISED}, base=False)
+    urls = urls_of(load_site(site.root).routes)
+    assert urls["activities/"] == Route("activities", "activities/", "activities/index.html")
+    categories = {url: r.key for url, r in urls.items() if r.kind == "activities_category"}
+    assert categories == {
+        "activities/category/wu-chang-xian-xie/": "无偿献血",
+        "activities/category/ying-ji-jiu-yuan/": "应急救援",
+    }
+    assert urls["activities.ics"] == Route("calendar", "activities.ics", "activities.ics")
+    assert "activities.ics" in RESERVED
+
+
+def test_a_site_without_activities_still_has_the_list_and_the_feed(site):
+    site({**SITE, "content/activities/a.yaml": None}, base=False)
+    urls = urls_of(load_site(site.root).routes)
+    assert urls["activities/"].kind == "activities" and urls["activities.ics"].kind == "calendar"
+    assert not [url for url in urls if url.startswith("activities/category/")]
+
+
+def test_two_categories_with_one_segment_are_reported_and_only_one_gets_a_page(site):
+    clash = {
+        "content/activities/clash.yaml": "id: act-5\ntitle: 献血\ndate: 2024-07-01\ncategory: 'wu chang xian xie'\n"
+    }
+    site({**SITE, **CATEGORISED, **clash}, base=False)
+    with pytest.raises(ContentError) as caught:
+        load_site(site.root)
+    (problem,) = [p for p in caught.value.problems if "share" in p.message]
+    assert "'wu chang xian xie'" in problem.message and "'无偿献血'" in problem.message
+    assert "activities/category/wu-chang-xian-xie/" in problem.message
+    assert (problem.path, problem.line) == ("content/activities/more.yaml", 1)  # the first 无偿献血
+    assert routes.category_slugs(["无偿献血", "wu chang xian xie"]) == {"wu chang xian xie": "wu-chang-xian-xie"}

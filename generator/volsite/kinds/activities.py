@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -21,6 +23,7 @@ KNOWN = (
     "title",
     "date",
     "end",
+    "time",
     "team",
     "teams",
     "category",
@@ -40,6 +43,10 @@ TYPES = (SERVICE, TRAINING)
 # What staff write in Chinese for each.
 TYPE_WORDS = {"服务": SERVICE, "志愿服务": SERVICE, "培训": TRAINING}
 SIGNUP_KEYS = ("until", "slots", "contact", "url")
+# `time`: "08:30" or "08:30-11:30" on a 24-hour clock; between the two, what staff type for "to"
+# (read after NFKC, which makes full-width digits, ：, ～ and － plain).
+_CLOCK = r"([0-9]{1,2}):([0-9]{2})"
+_TIME = re.compile(rf"{_CLOCK}(?:\s*(?:-+|—+|–|~|至|到)\s*{_CLOCK})?")
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,9 @@ class Activity:
 
     # Results beyond hours (blood_ml: 4000), as written; the model checks that site.yaml declares each.
     measures: tuple[tuple[str, Decimal], ...] = ()
+    # `time`: when it starts on its day(s), and when it ends if given (08:30-11:30), in the site's time zone.
+    starts: dt.time | None = None
+    ends: dt.time | None = None
 
     @property
     def days(self) -> int:
@@ -136,6 +146,7 @@ def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Act
                 hours=f.name("hours"),
             ),
         )
+    starts, ends = _time(f)
     kind = _type(f)
     signup = _signup(f, date)
     if kind == TRAINING and f.has("people_served"):
@@ -169,6 +180,8 @@ def parse(raw: Raw, problems: Problems, config: KindConfig | None = None) -> Act
         type=kind,
         signup=signup,
         measures=measures,
+        starts=starts,
+        ends=ends,
     )
     return activity if aid else None
 
@@ -178,6 +191,52 @@ def _lines(raw: Raw) -> dict[str, int]:
     if "signup" in lines:
         lines["signup_contact"] = lines["signup"]  # (SHOWN_FIELDS: the contact is told at the signup's line)
     return lines
+
+
+def _time(f: Fields) -> tuple[dt.time | None, dt.time | None]:
+    """`time`: "08:30" or "08:30-11:30" (also 8:30—11:30, 08：30～11：30, 8:30至11:30)."""
+    value = f.value("time")
+    if value in (None, ""):
+        return None, None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 60:
+        # YAML reads 8:30 (no leading 0) as a number of minutes, 510: the clock it was written as
+        value = f"{value // 60}:{value % 60:02d}"
+    text = unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, (str, int, float)) else ""
+    found = _TIME.fullmatch(text)
+    starts = _clock(found.group(1), found.group(2)) if found else None
+    ends = _clock(found.group(3), found.group(4)) if found else None
+    if found is None or starts is None or (found.group(3) is not None and ends is None):
+        f.error(
+            "time",
+            say(
+                "V225",
+                "'{field}' must be a time of day on a 24-hour clock, as 08:30, or a start and an end, as "
+                "08:30-11:30, not '{value}': write hours and minutes with a colon",
+                field=f.name("time"),
+                value=shown(value if not isinstance(value, (dict, list)) else repr(value)),
+            ),
+        )
+        return None, None
+    if ends is not None and ends <= starts:
+        f.error(
+            "time",
+            say(
+                "V226",
+                "'{field}' ends ({ends}) before it starts ({starts}): write the start first, as 08:30-11:30, "
+                "on a 24-hour clock (2:30 in the afternoon is 14:30)",
+                field=f.name("time"),
+                starts=starts.strftime("%H:%M"),
+                ends=ends.strftime("%H:%M"),
+            ),
+        )
+        return None, None
+    return starts, ends
+
+
+def _clock(hours: str | None, minutes: str | None) -> dt.time | None:
+    if hours is None or minutes is None or int(hours) > 23 or int(minutes) > 59:
+        return None
+    return dt.time(int(hours), int(minutes))
 
 
 def _type(f: Fields) -> str:

@@ -6,7 +6,7 @@ page); templates turn them into links with the `url` filter.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..messages import say
@@ -31,6 +31,7 @@ RESERVED = (
     "media",
     "pagefind",
     "feed.xml",
+    "activities.ics",
     "sitemap.xml",
     "robots.txt",
     "404.html",
@@ -94,6 +95,14 @@ def services_url() -> str:
     return "services/"
 
 
+def activities_url(category_slug: str | None = None) -> str:
+    """/activities/, or one category's list of them (activities/category/wu-chang-xian-xue/)."""
+    return "activities/" if category_slug is None else f"activities/category/{category_slug}/"
+
+
+CALENDAR_URL = "activities.ics"  # the iCalendar feed of upcoming activities
+
+
 def _page(kind: str, url: str, key: str | None = None, number: int = 1) -> Route:
     return Route(kind, url, url + "index.html", key, number)
 
@@ -139,6 +148,39 @@ def tag_slugs(tags: Iterable[str], problems: Problems | None = None) -> dict[str
     return found
 
 
+def category_slugs(
+    categories: Iterable[str],
+    problems: Problems | None = None,
+    where: Mapping[str, tuple[str, int | None]] | None = None,
+) -> dict[str, str]:
+    """Activity category → URL segment of its list (its pinyin). Two categories with one segment
+    are an error, told at the first activity of the second (`where`: category → file and line)."""
+    found: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for category in sorted(categories):
+        segment = slugify(category) or "category"
+        if segment in taken:
+            if problems is not None:
+                path, line = (where or {}).get(category, ("content/activities", None))
+                problems.error(
+                    path,
+                    line,
+                    say(
+                        "V370",
+                        "the activity categories '{first}' and '{second}' would share the web address "
+                        "activities/category/{segment}/: write them alike (one of the two) in the activities' "
+                        "'category', or rename one",
+                        first=taken[segment],
+                        second=category,
+                        segment=segment,
+                    ),
+                )
+            continue
+        taken[segment] = category
+        found[category] = segment
+    return found
+
+
 def plan(model: Model, problems: Problems) -> list[Route]:
     routes = [_page("home", "")]
     pages = page_count(len(model.stories), model.config.pagination)
@@ -161,6 +203,15 @@ def plan(model: Model, problems: Problems) -> list[Route]:
             routes.append(_page("hours", hours_url(vid), vid))
     routes.append(_page("teams", "teams/"))
     routes += [_page("team", team_url(tid), tid) for tid in model.teams]
+    routes.append(_page("activities", activities_url()))
+    where: dict[str, tuple[str, int | None]] = {}
+    for a in model.activities.values():
+        if a.category:
+            where.setdefault(a.category, (a.path, a.lines.get("category", a.line)))
+    routes += [
+        _page("activities_category", activities_url(segment), category)
+        for category, segment in category_slugs(where, problems, where).items()
+    ]
     routes += [_page("activity", activity_url(aid), aid) for aid in model.activities]
     routes.append(_page("timeline", "timeline/"))
     routes.append(_page("honors", honors_url()))
@@ -193,6 +244,7 @@ def plan(model: Model, problems: Problems) -> list[Route]:
         routes.append(_page("page", page_url(slug), slug))
     routes.append(Route("404", "404.html", "404.html"))
     routes.append(Route("feed", "feed.xml", "feed.xml"))
+    routes.append(Route("calendar", CALENDAR_URL, CALENDAR_URL))
     routes.append(Route("sitemap", "sitemap.xml", "sitemap.xml"))
     routes.append(Route("robots", "robots.txt", "robots.txt"))
     routes.append(Route("stats_json", "data/stats.json", "data/stats.json"))

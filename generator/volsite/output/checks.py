@@ -57,7 +57,7 @@ def _mask(value: str) -> str:
     return value[:keep] + "*" * max(1, len(value) - keep - 2) + value[-2:]
 
 
-TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".js", ".css")
+TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".js", ".css", ".ics")
 
 
 def declared_public(model: Model) -> tuple[str, ...]:
@@ -151,10 +151,19 @@ def privacy_findings_in(
     """What looks like private data in one output file (as privacy_findings, for one)."""
     if not rel.endswith(suffixes):
         return []
+    if rel.endswith(".ics"):
+        data = _calendar_text(data)
     numbers, addresses = _number_shaped(data), b"@" in data
     if not numbers and not addresses:
         return []  # most pages: nothing to decode and look at character by character
     return _scan(prefix + rel, data.decode("utf-8", errors="replace"), allowed, numbers, addresses)
+
+
+def _calendar_text(data: bytes) -> bytes:
+    """An iCalendar file as its lines read unfolded (a number split across two lines is whole
+    again), without its UIDs: an event's id@host is shaped like an e-mail address but names none."""
+    lines = re.sub(rb"\r?\n[ \t]", b"", data).split(b"\n")
+    return b"\n".join(line for line in lines if not line.startswith(b"UID:"))
 
 
 def _number_shaped(data: bytes) -> bool:

@@ -23,6 +23,7 @@ from ..model.figures import YearFigures
 from .views import (
     ActivityBrief,
     AwardBrief,
+    CategoryLink,
     ContactView,
     Headline,
     Honour,
@@ -42,6 +43,7 @@ from .views import (
     TimelineYear,
     TitleAwards,
     Verification,
+    YearActivities,
     YearAwards,
     YearHours,
 )
@@ -281,6 +283,17 @@ class ServicesPage:
     groups: tuple[ServiceGroup, ...]  # the teams that offer services, by category (those without one last)
 
 
+@dataclass(frozen=True)
+class ActivitiesPage:
+    """/activities/ and each category's list (activities/category/<slug>/)."""
+
+    category: str | None  # the category listed, None: every activity
+    categories: tuple[CategoryLink, ...]  # every category, as filter links (current: the one listed)
+    upcoming: tuple[ActivityBrief, ...]  # activities after today, soonest first, each with its sign-up
+    years: tuple[YearActivities, ...]  # activities held, by year, newest first
+    calendar: str  # the iCalendar feed of upcoming activities (activities.ics: print with | url or | abs_url)
+
+
 # Every template, the class of its context.
 TEMPLATES: dict[str, type] = {
     "home.html": HomePage,
@@ -311,6 +324,7 @@ TEMPLATES: dict[str, type] = {
     "notices.html": NoticesPage,
     "notice.html": NoticePage,
     "services.html": ServicesPage,
+    "activities.html": ActivitiesPage,
 }
 
 # What every template sees besides its context: name → (type, meaning).

@@ -259,6 +259,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "contact_wechat": "微信",
         "wechat_qr_alt": "微信扫码关注/联系",
         "contact_objection": "如有异议，可通过以下方式向组织方反映：",
+        # issue 21: activities
+        "activities_intro": "即将开展的活动和报名方式在前，往期活动按年份列在后面。",
+        "activities_category": "{category}活动",
+        "activities_filter": "按类别查看",
+        "activities_all": "全部",
+        "all_activities": "全部活动与报名",
+        "past_activities": "往期活动",
+        "no_upcoming": "近期暂无即将开展的活动，有新的招募会在这里发布。",
+        "no_activities": "还没有活动记录。",
+        "signup_slots_n": "招募 {n} 人",
+        "signup_how": "报名",
+        "calendar_subscribe": "订阅到手机日历",
+        "calendar_how": (
+            "复制这个链接，在手机日历里“添加订阅日历”（iPhone：设置 › 日历 › 日历账户 › 添加账户 › 其他）；"
+            "即将开展的活动会自动出现在你的日历里，有变化也会跟着更新。"
+        ),
+        "calendar_add": "加入日历",
+        "calendar_title": "{title}活动日历",
+        "calendar_description": "{title}即将开展的志愿服务活动",
+        "calendar_details": "活动详情",
+        "colon": "：",
     },
     "en": {
         "home": "Home",
@@ -532,6 +553,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "contact_wechat": "WeChat",
         "wechat_qr_alt": "Scan with WeChat to follow or contact us",
         "contact_objection": "To raise an objection, contact the organisers:",
+        # issue 21: activities
+        "activities_intro": "What is coming up and how to sign up first; past activities by year after.",
+        "activities_category": "Activities: {category}",
+        "activities_filter": "By category",
+        "activities_all": "All",
+        "all_activities": "All activities and sign-up",
+        "past_activities": "Past activities",
+        "no_upcoming": "Nothing is coming up just now; new recruitments are posted here.",
+        "no_activities": "No activity recorded yet.",
+        "signup_slots_n": "{n} volunteers wanted",
+        "signup_how": "Sign up",
+        "calendar_subscribe": "Add to your phone's calendar",
+        "calendar_how": (
+            "copy this link and add it as a subscribed calendar (iPhone: Settings › Calendar › Accounts › Add "
+            "Account › Other); upcoming activities then appear in your calendar and stay up to date."
+        ),
+        "calendar_add": "Add to calendar",
+        "calendar_title": "{title}: activities",
+        "calendar_description": "Volunteer activities coming up at {title}",
+        "calendar_details": "Details",
+        "colon": ": ",
     },
 }
 

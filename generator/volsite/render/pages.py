@@ -16,11 +16,13 @@ from ..messages import say
 from ..model.days import Posting
 from ..model.figures import Figures, hours_text, stats_json
 from ..model.resolve import Model
-from ..model.routes import Route, notices_url, page_count, stories_url, tag_url
+from ..model.routes import CALENDAR_URL, Route, notices_url, page_count, stories_url, tag_url
 from ..problems import Problems
 from ..seams import Store
 from . import charts, i18n
+from .calendar import calendar_ics
 from .contexts import (
+    ActivitiesPage,
     CandidatesPage,
     CertificatePage,
     Chart,
@@ -206,13 +208,15 @@ class Renderer:
         urls = {r.url for r in self.routes}
         items = [
             ("", t["home"]),
-            ("stories/", t["stories"]),
+            # what residents come for first: what's on, what's announced, what help there is
+            ("activities/", t["activities"]),
             ("notices/", t["notices"]),
+            ("services/", t["services_page"]),
+            ("stories/", t["stories"]),
             ("volunteers/", t["volunteers"]),
             ("teams/", t["teams"]),
-            ("services/", t["services_page"]),
-            ("timeline/", t["timeline"]),
             ("honors/", t["honours"]),
+            ("timeline/", t["timeline"]),
             ("stats/", t["stats"]),
             ("search/", t["search"]),
         ]
@@ -236,6 +240,8 @@ class Renderer:
         if route.kind == "stats_json":
             data = stats_json(self.model, self.figures)
             return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+        if route.kind == "calendar":
+            return calendar_ics(self.model, self.views)
         template_name, context = getattr(self, f"_{route.kind}")(route)
         fingerprint = b""
         if self.store is not None:
@@ -469,3 +475,17 @@ class Renderer:
 
     def _notice(self, route: Route):
         return "notice.html", NoticePage(self.views.notice(route.key))
+
+    # issue 21: activities
+
+    def _activities(self, route: Route):
+        upcoming, years = self.views.activities_list()
+        return "activities.html", ActivitiesPage(
+            None, self.views.activity_categories(None), upcoming, years, CALENDAR_URL
+        )
+
+    def _activities_category(self, route: Route):
+        upcoming, years = self.views.activities_list(route.key)
+        return "activities.html", ActivitiesPage(
+            route.key, self.views.activity_categories(route.key), upcoming, years, CALENDAR_URL
+        )

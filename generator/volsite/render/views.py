@@ -103,7 +103,7 @@ class SignupView:
 
     until: dt.date | None  # the last day to sign up
     slots: int | None  # how many are wanted
-    contact: str | None  # a phone, a place, a person
+    contact: str | None  # a phone, a place, a person: print with | tel_links
     url: str | None  # an online form (a whole address: print it as it is, not with | url)
     open: bool  # still taking sign-ups today (False: 报名已截止)
 
@@ -126,6 +126,7 @@ class ActivityBrief:
     training: bool = False  # a training (培训): its hours are training hours, not service hours
     upcoming: bool = False  # after today: no one has served yet (participants: those who will), no hours
     signup: SignupView | None = None  # how to sign up, while it is upcoming
+    time: str | None = None  # the time of day it starts, or starts and ends (08:30–11:30), as `time` gives it
 
 
 @dataclass(frozen=True)
@@ -600,6 +601,7 @@ class Views:
                 a.training,
                 upcoming,
                 self._signup(aid) if upcoming else None,
+                clock_text(a.starts, a.ends),
             )
             self._activity_briefs[aid] = brief
         return brief
@@ -1126,6 +1128,39 @@ def tel_links(text: str | None) -> str:
         at = found.end()
     out.append(html.escape(text[at:]))
     return "".join(out)
+    # ---------------------------------------------------------------- issue 21: activities
+
+    @cached_property
+    def category_segments(self) -> dict[str, str]:
+        return routes.category_slugs({a.category for a in self.model.activities.values() if a.category})
+
+    def activity_categories(self, current: str | None) -> tuple[CategoryLink, ...]:
+        """Every activity category that has its list, with how many activities it holds, the most first."""
+        counts: dict[str, int] = defaultdict(int)
+        for a in self.model.activities.values():
+            if a.category in self.category_segments:
+                counts[a.category] += 1
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], self.category_segments[kv[0]]))
+        return tuple(
+            CategoryLink(name, self._url(routes.activities_url(self.category_segments[name])), count, name == current)
+            for name, count in ordered
+        )
+
+    def activities_list(
+        self, category: str | None = None
+    ) -> tuple[tuple[ActivityBrief, ...], tuple[YearActivities, ...]]:
+        """(upcoming activities, soonest first; past ones by year, newest first), of one category or all."""
+        upcoming = tuple(
+            self.activity(aid)
+            for aid in self.model.upcoming
+            if category is None or self.model.activities[aid].category == category
+        )
+        by_year: dict[int, list[ActivityBrief]] = defaultdict(list)
+        for a in sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True):
+            if a.id in self.model.upcoming_ids or (category is not None and a.category != category):
+                continue
+            by_year[a.date.year].append(self.activity(a.id))
+        return upcoming, tuple(YearActivities(y, tuple(items)) for y, items in sorted(by_year.items(), reverse=True))
 
 
 # An image in a story's text, as cmark writes it (the <img> of a Markdown image, nothing else).
@@ -1144,3 +1179,23 @@ def _picture(image: ImageSet, base: str) -> Picture:
 
 def _href(base: str, path: str) -> str:
     return quote(base + path, safe="/")
+
+
+# ---------------------------------------------------------------- issue 21: activities
+
+
+@dataclass(frozen=True)
+class CategoryLink:
+    """An activity category as a filter of /activities/."""
+
+    name: str  # as the records write it: 无偿献血
+    url: str | None  # its list (activities/category/wu-chang-xian-xue/)
+    count: int  # activities of the category, upcoming ones included
+    current: bool  # the list shown is this category's
+
+
+def clock_text(starts: dt.time | None, ends: dt.time | None) -> str | None:
+    """08:30, or 08:30–11:30."""
+    if starts is None:
+        return None
+    return starts.strftime("%H:%M") + ("–" + ends.strftime("%H:%M") if ends is not None else "")
