@@ -129,12 +129,12 @@ def test_services_groups_by_category_in_tree_order_and_the_uncategorised_last(si
     assert teams == ["m-3", "m-4", "m-1", "g-station", "m-2"]
 
 
-def test_the_menu_has_services_and_a_site_without_services_has_no_such_page(site, built):
+def test_the_menu_has_services_and_a_site_without_services_says_so_and_has_no_menu_entry(site, built):
     assert 'href="/volunteer/services/"' in (built / "index.html").read_text()
     site({**SITE, "content/teams/services.yaml": None}, base=False)
     site.write({"content/media/wechat-qr.png": image_bytes("png", size=(64, 64))})
     plain = site.build(env=on_day(TODAY)).built
-    assert not (plain / "services").exists()
+    assert "各队伍还没有登记便民服务。" in (plain / "services/index.html").read_text()
     assert 'href="/volunteer/services/"' not in (plain / "index.html").read_text()
 
 

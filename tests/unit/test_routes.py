@@ -211,10 +211,12 @@ def test_two_routes_to_one_file_are_a_problem_not_an_overwrite(loaded, monkeypat
     assert urls_of(planned)["stories/"].kind == "stories"
 
 
-@pytest.mark.xfail(strict=True, reason="SPEC section 5 pages not planned yet: activities/, activities.ics, services/")
-def test_the_spec_pages_not_yet_planned(loaded):
+def test_the_spec_section_5_pages_of_residents_are_planned(loaded):
     urls = urls_of(loaded.routes)
-    assert {"activities/", "activities.ics", "services/"} <= set(urls)
+    assert urls["activities/"].kind == "activities"
+    assert urls["activities.ics"].output == "activities.ics"
+    assert urls["services/"].kind == "services"
+    assert urls["notices/"].kind == "notices"
 
 
 # ---------------------------------------------------------------------------- issue 21: activities

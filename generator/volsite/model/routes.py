@@ -186,10 +186,11 @@ def plan(model: Model, problems: Problems) -> list[Route]:
     pages = page_count(len(model.stories), model.config.pagination)
     routes += [_page("stories", stories_url(n), number=n) for n in range(1, pages + 1)]
     routes += [_page("story", story_url(slug), slug) for slug in model.stories]
-    if model.notices:
-        notice_pages = page_count(len(model.notices), model.config.pagination)
-        routes += [_page("notices", notices_url(n), number=n) for n in range(1, notice_pages + 1)]
-        routes += [_page("notice", notice_url(slug), slug) for slug in model.notices]
+    # /notices/ and /services/ are there in every site (SPEC section 5), saying so when empty;
+    # the menu names them only when they hold something.
+    notice_pages = page_count(len(model.notices), model.config.pagination)
+    routes += [_page("notices", notices_url(n), number=n) for n in range(1, notice_pages + 1)]
+    routes += [_page("notice", notice_url(slug), slug) for slug in model.notices]
     routes.append(_page("tags", "tags/"))
     for tag, segment in tag_slugs(model.tags, problems).items():
         count = sum(1 for slug in model.tags[tag] if slug in model.stories)
@@ -225,8 +226,7 @@ def plan(model: Model, problems: Problems) -> list[Route]:
         if not award.candidate and public_recipient:
             routes.append(_page("certificate", certificate_url(award_id), award_id))
     routes.append(_page("stats", "stats/"))
-    if any(team.services for team in model.teams.values()):
-        routes.append(_page("services", services_url()))
+    routes.append(_page("services", services_url()))
     if model.config.search:
         routes.append(_page("search", "search/"))
     for slug, document in model.pages.items():

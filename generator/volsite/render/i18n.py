@@ -240,6 +240,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "notice_people": "相关志愿者",
         "back_to_notices": "返回通知公告",
         "notices_empty": "暂无通知公告。",
+        "services_empty": "各队伍还没有登记便民服务。",
         # issue 21: services and contact
         "services_page": "便民服务",
         "services_intro": "各队伍为居民提供的服务：服务内容、时间和预约方式，以及队伍的地址和联系电话。",
@@ -531,6 +532,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "notice_people": "Volunteers",
         "back_to_notices": "Back to notices",
         "notices_empty": "No notices yet.",
+        "services_empty": "The teams have not listed any services yet.",
         # issue 21: services and contact
         "services_page": "Services",
         "services_intro": (

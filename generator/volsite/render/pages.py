@@ -206,6 +206,10 @@ class Renderer:
             return tuple(NavEntry(n.title, n.url, base + n.url.lstrip("/")) for n in self.config.nav)
         t = self.t
         urls = {r.url for r in self.routes}
+        if not self.model.notices:
+            urls.discard("notices/")
+        if not any(team.services for team in self.model.teams.values()):
+            urls.discard("services/")
         items = [
             ("", t["home"]),
             # what residents come for first: what's on, what's announced, what help there is

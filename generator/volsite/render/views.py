@@ -1040,6 +1040,40 @@ class Views:
         """The pinned notices the home page shows today, newest first."""
         return tuple(view for slug in self.model.notices if (view := self.notice(slug)).on_home)
 
+    # ---------------------------------------------------------------- issue 21: activities
+
+    @cached_property
+    def category_segments(self) -> dict[str, str]:
+        return routes.category_slugs({a.category for a in self.model.activities.values() if a.category})
+
+    def activity_categories(self, current: str | None) -> tuple[CategoryLink, ...]:
+        """Every activity category that has its list, with how many activities it holds, the most first."""
+        counts: dict[str, int] = defaultdict(int)
+        for a in self.model.activities.values():
+            if a.category in self.category_segments:
+                counts[a.category] += 1
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], self.category_segments[kv[0]]))
+        return tuple(
+            CategoryLink(name, self._url(routes.activities_url(self.category_segments[name])), count, name == current)
+            for name, count in ordered
+        )
+
+    def activities_list(
+        self, category: str | None = None
+    ) -> tuple[tuple[ActivityBrief, ...], tuple[YearActivities, ...]]:
+        """(upcoming activities, soonest first; past ones by year, newest first), of one category or all."""
+        upcoming = tuple(
+            self.activity(aid)
+            for aid in self.model.upcoming
+            if category is None or self.model.activities[aid].category == category
+        )
+        by_year: dict[int, list[ActivityBrief]] = defaultdict(list)
+        for a in sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True):
+            if a.id in self.model.upcoming_ids or (category is not None and a.category != category):
+                continue
+            by_year[a.date.year].append(self.activity(a.id))
+        return upcoming, tuple(YearActivities(y, tuple(items)) for y, items in sorted(by_year.items(), reverse=True))
+
     # ---------------------------------------------------------------- issue 21: services and contact
 
     def services(self) -> tuple[ServiceGroup, ...]:
@@ -1128,39 +1162,6 @@ def tel_links(text: str | None) -> str:
         at = found.end()
     out.append(html.escape(text[at:]))
     return "".join(out)
-    # ---------------------------------------------------------------- issue 21: activities
-
-    @cached_property
-    def category_segments(self) -> dict[str, str]:
-        return routes.category_slugs({a.category for a in self.model.activities.values() if a.category})
-
-    def activity_categories(self, current: str | None) -> tuple[CategoryLink, ...]:
-        """Every activity category that has its list, with how many activities it holds, the most first."""
-        counts: dict[str, int] = defaultdict(int)
-        for a in self.model.activities.values():
-            if a.category in self.category_segments:
-                counts[a.category] += 1
-        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], self.category_segments[kv[0]]))
-        return tuple(
-            CategoryLink(name, self._url(routes.activities_url(self.category_segments[name])), count, name == current)
-            for name, count in ordered
-        )
-
-    def activities_list(
-        self, category: str | None = None
-    ) -> tuple[tuple[ActivityBrief, ...], tuple[YearActivities, ...]]:
-        """(upcoming activities, soonest first; past ones by year, newest first), of one category or all."""
-        upcoming = tuple(
-            self.activity(aid)
-            for aid in self.model.upcoming
-            if category is None or self.model.activities[aid].category == category
-        )
-        by_year: dict[int, list[ActivityBrief]] = defaultdict(list)
-        for a in sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True):
-            if a.id in self.model.upcoming_ids or (category is not None and a.category != category):
-                continue
-            by_year[a.date.year].append(self.activity(a.id))
-        return upcoming, tuple(YearActivities(y, tuple(items)) for y, items in sorted(by_year.items(), reverse=True))
 
 
 # An image in a story's text, as cmark writes it (the <img> of a Markdown image, nothing else).
