@@ -219,6 +219,7 @@ class Chart:
     label_heading: str  # the data table's first column heading
     value_heading: str  # its second column heading
     rows: tuple[ChartRow, ...]  # the drawing's data, as a table
+    caption: str = ""  # what the drawing shows when it is not the whole table (最近 24 个月), else empty
 
 
 @dataclass(frozen=True)

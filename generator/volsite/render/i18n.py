@@ -232,6 +232,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "posting_ended_note": "以下人选的公示期已满，评选结果以正式表彰为准。",
         # measures (site.yaml measures): a column heading with its unit
         "with_unit": "{label}（{unit}）",
+        # issue 21: phone layout, reading, clear figures
+        "menu_button": "菜单",
+        "join_us": "加入我们",
+        "my_hours_n": "我的时长 {h} 小时",
+        "activity_figures": "{n} 人参加 · 共 {h} 小时",
+        "activity_figures_whole": "本次活动 {n} 人参加，共 {h} 小时",
+        "chart_last_months": "图中为最近 {n} 个月（{first}—{last}）；每个月的数字见下方数据表。",
+        "no_activity_records": "无活动记录",
+        "ledger_years_note": "标“—”的年份没有活动记录：这些年的服务时长来自服务台账。",
     },
     "en": {
         "home": "Home",
@@ -475,6 +484,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "posting_ended_note": "The posting period of these nominees has ended; the result is the award as given.",
         # measures (site.yaml measures): a column heading with its unit
         "with_unit": "{label} ({unit})",
+        # issue 21: phone layout, reading, clear figures
+        "menu_button": "Menu",
+        "join_us": "Join us",
+        "my_hours_n": "own hours: {h}",
+        "activity_figures": "{n} volunteers · {h} hours in all",
+        "activity_figures_whole": "the whole activity: {n} volunteers, {h} hours in all",
+        "chart_last_months": "The chart shows the last {n} months ({first} – {last}); the table below has every month.",
+        "no_activity_records": "no activity records",
+        "ledger_years_note": "Years marked — have no activity records: their hours come from service ledgers.",
     },
 }
 
