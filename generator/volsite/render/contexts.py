@@ -62,6 +62,7 @@ class HomePage:
     awards: tuple[AwardBrief, ...]  # the six newest awards
     candidates: int  # nominees under public posting (公示) now
     upcoming: tuple[ActivityBrief, ...] = ()  # the next six activities after today (即将开展), soonest first
+    join: str | None = None  # the page whose slug is join (加入我们, relative to the base path), if the site has one
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ..messages import say
 from ..model.days import Posting
 from ..model.figures import Figures, hours_text, stats_json
 from ..model.resolve import Model
-from ..model.routes import Route, page_count, stories_url, tag_url
+from ..model.routes import Route, page_count, page_url, stories_url, tag_url
 from ..problems import Problems
 from ..seams import Store
 from . import charts, i18n
@@ -254,6 +254,9 @@ class Renderer:
             tuple(v.newest_awards(6)),
             len(v.candidates()),
             v.upcoming(6),
+            join=page_url("join")
+            if "join" in self.model.pages and any(r.url == page_url("join") for r in self.routes)
+            else None,
         )
 
     def _paginated(self, slugs: Sequence[str], number: int, url_of) -> tuple:
