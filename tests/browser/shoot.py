@@ -64,7 +64,12 @@ def show_lazy_images(page) -> None:
 def viewport(width: int) -> dict:
     """Browser context options for a viewport `width` px wide: a phone up to 600 px."""
     if width <= 600:
-        return {"viewport": {"width": width, "height": 800}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+        return {
+            "viewport": {"width": width, "height": 800},
+            "is_mobile": True,
+            "has_touch": True,
+            "device_scale_factor": 2,
+        }
     return {"viewport": {"width": width, "height": 900}}
 
 

@@ -211,12 +211,12 @@ class ProfileView:
     first_service: dt.date | None
     by_year: tuple[YearHours, ...]  # newest first
     awards: tuple[AwardBrief, ...]  # newest first
-    activities: tuple[ActivityBrief, ...]  # service activities held, newest first, with this volunteer's own hours (own_hours)
+    activities: tuple[ActivityBrief, ...]  # service activities held, newest first (own_hours: theirs)
     stories: tuple[StoryView, ...]  # stories about this volunteer
     hours_url: str  # the printable hours statement
     qualifications: tuple[Qualification, ...]  # certificates of skill (红十字救护员证), as the records list them
     upcoming: tuple[ActivityBrief, ...] = ()  # activities after today they will take part in (即将参加), soonest first
-    trainings: tuple[ActivityBrief, ...] = ()  # trainings held (培训记录), newest first, with their own hours (own_hours)
+    trainings: tuple[ActivityBrief, ...] = ()  # trainings held (培训记录), newest first (own_hours: theirs)
     training_hours: Decimal = ZERO  # all their training hours (not among their service hours)
     star_titles: tuple[AwardBrief, ...] = ()  # awards that are star titles (五星志愿者), apart from stars by hours
 
