@@ -6,7 +6,9 @@
 Builds the example site (or VOLSITE_TEST_SITE), serves it on loopback under its base path,
 and saves a full-page PNG of each path at both widths: OUTPUT_DIR/<name>-desktop.png and
 <name>-phone.png (the phone one at device scale 3), after scrolling through the page so that
-its lazy images have loaded. Paths are absolute URL paths ("/volunteer/stories/"). Without
+its lazy images have loaded. `--widths 320,390,1280` takes them at those widths instead
+(OUTPUT_DIR/<name>-320.png …; up to 600 px as a phone: touch, device scale 2), and
+`--open-menu` opens the phone menu (菜单) before each shot. Paths are absolute URL paths ("/volunteer/stories/"). Without
 paths: the home page, the story list, the first story, the 404 page, and whichever of
 volunteers/ teams/ timeline/ honors/ stats/ exist.
 """
@@ -59,11 +61,28 @@ def show_lazy_images(page) -> None:
     page.wait_for_timeout(100)
 
 
+def viewport(width: int) -> dict:
+    """Browser context options for a viewport `width` px wide: a phone up to 600 px."""
+    if width <= 600:
+        return {
+            "viewport": {"width": width, "height": 800},
+            "is_mobile": True,
+            "has_touch": True,
+            "device_scale_factor": 2,
+        }
+    return {"viewport": {"width": width, "height": 900}}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("output_dir", type=Path, help="where the PNG files go")
     parser.add_argument("paths", nargs="*", help="URL paths, e.g. /volunteer/stories/")
-    args = parser.parse_args(argv)
+    parser.add_argument("--widths", help="viewport widths in px, e.g. 320,390,1280 (default: desktop and phone)")
+    parser.add_argument("--open-menu", action="store_true", help="open the phone menu (菜单) before each shot")
+    args = parser.parse_intermixed_args(argv)
+    widths = serving.WIDTHS
+    if args.widths:
+        widths = {str(w): viewport(int(w)) for w in args.widths.split(",")}
 
     missing = serving.chromium_missing_reason()
     if missing:
@@ -84,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         with serving.StaticServer(output, base) as server, sync_playwright() as playwright:
             browser = serving.launch_chromium(playwright)
             try:
-                for width, options in serving.WIDTHS.items():
+                for width, options in widths.items():
                     context = browser.new_context(**options)
                     page = context.new_page()
                     for path in paths:
@@ -92,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                             server.url(path if path.startswith("/") else base + path), wait_until="load"
                         )
                         show_lazy_images(page)
+                        if args.open_menu and page.is_visible(".nav-menu summary"):
+                            page.click(".nav-menu summary")
                         target = args.output_dir / f"{file_name(path, base)}-{width}.png"
                         page.screenshot(path=str(target), full_page=True)
                         status = response.status if response else "no response"

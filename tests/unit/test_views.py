@@ -160,10 +160,13 @@ def test_a_profile_lists_activities_with_the_volunteers_own_hours_newest_first(v
     # The activity's own brief sums everyone: li-na 4 and wang-fang 6.
     assert (brief.participants, brief.hours, brief.people_served) == (2, Decimal(10), 20)
     activities = views.profile("li-na").activities
-    assert [(a.id, a.hours, a.url) for a in activities] == [
+    assert [(a.id, a.own_hours, a.url) for a in activities] == [
         ("act-2", Decimal(4), "activities/act-2/"),
         ("act-1", Decimal(3), "activities/act-1/"),
     ]
+    # beside them, the activity's own figures (我的时长 apart from the activity's, issue 21)
+    assert (activities[0].participants, activities[0].hours) == (2, Decimal(10))
+    assert brief.own_hours is None  # listed anywhere else, no one's own hours
     assert activities[0].teams == (Link("医疗队", "teams/clinic/"),)
 
 

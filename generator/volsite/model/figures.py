@@ -106,6 +106,7 @@ class YearFigures:
     training_hours: Decimal = ZERO  # hours of trainings held that year
     trainings: int = 0  # trainings held that year
     measures: tuple[MeasureSum, ...] = ()  # each declared measure, over that year's activities
+    activity_records: bool = True  # any activity or training held that year; False: its hours come from ledgers only
 
 
 @dataclass(frozen=True)
@@ -285,6 +286,7 @@ def year_figures(model: Model) -> dict[int, YearFigures]:
         training_hours[service.date.year] += service.hours
     years = sorted(set(hours) | set(activities) | set(trainings) | set(training_hours))
     ids = measure_ids(model)
+    recorded = years_with_activities(model)
     return {
         y: YearFigures(
             hours[y],
@@ -295,9 +297,16 @@ def year_figures(model: Model) -> dict[int, YearFigures]:
             training_hours[y],
             trainings[y],
             measures=sum_measures(held[y], ids),
+            activity_records=y in recorded,
         )
         for y in years
     }
+
+
+def years_with_activities(model: Model) -> frozenset[int]:
+    """The years in which any activity or training was held (upcoming ones are not held yet): a
+    year outside them has only ledger rows, so it has no activities and no people served to tell."""
+    return frozenset(a.date.year for a in model.activities.values() if a.id not in model.upcoming_ids)
 
 
 def hours_by_month(services: Iterable[Service]) -> dict[str, Decimal]:

@@ -7,7 +7,7 @@ Colours come from CSS custom properties so dark mode applies.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from html import escape
 
@@ -62,9 +62,28 @@ def bar_chart(items: Sequence[tuple[str, Number]], title: str, unit: str = "") -
     return "".join(parts)
 
 
-def column_chart(items: Sequence[tuple[str, Number]], title: str, unit: str = "") -> str:
-    """Vertical columns, one per month ("2024-03"); the axis names each year once."""
-    width, height, left, bottom, top = 720, 260, 48, 40, 16
+def last_months(months: Mapping[str, Number], count: int) -> list[tuple[str, Number]]:
+    """The `count` calendar months up to the last one in `months` ("2024-03" → value, oldest
+    first), each month once, those without a value as 0; fewer when the series is shorter."""
+    if not months:
+        return []
+    keys = sorted(months)
+    year, month = (int(part) for part in keys[-1].split("-"))
+    first = keys[0]
+    window: list[tuple[str, Number]] = []
+    while len(window) < count:
+        key = f"{year:04d}-{month:02d}"
+        if key < first:
+            break
+        window.append((key, months.get(key, 0)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return window[::-1]
+
+
+def column_chart(items: Sequence[tuple[str, Number]], title: str, unit: str = "", width: int = 720) -> str:
+    """Vertical columns, one per month ("2024-03"); the axis names each year once. `width`: the
+    drawing's own width (440 fits a 390 px phone with its text shrunk only a little)."""
+    height, left, bottom, top = 260, 48, 40, 16
     plot_w, plot_h = width - left - 8, height - top - bottom
     peak = _nice_max(max((v for _, v in items), default=1))
     n = max(1, len(items))
@@ -86,7 +105,9 @@ def column_chart(items: Sequence[tuple[str, Number]], title: str, unit: str = ""
             f"</title></rect>"
         )
         year, _, month = label.partition("-")
-        if i == 0 or month == "01" and n <= 240 and (n <= 60 or int(year) % 2 == 0):
+        # the first column's year, unless a January close after it names the next year (no overlap)
+        first = i == 0 and not any(m.endswith("-01") for m, _ in items[1:3])
+        if first or month == "01" and n <= 240 and (n <= 60 or int(year) % 2 == 0):
             parts.append(
                 f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 5}" class="chart-grid"/>'
                 f'<text x="{x:.1f}" y="{height - bottom + 20}" text-anchor="start" '

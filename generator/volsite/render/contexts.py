@@ -68,6 +68,7 @@ class HomePage:
     candidates: int  # nominees under public posting (公示) now
     upcoming: tuple[ActivityBrief, ...] = ()  # the next six activities after today (即将开展), soonest first
     notices: tuple[NoticeView, ...] = ()  # the pinned notices not past their `until` today (通知公告), newest first
+    join: str | None = None  # the page whose slug is join (加入我们, relative to the base path), if the site has one
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,7 @@ class Chart:
     label_heading: str  # the data table's first column heading
     value_heading: str  # its second column heading
     rows: tuple[ChartRow, ...]  # the drawing's data, as a table
+    caption: str = ""  # what the drawing shows when it is not the whole table (最近 24 个月), else empty
 
 
 @dataclass(frozen=True)

@@ -281,6 +281,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "calendar_description": "{title}即将开展的志愿服务活动",
         "calendar_details": "活动详情",
         "colon": "：",
+        # issue 21: phone layout, reading, clear figures
+        "menu_button": "菜单",
+        "join_us": "加入我们",
+        "my_hours_n": "我的时长 {h} 小时",
+        "activity_figures": "{n} 人参加 · 共 {h} 小时",
+        "activity_figures_whole": "本次活动 {n} 人参加，共 {h} 小时",
+        "chart_last_months": "图中为最近 {n} 个月（{first}—{last}）；每个月的数字见下方数据表。",
+        "no_activity_records": "无活动记录",
+        "ledger_years_note": "标“—”的年份没有活动记录：这些年的服务时长来自服务台账。",
     },
     "en": {
         "home": "Home",
@@ -576,6 +585,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "calendar_description": "Volunteer activities coming up at {title}",
         "calendar_details": "Details",
         "colon": ": ",
+        # issue 21: phone layout, reading, clear figures
+        "menu_button": "Menu",
+        "join_us": "Join us",
+        "my_hours_n": "own hours: {h}",
+        "activity_figures": "{n} volunteers · {h} hours in all",
+        "activity_figures_whole": "the whole activity: {n} volunteers, {h} hours in all",
+        "chart_last_months": "The chart shows the last {n} months ({first} – {last}); the table below has every month.",
+        "no_activity_records": "no activity records",
+        "ledger_years_note": "Years marked — have no activity records: their hours come from service ledgers.",
     },
 }
 

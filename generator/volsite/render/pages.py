@@ -16,7 +16,7 @@ from ..messages import say
 from ..model.days import Posting
 from ..model.figures import Figures, hours_text, stats_json
 from ..model.resolve import Model
-from ..model.routes import CALENDAR_URL, Route, notices_url, page_count, stories_url, tag_url
+from ..model.routes import CALENDAR_URL, Route, notices_url, page_count, page_url, stories_url, tag_url
 from ..problems import Problems
 from ..seams import Store
 from . import charts, i18n
@@ -59,6 +59,8 @@ from .views import Views, YearAwards, tel_links
 
 # The feed carries this many newest stories.
 FEED_SIZE = 20
+# /stats/ draws the hours of the last two years of months; its table keeps every month
+CHART_MONTHS = 24
 
 
 def template_problem(problems: Problems, exc: Exception, theme: str, template: str, page: str, key: str) -> None:
@@ -277,6 +279,9 @@ class Renderer:
             len(v.candidates()),
             v.upcoming(6),
             v.home_notices(),
+            join=page_url("join")
+            if "join" in self.model.pages and any(r.url == page_url("join") for r in self.routes)
+            else None,
         )
 
     def _paginated(self, slugs: Sequence[str], number: int, url_of) -> tuple:
@@ -370,6 +375,13 @@ class Renderer:
     def _stats(self, route: Route):
         f, t = self.figures, self.t
         months = [(m, h) for m, h in f.hours_by_month.items()]
+        # the chart: the last CHART_MONTHS months up to the latest record; its table: every month
+        shown = charts.last_months(f.hours_by_month, CHART_MONTHS)
+        window = t["chart_last_months"].format(
+            n=len(shown),
+            first=i18n.format_month(*map(int, shown[0][0].split("-")), self.config.language) if shown else "",
+            last=i18n.format_month(*map(int, shown[-1][0].split("-")), self.config.language) if shown else "",
+        )
         categories = [(c or t["uncategorised"], n) for c, n in f.activities_by_category.items()]
         stars = [(f"{'★' * s}", n) for s, n in sorted(f.stars.items(), reverse=True)]
         teams = sorted(
@@ -383,11 +395,12 @@ class Renderer:
         charts_ = (
             Chart(
                 t["chart_hours_by_month"],
-                charts.column_chart(months, t["chart_hours_by_month"], t["hours_unit"]),
-                True,
+                charts.column_chart(shown, t["chart_hours_by_month"], t["hours_unit"], width=440),
+                False,
                 t["month"],
                 hours_head,
                 rows((m, hours_text(h)) for m, h in months),
+                caption=window if shown else "",
             ),
             Chart(
                 t["chart_activities_by_category"],

@@ -120,13 +120,14 @@ class ActivityBrief:
     category: str | None
     location: str | None
     participants: int  # distinct volunteers who served
-    hours: Decimal  # hours served at it (on a profile: that volunteer's own)
+    hours: Decimal  # hours served at it by all who served (the activity's own total)
     people_served: int | None  # 服务人次
     teams: tuple[Link, ...]  # the teams that organised it
     training: bool = False  # a training (培训): its hours are training hours, not service hours
     upcoming: bool = False  # after today: no one has served yet (participants: those who will), no hours
     signup: SignupView | None = None  # how to sign up, while it is upcoming
     time: str | None = None  # the time of day it starts, or starts and ends (08:30–11:30), as `time` gives it
+    own_hours: Decimal | None = None  # on a profile: that volunteer's own hours at it (我的时长); elsewhere None
 
 
 @dataclass(frozen=True)
@@ -212,12 +213,12 @@ class ProfileView:
     first_service: dt.date | None
     by_year: tuple[YearHours, ...]  # newest first
     awards: tuple[AwardBrief, ...]  # newest first
-    activities: tuple[ActivityBrief, ...]  # service activities held, newest first, with this volunteer's own hours
+    activities: tuple[ActivityBrief, ...]  # service activities held, newest first (own_hours: theirs)
     stories: tuple[StoryView, ...]  # stories about this volunteer
     hours_url: str  # the printable hours statement
     qualifications: tuple[Qualification, ...]  # certificates of skill (红十字救护员证), as the records list them
     upcoming: tuple[ActivityBrief, ...] = ()  # activities after today they will take part in (即将参加), soonest first
-    trainings: tuple[ActivityBrief, ...] = ()  # trainings held (培训记录), newest first, with their own hours
+    trainings: tuple[ActivityBrief, ...] = ()  # trainings held (培训记录), newest first (own_hours: theirs)
     training_hours: Decimal = ZERO  # all their training hours (not among their service hours)
     star_titles: tuple[AwardBrief, ...] = ()  # awards that are star titles (五星志愿者), apart from stars by hours
 
@@ -728,7 +729,7 @@ class Views:
             key=lambda a: (self.model.activities[a].date, a),
             reverse=True,
         )
-        held = [ActivityBrief(**{**self.activity(a).__dict__, "hours": hours_of[a]}) for a in activity_ids]
+        held = [ActivityBrief(**{**self.activity(a).__dict__, "own_hours": hours_of[a]}) for a in activity_ids]
         activities = tuple(a for a in held if not a.training)
         awards = self._awards_sorted(
             a for a in self.model.awards_by_volunteer.get(vid, ()) if not self.model.awards[a].candidate
