@@ -8,6 +8,7 @@ makes the README's list of settings again from the same table.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -947,7 +948,7 @@ def settings_list() -> str:
 
 def _default_shown(default: Any) -> str:
     """A default as site.yaml would write it."""
-    if default is None:
+    if default is None or (dataclasses.is_dataclass(default) and not default):  # an empty mapping, as Contact()
         return "none"
     if isinstance(default, bool):
         return "`true`" if default else "`false`"

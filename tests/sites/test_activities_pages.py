@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -108,7 +109,13 @@ def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def uid(aid: str) -> str:
+    """An event's UID, as RFC 7986 suggests: a UUID, here of the activity page's address."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"example.org/v/activities/{aid}/")).upper()
+
+
 def events(out: Path) -> dict[str, icalendar.Event]:
+    """The feed's events by UID."""
     calendar = icalendar.Calendar.from_ical((out / "activities.ics").read_bytes())
     return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
 
@@ -258,8 +265,9 @@ def test_the_calendar_feed_parses_back_with_its_upcoming_events(activities_site,
     assert str(calendar["X-WR-CALNAME"]) == "活动测试站"
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
     found = events(out)
-    assert list(found) == [f"{aid}@example.org" for aid in UPCOMING]  # no past activity; soonest first
-    timed = found["2026-12-20-blood@example.org"]
+    assert list(found) == [uid(aid) for aid in UPCOMING]  # no past activity; soonest first
+    assert b"@" not in data.replace(b"https://example.org/signup/blood", b"")  # no UID shaped like an e-mail
+    timed = found[uid("2026-12-20-blood")]
     shanghai = ZoneInfo("Asia/Shanghai")
     assert timed["DTSTART"].dt == dt.datetime(2026, 12, 20, 8, 30, tzinfo=shanghai)
     assert timed["DTEND"].dt == dt.datetime(2026, 12, 20, 11, 30, tzinfo=shanghai)
@@ -272,7 +280,7 @@ def test_the_calendar_feed_parses_back_with_its_upcoming_events(activities_site,
     assert "报名截止：2026年12月15日" in description and "报名方式：总队办公室 0510-12345678" in description
     assert "在线报名：https://example.org/signup/blood" in description
     assert timed["DTSTAMP"].dt == dt.datetime(2026, 12, 20, tzinfo=dt.timezone.utc)  # from the record, not a clock
-    all_day = found["2027-01-23-station@example.org"]
+    all_day = found[uid("2027-01-23-station")]
     assert all_day["DTSTART"].dt == dt.date(2027, 1, 23) and all_day["DTEND"].dt == dt.date(2027, 1, 25)
     assert all_day["DTSTART"].params.get("VALUE") == "DATE"
 
@@ -284,7 +292,7 @@ def test_the_calendar_is_the_same_bytes_while_no_activity_changes_state(activiti
     assert first == again == next_day.joinpath("activities.ics").read_bytes()
     # once the blood drive is held, it leaves the feed; the UID of the other stays the same
     after = build_on(activities_site, dt.date(2026, 12, 21), tmp_path / "d")
-    assert list(events(after)) == ["2027-01-23-station@example.org"]
+    assert list(events(after)) == [uid("2027-01-23-station")]
 
 
 def test_a_site_with_no_activities_has_an_empty_valid_calendar(site, tmp_path):

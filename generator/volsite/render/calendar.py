@@ -1,12 +1,13 @@
 """/activities.ics: the iCalendar feed (RFC 5545) of upcoming activities, written with icalendar.
 
 Residents subscribe to it on a phone and see what is coming up in their own calendar. Like
-every page, its bytes come from the records and today alone: no clock. Each event's UID is its
-activity's id at the site's host (stable across builds and days), its DTSTAMP the activity's
-own date at 00:00 UTC. An activity with a `time` is timed in the site's time zone (site.yaml
-timezone, with its VTIMEZONE); one without is all-day (DTEND the day after its last day). The
-calendar always carries the site's VTIMEZONE, so that a site with nothing coming up still
-gives a valid calendar that subscribers keep.
+every page, its bytes come from the records and today alone: no clock. Each event's UID is a
+UUID made from its page's address (RFC 7986 5.3: stable across builds and days, unique to the
+site, and not shaped like an e-mail address), its DTSTAMP the activity's own date at 00:00 UTC.
+An activity with a `time` is timed in the site's time zone (site.yaml timezone, with its
+VTIMEZONE); one without is all-day (DTEND the day after its last day). The calendar always
+carries the site's VTIMEZONE, so that a site with nothing coming up still gives a valid
+calendar that subscribers keep.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import uuid
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -60,7 +62,7 @@ def calendar_ics(model: Model, views: Views) -> bytes:
     for aid in model.upcoming:
         activity, brief = model.activities[aid], views.activity(aid)
         event = icalendar.Event()
-        event.add("uid", f"{aid}@{host}")
+        event.add("uid", event_uid(host, config.base_path, aid))
         event.add("dtstamp", dt.datetime.combine(activity.date, dt.time(0), dt.timezone.utc))
         event.add("summary", activity.title)
         last = activity.end or activity.date
@@ -83,6 +85,11 @@ def calendar_ics(model: Model, views: Views) -> bytes:
         event.add("transp", "TRANSPARENT")  # a resident's time is not taken up by a listing
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def event_uid(host: str, base_path: str, aid: str) -> str:
+    """An activity's UID: the UUID of its page's address (host and path; the same on http and https)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{host}{base_path}{routes.activity_url(aid)}")).upper()
 
 
 def _zone(name: str) -> dt.tzinfo:

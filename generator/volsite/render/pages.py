@@ -215,6 +215,7 @@ class Renderer:
         items = [
             ("", t["home"]),
             # what residents come for first: what's on, what's announced, what help there is
+            # (/timeline/, month by month, is linked from /activities/ and the home page instead)
             ("activities/", t["activities"]),
             ("notices/", t["notices"]),
             ("services/", t["services_page"]),
@@ -222,7 +223,6 @@ class Renderer:
             ("volunteers/", t["volunteers"]),
             ("teams/", t["teams"]),
             ("honors/", t["honours"]),
-            ("timeline/", t["timeline"]),
             ("stats/", t["stats"]),
             ("search/", t["search"]),
         ]
