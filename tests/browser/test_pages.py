@@ -641,5 +641,5 @@ def test_the_calendar_feed_is_linked_from_activities_and_parses(visit, site):
     href = link.get_attribute("href") or ""
     assert href.endswith("activities.ics")
     calendar = icalendar.Calendar.from_ical(site.get("activities.ics"))
-    uids = [str(event["UID"]).split("@")[0] for event in calendar.walk("VEVENT")]
-    assert uids == site.stats()["upcoming"]
+    pages = [str(event["URL"]).rstrip("/").rsplit("/", 1)[-1] for event in calendar.walk("VEVENT")]
+    assert pages == site.stats()["upcoming"]

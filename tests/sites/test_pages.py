@@ -342,7 +342,7 @@ def test_the_menu_marks_the_section_a_page_is_in(example, at_root):
     assert current(example / "honors/candidates/index.html") == ["/volunteer/honors/"]
     assert current(example / "404.html") == []
     # links follow the base path; the marks do not depend on it
-    assert [href for href, _ in _menu(at_root / "stories/index.html")][:2] == ["/", "/stories/"]
+    assert [href for href, _ in _menu(at_root / "stories/index.html")][:2] == ["/", "/activities/"]
     assert current(at_root / "stories/index.html") == ["/stories/"]
 
 

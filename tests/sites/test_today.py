@@ -207,7 +207,8 @@ def test_upcoming_and_training_hours_are_in_no_page_figure(today_site, tmp_path)
     assert "<dt>服务时长</dt><dd>47 <small>小时</small>" in home
     assert "<dt>服务人次</dt><dd>350</dd>" in home
     team = page(out, "teams/clinic-a")
-    assert "<dt>服务时长</dt><dd>32 <small>小时</small>" in team  # li-na 22 + zhao-qiang 10
+    assert "<dt>队员累计服务时长</dt><dd>32 <small>小时</small>" in team  # li-na 22 + zhao-qiang 10
+    assert "<dt>本队活动时长</dt><dd>28 <small>小时</small>" in team  # 2 × 4 + 2 × 10: no training, nothing upcoming
     assert "<dt>活动</dt><dd>2</dd>" in team
     assert "<dt>队员培训时长</dt><dd>8 <small>小时</small>" in team
     # the leaderboards rank hours of service: wang-fang's 8 trained hours are not among them

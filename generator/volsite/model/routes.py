@@ -6,7 +6,7 @@ page); templates turn them into links with the `url` filter.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..messages import say
@@ -125,11 +125,9 @@ def honors_url(year: int | None = None) -> str:
 
 def tag_slugs(tags: Iterable[str], problems: Problems | None = None) -> dict[str, str]:
     """Tag → URL segment (its pinyin). Two tags with one segment are an error."""
-    found: dict[str, str] = {}
-    taken: dict[str, str] = {}
-    for tag in sorted(tags):
-        segment = slugify(tag) or "tag"
-        if segment in taken and problems is not None:
+
+    def clash(first: str, second: str, segment: str) -> None:
+        if problems is not None:
             problems.error(
                 "content/stories",
                 None,
@@ -137,15 +135,13 @@ def tag_slugs(tags: Iterable[str], problems: Problems | None = None) -> dict[str
                     "V320",
                     "the tags '{first}' and '{second}' would share the web address tags/{segment}/: rename one of "
                     "them in the stories' 'tags'",
-                    first=taken[segment],
-                    second=tag,
+                    first=first,
+                    second=second,
                     segment=segment,
                 ),
             )
-            continue
-        taken[segment] = tag
-        found[tag] = segment
-    return found
+
+    return _pinyin_segments(tags, "tag", clash)
 
 
 def category_slugs(
@@ -155,29 +151,39 @@ def category_slugs(
 ) -> dict[str, str]:
     """Activity category → URL segment of its list (its pinyin). Two categories with one segment
     are an error, told at the first activity of the second (`where`: category → file and line)."""
+
+    def clash(first: str, second: str, segment: str) -> None:
+        if problems is not None:
+            path, line = (where or {}).get(second, ("content/activities", None))
+            problems.error(
+                path,
+                line,
+                say(
+                    "V370",
+                    "the activity categories '{first}' and '{second}' would share the web address "
+                    "activities/category/{segment}/: write them alike (one of the two) in the activities' "
+                    "'category', or rename one",
+                    first=first,
+                    second=second,
+                    segment=segment,
+                ),
+            )
+
+    return _pinyin_segments(categories, "category", clash)
+
+
+def _pinyin_segments(names: Iterable[str], fallback: str, clash: Callable[[str, str, str], None]) -> dict[str, str]:
+    """Name → URL segment (its pinyin, else `fallback`), in sorted order; a name whose segment an
+    earlier one took gets none, and `clash(earlier, name, segment)` is called."""
     found: dict[str, str] = {}
     taken: dict[str, str] = {}
-    for category in sorted(categories):
-        segment = slugify(category) or "category"
+    for name in sorted(names):
+        segment = slugify(name) or fallback
         if segment in taken:
-            if problems is not None:
-                path, line = (where or {}).get(category, ("content/activities", None))
-                problems.error(
-                    path,
-                    line,
-                    say(
-                        "V370",
-                        "the activity categories '{first}' and '{second}' would share the web address "
-                        "activities/category/{segment}/: write them alike (one of the two) in the activities' "
-                        "'category', or rename one",
-                        first=taken[segment],
-                        second=category,
-                        segment=segment,
-                    ),
-                )
+            clash(taken[segment], name, segment)
             continue
-        taken[segment] = category
-        found[category] = segment
+        taken[segment] = name
+        found[name] = segment
     return found
 
 
