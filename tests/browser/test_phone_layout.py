@@ -65,10 +65,13 @@ PROBLEMS = """(width) => {
   }
   const footer = document.querySelector('footer.site-footer');
   if (!footer || !footer.getBoundingClientRect().height) out.push('no footer');
-  for (const p of document.querySelectorAll('main p')) {
+  // running text: paragraphs, the values of facts (a service's when and booking), the lines of a
+  // list item (an activity's place and sign-up); tags and chart labels are labels, not text
+  for (const p of document.querySelectorAll('main p, main dd, main li > span:not(.tag)')) {
     if (!p.offsetParent || !p.textContent.trim()) continue;
     const size = parseFloat(getComputedStyle(p).fontSize);
-    if (size < 16) out.push(`text of ${size}px < 16px: <p class="${p.className}">${p.textContent.trim().slice(0, 30)}`);
+    const tag = p.tagName.toLowerCase();
+    if (size < 16) out.push(`text of ${size}px < 16px: <${tag} class="${p.className}">${p.textContent.trim().slice(0, 30)}`);
   }
   return out;
 }"""
