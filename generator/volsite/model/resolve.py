@@ -92,7 +92,7 @@ class Model:
         """The teams without a parent, in team_order."""
         return tuple(sorted((t for t, team in self.teams.items() if team.parent is None), key=self._team_order))
 
-    def _team_order(self, tid: str) -> tuple:
+    def _team_order(self, tid: str) -> TeamOrder:
         return team_order(self.teams[tid])
 
     def subtree(self, team_id: str) -> tuple[str, ...]:
@@ -195,10 +195,14 @@ def _check_contact(config: SiteConfig, media: frozenset[str], problems: Problems
         problems.error(CONFIG_FILE, config.contact.wechat_qr_line, problem)
 
 
-def team_order(team: Team) -> tuple:
+# Where a team stands among its siblings: (no order given, its order, pinyin of its name, its id).
+TeamOrder = tuple[bool, Decimal, str, str]
+
+
+def team_order(team: Team) -> TeamOrder:
     """Where a team stands among its sibling teams: by its `order` (those without one after
     those with one), then by the pinyin of its name, then by its id."""
-    return (team.order is None, team.order or 0, pinyin_key(team.name), team.id)
+    return (team.order is None, team.order or Decimal(0), pinyin_key(team.name), team.id)
 
 
 def in_team_order(children: dict[str, tuple[str, ...]], teams: Mapping[str, Team]) -> dict[str, tuple[str, ...]]:
