@@ -189,7 +189,7 @@ def command_line(language: str) -> click.Group:
     @group.command(
         "new", options_metavar=_("[OPTIONS]"), help=_("Start a new KIND named NAME in SITE and print the file's path.")
     )
-    @click.argument("kind", type=click.Choice(["story", "volunteer", "activity", "award"]))
+    @click.argument("kind", type=click.Choice(["story", "notice", "volunteer", "activity", "award"]))
     @click.argument("name")
     @site_argument
     def new_command(kind: str, name: str, site: Path) -> None:
@@ -207,6 +207,8 @@ def command_line(language: str) -> click.Group:
             echo(words("volsite: fill in the recipient ('volunteer' or 'team') before the next build"))
         elif kind == "story":
             echo(words("volsite: the story is a draft (draft: true) until you change it"))
+        elif kind == "notice":
+            echo(words("volsite: the notice is a draft (draft: true) until you change it"))
 
     @group.command(
         "init",

@@ -22,7 +22,7 @@ from .messages import say
 from .problems import Problems, UsageError
 from .slugs import slugify
 
-KINDS = ("story", "volunteer", "activity", "award")
+KINDS = ("story", "notice", "volunteer", "activity", "award")
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,24 @@ draft: true         # 写完后改为 false 才会发布
 ## 小标题
 
 [^1]: 脚注内容。
+""",
+        )
+    if kind == "notice":
+        slug = _free(words, taken["notice"])
+        return Draft(
+            f"content/notices/{day}-{slug}.md",
+            f"""---
+title: {_quote(name)}
+date: {day}
+slug: {slug}
+summary: 一句话摘要，显示在首页、通知列表和分享卡片上
+author: 总队办公室
+pinned: false       # true：置顶，并显示在首页
+# until: {day}      # 置顶的通知在首页显示到哪一天（之后仍在通知公告里）
+teams: []           # 相关队伍编号
+draft: true         # 写完后改为 false 才会发布
+---
+通知正文从这里开始：时间、地点、对象、要求和联系方式。
 """,
         )
     if kind == "volunteer":
@@ -146,6 +164,7 @@ def taken_names(site_root: Path, kind: str, name: str, today: dt.date) -> dict[s
     own = plan_new(kind, name, today, {k: set() for k in KINDS}).path
     return {
         "story": {d.slug for d in content.stories if d.path != own},
+        "notice": {d.slug for d in content.notices if d.path != own},
         "volunteer": {v.id for v in content.volunteers if v.path != own},
         "activity": {a.id for a in content.activities if a.path != own},
         "award": {a.id for a in content.awards if a.path != own},

@@ -75,3 +75,20 @@ def test_new_dates_its_record_in_the_site_s_time_zone(site):
     site.write({"site.yaml": "title: 测试站\nbase_url: https://example.org/volunteer/\ntimezone: Europe/London\n"})
     london = site.run("new", "story", "伦敦的晚上", str(root), env=moment)
     assert london.output.splitlines()[0].endswith("content/stories/2026-03-04-lun-dun-de-wan-shang.md")
+
+
+def test_new_notice_is_a_draft_with_pinned_and_until_to_fill_in(site):
+    root = site()
+    result = site.run("new", "notice", "春节期间驿站服务安排", str(root), env=on_day(DAY))
+    assert result.exit_code == 0 and "the notice is a draft" in result.output
+    path = root / f"content/notices/{DAY.isoformat()}-chun-jie-qi-jian-yi-zhan-fu-wu-an-pai.md"
+    assert result.output.splitlines()[0] == str(path)
+    text = path.read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---")[1])
+    assert front["title"] == "春节期间驿站服务安排" and front["pinned"] is False and front["draft"] is True
+    assert f"# until: {DAY.isoformat()}" in text  # there to be filled in, as a comment until then
+    assert site.build().exit_code == 0
+    assert not (root / "output/notices/chun-jie-qi-jian-yi-zhan-fu-wu-an-pai").exists()  # a draft
+    assert "chun-jie-qi-jian-yi-zhan-fu-wu-an-pai" in load_site(root, drafts=True).model.notices
+    again = site.run("new", "notice", "春节期间驿站服务安排", str(root), env=on_day(DAY))
+    assert again.exit_code == 2 and "never overwrites" in again.output
