@@ -153,6 +153,20 @@ def site(tmp_path: Path) -> SiteMaker:
     return SiteMaker(tmp_path / "site")
 
 
+def build_on(site: SiteMaker, day: dt.date, out: Path, **files: str | None) -> Path:
+    """Build `site` for `day` into `out` (writing `files` first: content__x.md is content/x.md)."""
+    if files:
+        site.write({rel.replace("__", "/"): text for rel, text in files.items()})
+    result = site.build("-o", str(out), "-q", env=on_day(day))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def built_page(out: Path, path: str) -> str:
+    """The text of the page at `path` ("" is home) of a site built into `out`."""
+    return (out / path / "index.html").read_text(encoding="utf-8")
+
+
 def readable_text(path: Path) -> str:
     """A built file as text a leak scan can search: search-index files are gzip'd, so unzip them."""
     data = path.read_bytes()

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from conftest import SiteMaker, on_day
+from conftest import SiteMaker, build_on
+from conftest import built_page as page
 
 SITE = {
     "site.yaml": """
@@ -88,16 +89,6 @@ UPCOMING = ("2026-12-20-blood", "2027-01-23-station")
 def activities_site(site: SiteMaker) -> SiteMaker:
     site(SITE, base=False)
     return site
-
-
-def build_on(site: SiteMaker, day: dt.date, out: Path) -> Path:
-    result = site.build("-o", str(out), "-q", env=on_day(day))
-    assert result.exit_code == 0, result.output
-    return out
-
-
-def page(out: Path, path: str) -> str:
-    return (out / path / "index.html").read_text(encoding="utf-8")
 
 
 def section(html: str, heading: str) -> str:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
-from conftest import IN_SITE_LANGUAGE, SiteMaker, moment_of, on_day
+from conftest import IN_SITE_LANGUAGE, SiteMaker, build_on, moment_of, on_day
+from conftest import built_page as page
 from volsite.pipeline import load_site
 from volsite.problems import ContentError
 
@@ -67,16 +67,6 @@ SLUG = "dong-ji-xian-xie-zhao-mu"  # the pinyin of the file name, without its da
 def notices_site(site: SiteMaker) -> SiteMaker:
     site(NOTICES)
     return site
-
-
-def build_on(site: SiteMaker, day: dt.date, out: Path) -> Path:
-    result = site.build("-o", str(out), "-q", env=on_day(day))
-    assert result.exit_code == 0, result.output
-    return out
-
-
-def page(out: Path, path: str) -> str:
-    return (out / path / "index.html").read_text(encoding="utf-8")
 
 
 def titles(html: str) -> list[str]:

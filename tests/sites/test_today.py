@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_SITE_LANGUAGE, SiteMaker, on_day, tree_digest
+from conftest import IN_SITE_LANGUAGE, SiteMaker, build_on, on_day, tree_digest
+from conftest import built_page as page
 
 # Stars at 10 and 20 hours, so that a few activities make a star.
 SITE = {
@@ -118,18 +119,6 @@ AFTER = dt.date(2026, 12, 21)  # the day after the recruitment's: held
 def today_site(site: SiteMaker) -> SiteMaker:
     site(SITE, base=False)
     return site
-
-
-def build_on(site: SiteMaker, day: dt.date, out: Path, **files: str | None) -> Path:
-    if files:
-        site.write({rel.replace("__", "/"): text for rel, text in files.items()})
-    result = site.build("-o", str(out), "-q", env=on_day(day))
-    assert result.exit_code == 0, result.output
-    return out
-
-
-def page(out: Path, path: str) -> str:
-    return (out / path / "index.html").read_text(encoding="utf-8")
 
 
 def stats(out: Path) -> dict:
