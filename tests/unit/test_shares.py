@@ -155,10 +155,18 @@ def test_runs_cut_items_in_order_into_about_equal_runs(items, count):
 def test_runs_by_size_keep_order_and_stay_near_the_target(sizes, count):
     parts = runs_by_size(sizes, count, lambda size: size)
     assert [size for part in parts for size in part] == sizes
+    assert len(parts) <= count  # (map_claimed refuses more than MAX_CHUNKS)
     target = max(1, -(-sum(sizes) // count))
     for part in parts:
-        assert sum(part) <= target or len(part) == 1
-    assert all(sum(a) + b[0] > target for a, b in zip(parts, parts[1:]))  # a run ends only when full
+        assert sum(part[:-1]) <= target  # only a run's last item reaches past its share
+
+
+def test_runs_by_size_never_make_more_runs_than_asked_for_big_items_among_small_ones():
+    """The city's pages at full scale: a greedy cut made 2,058 runs of 2,048 asked for, when
+    items larger than a share each took a run of their own, and the build stopped."""
+    sizes = [1, 1, 20] * 1500  # a share is 17: cut greedily, each 20 and each pair of 1s took a run
+    assert len(runs_by_size(sizes, MAX_CHUNKS, lambda size: size)) <= MAX_CHUNKS
+    assert runs_by_size([1, 10, 1], 2, lambda size: size) == [[1, 10], [1]]
 
 
 def test_a_child_that_cannot_be_forked_leaves_its_share_here(monkeypatch):

@@ -88,22 +88,19 @@ def runs(items: Sequence[Item], count: int) -> list[list[Item]]:
 
 
 def runs_by_size(items: Sequence[Item], count: int, size: Callable[[Item], int]) -> list[list[Item]]:
-    """items cut, in order, into runs of about total size / count each; an item larger
-    than that makes a run of its own. Put the largest first, and the chunks claimed
-    last are small ones: no process is left with a big one at the end."""
-    target = max(1, math.ceil(sum(size(item) for item in items) / max(1, count)))
-    chunks: list[list[Item]] = []
-    run: list[Item] = []
-    total = 0
-    for item in items:
-        if run and total + size(item) > target:
-            chunks.append(run)
-            run, total = [], 0
-        run.append(item)
-        total += size(item)
-    if run:
-        chunks.append(run)
-    return chunks
+    """items cut, in order, into at most `count` runs of about total size / count each: an item
+    goes to the run in whose share of the total it starts, so an item larger than a share ends
+    its run, and never more runs than `count` (map_claimed takes at most MAX_CHUNKS). Put the
+    largest first, and the chunks claimed last are small ones: no process is left with a big one
+    at the end."""
+    sizes = [size(item) for item in items]
+    total, count = sum(sizes), max(1, count)
+    chunks: dict[int, list[Item]] = {}
+    start = 0
+    for item, item_size in zip(items, sizes):
+        chunks.setdefault(min(count - 1, start * count // total) if total else 0, []).append(item)
+        start += item_size
+    return [chunks[number] for number in sorted(chunks)]
 
 
 # Chunks are claimed by reading two-byte tickets from a pipe, filled before the children
