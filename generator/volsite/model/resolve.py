@@ -79,6 +79,11 @@ class Model:
     turning_days: tuple[dt.date, ...] = ()  # days on which what the site shows changes by itself
     notices: dict[str, Document] = field(default_factory=dict)  # published notices by slug, newest first
 
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        """Every Markdown document staff write: stories, standalone pages and notices."""
+        return (*self.stories.values(), *self.pages.values(), *self.notices.values())
+
     @cached_property
     def upcoming_ids(self) -> frozenset[str]:
         return frozenset(self.upcoming)

@@ -255,8 +255,7 @@ def _suspects(text: str, numbers: bool = True, addresses: bool = True):
 def link_findings(model: Model, html: dict[str, Html], urls: frozenset[str], files: frozenset[str]) -> list[Problem]:
     """Links and images in staff Markdown that lead nowhere on the built site."""
     findings = []
-    documents = list(model.stories.values()) + list(model.pages.values()) + list(model.notices.values())
-    for document in documents:
+    for document in model.documents:
         searched_from: dict[str, int] = {}  # a link written twice is found at its second place the second time
         for link in html[document.body].links:
             line, searched_from[link] = _place_of(document.body, link, searched_from.get(link, 0))

@@ -232,7 +232,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "posting_ended_note": "以下人选的公示期已满，评选结果以正式表彰为准。",
         # measures (site.yaml measures): a column heading with its unit
         "with_unit": "{label}（{unit}）",
-        # issue 21: notices
+        # notices
         "notices": "通知公告",
         "all_notices": "全部通知公告",
         "pinned": "置顶",
@@ -241,7 +241,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "back_to_notices": "返回通知公告",
         "notices_empty": "暂无通知公告。",
         "services_empty": "各队伍还没有登记便民服务。",
-        # issue 21: services and contact
+        # services and contact
         "services_page": "便民服务",
         "services_intro": "各队伍为居民提供的服务：服务内容、时间和预约方式，以及队伍的地址和联系电话。",
         "service_when": "服务时间",
@@ -260,7 +260,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "contact_wechat": "微信",
         "wechat_qr_alt": "微信扫码关注/联系",
         "contact_objection": "如有异议，可通过以下方式向组织方反映：",
-        # issue 21: activities
+        # activities
         "activities_intro": "即将开展的活动和报名方式在前，往期活动按年份列在后面。",
         "activities_category": "{category}活动",
         "activities_filter": "按类别查看",
@@ -281,7 +281,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "calendar_description": "{title}即将开展的志愿服务活动",
         "calendar_details": "活动详情",
         "colon": "：",
-        # issue 21: phone layout, reading, clear figures
+        # phone layout, reading, clear figures
         "menu_button": "菜单",
         "join_us": "加入我们",
         "my_hours_n": "我的时长 {h} 小时",
@@ -533,7 +533,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "posting_ended_note": "The posting period of these nominees has ended; the result is the award as given.",
         # measures (site.yaml measures): a column heading with its unit
         "with_unit": "{label} ({unit})",
-        # issue 21: notices
+        # notices
         "notices": "Notices",
         "all_notices": "All notices",
         "pinned": "Pinned",
@@ -542,7 +542,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "back_to_notices": "Back to notices",
         "notices_empty": "No notices yet.",
         "services_empty": "The teams have not listed any services yet.",
-        # issue 21: services and contact
+        # services and contact
         "services_page": "Services",
         "services_intro": (
             "What the teams offer residents: what, when and how to book, with each team's address and phone."
@@ -564,7 +564,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "contact_wechat": "WeChat",
         "wechat_qr_alt": "Scan with WeChat to follow or contact us",
         "contact_objection": "To raise an objection, contact the organisers:",
-        # issue 21: activities
+        # activities
         "activities_intro": "What is coming up and how to sign up first; past activities by year after.",
         "activities_category": "Activities: {category}",
         "activities_filter": "By category",
@@ -585,7 +585,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "calendar_description": "Volunteer activities coming up at {title}",
         "calendar_details": "Details",
         "colon": ": ",
-        # issue 21: phone layout, reading, clear figures
+        # phone layout, reading, clear figures
         "menu_button": "Menu",
         "join_us": "Join us",
         "my_hours_n": "own hours: {h}",

@@ -279,16 +279,16 @@ class Renderer:
             len(v.candidates()),
             v.upcoming(6),
             v.home_notices(),
-            join=page_url("join")
-            if "join" in self.model.pages and any(r.url == page_url("join") for r in self.routes)
-            else None,
+            join=page_url("join") if "join" in self.model.pages else None,  # (every page is planned)
         )
 
-    def _paginated(self, slugs: Sequence[str], number: int, url_of) -> tuple:
-        """One page of a list of stories: its stories, its number and count, and the links either side."""
+    def _paginated(self, slugs: Sequence[str], number: int, url_of, view=None) -> tuple:
+        """One page of a list of stories (or of what `view` makes of each slug: notices): its
+        items, its number and count, and the links either side."""
         per_page = self.config.pagination
         pages = page_count(len(slugs), per_page)
-        shown = tuple(self.views.story(s) for s in slugs[(number - 1) * per_page : number * per_page])
+        view = view or self.views.story
+        shown = tuple(view(s) for s in slugs[(number - 1) * per_page : number * per_page])
         return (
             shown,
             number,
@@ -478,31 +478,20 @@ class Renderer:
         return "robots.txt", EmptyPage()
 
     def _notices(self, route: Route):
-        per_page = self.config.pagination
-        slugs = self.views.notice_slugs()
-        pages = page_count(len(slugs), per_page)
-        number = route.number
         return "notices.html", NoticesPage(
-            tuple(self.views.notice(s) for s in slugs[(number - 1) * per_page : number * per_page]),
-            number,
-            pages,
-            notices_url(number - 1) if number > 1 else None,
-            notices_url(number + 1) if number < pages else None,
+            *self._paginated(self.views.notice_slugs(), route.number, notices_url, self.views.notice)
         )
 
     def _notice(self, route: Route):
         return "notice.html", NoticePage(self.views.notice(route.key))
 
-    # issue 21: activities
+    # activities
 
     def _activities(self, route: Route):
-        upcoming, years = self.views.activities_list()
-        return "activities.html", ActivitiesPage(
-            None, self.views.activity_categories(None), upcoming, years, CALENDAR_URL
-        )
-
-    def _activities_category(self, route: Route):
+        """/activities/ (no key), or one category's list (the category is the route's key)."""
         upcoming, years = self.views.activities_list(route.key)
         return "activities.html", ActivitiesPage(
             route.key, self.views.activity_categories(route.key), upcoming, years, CALENDAR_URL
         )
+
+    _activities_category = _activities

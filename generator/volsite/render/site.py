@@ -25,7 +25,7 @@ Progress = Callable[[Message], None]
 
 def document_texts(model: Model) -> list[str]:
     """Markdown that staff write as stories, pages and notices: trusted, it may hold HTML."""
-    return [d.body for d in list(model.stories.values()) + list(model.pages.values()) + list(model.notices.values())]
+    return [d.body for d in model.documents]
 
 
 def record_texts(model: Model) -> list[str]:
@@ -80,8 +80,7 @@ def drawing_sizes(site_root: Path, model: Model, images: Images) -> dict[str, tu
 def published_media(model: Model, html: dict, record_html: dict) -> frozenset[str]:
     """content/media is published as it is, except the photos of people who are not shown
     with a photo (not public, or no photo_consent), unless something published uses the file."""
-    documents = list(model.stories.values()) + list(model.pages.values()) + list(model.notices.values())
-    used = {media_path(d.cover)[0] for d in documents if d.cover}
+    used = {media_path(d.cover)[0] for d in model.documents if d.cover}
     used |= {media_path(t.logo)[0] for t in model.teams.values() if t.logo}
     if model.config.contact.wechat_qr:  # (site.yaml contact's WeChat QR code)
         used.add(media_path(model.config.contact.wechat_qr)[0])

@@ -18,7 +18,9 @@ from functools import cached_property
 from urllib.parse import quote, unquote
 
 from ..images.stage import ImageSet
+from ..kinds.activities import Activity
 from ..kinds.awards import LEVELS
+from ..kinds.teams import Team
 from ..kinds.volunteers import Qualification
 from ..model import routes
 from ..model.days import Posting, notice_on_home_page, posting, signup_open
@@ -893,7 +895,7 @@ class Views:
             members=tuple(self.person(v) for v in public),
             hidden_members=len(members) - len(public),
             figures=self.figures.teams[tid],
-            services=tuple(ServiceOffer(s.name, s.description, s.when, s.booking) for s in team.services),
+            services=_offers(team),
             timeline=tuple(YearActivities(year, tuple(items)) for year, items in sorted(by_year.items(), reverse=True)),
             awards=self._awards_sorted(
                 a for t in subtree for a in self.model.awards_by_team.get(t, ()) if not self.model.awards[a].candidate
@@ -1041,7 +1043,7 @@ class Views:
         """The pinned notices the home page shows today, newest first."""
         return tuple(view for slug in self.model.notices if (view := self.notice(slug)).on_home)
 
-    # ---------------------------------------------------------------- issue 21: activities
+    # ---------------------------------------------------------------- activities
 
     @cached_property
     def category_segments(self) -> dict[str, str]:
@@ -1059,6 +1061,12 @@ class Views:
             for name, count in ordered
         )
 
+    @cached_property
+    def _held_newest_first(self) -> tuple[Activity, ...]:
+        """Every activity held (not upcoming), newest first: /activities/ and each category's list."""
+        held = (a for a in self.model.activities.values() if a.id not in self.model.upcoming_ids)
+        return tuple(sorted(held, key=lambda a: (a.date, a.id), reverse=True))
+
     def activities_list(
         self, category: str | None = None
     ) -> tuple[tuple[ActivityBrief, ...], tuple[YearActivities, ...]]:
@@ -1069,13 +1077,12 @@ class Views:
             if category is None or self.model.activities[aid].category == category
         )
         by_year: dict[int, list[ActivityBrief]] = defaultdict(list)
-        for a in sorted(self.model.activities.values(), key=lambda a: (a.date, a.id), reverse=True):
-            if a.id in self.model.upcoming_ids or (category is not None and a.category != category):
-                continue
-            by_year[a.date.year].append(self.activity(a.id))
+        for a in self._held_newest_first:
+            if category is None or a.category == category:
+                by_year[a.date.year].append(self.activity(a.id))
         return upcoming, tuple(YearActivities(y, tuple(items)) for y, items in sorted(by_year.items(), reverse=True))
 
-    # ---------------------------------------------------------------- issue 21: services and contact
+    # ---------------------------------------------------------------- services and contact
 
     def services(self) -> tuple[ServiceGroup, ...]:
         """/services/: every team that offers services, by category in the order the tree first
@@ -1091,7 +1098,7 @@ class Views:
                             team.contact,
                             team.address,
                             team.open_hours,
-                            tuple(ServiceOffer(s.name, s.description, s.when, s.booking) for s in team.services),
+                            _offers(team),
                         )
                     )
         ordered = [c for c in groups if c is not None] + ([None] if None in groups else [])
@@ -1146,6 +1153,11 @@ _WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'，。；、）)]+")
 _LINKABLE = re.compile(f"(?P<url>{_WEB_ADDRESS.pattern})|(?P<phone>{_PHONE.pattern})")
 
 
+def _offers(team: Team) -> tuple[ServiceOffer, ...]:
+    """A team's service menu as its page and /services/ show it."""
+    return tuple(ServiceOffer(s.name, s.description, s.when, s.booking) for s in team.services)
+
+
 def tel_links(text: str | None) -> str:
     """A text of how to reach someone as HTML: each phone number in it a tel: link, each web
     address (http:// or https://) a link, everything else escaped. Pure; the `tel_links` filter."""
@@ -1183,7 +1195,7 @@ def _href(base: str, path: str) -> str:
     return quote(base + path, safe="/")
 
 
-# ---------------------------------------------------------------- issue 21: activities
+# ---------------------------------------------------------------- activities
 
 
 @dataclass(frozen=True)
